@@ -28,6 +28,20 @@ CharClass classify(unsigned char c) {
 
 uint64_t pairKey(int a, int b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
 
+// Replaces every non-overlapping (a, b), left to right, by merged.
+void mergeInPlace(std::vector<int>& sym, int a, int b, int merged) {
+  size_t out = 0;
+  for (size_t i = 0; i < sym.size(); ++i) {
+    if (i + 1 < sym.size() && sym[i] == a && sym[i + 1] == b) {
+      sym[out++] = merged;
+      ++i;
+    } else {
+      sym[out++] = sym[i];
+    }
+  }
+  sym.resize(out);
+}
+
 }  // namespace
 
 struct BpeTokenizer::Impl {
@@ -69,16 +83,7 @@ struct BpeTokenizer::Impl {
       if (bestRank < 0) break;
       const auto [a, b] = merges[size_t(bestRank)];
       const int merged = mergeBase() + bestRank;
-      size_t out = 0;
-      for (size_t i = 0; i < sym.size(); ++i) {
-        if (i + 1 < sym.size() && sym[i] == a && sym[i + 1] == b) {
-          sym[out++] = merged;
-          ++i;
-        } else {
-          sym[out++] = sym[i];
-        }
-      }
-      sym.resize(out);
+      mergeInPlace(sym, a, b, merged);
     }
     return sym;
   }
@@ -225,16 +230,7 @@ BpeTokenizer BpeTokenizer::train(const std::vector<std::string>& corpus, const B
         if (sym[i] == a && sym[i + 1] == b) present = true;
       if (!present) continue;
       for (size_t i = 0; i + 1 < sym.size(); ++i) delta[pairKey(sym[i], sym[i + 1])] -= freq[size_t(w)];
-      size_t out = 0;
-      for (size_t i = 0; i < sym.size(); ++i) {
-        if (i + 1 < sym.size() && sym[i] == a && sym[i + 1] == b) {
-          sym[out++] = merged;
-          ++i;
-        } else {
-          sym[out++] = sym[i];
-        }
-      }
-      sym.resize(out);
+      mergeInPlace(sym, a, b, merged);
       for (size_t i = 0; i + 1 < sym.size(); ++i) {
         const uint64_t k = pairKey(sym[i], sym[i + 1]);
         delta[k] += freq[size_t(w)];
