@@ -1,0 +1,236 @@
+#include "engine/imaging/dicom_image.h"
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcrledrg.h>
+#include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/dcmimgle/dcmimage.h>
+#include <dcmtk/dcmimgle/dipixel.h>
+#include <dcmtk/dcmjpeg/djdecode.h>
+#include <dcmtk/dcmjpls/djdecode.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+
+#include "engine/imaging/jpeg2000_decoder.h"
+
+namespace fedmrg::engine {
+namespace {
+
+std::string getString(DcmItem& item, const DcmTagKey& tag) {
+  OFString v;
+  if (item.findAndGetOFStringArray(tag, v).good()) return std::string(v.c_str());
+  return {};
+}
+
+double getDouble(DcmItem& item, const DcmTagKey& tag, unsigned long pos = 0) {
+  Float64 v = 0;
+  if (item.findAndGetFloat64(tag, v, pos).good()) return v;
+  return 0;
+}
+
+DicomMetadata extractMetadata(DcmFileFormat& file) {
+  DcmDataset& ds = *file.getDataset();
+  DicomMetadata m;
+  m.sopInstanceUid = getString(ds, DCM_SOPInstanceUID);
+  m.sopClassUid = getString(ds, DCM_SOPClassUID);
+  m.studyInstanceUid = getString(ds, DCM_StudyInstanceUID);
+  m.seriesInstanceUid = getString(ds, DCM_SeriesInstanceUID);
+  m.patientName = getString(ds, DCM_PatientName);
+  m.patientId = getString(ds, DCM_PatientID);
+  m.patientSex = getString(ds, DCM_PatientSex);
+  m.patientAge = getString(ds, DCM_PatientAge);
+  m.patientBirthDate = getString(ds, DCM_PatientBirthDate);
+  m.studyDate = getString(ds, DCM_StudyDate);
+  m.studyTime = getString(ds, DCM_StudyTime);
+  m.studyDescription = getString(ds, DCM_StudyDescription);
+  m.accessionNumber = getString(ds, DCM_AccessionNumber);
+  m.seriesDescription = getString(ds, DCM_SeriesDescription);
+  m.modality = getString(ds, DCM_Modality);
+  m.bodyPart = getString(ds, DCM_BodyPartExamined);
+  m.viewPosition = getString(ds, DCM_ViewPosition);
+  m.institutionName = getString(ds, DCM_InstitutionName);
+  m.manufacturer = getString(ds, DCM_Manufacturer);
+  m.photometricInterpretation = getString(ds, DCM_PhotometricInterpretation);
+  Uint16 u = 0;
+  if (ds.findAndGetUint16(DCM_Rows, u).good()) m.rows = u;
+  if (ds.findAndGetUint16(DCM_Columns, u).good()) m.columns = u;
+  if (ds.findAndGetUint16(DCM_BitsStored, u).good()) m.bitsStored = u;
+  Sint32 frames = 1;
+  if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 0) m.frames = frames;
+  // Pixel Spacing, else Imager Pixel Spacing (what projection radiographs usually carry).
+  if (ds.tagExistsWithValue(DCM_PixelSpacing)) {
+    m.pixelSpacingRow = getDouble(ds, DCM_PixelSpacing, 0);
+    m.pixelSpacingColumn = getDouble(ds, DCM_PixelSpacing, 1);
+  } else if (ds.tagExistsWithValue(DCM_ImagerPixelSpacing)) {
+    m.pixelSpacingRow = getDouble(ds, DCM_ImagerPixelSpacing, 0);
+    m.pixelSpacingColumn = getDouble(ds, DCM_ImagerPixelSpacing, 1);
+  }
+  DcmMetaInfo* metaInfo = file.getMetaInfo();
+  m.hasMetaHeader = metaInfo && metaInfo->card() > 0 && metaInfo->tagExists(DCM_TransferSyntaxUID);
+  const E_TransferSyntax xfer = ds.getOriginalXfer();
+  m.transferSyntaxUid = DcmXfer(xfer).getXferID();
+  return m;
+}
+
+void loadFile(const std::string& path, DcmFileFormat& file, E_FileReadMode mode) {
+  registerDicomCodecs();
+  // autodetect also reads old files that lack the Part 10 meta header
+  const OFCondition st = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, mode);
+  if (st.bad()) {
+    std::string why = st.text();
+    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file (" + why + ")";
+    throw DicomError(path + ": cannot read DICOM: " + why);
+  }
+}
+
+// Robust window when the file has none: the 1st to 99th percentile of a sample of the values.
+Window percentileWindow(const std::vector<float>& v) {
+  if (v.empty()) return {0, 1};
+  const size_t step = std::max<size_t>(1, v.size() / 65536);
+  std::vector<float> s;
+  s.reserve(v.size() / step + 1);
+  for (size_t i = 0; i < v.size(); i += step) s.push_back(v[i]);
+  auto at = [&](double q) {
+    size_t k = std::min(s.size() - 1, size_t(q * double(s.size() - 1)));
+    std::nth_element(s.begin(), s.begin() + long(k), s.end());
+    return double(s[k]);
+  };
+  const double lo = at(0.01), hi = at(0.99);
+  const double width = std::max(1.0, hi - lo);
+  return {lo + width / 2, width};
+}
+
+template <typename T>
+void copyValues(const void* data, size_t n, std::vector<float>& out) {
+  const T* p = static_cast<const T*>(data);
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i) out[i] = float(p[i]);
+}
+
+}  // namespace
+
+void registerDicomCodecs() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    DJDecoderRegistration::registerCodecs();
+    DJLSDecoderRegistration::registerCodecs();
+    DcmRLEDecoderRegistration::registerCodecs();
+  });
+}
+
+DicomMetadata readDicomMetadata(const std::string& path) {
+  DcmFileFormat file;
+  loadFile(path, file, ERM_autoDetect);
+  // Reading stops short of decoding pixel data: element values are loaded lazily.
+  return extractMetadata(file);
+}
+
+DicomImage readDicomImage(const std::string& path) {
+  DcmFileFormat file;
+  loadFile(path, file, ERM_autoDetect);
+  DicomImage out;
+  out.meta = extractMetadata(file);
+  DcmDataset* ds = file.getDataset();
+  if (!ds->tagExists(DCM_PixelData)) throw DicomError(path + ": the file has no pixel data");
+
+  E_TransferSyntax xfer = ds->getOriginalXfer();
+  if (isJpeg2000TransferSyntax(out.meta.transferSyntaxUid)) {
+    decodeJpeg2000InPlace(*ds, path);  // throws DicomError with the reason
+    xfer = EXS_LittleEndianExplicit;
+  }
+
+  ::DicomImage img(ds, xfer, CIF_MayDetachPixelData, 0, 1);
+  if (img.getStatus() != EIS_Normal)
+    throw DicomError(path + ": cannot decode the image: " + ::DicomImage::getString(img.getStatus()));
+  out.width = int(img.getWidth());
+  out.height = int(img.getHeight());
+  const size_t n = size_t(out.width) * size_t(out.height);
+
+  if (img.isMonochrome()) {
+    const DiPixel* px = img.getInterData();
+    if (!px || px->getCount() < n) throw DicomError(path + ": pixel data is shorter than Rows x Columns");
+    switch (px->getRepresentation()) {
+      case EPR_Uint8: copyValues<Uint8>(px->getData(), n, out.values); break;
+      case EPR_Sint8: copyValues<Sint8>(px->getData(), n, out.values); break;
+      case EPR_Uint16: copyValues<Uint16>(px->getData(), n, out.values); break;
+      case EPR_Sint16: copyValues<Sint16>(px->getData(), n, out.values); break;
+      case EPR_Uint32: copyValues<Uint32>(px->getData(), n, out.values); break;
+      case EPR_Sint32: copyValues<Sint32>(px->getData(), n, out.values); break;
+    }
+    out.invert = img.getPhotometricInterpretation() == EPI_Monochrome1;
+  } else {
+    // Colour radiographs are rare; show their luminance.
+    const auto* rgb = static_cast<const Uint8*>(img.getOutputData(8, 0, 0));
+    if (!rgb) throw DicomError(path + ": cannot render the colour image");
+    out.values.resize(n);
+    for (size_t i = 0; i < n; ++i)
+      out.values[i] = 0.299f * rgb[3 * i] + 0.587f * rgb[3 * i + 1] + 0.114f * rgb[3 * i + 2];
+  }
+
+  if (ds->tagExistsWithValue(DCM_WindowCenter) && ds->tagExistsWithValue(DCM_WindowWidth)) {
+    const double c = getDouble(*ds, DCM_WindowCenter), w = getDouble(*ds, DCM_WindowWidth);
+    if (w >= 1) {
+      out.defaultWindow = {c, w};
+      out.windowFromFile = true;
+    }
+  }
+  if (!out.windowFromFile) out.defaultWindow = percentileWindow(out.values);
+  return out;
+}
+
+std::vector<uint8_t> renderWindowed(const DicomImage& image, const Window& window) {
+  // DICOM PS3.3 C.11.2.1.2 linear VOI function, mapped to 0..255.
+  const double w = std::max(1.0, window.width);
+  const double lo = window.center - 0.5 - (w - 1) / 2, hi = window.center - 0.5 + (w - 1) / 2;
+  std::vector<uint8_t> out(image.values.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const double x = image.values[i];
+    double y;
+    if (x <= lo) y = 0;
+    else if (x > hi) y = 255;
+    else y = ((x - (window.center - 0.5)) / (w - 1) + 0.5) * 255.0;
+    uint8_t v = uint8_t(std::lround(std::clamp(y, 0.0, 255.0)));
+    out[i] = image.invert ? uint8_t(255 - v) : v;
+  }
+  return out;
+}
+
+std::vector<float> modelInput(const DicomImage& image, int size) {
+  if (size <= 0) throw DicomError("model input size must be positive");
+  if (image.width <= 0 || image.height <= 0) throw DicomError("empty image");
+  const std::vector<uint8_t> display = renderWindowed(image, image.defaultWindow);
+  std::vector<float> out(size_t(size) * size_t(size));
+  const double sx = double(image.width) / size, sy = double(image.height) / size;
+  for (int oy = 0; oy < size; ++oy) {
+    for (int ox = 0; ox < size; ++ox) {
+      double value;
+      if (sx >= 1 && sy >= 1) {
+        // Shrinking: average the source pixels the output pixel covers.
+        const int x0 = int(ox * sx), x1 = std::max(x0 + 1, int((ox + 1) * sx));
+        const int y0 = int(oy * sy), y1 = std::max(y0 + 1, int((oy + 1) * sy));
+        double sum = 0;
+        for (int y = y0; y < y1 && y < image.height; ++y)
+          for (int x = x0; x < x1 && x < image.width; ++x) sum += display[size_t(y) * image.width + x];
+        value = sum / double((std::min(y1, image.height) - y0) * (std::min(x1, image.width) - x0));
+      } else {
+        // Enlarging: bilinear on pixel centres.
+        const double fx = std::clamp((ox + 0.5) * sx - 0.5, 0.0, double(image.width - 1));
+        const double fy = std::clamp((oy + 0.5) * sy - 0.5, 0.0, double(image.height - 1));
+        const int x0 = int(fx), y0 = int(fy);
+        const int x1 = std::min(x0 + 1, image.width - 1), y1 = std::min(y0 + 1, image.height - 1);
+        const double ax = fx - x0, ay = fy - y0;
+        auto p = [&](int x, int y) { return double(display[size_t(y) * image.width + x]); };
+        value = (1 - ay) * ((1 - ax) * p(x0, y0) + ax * p(x1, y0)) + ay * ((1 - ax) * p(x0, y1) + ax * p(x1, y1));
+      }
+      out[size_t(oy) * size + ox] = float(value / 255.0);
+    }
+  }
+  return out;
+}
+
+}  // namespace fedmrg::engine

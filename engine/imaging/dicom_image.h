@@ -1,0 +1,63 @@
+#pragma once
+// Reads one DICOM image (any transfer syntax DCMTK decodes, plus JPEG 2000 through OpenJPEG)
+// into modality values and the metadata a worklist and the model need. No DCMTK types leak out.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fedmrg::engine {
+
+// Thrown for files that cannot be read; what() names the file and the reason.
+class DicomError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DicomMetadata {
+  std::string sopInstanceUid, sopClassUid, studyInstanceUid, seriesInstanceUid;
+  std::string patientName, patientId, patientSex, patientAge, patientBirthDate;
+  std::string studyDate, studyTime, studyDescription, accessionNumber, seriesDescription;
+  std::string modality, bodyPart, viewPosition, institutionName, manufacturer;
+  std::string transferSyntaxUid, photometricInterpretation;
+  int rows = 0, columns = 0, bitsStored = 0, frames = 1;
+  double pixelSpacingRow = 0, pixelSpacingColumn = 0;  // mm; 0 when absent
+  bool hasMetaHeader = true;                           // false for old files without the Part 10 header
+};
+
+// A display window on modality values (DICOM VOI LUT linear function).
+struct Window {
+  double center = 0;
+  double width = 0;
+};
+
+struct DicomImage {
+  DicomMetadata meta;
+  int width = 0, height = 0;
+  // Modality values (after Rescale Slope/Intercept or the Modality LUT), row-major, top row first.
+  std::vector<float> values;
+  // The window to show: the file's first VOI window, else a robust 1st-99th percentile window.
+  Window defaultWindow;
+  bool windowFromFile = false;
+  // True for MONOCHROME1: low values are white, so display and model input invert it.
+  bool invert = false;
+};
+
+// Registers DCMTK's JPEG, JPEG-LS and RLE decoders once per process. Thread-safe.
+void registerDicomCodecs();
+
+// Reads the file at `path`. Throws DicomError("<path>: <reason>").
+DicomImage readDicomImage(const std::string& path);
+
+// Reads only the metadata (fast: pixel data is not decoded). Throws DicomError.
+DicomMetadata readDicomMetadata(const std::string& path);
+
+// Applies the window (and MONOCHROME1 inversion) to 8-bit display pixels, row-major, top row first:
+// 0 is black, 255 is white as a radiologist expects to see the film.
+std::vector<uint8_t> renderWindowed(const DicomImage& image, const Window& window);
+
+// Model input: windowed with the default window, inverted for MONOCHROME1, resampled (area average
+// when shrinking, bilinear when enlarging) to size x size, values in [0, 1].
+std::vector<float> modelInput(const DicomImage& image, int size);
+
+}  // namespace fedmrg::engine
