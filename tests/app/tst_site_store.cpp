@@ -1,0 +1,110 @@
+// The encrypted site store: writes and reads, no plain header, wrong passphrase, fails closed.
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sqlite3.h>
+
+#include "app/site/site_store.h"
+
+using fedmrg::app::SiteStore;
+using fedmrg::app::StoreError;
+
+class TstSiteStore : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::string file(const char* name) const { return (dir_.path() + "/" + name).toStdString(); }
+
+ private slots:
+  void initTestCase() { QVERIFY(dir_.isValid()); }
+
+  void createsWritesAndReadsBack() {
+    const auto path = file("site.db");
+    {
+      auto store = SiteStore::open(path, "correct horse");
+      QVERIFY(!store->cipherVersion().empty());
+      QCOMPARE(store->schemaVersion(), SiteStore::latestSchemaVersion());
+      QVERIFY(store->schemaVersion() >= 1);
+      store->setSetting("site.name", "North General");
+      auto st = store->prepare("INSERT INTO studies(study_uid, patient_name, imported_at) VALUES(?, ?, ?)");
+      st.bind(1, "1.2.3").bind(2, "DOE^JANE").bind(3, "2026-01-01T00:00:00Z").run();
+    }
+    auto store = SiteStore::open(path, "correct horse", false);
+    QCOMPARE(store->setting("site.name").value_or(""), std::string("North General"));
+    QCOMPARE(store->queryText("SELECT patient_name FROM studies WHERE study_uid = '1.2.3'").value_or(""),
+             std::string("DOE^JANE"));
+    QCOMPARE(store->integrityCheck(), std::string("ok"));
+  }
+
+  void fileHasNoPlainHeaderAndNoPlainText() {
+    const auto path = file("secret.db");
+    {
+      auto store = SiteStore::open(path, "pw");
+      store->setSetting("marker", "PLAINTEXT-MARKER-4711");
+      store->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    QVERIFY(!SiteStore::hasPlainSqliteHeader(path));
+    QFile f(QString::fromStdString(path));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.size() > 1024);
+    QVERIFY(!bytes.startsWith("SQLite format 3"));
+    QVERIFY(!bytes.contains("PLAINTEXT-MARKER-4711"));
+    QVERIFY(!bytes.contains("CREATE TABLE"));
+  }
+
+  void wrongPassphraseIsAClearError() {
+    const auto path = file("locked.db");
+    SiteStore::open(path, "right");
+    try {
+      SiteStore::open(path, "wrong");
+      QFAIL("opened with a wrong passphrase");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("wrong passphrase"), e.what());
+      QVERIFY2(QString(e.what()).contains("locked.db"), e.what());
+    }
+    // The right one still works after a failed try.
+    QVERIFY(SiteStore::open(path, "right", false) != nullptr);
+  }
+
+  void refusesAnUnencryptedDatabase() {
+    const auto path = file("plain.db");
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(path.c_str(), &db), SQLITE_OK);  // no key: SQLCipher writes plain SQLite
+    QCOMPARE(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES(1);", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    QVERIFY(SiteStore::hasPlainSqliteHeader(path));
+    try {
+      SiteStore::open(path, "anything");
+      QFAIL("opened an unencrypted database");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("unencrypted"), e.what());
+    }
+  }
+
+  void refusesAnEmptyPassphraseAndAMissingFile() {
+    QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("empty.db"), ""));
+    QVERIFY(!QFile::exists(QString::fromStdString(file("empty.db"))));
+    QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("absent.db"), "pw", false));
+  }
+
+  void transactionRollsBackWhenNotCommitted() {
+    auto store = SiteStore::open(file("tx.db"), "pw");
+    {
+      SiteStore::Transaction tx(*store);
+      store->setSetting("k", "v");
+    }
+    QVERIFY(!store->setting("k").has_value());
+    {
+      SiteStore::Transaction tx(*store);
+      store->setSetting("k", "v");
+      tx.commit();
+    }
+    QCOMPARE(store->setting("k").value_or(""), std::string("v"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TstSiteStore)
+#include "tst_site_store.moc"
