@@ -1,0 +1,37 @@
+#include "engine/core/torch_runtime.h"
+
+#include <torch/torch.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace fedmrg::engine {
+
+int configureTorchThreads(int threads) {
+  if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+  torch::set_num_threads(threads);
+  return torch::get_num_threads();
+}
+
+TorchInfo torchInfo() {
+  TorchInfo info;
+  info.version = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+                 std::to_string(TORCH_VERSION_PATCH);
+  info.threads = torch::get_num_threads();
+  info.cudaAvailable = torch::cuda::is_available();
+  info.cudaDevices = info.cudaAvailable ? int(torch::cuda::device_count()) : 0;
+  return info;
+}
+
+std::string resolveDevice(const std::string& requested) {
+  if (requested == "cpu") return "cpu";
+  const bool cuda = torch::cuda::is_available();
+  if (requested == "auto" || requested.empty()) return cuda ? "cuda" : "cpu";
+  if (requested == "cuda") {
+    if (!cuda) throw std::runtime_error("device 'cuda' was requested, but this LibTorch build has no usable CUDA GPU");
+    return "cuda";
+  }
+  throw std::runtime_error("unknown device '" + requested + "' (use auto, cpu or cuda)");
+}
+
+}  // namespace fedmrg::engine

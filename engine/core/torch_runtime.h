@@ -1,0 +1,23 @@
+#pragma once
+// Process-wide LibTorch settings: thread count (LibTorch defaults to one thread on this kind of
+// machine) and the compute device (CUDA when the LibTorch build and a GPU allow it).
+#include <string>
+
+namespace fedmrg::engine {
+
+// Sets LibTorch's intra-op threads; 0 means every hardware thread. Returns the count in effect.
+int configureTorchThreads(int threads = 0);
+
+struct TorchInfo {
+  std::string version;  // e.g. "1.13.1"
+  int threads = 1;
+  bool cudaAvailable = false;
+  int cudaDevices = 0;
+};
+TorchInfo torchInfo();
+
+// Resolves "auto" (CUDA when available, else CPU), "cpu" or "cuda"; throws std::runtime_error
+// with the reason when "cuda" is asked for and cannot be had.
+std::string resolveDevice(const std::string& requested);
+
+}  // namespace fedmrg::engine
