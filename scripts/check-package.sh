@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the .deb from a configured build folder and checks that it carries the three programs,
+# the desktop entry and the icon. Usage: scripts/check-package.sh BUILD_DIR
+set -euo pipefail
+build=${1:?usage: check-package.sh BUILD_DIR}
+(cd "$build" && cpack -G DEB >cpack.log 2>&1) || { cat "$build/cpack.log"; exit 1; }
+deb=$(ls -t "$build"/fedmrg-workstation_*.deb | head -n 1)
+echo "package: $deb ($(du -h "$deb" | cut -f1))"
+contents=$(dpkg-deb -c "$deb")
+status=0
+for f in ./usr/bin/fedmrg ./usr/bin/fedmrg-cli ./usr/bin/fedmrg-coordinator \
+         ./usr/share/applications/fedmrg.desktop ./usr/share/icons/hicolor/scalable/apps/fedmrg.svg; do
+  if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
+done
+echo "package: depends on $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | wc -l) Debian packages"
+exit $status

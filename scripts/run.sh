@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up and runs the workstation on its embedded demo site with the default model:
+# installs missing packages, builds (release preset), writes the demo studies once, and starts
+# `fedmrg`. With no display it runs under Xvfb, saves a screenshot and says where.
+# Usage: scripts/run.sh [--screenshot FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+screenshot=""
+if [ "${1:-}" = "--screenshot" ]; then screenshot=${2:?"--screenshot needs a file"}; fi
+
+bash scripts/bootstrap.sh
+cmake --preset release
+cmake --build --preset release -j "$(nproc)" --target fedmrg fedmrg-cli
+bin="$root/build/release"
+
+demo="${FEDMRG_DEMO_DIR:-$HOME/.local/share/fedmrg-demo}"
+studies="$demo/studies"
+if [ ! -f "$studies/.complete" ]; then
+  echo "run: writing the demo studies to $studies"
+  mkdir -p "$studies"
+  "$bin/app/cli/fedmrg-cli" demo-data --out "$studies"
+  touch "$studies/.complete"
+fi
+
+args=(--demo-site "$demo/site" --import "$studies")
+if [ -d "$root/resources/models/default" ]; then args+=(--model "$root/resources/models/default"); fi
+
+if [ -z "$screenshot" ] && { [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1; }; then
+  screenshot="$root/build/fedmrg-screenshot.png"
+fi
+if [ -n "$screenshot" ]; then
+  bash scripts/with-display.sh "$bin/app/programs/fedmrg" "${args[@]}" \
+    --screenshot "$screenshot" --quit-after-screenshot
+  echo "run: no interactive display, so the workstation ran under Xvfb; screenshot saved to $screenshot"
+else
+  exec "$bin/app/programs/fedmrg" "${args[@]}"
+fi
