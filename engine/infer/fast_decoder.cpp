@@ -114,11 +114,23 @@ DecoderWeights DecoderWeights::random(const DecoderConfig& c, uint64_t seed, flo
 
 DecoderWeights DecoderWeights::fromSafetensors(const DecoderConfig& c, const SafetensorsFile& f,
                                                const std::string& prefix) {
+  return fromSafetensors(c, std::vector<const SafetensorsFile*>{&f}, prefix);
+}
+
+DecoderWeights DecoderWeights::fromSafetensors(const DecoderConfig& c, const std::vector<const SafetensorsFile*>& files,
+                                               const std::string& prefix) {
   checkConfig(c);
+  if (files.empty()) throw DecoderError("no weight files");
   DecoderWeights w;
   w.layers.resize(size_t(c.nLayers));
   forEachTensor(c, w, [&](const std::string& name, std::vector<float>& v, const std::vector<int64_t>& shape) {
-    v = f.expect(prefix + name, shape).toFloat32();
+    const SafetensorsFile* holder = files.front();
+    for (const SafetensorsFile* f : files)
+      if (f->contains(prefix + name)) {
+        holder = f;
+        break;
+      }
+    v = holder->expect(prefix + name, shape).toFloat32();
   });
   return w;
 }

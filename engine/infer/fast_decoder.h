@@ -39,6 +39,9 @@ struct DecoderWeights {
   // prefix is prepended to every name (e.g. "" for model folders).
   static DecoderWeights fromSafetensors(const DecoderConfig& c, const SafetensorsFile& file,
                                         const std::string& prefix = "");
+  // The same over the shards of a checkpoint: each tensor is taken from the first file that holds it.
+  static DecoderWeights fromSafetensors(const DecoderConfig& c, const std::vector<const SafetensorsFile*>& files,
+                                        const std::string& prefix = "");
   // Adds every tensor under its Hugging Face name (float32), e.g. to write a model.safetensors.
   void addTo(const DecoderConfig& c, SafetensorsWriter& writer, const std::string& prefix = "") const;
   // The tensor with that Hugging Face name ("model.layers.3.mlp.up_proj.weight"), or nullptr.
