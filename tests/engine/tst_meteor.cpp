@@ -4,9 +4,9 @@
 #include <QtTest>
 
 #include <cstdio>
-#include <fstream>
 
-#include "engine/core/json.h"
+#include "nlg_eval_cases.h"
+
 #include "engine/metrics/meteor.h"
 #include "engine/metrics/porter_stemmer.h"
 #include "engine/metrics/text_normalizer.h"
@@ -15,14 +15,6 @@
 using namespace fedmrg::engine;
 
 namespace {
-
-std::vector<std::string> readLines(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line)) lines.push_back(line);
-  return lines;
-}
 
 double meteorOf(const Meteor& m, const char* hyp, std::initializer_list<const char*> refs) {
   TokenCorpus c;
@@ -103,35 +95,16 @@ class TestMeteor : public QObject {
   }
 
   void nlgEvalVectorsWithinTwoHundredths() {
-    const std::string dir = std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval/";
-    if (!std::ifstream(dir + "expected_scores.json")) QSKIP("../shared/reference/nlg-eval is not present");
-    Json expected = Json::parseFile(dir + "expected_scores.json");
+    const auto cases = loadNlgEvalCases(std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval");
+    if (cases.empty()) QSKIP("../shared/reference/nlg-eval is not present");
     Meteor meteor;
     std::printf("METEOR (%s):\n", meteor.synonymStatus().c_str());
-    int cases = 0;
-    for (const auto& [name, c] : expected.asObject()) {
-      if (!c.isObject()) continue;
-      TokenCorpus corpus;
-      if (const Json* hypFile = c.find("hyp_file")) {
-        auto hyps = readLines(dir + hypFile->asString());
-        std::vector<std::vector<std::string>> refFiles;
-        for (const Json& f : c.at("ref_files").asArray()) refFiles.push_back(readLines(dir + f.asString()));
-        for (size_t i = 0; i < hyps.size(); ++i) {
-          corpus.hyps.push_back(splitWhitespace(hyps[i]));
-          corpus.refs.emplace_back();
-          for (const auto& rf : refFiles) corpus.refs.back().push_back(splitWhitespace(rf.at(i)));
-        }
-      } else {
-        corpus.hyps.push_back(splitWhitespace(c.at("hyp").asString()));
-        corpus.refs.emplace_back();
-        for (const Json& r : c.at("refs").asArray()) corpus.refs.back().push_back(splitWhitespace(r.asString()));
-      }
-      const double got = meteor.corpusScore(corpus), want = c.at("METEOR").asNumber();
-      std::printf("  %-28s ours %.6f  jar %.6f  diff %+.6f\n", name.c_str(), got, want, got - want);
-      QVERIFY2(std::abs(got - want) <= 0.02, qPrintable(QString("%1: %2 vs %3").arg(name.c_str()).arg(got).arg(want)));
-      ++cases;
+    for (const NlgEvalCase& c : cases) {
+      const double got = meteor.corpusScore(c.corpus), want = c.expected.at("METEOR").asNumber();
+      std::printf("  %-28s ours %.6f  jar %.6f  diff %+.6f\n", c.name.c_str(), got, want, got - want);
+      QVERIFY2(std::abs(got - want) <= 0.02, qPrintable(QString("%1: %2 vs %3").arg(c.name.c_str()).arg(got).arg(want)));
     }
-    QCOMPARE(cases, 4);
+    QCOMPARE(cases.size(), size_t(4));
   }
 };
 

@@ -2,7 +2,7 @@
 // vectors (pycocoevalcap's own figures) must be reproduced to 1e-5.
 #include <QtTest>
 
-#include <fstream>
+#include "nlg_eval_cases.h"
 
 #include "engine/core/json.h"
 #include "engine/metrics/text_metrics.h"
@@ -11,17 +11,6 @@
 using namespace fedmrg::engine;
 
 namespace {
-
-std::vector<std::string> readLines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    std::string line;
-    while (std::getline(in, line)) {
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-        lines.push_back(line);
-    }
-    return lines;
-}
 
 TokenCorpus single(const char* hyp, std::initializer_list<const char*> refs) {
     TokenCorpus c;
@@ -37,45 +26,26 @@ class TestTextMetrics : public QObject {
   Q_OBJECT
  private slots:
   void nlgEvalVectors() {
-    const std::string dir = std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval/";
-    std::ifstream probe(dir + "expected_scores.json");
-    if (!probe) QSKIP("../shared/reference/nlg-eval is not present: nlg-eval vectors not checked");
-    Json expected = Json::parseFile(dir + "expected_scores.json");
-    int cases = 0;
-    for (const auto& [name, c] : expected.asObject()) {
-      if (!c.isObject()) continue;
-      TokenCorpus corpus;
-      if (const Json* hypFile = c.find("hyp_file")) {
-        std::vector<std::string> hyps = readLines(dir + hypFile->asString());
-        std::vector<std::vector<std::string>> refFiles;
-        for (const Json& f : c.at("ref_files").asArray()) refFiles.push_back(readLines(dir + f.asString()));
-        for (size_t i = 0; i < hyps.size(); ++i) {
-          corpus.hyps.push_back(splitWhitespace(hyps[i]));
-          corpus.refs.emplace_back();
-          for (const auto& rf : refFiles) corpus.refs.back().push_back(splitWhitespace(rf.at(i)));
-        }
-      } else {
-        corpus.hyps.push_back(splitWhitespace(c.at("hyp").asString()));
-        corpus.refs.emplace_back();
-        for (const Json& r : c.at("refs").asArray()) corpus.refs.back().push_back(splitWhitespace(r.asString()));
-      }
-      ++cases;
-      BleuScores bleu = corpusBleu(corpus);
+    const auto cases = loadNlgEvalCases(std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval");
+    if (cases.empty()) QSKIP("../shared/reference/nlg-eval is not present: nlg-eval vectors not checked");
+    for (const NlgEvalCase& c : cases) {
+      const char* name = c.name.c_str();
+      BleuScores bleu = corpusBleu(c.corpus);
       for (int n = 0; n < 4; ++n) {
-        const Json* want = c.find("Bleu_" + std::to_string(n + 1));
+        const Json* want = c.expected.find("Bleu_" + std::to_string(n + 1));
         if (!want) continue;
         QVERIFY2(std::abs(bleu.bleu[n] - want->asNumber()) < 1e-5,
-                 qPrintable(QString("%1 Bleu_%2: got %3, want %4").arg(name.c_str()).arg(n + 1)
+                 qPrintable(QString("%1 Bleu_%2: got %3, want %4").arg(name).arg(n + 1)
                                 .arg(bleu.bleu[n], 0, 'g', 10).arg(want->asNumber(), 0, 'g', 10)));
       }
-      double rouge = corpusRougeL(corpus);
-      QVERIFY2(std::abs(rouge - c.at("ROUGE_L").asNumber()) < 1e-5,
-               qPrintable(QString("%1 ROUGE_L: got %2").arg(name.c_str()).arg(rouge, 0, 'g', 10)));
-      double cider = corpusCiderD(corpus);
-      QVERIFY2(std::abs(cider - c.at("CIDEr").asNumber()) < 1e-5,
-               qPrintable(QString("%1 CIDEr: got %2").arg(name.c_str()).arg(cider, 0, 'g', 10)));
+      double rouge = corpusRougeL(c.corpus);
+      QVERIFY2(std::abs(rouge - c.expected.at("ROUGE_L").asNumber()) < 1e-5,
+               qPrintable(QString("%1 ROUGE_L: got %2").arg(name).arg(rouge, 0, 'g', 10)));
+      double cider = corpusCiderD(c.corpus);
+      QVERIFY2(std::abs(cider - c.expected.at("CIDEr").asNumber()) < 1e-5,
+               qPrintable(QString("%1 CIDEr: got %2").arg(name).arg(cider, 0, 'g', 10)));
     }
-    QCOMPARE(cases, 4);
+    QCOMPARE(cases.size(), size_t(4));
   }
 
   void bleuPerfectMatchIsOneAndBrevityPenalises() {
