@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
+
+#include "engine/core/safetensors.h"
 
 namespace fedmrg::engine::net {
 namespace {
@@ -367,6 +370,80 @@ void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::s
     if (!p) throw std::runtime_error("adapter tensor " + fileName + ": the model has no such adapted projection");
     copyInto(*p, tensor, fileName);
   }
+}
+
+namespace {
+void writeTensors(const std::map<std::string, torch::Tensor>& tensors, const std::map<std::string, std::string>& meta,
+                  const std::string& path) {
+  SafetensorsWriter w;
+  for (const auto& [k, v] : meta) w.setMetadata(k, v);
+  for (const auto& [name, t] : tensors) {
+    torch::Tensor c = t.detach().to(torch::kCPU).to(torch::kFloat).contiguous();
+    w.addFloat32(name, c.sizes().vec(), c.data_ptr<float>());
+  }
+  w.write(path);
+}
+
+std::map<std::string, torch::Tensor> readTensors(const std::string& path) {
+  SafetensorsFile f = SafetensorsFile::open(path);
+  std::map<std::string, torch::Tensor> out;
+  for (const std::string& name : f.names()) {
+    const TensorView& v = f.at(name);
+    std::vector<float> data = v.toFloat32();
+    out[name] = torch::from_blob(data.data(), {int64_t(data.size())}, torch::kFloat).clone().view(v.shape);
+  }
+  return out;
+}
+
+std::string adapterPath(const std::string& dir, int adapter) {
+  return (std::filesystem::path(dir) / (std::string(adapterName(adapter)) + ".safetensors")).string();
+}
+
+template <typename F>
+void namingFile(const std::string& path, F&& f) {
+  try {
+    f();
+  } catch (const SafetensorsError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+}  // namespace
+
+void saveAdapterFile(ReportNetImpl& m, int adapter, const std::string& path) {
+  const LoraConfig& l = m.config.lora;
+  std::map<std::string, std::string> meta{{"adapter", adapterName(adapter)},
+                                          {"rank", std::to_string(l.rank)},
+                                          {"alpha", Json(l.alpha).dump()}};
+  writeTensors(adapterTensors(m, adapter), meta, path);
+}
+
+void loadAdapterFile(ReportNetImpl& m, int adapter, const std::string& path) {
+  namingFile(path, [&] { loadAdapterTensors(m, adapter, readTensors(path)); });
+}
+
+void saveModelFolder(ReportNetImpl& m, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  m.config.save((std::filesystem::path(dir) / "config.json").string());
+  writeTensors(baseTensors(m), {{"format", "fedmrg-model"}}, (std::filesystem::path(dir) / "model.safetensors").string());
+  const bool present[2] = {m.config.lora.generic, m.config.lora.specialized};
+  for (int a = 0; a < 2; ++a)
+    if (present[a]) saveAdapterFile(m, a, adapterPath(dir, a));
+}
+
+void loadModelWeights(ReportNetImpl& m, const std::string& dir) {
+  const std::string base = (std::filesystem::path(dir) / "model.safetensors").string();
+  namingFile(base, [&] { loadBaseTensors(m, readTensors(base), true); });
+  const bool present[2] = {m.config.lora.generic, m.config.lora.specialized};
+  for (int a = 0; a < 2; ++a)
+    if (present[a] && std::filesystem::exists(adapterPath(dir, a))) loadAdapterFile(m, a, adapterPath(dir, a));
+}
+
+ReportNet loadReportNet(const std::string& dir) {
+  ReportNet m(ModelConfig::load((std::filesystem::path(dir) / "config.json").string()));
+  loadModelWeights(*m, dir);
+  return m;
 }
 
 void setTrainScope(ReportNetImpl& m, TrainScope scope) {

@@ -200,6 +200,19 @@ std::map<std::string, torch::Tensor> adapterTensors(torch::nn::Module& m, int ad
 void loadBaseTensors(torch::nn::Module& m, const std::map<std::string, torch::Tensor>& t, bool strict);
 void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::string, torch::Tensor>& t);
 
+// Model folder I/O (the contract): config.json, model.safetensors (float32 base weights) and
+// generic.safetensors / specialized.safetensors (adapters, with "adapter", "rank", "alpha" metadata).
+// The tokenizer is written by the caller. Errors name the file and the tensor.
+void saveModelFolder(ReportNetImpl& m, const std::string& dir);
+// Loads the weights of a folder into m: model.safetensors must hold every base tensor; a missing
+// adapter file leaves that adapter as it is (B = 0 in a fresh model: no adapter).
+void loadModelWeights(ReportNetImpl& m, const std::string& dir);
+// Reads config.json and the weights.
+ReportNet loadReportNet(const std::string& dir);
+// One adapter file alone (generic or specialized), e.g. a federated update received by a site.
+void saveAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
+void loadAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
+
 // Which parameters train: Base = everything but the adapters; Adapters = both adapters plus the
 // projection heads ("heads." tensors); every other parameter is frozen (requires_grad false).
 enum class TrainScope { Base, Adapters };

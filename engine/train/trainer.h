@@ -1,0 +1,111 @@
+#pragma once
+// Trains the report model: central pre-training of the base weights, or a site's adapters and heads
+// with the base frozen. AdamW, warmup + cosine, clipping, accumulation, deterministic seeds,
+// checkpoint and resume, progress with ETA, cancellation. No LibTorch types in this header.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/labeler/observations.h"
+#include "engine/model/model_config.h"
+
+namespace fedmrg::engine {
+
+class BpeTokenizer;
+
+class TrainError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One study ready for the model (tokenized by the caller, see prompt_builder.h).
+struct TrainExample {
+  std::vector<float> image;      // channels x image_size x image_size, values in [0, 1]
+  ObservationStates states{};    // labels of the true report (teacher forcing of the prompt)
+  std::vector<int> promptIds;    // bos + diagnosis prompt + instruction
+  std::vector<int> reportIds;    // report tokens + eos
+  int site = 0;                  // row of the site-prototype table
+};
+
+struct TrainOptions {
+  enum class Scope { Base, Adapters };
+  Scope scope = Scope::Base;  // Base: everything but the adapters; Adapters: both adapters + projection heads
+  int steps = 100;
+  int batchSize = 8;
+  int accumulation = 1;       // micro-batches per optimizer step
+  double learningRate = 3e-4;
+  double weightDecay = 0.01;  // on matrices only
+  int warmupSteps = 10;
+  double minLearningRateRatio = 0.1;  // cosine decays to learningRate * this
+  double gradClip = 1.0;      // <= 0: off
+  uint64_t seed = 0;
+  std::string device = "cpu";  // "cpu", "cuda" or "auto"
+  int threads = 0;             // LibTorch threads; 0: every core
+  std::string checkpointDir;   // empty: no checkpoints
+  int checkpointEvery = 0;     // steps; 0: only at the end
+  bool resume = true;          // continue from checkpointDir/checkpoint.pt when it exists
+  int progressEvery = 1;
+  // Site-prototype table: numSites rows; rows of sites seen in the data follow their features
+  // (running mean), rows given here (other sites' prototypes from the federation) stay fixed.
+  int numSites = 1;
+  std::vector<std::pair<int, std::vector<float>>> externalPrototypes;
+  int padId = 0;
+};
+
+struct TrainLosses {
+  double total = 0, lm = 0, diagnosis = 0, imageReport = 0, sitePrototype = 0, mutualBoosting = 0;
+};
+
+struct TrainProgress {
+  int step = 0, steps = 0;
+  TrainLosses losses;   // of the last optimizer step (mean over its micro-batches)
+  double learningRate = 0;
+  double elapsedSeconds = 0, etaSeconds = 0;
+  double samplesPerSecond = 0;
+};
+
+struct TrainResult {
+  int startStep = 0;  // > 0 when resumed
+  int steps = 0;
+  TrainLosses first, last;
+  double seconds = 0;
+  double samplesPerSecond = 0;
+  bool cancelled = false;
+};
+
+// Formats progress as one line: "step 40/200  loss 2.31 (lm 2.0 ...)  lr 2.9e-4  12.1 samples/s  ETA 0:13".
+std::string formatProgress(const TrainProgress& p);
+
+class Trainer {
+ public:
+  // A fresh model with weights drawn from the seed.
+  Trainer(const ModelConfig& config, uint64_t seed);
+  // A model folder (config.json, model.safetensors, adapters when present).
+  static Trainer fromFolder(const std::string& dir);
+  ~Trainer();
+  Trainer(Trainer&&) noexcept;
+  Trainer& operator=(Trainer&&) noexcept;
+
+  const ModelConfig& config() const;
+  // Throws TrainError for empty data or an example whose sizes do not fit the config.
+  // progress returns false to cancel (the state of the last finished step is kept and checkpointed).
+  TrainResult train(const std::vector<TrainExample>& data, const TrainOptions& options,
+                    const std::function<bool(const TrainProgress&)>& progress = {});
+  // Mean losses over the data without training (eval mode, batches of batchSize).
+  TrainLosses evaluate(const std::vector<TrainExample>& data, const TrainOptions& options);
+  // Writes the model folder (config.json, weights, adapters, and tokenizer.json when given).
+  void save(const std::string& dir, const BpeTokenizer* tokenizer = nullptr);
+  // The running prototype of a site (empty until the site was seen in training).
+  std::vector<float> sitePrototype(int site) const;
+
+  struct Impl;
+
+ private:
+  explicit Trainer(std::unique_ptr<Impl> d);
+  std::unique_ptr<Impl> d_;
+};
+
+}  // namespace fedmrg::engine

@@ -1,0 +1,196 @@
+// Tests of the Trainer: overfitting, frozen base weights, checkpoint/resume, model folder, errors.
+#include <QtTest>
+
+#include <cstring>
+#include <random>
+
+#include "engine/core/safetensors.h"
+#include "engine/train/trainer.h"
+
+using namespace fedmrg::engine;
+
+namespace {
+constexpr int kVocab = 64;
+
+std::vector<TrainExample> examples(const ModelConfig& c, int n, int sites) {
+  std::mt19937 rng(11);
+  std::vector<TrainExample> out;
+  for (int i = 0; i < n; ++i) {
+    TrainExample e;
+    e.image.resize(size_t(c.imageSize * c.imageSize));
+    for (size_t k = 0; k < e.image.size(); ++k) e.image[k] = float((k * size_t(i + 3)) % 17) / 17.0f;
+    for (auto& s : e.states) s = ObservationState(rng() % 4);
+    e.promptIds = {1, 3 + i % 5, 4};
+    for (int k = 0; k < 10 + i % 4; ++k) e.reportIds.push_back(int(5 + rng() % (kVocab - 5)));
+    e.reportIds.push_back(2);
+    e.site = i % sites;
+    out.push_back(e);
+  }
+  return out;
+}
+
+// name -> raw bytes of every tensor of a safetensors file.
+std::map<std::string, std::vector<uint8_t>> tensorBytes(const QString& path) {
+  SafetensorsFile f = SafetensorsFile::open(path.toStdString());
+  std::map<std::string, std::vector<uint8_t>> out;
+  for (const std::string& n : f.names()) {
+    const TensorView& v = f.at(n);
+    out[n] = std::vector<uint8_t>(v.data, v.data + v.nbytes);
+  }
+  return out;
+}
+
+TrainOptions quick(int steps) {
+  TrainOptions o;
+  o.steps = steps;
+  o.batchSize = 4;
+  o.learningRate = 3e-3;
+  o.warmupSteps = 2;
+  o.numSites = 2;
+  o.threads = 1;
+  return o;
+}
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+ private slots:
+  void eightSamplesOverfit() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 1);
+    auto data = examples(c, 8, 2);
+    TrainOptions o = quick(200);
+    o.batchSize = 8;
+    o.warmupSteps = 10;
+    o.learningRate = 1e-2;
+    TrainResult r = t.train(data, o);
+    TrainLosses after = t.evaluate(data, o);
+    QVERIFY2(r.first.lm > 3.0, qPrintable(QString::number(r.first.lm)));
+    QVERIFY2(after.lm < 0.05, qPrintable(QString("LM loss %1 -> %2").arg(r.first.lm).arg(after.lm)));
+    QCOMPARE(r.steps, 200);
+  }
+
+  void frozenBaseWeightsStayBitIdentical() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    c.lora.dropout = 0.1;
+    Trainer t(c, 2);
+    QTemporaryDir before, after;
+    t.save(before.path().toStdString());
+    TrainOptions o = quick(5);
+    o.scope = TrainOptions::Scope::Adapters;
+    t.train(examples(c, 6, 2), o);
+    t.save(after.path().toStdString());
+    auto a = tensorBytes(before.filePath("model.safetensors"));
+    auto b = tensorBytes(after.filePath("model.safetensors"));
+    QCOMPARE(a.size(), b.size());
+    int headsChanged = 0;
+    for (const auto& [name, bytes] : a) {
+      if (name.rfind("heads.", 0) == 0) {
+        headsChanged += bytes != b.at(name);
+        continue;
+      }
+      QVERIFY2(bytes == b.at(name), name.c_str());
+    }
+    QVERIFY(headsChanged > 0);
+    for (const char* file : {"generic.safetensors", "specialized.safetensors"}) {
+      auto ga = tensorBytes(before.filePath(file)), gb = tensorBytes(after.filePath(file));
+      int changed = 0;
+      for (const auto& [name, bytes] : ga) changed += bytes != gb.at(name);
+      QVERIFY2(changed > 0, file);
+    }
+    SafetensorsFile g = SafetensorsFile::open(after.filePath("generic.safetensors").toStdString());
+    QCOMPARE(g.metadata().at("adapter"), std::string("generic"));
+    QCOMPARE(g.metadata().at("rank"), std::to_string(c.lora.rank));
+  }
+
+  void resumeFromCheckpointMatchesStraightRun() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    c.lora.dropout = 0.1;
+    auto data = examples(c, 6, 2);
+    QTemporaryDir straightCkpt, resumedCkpt, straightOut, resumedOut;
+    TrainOptions o = quick(6);
+    o.accumulation = 2;
+    o.checkpointDir = straightCkpt.path().toStdString();
+    Trainer straight(c, 3);
+    straight.train(data, o);
+    straight.save(straightOut.path().toStdString());
+
+    o.checkpointDir = resumedCkpt.path().toStdString();
+    {
+      Trainer first(c, 3);
+      TrainResult r = first.train(data, o, [](const TrainProgress& p) { return p.step < 3; });
+      QVERIFY(r.cancelled);
+      QCOMPARE(r.steps, 3);
+    }
+    Trainer second(c, 99);  // different init: everything must come from the checkpoint
+    TrainResult r = second.train(data, o);
+    QCOMPARE(r.startStep, 3);
+    second.save(resumedOut.path().toStdString());
+    QVERIFY(tensorBytes(straightOut.filePath("model.safetensors")) ==
+            tensorBytes(resumedOut.filePath("model.safetensors")));
+  }
+
+  void modelFolderLoadsBack() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 4);
+    auto data = examples(c, 4, 1);
+    TrainOptions o = quick(3);
+    o.numSites = 1;
+    t.train(data, o);
+    QTemporaryDir dir;
+    t.save(dir.path().toStdString());
+    QVERIFY(QFile::exists(dir.filePath("config.json")));
+    Trainer loaded = Trainer::fromFolder(dir.path().toStdString());
+    QCOMPARE(loaded.config().toJson(), c.toJson());
+    QCOMPARE(loaded.evaluate(data, o).lm, t.evaluate(data, o).lm);
+    // A corrupted weights file gives an error naming it.
+    QFile f(dir.filePath("model.safetensors"));
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write("garbage");
+    f.close();
+    try {
+      Trainer::fromFolder(dir.path().toStdString());
+      QFAIL("no error");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString(e.what()).contains("model.safetensors"), e.what());
+    }
+  }
+
+  void progressReportsEveryStepWithEta() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 5);
+    std::vector<TrainProgress> seen;
+    t.train(examples(c, 4, 2), quick(4), [&](const TrainProgress& p) {
+      seen.push_back(p);
+      return true;
+    });
+    QCOMPARE(seen.size(), size_t(4));
+    QCOMPARE(seen.back().step, 4);
+    QCOMPARE(seen.back().etaSeconds, 0.0);
+    QVERIFY(seen.front().learningRate < seen[1].learningRate);  // warmup
+    QVERIFY(formatProgress(seen.front()).find("ETA") != std::string::npos);
+    QCOMPARE(seen.front().losses.sitePrototype, 0.0);  // no prototype exists before the first batch
+    QVERIFY(seen[1].losses.sitePrototype > 0);          // then both sites have one: the loss is active
+    QVERIFY(!t.sitePrototype(1).empty());
+  }
+
+  void badExamplesAreNamed() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 6);
+    auto data = examples(c, 3, 1);
+    data[2].image.resize(5);
+    try {
+      t.train(data, quick(1));
+      QFAIL("no error");
+    } catch (const TrainError& e) {
+      QVERIFY2(QString(e.what()).contains("example 2: image has 5 values"), e.what());
+    }
+    data = examples(c, 3, 1);
+    data[1].reportIds[0] = kVocab + 3;
+    QVERIFY_THROWS_EXCEPTION(TrainError, t.train(data, quick(1)));
+    QVERIFY_THROWS_EXCEPTION(TrainError, t.train({}, quick(1)));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
