@@ -1,0 +1,129 @@
+#include "app/site/dicom_importer.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+
+#include "app/site/site.h"
+#include "engine/imaging/dicom_image.h"
+
+namespace fedmrg::app {
+namespace {
+
+bool isDicomDir(const QFileInfo& info) { return info.fileName().compare(QLatin1String("DICOMDIR"), Qt::CaseInsensitive) == 0; }
+
+// A file name made only of UID characters, safe on every file system.
+QString safeName(const std::string& uid) {
+  QString s = QString::fromStdString(uid);
+  for (QChar& c : s)
+    if (!(c.isDigit() || c == '.')) c = '_';
+  return s.isEmpty() ? QStringLiteral("unknown") : s;
+}
+
+int64_t findOrInsertStudy(SiteStore& store, const engine::DicomMetadata& m, bool& added) {
+  auto find = store.prepare("SELECT id FROM studies WHERE study_uid = ?");
+  find.bind(1, m.studyInstanceUid);
+  if (find.step()) return find.int64(0);
+  auto st = store.prepare(
+      "INSERT INTO studies(study_uid, patient_name, patient_id, patient_sex, patient_birth_date, study_date, "
+      "study_time, description, accession_number, modality, body_part, imported_at) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, m.studyInstanceUid).bind(2, m.patientName).bind(3, m.patientId).bind(4, m.patientSex);
+  st.bind(5, m.patientBirthDate).bind(6, m.studyDate).bind(7, m.studyTime).bind(8, m.studyDescription);
+  st.bind(9, m.accessionNumber).bind(10, m.modality).bind(11, m.bodyPart).bind(12, nowUtc()).run();
+  added = true;
+  return store.lastInsertId();
+}
+
+int64_t findOrInsertSeries(SiteStore& store, int64_t studyId, const engine::DicomMetadata& m) {
+  auto find = store.prepare("SELECT id FROM series WHERE series_uid = ?");
+  find.bind(1, m.seriesInstanceUid);
+  if (find.step()) return find.int64(0);
+  auto st = store.prepare("INSERT INTO series(study_id, series_uid, modality, description) VALUES(?, ?, ?, ?)");
+  st.bind(1, studyId).bind(2, m.seriesInstanceUid).bind(3, m.modality).bind(4, m.seriesDescription).run();
+  return store.lastInsertId();
+}
+
+}  // namespace
+
+QStringList DicomImporter::collectFiles(const QStringList& paths) {
+  QStringList files;
+  auto addFolder = [&files](const QString& dir) {
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+      const QFileInfo info(it.next());
+      if (!isDicomDir(info)) files << info.absoluteFilePath();
+    }
+  };
+  for (const QString& p : paths) {
+    const QFileInfo info(p);
+    if (info.isDir()) addFolder(info.absoluteFilePath());
+    else if (isDicomDir(info)) addFolder(info.absolutePath());  // DICOMDIR: the media it indexes
+    else files << info.absoluteFilePath();  // missing files are reported by importFiles
+  }
+  files.sort();
+  files.removeDuplicates();
+  return files;
+}
+
+ImportResult DicomImporter::importFiles(const QStringList& files, const Progress& progress,
+                                        const std::atomic<bool>* cancel) {
+  ImportResult result;
+  SiteStore& store = site_.store();
+  const int total = int(files.size());
+  for (int i = 0; i < total; ++i) {
+    if (cancel && cancel->load()) {
+      result.cancelled = true;
+      break;
+    }
+    const QString& file = files[i];
+    ++result.scanned;
+    try {
+      if (!QFileInfo(file).isFile()) throw engine::DicomError(file.toStdString() + ": no such file");
+      // Decode fully: a file that cannot show its pixels is an error now, not at reading time.
+      const engine::DicomImage image = engine::readDicomImage(file.toStdString());
+      const auto& m = image.meta;
+      if (m.sopInstanceUid.empty() || m.studyInstanceUid.empty())
+        throw engine::DicomError(file.toStdString() + ": no SOP Instance UID or Study Instance UID");
+      auto dup = store.prepare("SELECT 1 FROM images WHERE sop_uid = ?");
+      dup.bind(1, m.sopInstanceUid);
+      if (dup.step()) {
+        ++result.duplicates;
+      } else {
+        const QString studyDir = QDir(site_.imageDir()).filePath(safeName(m.studyInstanceUid));
+        const QString target = QDir(studyDir).filePath(safeName(m.sopInstanceUid) + QStringLiteral(".dcm"));
+        if (!QDir().mkpath(studyDir) || (!QFile::exists(target) && !QFile::copy(file, target)))
+          throw engine::DicomError(file.toStdString() + ": cannot copy into the site's image folder");
+        SiteStore::Transaction tx(store);
+        bool added = false;
+        const int64_t studyId = findOrInsertStudy(store, m, added);
+        const int64_t seriesId = findOrInsertSeries(store, studyId, m);
+        auto st = store.prepare(
+            "INSERT INTO images(series_id, sop_uid, sop_class_uid, file_path, rows, columns, transfer_syntax, "
+            "view_position, pixel_spacing_r, pixel_spacing_c, imported_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind(1, seriesId).bind(2, m.sopInstanceUid).bind(3, m.sopClassUid);
+        st.bind(4, QDir(site_.dir()).relativeFilePath(target).toStdString());
+        st.bind(5, m.rows).bind(6, m.columns).bind(7, m.transferSyntaxUid).bind(8, m.viewPosition);
+        st.bind(9, m.pixelSpacingRow).bind(10, m.pixelSpacingColumn).bind(11, nowUtc()).run();
+        tx.commit();
+        ++result.imported;
+        if (added) ++result.studiesAdded;
+      }
+    } catch (const std::exception& e) {
+      // The reader's message starts with the path; keep only the reason for the report's column.
+      QString reason = QString::fromUtf8(e.what());
+      const QString prefix = file + QStringLiteral(": ");
+      if (reason.startsWith(prefix)) reason = reason.mid(prefix.size());
+      result.errors.push_back({file, reason});
+    }
+    if (progress) progress(i + 1, total);
+  }
+  site_.audit(userId_, "import", 0,
+              std::to_string(result.imported) + " imported, " + std::to_string(result.duplicates) +
+                  " duplicates, " + std::to_string(result.errors.size()) + " errors" +
+                  (result.cancelled ? ", cancelled" : ""));
+  return result;
+}
+
+}  // namespace fedmrg::app

@@ -1,0 +1,51 @@
+#pragma once
+// Imports DICOM files into a site: files, folders (recursive) and DICOMDIR media, de-duplicated by
+// SOP Instance UID. Each image is decoded once to prove it opens; files that do not are listed
+// with the reason while the rest imports. Images are copied into the site's managed folder.
+#include <QString>
+#include <QStringList>
+#include <atomic>
+#include <functional>
+#include <vector>
+
+namespace fedmrg::app {
+
+class Site;
+
+struct ImportIssue {
+  QString file;
+  QString reason;
+};
+
+struct ImportResult {
+  int scanned = 0;
+  int imported = 0;
+  int duplicates = 0;
+  int studiesAdded = 0;
+  bool cancelled = false;
+  std::vector<ImportIssue> errors;
+};
+
+class DicomImporter {
+ public:
+  explicit DicomImporter(Site& site, int64_t userId = 0) : site_(site), userId_(userId) {}
+
+  // Expands files, folders (recursively) and DICOMDIR files (the folder they index) into the
+  // list of candidate files, sorted, without DICOMDIR files themselves.
+  static QStringList collectFiles(const QStringList& paths);
+
+  // Called after each file with (done, total); import stops when `cancel` becomes true.
+  using Progress = std::function<void(int done, int total)>;
+  ImportResult importFiles(const QStringList& files, const Progress& progress = {},
+                           const std::atomic<bool>* cancel = nullptr);
+  ImportResult importPaths(const QStringList& paths, const Progress& progress = {},
+                           const std::atomic<bool>* cancel = nullptr) {
+    return importFiles(collectFiles(paths), progress, cancel);
+  }
+
+ private:
+  Site& site_;
+  int64_t userId_;
+};
+
+}  // namespace fedmrg::app

@@ -1,0 +1,147 @@
+#include "app/site/report_service.h"
+
+#include "app/site/site.h"
+
+namespace fedmrg::app {
+namespace {
+
+constexpr const char* kVersionColumns =
+    "SELECT r.id, r.version, r.kind, r.status, r.findings, r.impression, r.labels, r.origin, "
+    "COALESCE(u.display_name, ''), r.created_at FROM reports r LEFT JOIN users u ON r.author_id = u.id ";
+
+ReportVersion readVersion(const Statement& st) {
+  return {st.int64(0), int(st.int64(1)), st.text(2), st.text(3), st.text(4),
+          st.text(5),  st.text(6),       st.text(7), st.text(8), st.text(9)};
+}
+
+}  // namespace
+
+ReportVersion ReportService::insertVersion(int64_t studyId, const std::string& kind, const std::string& status,
+                                           const std::string& findings, const std::string& impression,
+                                           const std::string& labels, const std::string& origin) {
+  SiteStore& store = site_.store();
+  auto next = store.prepare("SELECT COALESCE(max(version), 0) + 1 FROM reports WHERE study_id = ?");
+  next.bind(1, studyId);
+  next.step();
+  const int64_t version = next.int64(0);
+  auto st = store.prepare(
+      "INSERT INTO reports(study_id, version, kind, status, findings, impression, labels, origin, author_id, "
+      "created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  st.bind(1, studyId).bind(2, version).bind(3, kind).bind(4, status).bind(5, findings).bind(6, impression);
+  st.bind(7, labels).bind(8, origin);
+  if (userId_ > 0) st.bind(9, userId_); else st.bindNull(9);
+  st.bind(10, nowUtc()).run();
+  const int64_t id = store.lastInsertId();
+  auto upd = store.prepare("UPDATE studies SET status = ? WHERE id = ?");
+  upd.bind(1, status).bind(2, studyId).run();
+  auto row = store.prepare(std::string(kVersionColumns) + "WHERE r.id = ?");
+  row.bind(1, id);
+  row.step();
+  return readVersion(row);
+}
+
+ReportVersion ReportService::save(int64_t studyId, const std::string& findings, const std::string& impression,
+                                  const std::string& labels, const std::string& origin) {
+  SiteStore::Transaction tx(site_.store());
+  const auto last = latest(studyId);
+  if (last && last->status == "final")
+    throw StoreError("the report is final; add an addendum instead of editing it");
+  if (last && last->findings == findings && last->impression == impression && last->labels == labels)
+    throw StoreError("nothing changed since version " + std::to_string(last->version));
+  const auto v = insertVersion(studyId, "report", "draft", findings, impression, labels, origin);
+  site_.audit(userId_, "report.save", studyId, "version " + std::to_string(v.version) + " (" + origin + ")");
+  clearAutosave(studyId);
+  tx.commit();
+  return v;
+}
+
+ReportVersion ReportService::sign(int64_t studyId, const std::string& status) {
+  if (status != "preliminary" && status != "final")
+    throw StoreError("a report is signed as preliminary or final, not '" + status + "'");
+  SiteStore::Transaction tx(site_.store());
+  const auto last = latest(studyId);
+  if (!last) throw StoreError("there is no report to sign; save one first");
+  if (last->status == "final") throw StoreError("the report is final already");
+  const auto v = insertVersion(studyId, "report", status, last->findings, last->impression, last->labels, last->origin);
+  auto so = site_.store().prepare("INSERT INTO signoffs(report_id, user_id, status, signed_at) VALUES(?, ?, ?, ?)");
+  so.bind(1, v.id);
+  if (userId_ > 0) so.bind(2, userId_); else so.bindNull(2);
+  so.bind(3, status).bind(4, nowUtc()).run();
+  site_.audit(userId_, "report.sign." + status, studyId, "version " + std::to_string(v.version));
+  if (status == "final") {
+    auto q = site_.store().prepare("INSERT INTO training_queue(report_id, study_id, queued_at) VALUES(?, ?, ?)");
+    q.bind(1, v.id).bind(2, studyId).bind(3, nowUtc()).run();
+    site_.audit(userId_, "training.queue", studyId, "version " + std::to_string(v.version));
+  }
+  tx.commit();
+  return v;
+}
+
+ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& text) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw StoreError("the addendum is empty");
+  SiteStore::Transaction tx(site_.store());
+  const auto last = latest(studyId);
+  if (!last || last->status != "final") throw StoreError("addenda are added to final reports only");
+  const auto v = insertVersion(studyId, "addendum", "final", text, "", "", "human");
+  site_.audit(userId_, "report.addendum", studyId, "version " + std::to_string(v.version));
+  tx.commit();
+  return v;
+}
+
+std::optional<ReportVersion> ReportService::latest(int64_t studyId) {
+  auto st = site_.store().prepare(std::string(kVersionColumns) +
+                                  "WHERE r.study_id = ? AND r.kind = 'report' ORDER BY r.version DESC LIMIT 1");
+  st.bind(1, studyId);
+  if (!st.step()) return std::nullopt;
+  return readVersion(st);
+}
+
+std::vector<ReportVersion> ReportService::versions(int64_t studyId) {
+  std::vector<ReportVersion> out;
+  auto st = site_.store().prepare(std::string(kVersionColumns) + "WHERE r.study_id = ? ORDER BY r.version");
+  st.bind(1, studyId);
+  while (st.step()) out.push_back(readVersion(st));
+  return out;
+}
+
+std::string ReportService::studyStatus(int64_t studyId) {
+  auto st = site_.store().prepare("SELECT status FROM studies WHERE id = ?");
+  st.bind(1, studyId);
+  if (!st.step()) throw StoreError("no study with id " + std::to_string(studyId));
+  return st.text(0);
+}
+
+void ReportService::autosave(int64_t studyId, const std::string& findings, const std::string& impression,
+                             const std::string& labels) {
+  auto st = site_.store().prepare(
+      "INSERT OR REPLACE INTO autosave(study_id, findings, impression, labels, saved_at) VALUES(?, ?, ?, ?, ?)");
+  st.bind(1, studyId).bind(2, findings).bind(3, impression).bind(4, labels).bind(5, nowUtc()).run();
+}
+
+std::optional<AutosavedText> ReportService::autosaved(int64_t studyId) {
+  auto st = site_.store().prepare("SELECT findings, impression, labels, saved_at FROM autosave WHERE study_id = ?");
+  st.bind(1, studyId);
+  if (!st.step()) return std::nullopt;
+  return AutosavedText{st.text(0), st.text(1), st.text(2), st.text(3)};
+}
+
+void ReportService::clearAutosave(int64_t studyId) {
+  auto st = site_.store().prepare("DELETE FROM autosave WHERE study_id = ?");
+  st.bind(1, studyId).run();
+}
+
+int ReportService::trainingQueueCount() {
+  return int(site_.store().queryInt("SELECT count(*) FROM training_queue WHERE state = 'queued'"));
+}
+
+std::vector<AuditEntry> auditLog(Site& site, int64_t studyId, int limit) {
+  std::vector<AuditEntry> out;
+  auto st = site.store().prepare(
+      "SELECT a.at, COALESCE(u.username, 'system'), a.action, a.detail, COALESCE(a.study_id, 0) FROM audit_log a "
+      "LEFT JOIN users u ON a.user_id = u.id WHERE (?1 = 0 OR a.study_id = ?1) ORDER BY a.id DESC LIMIT ?2");
+  st.bind(1, studyId).bind(2, limit);
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.int64(4)});
+  return out;
+}
+
+}  // namespace fedmrg::app

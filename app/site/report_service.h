@@ -1,0 +1,66 @@
+#pragma once
+// The report workflow of one study: new -> draft -> preliminary -> final, addenda after final.
+// Every save and every sign-off is a new kept version and an audit entry; a final report enters
+// the training queue. Autosave keeps the editor's unsaved text.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fedmrg::app {
+
+class Site;
+
+struct ReportVersion {
+  int64_t id = 0;
+  int version = 0;
+  std::string kind;    // "report" or "addendum"
+  std::string status;  // "draft", "preliminary", "final"
+  std::string findings, impression, labels, origin, author, createdAt;
+};
+
+struct AutosavedText {
+  std::string findings, impression, labels, savedAt;
+};
+
+struct AuditEntry {
+  std::string at, user, action, detail;
+  int64_t studyId = 0;
+};
+
+class ReportService {
+ public:
+  ReportService(Site& site, int64_t userId) : site_(site), userId_(userId) {}
+
+  // Saves the text as a new draft version. Throws StoreError when the report is final (use an addendum)
+  // or when nothing changed since the latest version (no empty versions).
+  ReportVersion save(int64_t studyId, const std::string& findings, const std::string& impression,
+                     const std::string& labels, const std::string& origin = "human");
+  // Signs the latest version as "preliminary" or "final". Throws StoreError when there is no report,
+  // when it is final already, or for another status.
+  ReportVersion sign(int64_t studyId, const std::string& status);
+  // Adds an addendum to a final report.
+  ReportVersion addAddendum(int64_t studyId, const std::string& text);
+
+  std::optional<ReportVersion> latest(int64_t studyId);
+  std::vector<ReportVersion> versions(int64_t studyId);  // oldest first
+  std::string studyStatus(int64_t studyId);
+
+  // Autosave: at most one row per study, replaced on each call, cleared by save().
+  void autosave(int64_t studyId, const std::string& findings, const std::string& impression, const std::string& labels);
+  std::optional<AutosavedText> autosaved(int64_t studyId);
+  void clearAutosave(int64_t studyId);
+
+  int trainingQueueCount();
+
+ private:
+  ReportVersion insertVersion(int64_t studyId, const std::string& kind, const std::string& status,
+                              const std::string& findings, const std::string& impression, const std::string& labels,
+                              const std::string& origin);
+  Site& site_;
+  int64_t userId_;
+};
+
+// Audit entries, newest first; studyId 0: all.
+std::vector<AuditEntry> auditLog(Site& site, int64_t studyId = 0, int limit = 500);
+
+}  // namespace fedmrg::app

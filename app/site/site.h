@@ -1,0 +1,40 @@
+#pragma once
+// A site on disk: a folder holding the encrypted store (site.db) and the managed image folder
+// (images/). Creating one records the site's name and its first administrator.
+#include <QString>
+#include <memory>
+
+#include "app/site/site_store.h"
+
+namespace fedmrg::app {
+
+class Site {
+ public:
+  // True when `dir` holds a site store.
+  static bool exists(const QString& dir);
+  // Creates the folder, the encrypted store, the site name and the first admin user.
+  // Throws StoreError when a site exists there already or the store cannot be made.
+  static std::unique_ptr<Site> create(const QString& dir, const std::string& passphrase, const std::string& siteName,
+                                      const std::string& adminUser, const std::string& adminDisplayName,
+                                      const std::string& adminPassword);
+  // Opens an existing site. Throws StoreError (wrong passphrase, not encrypted, no site).
+  static std::unique_ptr<Site> open(const QString& dir, const std::string& passphrase);
+
+  SiteStore& store() { return *store_; }
+  const QString& dir() const { return dir_; }
+  QString imageDir() const;
+  std::string name();
+
+  // Appends an audit entry: who (user id, 0 for the system), what, on which study (0: none).
+  void audit(int64_t userId, const std::string& action, int64_t studyId = 0, const std::string& detail = {});
+
+ private:
+  Site(QString dir, std::unique_ptr<SiteStore> store);
+  QString dir_;
+  std::unique_ptr<SiteStore> store_;
+};
+
+// The current time as ISO 8601 UTC with milliseconds, the format every table stores.
+std::string nowUtc();
+
+}  // namespace fedmrg::app

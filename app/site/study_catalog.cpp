@@ -1,0 +1,34 @@
+#include "app/site/study_catalog.h"
+
+#include <QDir>
+
+#include "app/site/site.h"
+
+namespace fedmrg::app {
+
+std::vector<StudySummary> listStudies(Site& site) {
+  std::vector<StudySummary> out;
+  auto st = site.store().prepare(
+      "SELECT s.id, s.study_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.body_part, "
+      "s.description, s.status, (SELECT count(*) FROM images i JOIN series r ON i.series_id = r.id "
+      "WHERE r.study_id = s.id) FROM studies s ORDER BY s.study_date DESC, s.id");
+  while (st.step())
+    out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7),
+                   st.text(8), int(st.int64(9))});
+  return out;
+}
+
+std::vector<ImageEntry> studyImages(Site& site, int64_t studyId) {
+  std::vector<ImageEntry> out;
+  auto st = site.store().prepare(
+      "SELECT i.id, i.sop_uid, i.view_position, i.file_path, i.rows, i.columns FROM images i "
+      "JOIN series r ON i.series_id = r.id WHERE r.study_id = ? ORDER BY r.id, i.id");
+  st.bind(1, studyId);
+  const QDir dir(site.dir());
+  while (st.step())
+    out.push_back({st.int64(0), st.text(1), st.text(2), dir.absoluteFilePath(QString::fromStdString(st.text(3))),
+                   int(st.int64(4)), int(st.int64(5))});
+  return out;
+}
+
+}  // namespace fedmrg::app

@@ -1,0 +1,27 @@
+#pragma once
+// Read access to the studies and images of a site, for the worklist and the viewer.
+#include <QString>
+#include <string>
+#include <vector>
+
+namespace fedmrg::app {
+
+class Site;
+
+struct StudySummary {
+  int64_t id = 0;
+  std::string studyUid, patientName, patientId, studyDate, modality, bodyPart, description, status;
+  int images = 0;
+};
+
+struct ImageEntry {
+  int64_t id = 0;
+  std::string sopUid, viewPosition;
+  QString file;  // absolute path in the managed folder
+  int rows = 0, columns = 0;
+};
+
+std::vector<StudySummary> listStudies(Site& site);
+std::vector<ImageEntry> studyImages(Site& site, int64_t studyId);
+
+}  // namespace fedmrg::app

@@ -1,0 +1,95 @@
+#include "app/site/worklist_model.h"
+
+#include "app/site/site.h"
+
+namespace fedmrg::app {
+
+WorklistModel::WorklistModel(Site* site, QObject* parent) : QAbstractTableModel(parent), site_(site) { reload(); }
+
+void WorklistModel::setSite(Site* site) {
+  site_ = site;
+  reload();
+}
+
+void WorklistModel::reload() {
+  beginResetModel();
+  rows_ = site_ ? listStudies(*site_) : std::vector<StudySummary>{};
+  endResetModel();
+}
+
+int WorklistModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(rows_.size()); }
+int WorklistModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant WorklistModel::data(const QModelIndex& index, int role) const {
+  if (!index.isValid() || index.row() >= int(rows_.size())) return {};
+  const StudySummary& s = rows_[size_t(index.row())];
+  if (role == StudyIdRole) return QVariant::fromValue<qlonglong>(s.id);
+  if (role != Qt::DisplayRole && role != Qt::EditRole) return {};
+  switch (index.column()) {
+    case Patient: return QString::fromStdString(s.patientName).replace('^', ' ').trimmed();
+    case PatientId: return QString::fromStdString(s.patientId);
+    case Date:
+      return s.studyDate.size() == 8 ? QString::fromStdString(s.studyDate.substr(0, 4) + "-" + s.studyDate.substr(4, 2) +
+                                                               "-" + s.studyDate.substr(6, 2))
+                                     : QString::fromStdString(s.studyDate);
+    case Modality: return QString::fromStdString(s.modality);
+    case BodyPart: return QString::fromStdString(s.bodyPart);
+    case Status: return QString::fromStdString(s.status);
+    case Images: return role == Qt::EditRole ? QVariant(s.images) : QVariant(QString::number(s.images));
+    default: return {};
+  }
+}
+
+QVariant WorklistModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+  switch (section) {
+    case Patient: return tr("Patient");
+    case PatientId: return tr("ID");
+    case Date: return tr("Date");
+    case Modality: return tr("Modality");
+    case BodyPart: return tr("Body part");
+    case Status: return tr("Status");
+    case Images: return tr("Images");
+    default: return {};
+  }
+}
+
+int WorklistModel::rowOfStudy(int64_t studyId) const {
+  for (size_t i = 0; i < rows_.size(); ++i)
+    if (rows_[i].id == studyId) return int(i);
+  return -1;
+}
+
+std::map<std::string, int> WorklistModel::statusCounts() const {
+  std::map<std::string, int> counts{{"new", 0}, {"draft", 0}, {"preliminary", 0}, {"final", 0}};
+  for (const auto& s : rows_) ++counts[s.status];
+  return counts;
+}
+
+WorklistFilter::WorklistFilter(QObject* parent) : QSortFilterProxyModel(parent) {
+  setSortRole(Qt::EditRole);
+  setSortCaseSensitivity(Qt::CaseInsensitive);
+}
+
+void WorklistFilter::setSearchText(const QString& text) {
+  search_ = text.trimmed();
+  invalidateFilter();
+}
+
+void WorklistFilter::setStatusFilter(const QString& status) {
+  status_ = status;
+  invalidateFilter();
+}
+
+bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+  auto* model = sourceModel();
+  auto cell = [&](int column) { return model->index(sourceRow, column, sourceParent).data().toString(); };
+  if (!status_.isEmpty() && cell(WorklistModel::Status) != status_) return false;
+  if (search_.isEmpty()) return true;
+  for (int c : {WorklistModel::Patient, WorklistModel::PatientId, WorklistModel::Modality, WorklistModel::BodyPart})
+    if (cell(c).contains(search_, Qt::CaseInsensitive)) return true;
+  const auto& s = static_cast<const WorklistModel*>(model)->study(sourceRow);
+  return QString::fromStdString(s.description).contains(search_, Qt::CaseInsensitive);
+}
+
+}  // namespace fedmrg::app

@@ -1,0 +1,58 @@
+#pragma once
+// The worklist as a Qt item model (QtCore only): one row per study, and a filter model for the
+// search box and the status filter. Views sort through the filter model.
+#include <QAbstractTableModel>
+#include <QSortFilterProxyModel>
+#include <map>
+#include <vector>
+
+#include "app/site/study_catalog.h"
+
+namespace fedmrg::app {
+
+class Site;
+
+class WorklistModel : public QAbstractTableModel {
+  Q_OBJECT
+
+ public:
+  enum Column { Patient, PatientId, Date, Modality, BodyPart, Status, Images, ColumnCount };
+  static constexpr int StudyIdRole = Qt::UserRole + 1;
+
+  explicit WorklistModel(Site* site, QObject* parent = nullptr);
+  void setSite(Site* site);
+  void reload();
+
+  int rowCount(const QModelIndex& parent = {}) const override;
+  int columnCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+  QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+  const StudySummary& study(int row) const { return rows_.at(size_t(row)); }
+  int rowOfStudy(int64_t studyId) const;
+  // Studies per status ("new", "draft", "preliminary", "final").
+  std::map<std::string, int> statusCounts() const;
+
+ private:
+  Site* site_;
+  std::vector<StudySummary> rows_;
+};
+
+class WorklistFilter : public QSortFilterProxyModel {
+  Q_OBJECT
+
+ public:
+  explicit WorklistFilter(QObject* parent = nullptr);
+  // Case-insensitive match on patient name, patient ID, description, modality or body part.
+  void setSearchText(const QString& text);
+  // Empty: every status.
+  void setStatusFilter(const QString& status);
+
+ protected:
+  bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+ private:
+  QString search_, status_;
+};
+
+}  // namespace fedmrg::app

@@ -1,0 +1,78 @@
+#pragma once
+// Writes small, real DICOM files with DCMTK for the app and ui tests.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcuid.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace fedmrg::testing {
+
+struct TestDicom {
+  std::string studyUid = "1.2.826.0.1.3680043.10.99.1";
+  std::string seriesUid;  // default: studyUid + ".1"
+  std::string sopUid;     // default: a fresh UID
+  std::string patientName = "Test^Patient";
+  std::string patientId = "P0001";
+  std::string studyDate = "20260105";
+  std::string description = "CHEST PA";
+  std::string modality = "CR";
+  std::string bodyPart = "CHEST";
+  std::string photometric = "MONOCHROME2";
+  int width = 256, height = 256;
+  // Window in the file; width 0 writes none.
+  double windowCenter = 2048, windowWidth = 4096;
+};
+
+// Stored value at (x, y): a diagonal ramp over 0..4095 with a bright disc in the upper left quarter.
+inline uint16_t testPixel(const TestDicom& d, int x, int y) {
+  const int cx = d.width / 4, cy = d.height / 4, r = std::max(2, d.width / 8);
+  if ((x - cx) * (x - cx) + (y - cy) * (y - cy) < r * r) return 4000;
+  return uint16_t((4095L * (x + y)) / std::max(1, d.width + d.height - 2));
+}
+
+// Writes the file; returns its SOP Instance UID. Throws std::runtime_error on failure.
+inline std::string writeTestDicom(const std::string& path, TestDicom d) {
+  char uid[100];
+  if (d.sopUid.empty()) d.sopUid = dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT);
+  if (d.seriesUid.empty()) d.seriesUid = d.studyUid + ".1";
+  DcmFileFormat file;
+  DcmDataset* ds = file.getDataset();
+  ds->putAndInsertString(DCM_SOPClassUID, UID_ComputedRadiographyImageStorage);
+  ds->putAndInsertString(DCM_SOPInstanceUID, d.sopUid.c_str());
+  ds->putAndInsertString(DCM_StudyInstanceUID, d.studyUid.c_str());
+  ds->putAndInsertString(DCM_SeriesInstanceUID, d.seriesUid.c_str());
+  ds->putAndInsertString(DCM_PatientName, d.patientName.c_str());
+  ds->putAndInsertString(DCM_PatientID, d.patientId.c_str());
+  ds->putAndInsertString(DCM_StudyDate, d.studyDate.c_str());
+  ds->putAndInsertString(DCM_StudyDescription, d.description.c_str());
+  ds->putAndInsertString(DCM_Modality, d.modality.c_str());
+  ds->putAndInsertString(DCM_BodyPartExamined, d.bodyPart.c_str());
+  ds->putAndInsertString(DCM_ViewPosition, "PA");
+  ds->putAndInsertString(DCM_PhotometricInterpretation, d.photometric.c_str());
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  ds->putAndInsertUint16(DCM_Rows, Uint16(d.height));
+  ds->putAndInsertUint16(DCM_Columns, Uint16(d.width));
+  ds->putAndInsertUint16(DCM_BitsAllocated, 16);
+  ds->putAndInsertUint16(DCM_BitsStored, 12);
+  ds->putAndInsertUint16(DCM_HighBit, 11);
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+  ds->putAndInsertString(DCM_PixelSpacing, "0.143\\0.143");
+  if (d.windowWidth > 0) {
+    ds->putAndInsertString(DCM_WindowCenter, std::to_string(d.windowCenter).c_str());
+    ds->putAndInsertString(DCM_WindowWidth, std::to_string(d.windowWidth).c_str());
+  }
+  std::vector<Uint16> px(size_t(d.width) * size_t(d.height));
+  for (int y = 0; y < d.height; ++y)
+    for (int x = 0; x < d.width; ++x) px[size_t(y) * size_t(d.width) + size_t(x)] = testPixel(d, x, y);
+  ds->putAndInsertUint16Array(DCM_PixelData, px.data(), static_cast<unsigned long>(px.size()));
+  const OFCondition st = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
+  if (st.bad()) throw std::runtime_error(path + ": " + st.text());
+  return d.sopUid;
+}
+
+}  // namespace fedmrg::testing

@@ -1,0 +1,231 @@
+// The workstation window under Xvfb, driven through its real widgets: import a folder with bad
+// files, open a study, the VTK view renders the DICOM image and a window/level drag changes it,
+// draft generation without a model says so, edit, sign final, audit and training queue.
+#include <QApplication>
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSurfaceFormat>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/site/report_service.h"
+#include "app/site/site.h"
+#include "app/site/worklist_model.h"
+#include "app/test_dicom.h"
+#include "ui/image_viewer.h"
+#include "ui/main_window.h"
+#include "ui/report_editor.h"
+#include "ui/vtk_view_widget.h"
+
+using namespace fedmrg;
+
+namespace {
+
+// Fraction of pixels that differ by more than 8 grey levels.
+double changedFraction(const QImage& a, const QImage& b) {
+  if (a.size() != b.size()) return 1.0;
+  const QImage x = a.convertToFormat(QImage::Format_Grayscale8), y = b.convertToFormat(QImage::Format_Grayscale8);
+  qint64 changed = 0;
+  for (int r = 0; r < x.height(); ++r) {
+    const uchar* p = x.constScanLine(r);
+    const uchar* q = y.constScanLine(r);
+    for (int c = 0; c < x.width(); ++c) changed += std::abs(int(p[c]) - int(q[c])) > 8;
+  }
+  return double(changed) / (double(x.width()) * x.height());
+}
+
+int distinctGreys(const QImage& image) {
+  const QImage g = image.convertToFormat(QImage::Format_Grayscale8);
+  std::array<bool, 256> seen{};
+  for (int r = 0; r < g.height(); ++r)
+    for (int c = 0; c < g.width(); ++c) seen[g.constScanLine(r)[c]] = true;
+  return int(std::count(seen.begin(), seen.end(), true));
+}
+
+void sendDrag(QWidget* w, QPoint from, QPoint to, Qt::MouseButton button) {
+  QMouseEvent press(QEvent::MouseButtonPress, from, w->mapToGlobal(from), button, button, Qt::NoModifier);
+  QApplication::sendEvent(w, &press);
+  for (int i = 1; i <= 10; ++i) {
+    const QPoint p = from + (to - from) * i / 10;
+    QMouseEvent move(QEvent::MouseMove, p, w->mapToGlobal(p), Qt::NoButton, button, Qt::NoModifier);
+    QApplication::sendEvent(w, &move);
+  }
+  QMouseEvent release(QEvent::MouseButtonRelease, to, w->mapToGlobal(to), button, Qt::NoButton, Qt::NoModifier);
+  QApplication::sendEvent(w, &release);
+}
+
+}  // namespace
+
+class TstMainWindow : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::unique_ptr<app::Site> site_;
+  std::unique_ptr<ui::MainWindow> window_;
+  app::User user_;
+
+ private slots:
+  void initTestCase() {
+    if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
+    QVERIFY(dir_.isValid());
+    site_ = app::Site::create(dir_.filePath("site"), "test passphrase", "Test Site", "drsmith", "Dr Smith",
+                              "password123");
+    user_ = *app::UserDirectory(*site_).authenticate("drsmith", "password123");
+    // Three studies (one with two images), a duplicate copy, and two bad files.
+    const QString in = dir_.filePath("incoming");
+    QVERIFY(QDir().mkpath(in + "/nested/deeper"));
+    testing::TestDicom a;
+    a.studyUid = "1.2.826.0.1.3680043.10.99.10";
+    a.patientName = "Alpha^Anna";
+    a.patientId = "A001";
+    a.studyDate = "20260110";
+    testing::writeTestDicom((in + "/a1.dcm").toStdString(), a);
+    a.width = 200;
+    testing::writeTestDicom((in + "/nested/a2.dcm").toStdString(), a);
+    testing::TestDicom b = a;
+    b.studyUid = "1.2.826.0.1.3680043.10.99.20";
+    b.patientName = "Bravo^Ben";
+    b.patientId = "B002";
+    b.studyDate = "20260111";
+    b.sopUid = "1.2.826.0.1.3680043.10.99.20.1.1";
+    testing::writeTestDicom((in + "/nested/deeper/b1.dcm").toStdString(), b);
+    QVERIFY(QFile::copy(in + "/nested/deeper/b1.dcm", in + "/b1-copy.dcm"));
+    testing::TestDicom c = a;
+    c.studyUid = "1.2.826.0.1.3680043.10.99.30";
+    c.patientName = "Charlie^Carl";
+    c.patientId = "C003";
+    c.studyDate = "20251201";
+    c.width = 256;
+    testing::writeTestDicom((in + "/c1.dcm").toStdString(), c);
+    QFile text(in + "/notes.txt");
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("this is not a DICOM file\n");
+    text.close();
+    QFile whole(in + "/c1.dcm");
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    QFile cut(in + "/truncated.dcm");
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(whole.read(whole.size() / 2));
+    cut.close();
+
+    qputenv("FEDMRG_NO_DIALOGS", "1");
+    window_ = std::make_unique<ui::MainWindow>(*site_, user_);
+    window_->resize(1400, 860);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  }
+
+  void importsAFolderAndReportsTheBadFiles() {
+    QSignalSpy done(window_.get(), &ui::MainWindow::importFinished);
+    window_->importPaths({dir_.filePath("incoming")});
+    QVERIFY(done.wait(60000));
+    const auto& r = window_->lastImport();
+    QCOMPARE(r.imported, 4);
+    QCOMPARE(r.duplicates, 1);
+    QCOMPARE(int(r.errors.size()), 2);
+    QStringList bad;
+    for (const auto& e : r.errors) {
+      bad << QFileInfo(e.file).fileName();
+      QVERIFY2(!e.reason.isEmpty(), qPrintable(e.file));
+    }
+    bad.sort();
+    QCOMPARE(bad, QStringList({"notes.txt", "truncated.dcm"}));
+    QCOMPARE(window_->worklist()->rowCount(), 3);
+    QCOMPARE(window_->worklistView()->model()->rowCount(), 3);
+  }
+
+  void worklistSearchSortAndKeyboard() {
+    auto* view = window_->worklistView();
+    // Sorted by date, newest first.
+    QCOMPARE(view->model()->index(0, app::WorklistModel::Patient).data().toString(), QString("Bravo Ben"));
+    QTest::keyClicks(window_->searchBox(), "charl");
+    QCOMPARE(view->model()->rowCount(), 1);
+    QCOMPARE(view->model()->index(0, app::WorklistModel::PatientId).data().toString(), QString("C003"));
+    window_->searchBox()->clear();
+    QCOMPARE(view->model()->rowCount(), 3);
+    view->setFocus();
+    view->setCurrentIndex(view->model()->index(0, 0));
+    QTest::keyClick(view, Qt::Key_Down);
+    QTest::keyClick(view, Qt::Key_Enter);
+    QCOMPARE(view->currentIndex().row(), 1);
+    QTRY_VERIFY(window_->currentStudy() != 0);
+    QCOMPARE(window_->viewer()->image()->meta.patientId, std::string("A001"));
+    QCOMPARE(window_->thumbnails()->count(), 2);
+  }
+
+  void viewerRendersAndWindowLevelDragChangesPixels() {
+    auto* viewer = window_->viewer();
+    QVERIFY(viewer->hasImage());
+    QTRY_VERIFY_WITH_TIMEOUT(viewer->renderCount() > 0, 10000);
+    const QImage before = viewer->grabFramebuffer();
+    QVERIFY(!before.isNull());
+    QVERIFY2(distinctGreys(before) > 20, "the rendered frame is blank");
+    const double width0 = viewer->viewState().window().width;
+    const int renders = viewer->renderCount();
+    const QPoint c(viewer->width() / 2, viewer->height() / 2);
+    sendDrag(viewer, c, c + QPoint(-150, 80), Qt::LeftButton);
+    QVERIFY(viewer->viewState().window().width < width0);
+    QTRY_VERIFY_WITH_TIMEOUT(viewer->renderCount() > renders, 10000);
+    const QImage after = viewer->grabFramebuffer();
+    const double changed = changedFraction(before, after);
+    QVERIFY2(changed > 0.05, qPrintable(QString("only %1 of the pixels changed").arg(changed)));
+    // Reset restores the original frame.
+    QTest::keyClick(viewer, Qt::Key_R);
+    QTRY_VERIFY(changedFraction(before, viewer->grabFramebuffer()) < 0.01);
+  }
+
+  void draftWithoutAModelSaysSoAndSignFinalQueuesTraining() {
+    auto* editor = window_->reportEditor();
+    QCOMPARE(editor->study(), window_->currentStudy());
+    QVERIFY(editor->statusBanner()->text().contains("DRAFT"));
+    QTest::mouseClick(editor->generateButton(), Qt::LeftButton);
+    QVERIFY(editor->messageLabel()->text().contains("No report model installed"));
+    QVERIFY(editor->findingsEdit()->toPlainText().isEmpty());
+
+    app::ReportService reports(*site_, user_.id);
+    const int queued = reports.trainingQueueCount();
+    QTest::mouseClick(editor->chip(2), Qt::LeftButton);  // cardiomegaly: positive
+    editor->findingsEdit()->setFocus();
+    QTest::keyClicks(editor->findingsEdit(), "The heart is enlarged. No pleural effusion.");
+    QTest::keyClicks(editor->impressionEdit(), "Cardiomegaly.");
+    QVERIFY(editor->dirty());
+    editor->setConfirmer([](const QString& q) { return q.contains("FINAL"); });
+    QVERIFY(editor->signFinal());
+    QVERIFY(editor->statusBanner()->text().contains("FINAL"));
+    QVERIFY(editor->findingsEdit()->isReadOnly());
+    QCOMPARE(reports.trainingQueueCount(), queued + 1);
+    QCOMPARE(reports.studyStatus(editor->study()), std::string("final"));
+    const auto versions = reports.versions(editor->study());
+    QCOMPARE(int(versions.size()), 2);
+    QCOMPARE(versions[0].status, std::string("draft"));
+    QCOMPARE(versions[1].status, std::string("final"));
+    QCOMPARE(versions[1].labels, std::string("cardiomegaly=positive"));
+    QStringList actions;
+    for (const auto& e : app::auditLog(*site_, editor->study())) actions << QString::fromStdString(e.action);
+    QVERIFY(actions.contains("report.save"));
+    QVERIFY(actions.contains("report.sign.final"));
+    QVERIFY(actions.contains("training.queue"));
+    QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
+    QCOMPARE(int(reports.versions(editor->study()).size()), 3);
+  }
+
+  void cleanupTestCase() {
+    window_.reset();
+    site_.reset();
+  }
+};
+
+int main(int argc, char** argv) {
+  QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());
+  QApplication app(argc, argv);
+  TstMainWindow test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "tst_main_window.moc"

@@ -1,0 +1,242 @@
+#include "ui/image_viewer.h"
+
+#include <QGridLayout>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QWheelEvent>
+#include <vtkCamera.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkImageActor.h>
+#include <vtkImageData.h>
+#include <vtkImageProperty.h>
+#include <vtkLookupTable.h>
+#include <vtkRenderer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace fedmrg::ui {
+namespace {
+
+vtkSmartPointer<vtkLookupTable> greyTable(bool inverted) {
+  auto table = vtkSmartPointer<vtkLookupTable>::New();
+  table->SetNumberOfTableValues(256);
+  table->SetHueRange(0, 0);
+  table->SetSaturationRange(0, 0);
+  table->SetValueRange(inverted ? 1 : 0, inverted ? 0 : 1);
+  table->SetRampToLinear();
+  table->Build();
+  return table;
+}
+
+QLabel* overlayLabel(QWidget* parent, Qt::Alignment align) {
+  auto* label = new QLabel(parent);
+  label->setAttribute(Qt::WA_TransparentForMouseEvents);
+  label->setAlignment(align);
+  label->setStyleSheet(QStringLiteral("QLabel { color: #e8e8a0; background: transparent; font-size: 11px; }"));
+  return label;
+}
+
+QString dicomDate(const std::string& d) {
+  return d.size() == 8 ? QString::fromStdString(d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6, 2))
+                       : QString::fromStdString(d);
+}
+
+}  // namespace
+
+ImageViewer::ImageViewer(QWidget* parent) : VtkViewWidget(parent) {
+  renderer_ = vtkSmartPointer<vtkRenderer>::New();
+  renderer_->SetBackground(0, 0, 0);
+  renderer_->GetActiveCamera()->ParallelProjectionOn();
+  renderWindow()->AddRenderer(renderer_);
+  grey_ = greyTable(false);
+  invertedGrey_ = greyTable(true);
+
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(8, 6, 8, 6);
+  topLeft_ = overlayLabel(this, Qt::AlignLeft | Qt::AlignTop);
+  topRight_ = overlayLabel(this, Qt::AlignRight | Qt::AlignTop);
+  bottomLeft_ = overlayLabel(this, Qt::AlignLeft | Qt::AlignBottom);
+  bottomRight_ = overlayLabel(this, Qt::AlignRight | Qt::AlignBottom);
+  grid->addWidget(topLeft_, 0, 0);
+  grid->addWidget(topRight_, 0, 1);
+  grid->addWidget(bottomLeft_, 1, 0);
+  grid->addWidget(bottomRight_, 1, 1);
+  setMinimumSize(200, 200);
+  setAccessibleName(tr("Image viewer"));
+}
+
+ImageViewer::~ImageViewer() = default;
+
+void ImageViewer::setImage(std::shared_ptr<const engine::DicomImage> image) {
+  if (!image || image->width <= 0 || image->height <= 0) {
+    clearImage();
+    return;
+  }
+  image_ = std::move(image);
+  const int w = image_->width, h = image_->height;
+  data_ = vtkSmartPointer<vtkImageData>::New();
+  data_->SetDimensions(w, h, 1);
+  data_->AllocateScalars(VTK_FLOAT, 1);
+  auto* dst = static_cast<float*>(data_->GetScalarPointer());
+  // DICOM rows go top-down, VTK's y axis goes up.
+  for (int y = 0; y < h; ++y)
+    std::memcpy(dst + size_t(h - 1 - y) * w, image_->values.data() + size_t(y) * w, sizeof(float) * size_t(w));
+  const auto [lo, hi] = std::minmax_element(image_->values.begin(), image_->values.end());
+  if (!actor_) {
+    actor_ = vtkSmartPointer<vtkImageActor>::New();
+    actor_->InterpolateOn();
+    renderer_->AddActor(actor_);
+  }
+  actor_->SetInputData(data_);
+  actor_->GetProperty()->SetInterpolationTypeToLinear();
+  actor_->VisibilityOn();
+  state_.reset(image_->defaultWindow, image_->invert, *lo, *hi);
+  applyState();
+}
+
+void ImageViewer::clearImage() {
+  image_.reset();
+  if (actor_) actor_->VisibilityOff();
+  updateOverlays();
+  requestRender();
+}
+
+void ImageViewer::setWindow(const engine::Window& window) {
+  state_.setWindow(window);
+  applyState();
+}
+
+void ImageViewer::applyPreset(const QString& name) {
+  if (image_ && state_.applyPreset(name.toStdString())) applyState();
+}
+
+void ImageViewer::resetView() {
+  if (!image_) return;
+  const auto [lo, hi] = std::minmax_element(image_->values.begin(), image_->values.end());
+  state_.reset(image_->defaultWindow, image_->invert, *lo, *hi);
+  applyState();
+}
+
+void ImageViewer::toggleInvert() {
+  state_.toggleInvert();
+  applyState();
+}
+
+void ImageViewer::zoomBy(double factor) {
+  state_.zoomBy(factor);
+  applyState();
+}
+
+void ImageViewer::setOverlaysVisible(bool visible) {
+  overlaysVisible_ = visible;
+  updateOverlays();
+}
+
+void ImageViewer::applyState() {
+  if (!image_ || !actor_) {
+    requestRender();
+    return;
+  }
+  auto* prop = actor_->GetProperty();
+  prop->SetLookupTable(state_.invert() ? invertedGrey_ : grey_);
+  prop->UseLookupTableScalarRangeOff();
+  prop->SetColorWindow(state_.window().width);
+  prop->SetColorLevel(state_.window().center);
+
+  // Fit: the whole image in the view at zoom 1, centered, then zoom and pan.
+  const double w = image_->width, h = image_->height;
+  const double aspect = height() > 0 ? double(width()) / height() : 1.0;
+  const double fitScale = std::max(h / 2.0, (w / 2.0) / std::max(aspect, 1e-3));
+  auto* camera = renderer_->GetActiveCamera();
+  const double cx = (w - 1) / 2.0 - state_.panX(), cy = (h - 1) / 2.0 + state_.panY();
+  camera->SetFocalPoint(cx, cy, 0);
+  camera->SetPosition(cx, cy, 1000);
+  camera->SetViewUp(0, 1, 0);
+  camera->SetParallelScale(fitScale / state_.zoom());
+  renderer_->ResetCameraClippingRange();
+  updateOverlays();
+  requestRender();
+  emit windowChanged(state_.window().center, state_.window().width);
+}
+
+void ImageViewer::updateOverlays() {
+  for (QLabel* l : {topLeft_, topRight_, bottomLeft_, bottomRight_}) l->setVisible(overlaysVisible_ && image_);
+  if (!image_) return;
+  const auto& m = image_->meta;
+  topLeft_->setText(QStringLiteral("%1\n%2  %3 %4")
+                        .arg(QString::fromStdString(m.patientName).replace('^', ' '),
+                             QString::fromStdString(m.patientId), QString::fromStdString(m.patientSex),
+                             QString::fromStdString(m.patientAge)));
+  topRight_->setText(QStringLiteral("%1\n%2 %3 %4")
+                         .arg(QString::fromStdString(m.studyDescription), dicomDate(m.studyDate),
+                              QString::fromStdString(m.modality), QString::fromStdString(m.viewPosition)));
+  bottomLeft_->setText(tr("W %1  L %2%3\nZoom %4%")
+                           .arg(std::lround(state_.window().width))
+                           .arg(std::lround(state_.window().center))
+                           .arg(state_.invert() != state_.imageInverted() ? tr("  inverted") : QString())
+                           .arg(std::lround(state_.zoom() * 100)));
+  bottomRight_->setText(m.pixelSpacingRow > 0
+                            ? tr("%1 x %2 px\n%3 x %4 mm/px")
+                                  .arg(image_->width)
+                                  .arg(image_->height)
+                                  .arg(m.pixelSpacingRow, 0, 'f', 3)
+                                  .arg(m.pixelSpacingColumn, 0, 'f', 3)
+                            : tr("%1 x %2 px\nno pixel spacing").arg(image_->width).arg(image_->height));
+}
+
+void ImageViewer::mousePressEvent(QMouseEvent* event) {
+  dragButton_ = event->button();
+  lastPos_ = event->position().toPoint();
+  event->accept();
+}
+
+void ImageViewer::mouseMoveEvent(QMouseEvent* event) {
+  if (!image_ || dragButton_ == Qt::NoButton) return;
+  const QPoint pos = event->position().toPoint();
+  const QPoint d = pos - lastPos_;
+  lastPos_ = pos;
+  if (dragButton_ == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
+    state_.dragWindow(d.x(), d.y());
+  } else if (dragButton_ == Qt::RightButton) {
+    state_.zoomBy(std::pow(1.01, -d.y()));
+  } else {  // middle button or shift + left: pan
+    const double imagePerScreen =
+        2.0 * renderer_->GetActiveCamera()->GetParallelScale() / std::max(1, height());
+    state_.panBy(d.x() * imagePerScreen, d.y() * imagePerScreen);
+  }
+  applyState();
+}
+
+void ImageViewer::mouseReleaseEvent(QMouseEvent*) { dragButton_ = Qt::NoButton; }
+
+void ImageViewer::wheelEvent(QWheelEvent* event) {
+  if (!image_) return;
+  state_.zoomBy(std::pow(1.1, event->angleDelta().y() / 120.0));
+  applyState();
+}
+
+void ImageViewer::keyPressEvent(QKeyEvent* event) {
+  if (!image_) return VtkViewWidget::keyPressEvent(event);
+  switch (event->key()) {
+    case Qt::Key_1: applyPreset(QStringLiteral("lung")); break;
+    case Qt::Key_2: applyPreset(QStringLiteral("mediastinum")); break;
+    case Qt::Key_3: applyPreset(QStringLiteral("bone")); break;
+    case Qt::Key_R: resetView(); break;
+    case Qt::Key_I: toggleInvert(); break;
+    case Qt::Key_F: state_.fit(); applyState(); break;
+    case Qt::Key_Plus: case Qt::Key_Equal: zoomBy(1.25); break;
+    case Qt::Key_Minus: zoomBy(0.8); break;
+    case Qt::Key_O: setOverlaysVisible(!overlaysVisible_); break;
+    default: VtkViewWidget::keyPressEvent(event); return;
+  }
+  event->accept();
+}
+
+void ImageViewer::resizeEvent(QResizeEvent* event) {
+  VtkViewWidget::resizeEvent(event);
+  if (image_) applyState();
+}
+
+}  // namespace fedmrg::ui

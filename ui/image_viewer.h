@@ -1,0 +1,73 @@
+#pragma once
+// The study image view: a DICOM image as a VTK image actor with window/level, zoom, pan and invert
+// driven by the mouse and keys, and text overlays. The state and its rules live in app::ViewState.
+#include <memory>
+
+#include <QLabel>
+#include <vtkSmartPointer.h>
+
+#include "app/site/view_state.h"
+#include "engine/imaging/dicom_image.h"
+#include "ui/vtk_view_widget.h"
+
+class vtkImageActor;
+class vtkImageData;
+class vtkLookupTable;
+class vtkRenderer;
+
+namespace fedmrg::ui {
+
+class ImageViewer : public VtkViewWidget {
+  Q_OBJECT
+
+ public:
+  explicit ImageViewer(QWidget* parent = nullptr);
+  ~ImageViewer() override;
+
+  // Shows `image` with its default window, fit to the view.
+  void setImage(std::shared_ptr<const engine::DicomImage> image);
+  void clearImage();
+  bool hasImage() const { return image_ != nullptr; }
+  const engine::DicomImage* image() const { return image_.get(); }
+
+  const app::ViewState& viewState() const { return state_; }
+  void setWindow(const engine::Window& window);
+  void applyPreset(const QString& name);
+  void resetView();
+  void toggleInvert();
+  void zoomBy(double factor);
+  // Overlays (patient, study, spacing, window) on or off.
+  void setOverlaysVisible(bool visible);
+  bool overlaysVisible() const { return overlaysVisible_; }
+
+ signals:
+  void windowChanged(double center, double width);
+
+ protected:
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+
+ private:
+  void applyState();
+  void updateOverlays();
+
+  std::shared_ptr<const engine::DicomImage> image_;
+  app::ViewState state_;
+  vtkSmartPointer<vtkRenderer> renderer_;
+  vtkSmartPointer<vtkImageActor> actor_;
+  vtkSmartPointer<vtkImageData> data_;
+  vtkSmartPointer<vtkLookupTable> grey_, invertedGrey_;
+  QLabel* topLeft_;
+  QLabel* topRight_;
+  QLabel* bottomLeft_;
+  QLabel* bottomRight_;
+  bool overlaysVisible_ = true;
+  Qt::MouseButton dragButton_ = Qt::NoButton;
+  QPoint lastPos_;
+};
+
+}  // namespace fedmrg::ui

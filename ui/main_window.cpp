@@ -1,0 +1,361 @@
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFutureWatcher>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressDialog>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrent>
+
+#include "app/site/report_service.h"
+#include "app/site/site.h"
+#include "app/site/study_catalog.h"
+#include "app/site/worklist_model.h"
+#include "engine/imaging/dicom_image.h"
+#include "ui/image_viewer.h"
+#include "ui/report_editor.h"
+
+namespace fedmrg::ui {
+namespace {
+
+// A small thumbnail of a study image: the default window, shrunk to 96 px.
+QIcon thumbnailOf(const QString& file) {
+  try {
+    const auto image = engine::readDicomImage(file.toStdString());
+    const auto pixels = engine::renderWindowed(image, image.defaultWindow);
+    QImage q(pixels.data(), image.width, image.height, image.width, QImage::Format_Grayscale8);
+    return QIcon(QPixmap::fromImage(q.scaled(96, 96, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+struct Shortcut {
+  const char* keys;
+  const char* what;
+};
+
+constexpr Shortcut kShortcuts[] = {
+    {"Up / Down, Enter", "move in the worklist, open the study"},
+    {"Ctrl+F", "search the worklist"},
+    {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
+    {"Left drag", "window / level (right: wider, down: brighter)"},
+    {"Shift+left or middle drag", "pan"},
+    {"Wheel, right drag, + / -", "zoom"},
+    {"F", "fit the image to the view"},
+    {"R", "reset window, zoom and pan"},
+    {"I", "invert"},
+    {"1 / 2 / 3", "presets: lung, mediastinum, bone"},
+    {"O", "overlays on / off"},
+    {"Ctrl+G", "generate a draft"},
+    {"Ctrl+S", "save the report"},
+    {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
+    {"F1", "this list"},
+};
+
+}  // namespace
+
+MainWindow::MainWindow(app::Site& site, const app::User& user, QWidget* parent)
+    : QMainWindow(parent), site_(site), user_(user) {
+  setWindowTitle(tr("FedMRG Workstation — %1 — %2")
+                     .arg(QString::fromStdString(site_.name()), QString::fromStdString(user_.displayName)));
+  setAcceptDrops(true);
+
+  model_ = new app::WorklistModel(&site_, this);
+  filter_ = new app::WorklistFilter(this);
+  filter_->setSourceModel(model_);
+
+  auto* left = new QWidget(this);
+  auto* leftLayout = new QVBoxLayout(left);
+  leftLayout->setContentsMargins(4, 4, 4, 4);
+  search_ = new QLineEdit(left);
+  search_->setPlaceholderText(tr("Search patient, ID, description…"));
+  search_->setClearButtonEnabled(true);
+  statusFilter_ = new QComboBox(left);
+  statusFilter_->addItem(tr("All statuses"), QString());
+  for (const char* s : {"new", "draft", "preliminary", "final"}) statusFilter_->addItem(tr(s), QString::fromLatin1(s));
+  worklistView_ = new QTableView(left);
+  worklistView_->setModel(filter_);
+  worklistView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  worklistView_->setSelectionMode(QAbstractItemView::SingleSelection);
+  worklistView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  worklistView_->setSortingEnabled(true);
+  worklistView_->sortByColumn(app::WorklistModel::Date, Qt::DescendingOrder);
+  worklistView_->verticalHeader()->hide();
+  worklistView_->horizontalHeader()->setStretchLastSection(true);
+  counts_ = new QLabel(left);
+  leftLayout->addWidget(search_);
+  leftLayout->addWidget(statusFilter_);
+  leftLayout->addWidget(worklistView_, 1);
+  leftLayout->addWidget(counts_);
+
+  auto* centre = new QWidget(this);
+  auto* centreLayout = new QVBoxLayout(centre);
+  centreLayout->setContentsMargins(0, 0, 0, 0);
+  viewer_ = new ImageViewer(centre);
+  thumbnails_ = new QListWidget(centre);
+  thumbnails_->setViewMode(QListView::IconMode);
+  thumbnails_->setFlow(QListView::LeftToRight);
+  thumbnails_->setIconSize(QSize(96, 96));
+  thumbnails_->setFixedHeight(124);
+  thumbnails_->setWrapping(false);
+  centreLayout->addWidget(viewer_, 1);
+  centreLayout->addWidget(thumbnails_);
+
+  editor_ = new ReportEditor(site_, user_.id, this);
+
+  auto* splitter = new QSplitter(this);
+  splitter->addWidget(left);
+  splitter->addWidget(centre);
+  splitter->addWidget(editor_);
+  splitter->setStretchFactor(0, 2);
+  splitter->setStretchFactor(1, 5);
+  splitter->setStretchFactor(2, 3);
+  splitter->setSizes({360, 700, 420});
+  setCentralWidget(splitter);
+
+  queueLabel_ = new QLabel(this);
+  statusBar()->addPermanentWidget(queueLabel_);
+
+  connect(search_, &QLineEdit::textChanged, filter_, &app::WorklistFilter::setSearchText);
+  connect(statusFilter_, &QComboBox::currentIndexChanged, this,
+          [this](int i) { filter_->setStatusFilter(statusFilter_->itemData(i).toString()); });
+  connect(worklistView_, &QTableView::activated, this, [this] { openCurrentWorklistRow(); });
+  connect(worklistView_, &QTableView::clicked, this, [this] { openCurrentWorklistRow(); });
+  connect(thumbnails_, &QListWidget::currentRowChanged, this, [this](int row) { showImage(row); });
+  connect(editor_, &ReportEditor::reportChanged, this, [this](qint64 studyId) {
+    model_->reload();
+    const int row = model_->rowOfStudy(studyId);
+    if (row >= 0) worklistView_->setCurrentIndex(filter_->mapFromSource(model_->index(row, 0)));
+    refreshStatus();
+  });
+  buildMenus();
+  refreshStatus();
+  resize(1480, 900);
+}
+
+MainWindow::~MainWindow() {
+  if (cancelImport_) cancelImport_->store(true);
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("Import &files…"), QKeySequence(tr("Ctrl+O")), this, [this] {
+    const QStringList files = QFileDialog::getOpenFileNames(this, tr("Import DICOM files or a DICOMDIR"));
+    if (!files.isEmpty()) importPaths(files);
+  });
+  file->addAction(tr("Import f&older…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a DICOM folder"));
+    if (!dir.isEmpty()) importPaths({dir});
+  });
+  file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* edit = menuBar()->addMenu(tr("&Worklist"));
+  edit->addAction(tr("&Search"), QKeySequence::Find, this, [this] {
+    search_->setFocus();
+    search_->selectAll();
+  });
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  view->addAction(tr("Lung preset"), this, [this] { viewer_->applyPreset(QStringLiteral("lung")); });
+  view->addAction(tr("Mediastinum preset"), this, [this] { viewer_->applyPreset(QStringLiteral("mediastinum")); });
+  view->addAction(tr("Bone preset"), this, [this] { viewer_->applyPreset(QStringLiteral("bone")); });
+  view->addAction(tr("Reset view"), this, [this] { viewer_->resetView(); });
+  view->addAction(tr("Invert"), this, [this] { viewer_->toggleInvert(); });
+  view->addAction(tr("Overlays"), this, [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
+
+  auto* report = menuBar()->addMenu(tr("&Report"));
+  report->addAction(tr("Versions and differences"), editor_, &ReportEditor::showVersions);
+  report->addAction(tr("Audit log"), editor_, &ReportEditor::showAuditLog);
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
+  help->addAction(tr("&About"), this, [this] {
+    QMessageBox::about(this, tr("About FedMRG"),
+                       tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
+  });
+}
+
+void MainWindow::refreshStatus() {
+  const auto c = model_->statusCounts();
+  counts_->setText(tr("%1 studies — new %2, draft %3, preliminary %4, final %5")
+                       .arg(model_->rowCount())
+                       .arg(c.at("new"))
+                       .arg(c.at("draft"))
+                       .arg(c.at("preliminary"))
+                       .arg(c.at("final")));
+  queueLabel_->setText(tr("Training queue: %1").arg(app::ReportService(site_, user_.id).trainingQueueCount()));
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+  if (importRunning_) return;
+  importRunning_ = true;
+  cancelImport_ = std::make_shared<std::atomic<bool>>(false);
+  auto* dialog = new QProgressDialog(tr("Importing DICOM files…"), tr("Cancel"), 0, 0, this);
+  dialog->setWindowModality(Qt::WindowModal);
+  dialog->setMinimumDuration(300);
+  dialog->setAutoClose(false);
+  dialog->setAutoReset(false);
+  auto cancel = cancelImport_;
+  connect(dialog, &QProgressDialog::canceled, this, [cancel] { cancel->store(true); });
+  auto* watcher = new QFutureWatcher<app::ImportResult>(this);
+  connect(watcher, &QFutureWatcher<app::ImportResult>::finished, this, [this, watcher, dialog] {
+    lastImport_ = watcher->result();
+    watcher->deleteLater();
+    dialog->deleteLater();
+    importRunning_ = false;
+    model_->reload();
+    refreshStatus();
+    statusBar()->showMessage(tr("Imported %1 images (%2 duplicates, %3 errors)%4")
+                                 .arg(lastImport_.imported)
+                                 .arg(lastImport_.duplicates)
+                                 .arg(lastImport_.errors.size())
+                                 .arg(lastImport_.cancelled ? tr(", cancelled") : QString()),
+                             10000);
+    if (!lastImport_.errors.empty() && !qEnvironmentVariableIsSet("FEDMRG_NO_DIALOGS")) showImportReport();
+    emit importFinished();
+  });
+  QPointer<QProgressDialog> bar = dialog;
+  app::Site* site = &site_;
+  const int64_t userId = user_.id;
+  watcher->setFuture(QtConcurrent::run([site, userId, paths, cancel, bar] {
+    app::DicomImporter importer(*site, userId);
+    return importer.importPaths(paths,
+                                [bar](int done, int total) {
+                                  QMetaObject::invokeMethod(bar, [bar, done, total] {
+                                    if (!bar) return;
+                                    bar->setMaximum(total);
+                                    bar->setValue(done);
+                                  }, Qt::QueuedConnection);
+                                },
+                                cancel.get());
+  }));
+}
+
+void MainWindow::showImportReport() {
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Import report"));
+  auto* layout = new QVBoxLayout(&dialog);
+  layout->addWidget(new QLabel(tr("%1 files scanned: %2 imported, %3 duplicates, %4 errors%5")
+                                   .arg(lastImport_.scanned)
+                                   .arg(lastImport_.imported)
+                                   .arg(lastImport_.duplicates)
+                                   .arg(lastImport_.errors.size())
+                                   .arg(lastImport_.cancelled ? tr(" (cancelled)") : QString()),
+                               &dialog));
+  auto* table = new QTableWidget(int(lastImport_.errors.size()), 2, &dialog);
+  table->setHorizontalHeaderLabels({tr("File"), tr("Reason")});
+  for (int r = 0; r < int(lastImport_.errors.size()); ++r) {
+    table->setItem(r, 0, new QTableWidgetItem(lastImport_.errors[size_t(r)].file));
+    table->setItem(r, 1, new QTableWidgetItem(lastImport_.errors[size_t(r)].reason));
+  }
+  table->horizontalHeader()->setStretchLastSection(true);
+  layout->addWidget(table);
+  dialog.resize(900, 400);
+  dialog.exec();
+}
+
+bool MainWindow::openStudy(qint64 studyId) {
+  const auto images = app::studyImages(site_, studyId);
+  currentStudy_ = studyId;
+  currentImages_.clear();
+  thumbnails_->blockSignals(true);
+  thumbnails_->clear();
+  for (const auto& image : images) {
+    currentImages_ << image.file;
+    thumbnails_->addItem(new QListWidgetItem(thumbnailOf(image.file), QString::fromStdString(image.viewPosition)));
+  }
+  thumbnails_->blockSignals(false);
+  editor_->setStudy(studyId, currentImages_.value(0));
+  if (images.empty()) {
+    viewer_->clearImage();
+    statusBar()->showMessage(tr("The study has no images."), 5000);
+    return false;
+  }
+  thumbnails_->setCurrentRow(0);
+  showImage(0);
+  emit studyOpened(studyId);
+  return viewer_->hasImage();
+}
+
+bool MainWindow::selectFirstStudy() {
+  if (filter_->rowCount() == 0) return false;
+  worklistView_->setCurrentIndex(filter_->index(0, 0));
+  openCurrentWorklistRow();
+  return currentStudy_ != 0;
+}
+
+void MainWindow::openCurrentWorklistRow() {
+  const QModelIndex index = worklistView_->currentIndex();
+  if (!index.isValid()) return;
+  const qint64 id = filter_->mapToSource(index).data(app::WorklistModel::StudyIdRole).toLongLong();
+  if (id != currentStudy_) openStudy(id);
+}
+
+void MainWindow::showImage(int index) {
+  if (index < 0 || index >= currentImages_.size()) return;
+  try {
+    viewer_->setImage(std::make_shared<const engine::DicomImage>(engine::readDicomImage(currentImages_[index].toStdString())));
+  } catch (const std::exception& e) {
+    viewer_->clearImage();
+    statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
+  }
+}
+
+void MainWindow::showShortcuts() {
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Shortcuts"));
+  auto* layout = new QVBoxLayout(&dialog);
+  auto* table = new QTableWidget(int(std::size(kShortcuts)), 2, &dialog);
+  table->setHorizontalHeaderLabels({tr("Keys"), tr("Action")});
+  for (int r = 0; r < int(std::size(kShortcuts)); ++r) {
+    table->setItem(r, 0, new QTableWidgetItem(QString::fromLatin1(kShortcuts[r].keys)));
+    table->setItem(r, 1, new QTableWidgetItem(tr(kShortcuts[r].what)));
+  }
+  table->horizontalHeader()->setStretchLastSection(true);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  layout->addWidget(table);
+  dialog.resize(600, 480);
+  dialog.exec();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  if (!paths.isEmpty()) {
+    event->acceptProposedAction();
+    importPaths(paths);
+  }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  editor_->autosaveNow();
+  if (cancelImport_) cancelImport_->store(true);
+  QMainWindow::closeEvent(event);
+}
+
+}  // namespace fedmrg::ui

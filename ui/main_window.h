@@ -1,0 +1,91 @@
+#pragma once
+// The workstation window: worklist (search, status filter, counts) on the left, the image viewer with
+// the study's thumbnails in the middle, the report editor on the right. Decisions are made in app.
+#include <QMainWindow>
+#include <QStringList>
+#include <atomic>
+#include <memory>
+
+#include "app/site/dicom_importer.h"
+#include "app/site/user_directory.h"
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QTableView;
+
+namespace fedmrg::app {
+class Site;
+class WorklistModel;
+class WorklistFilter;
+}  // namespace fedmrg::app
+
+namespace fedmrg::ui {
+
+class ImageViewer;
+class ReportEditor;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  MainWindow(app::Site& site, const app::User& user, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  ImageViewer* viewer() const { return viewer_; }
+  ReportEditor* reportEditor() const { return editor_; }
+  QTableView* worklistView() const { return worklistView_; }
+  QListWidget* thumbnails() const { return thumbnails_; }
+  QLineEdit* searchBox() const { return search_; }
+  app::WorklistModel* worklist() const { return model_; }
+  app::WorklistFilter* worklistFilter() const { return filter_; }
+  int64_t currentStudy() const { return currentStudy_; }
+  // The last import's outcome (for the import report and tests).
+  const app::ImportResult& lastImport() const { return lastImport_; }
+  bool importRunning() const { return importRunning_; }
+
+ public slots:
+  // Imports in the background with a progress dialog and cancel; shows the import report after.
+  void importPaths(const QStringList& paths);
+  // Shows the study: first image in the viewer, thumbnails, report.
+  bool openStudy(qint64 studyId);
+  bool selectFirstStudy();
+  void showShortcuts();
+  void refreshStatus();
+
+ signals:
+  void importFinished();
+  void studyOpened(qint64 studyId);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildMenus();
+  void showImage(int index);
+  void openCurrentWorklistRow();
+  void showImportReport();
+
+  app::Site& site_;
+  app::User user_;
+  app::WorklistModel* model_;
+  app::WorklistFilter* filter_;
+  QTableView* worklistView_;
+  QLineEdit* search_;
+  QComboBox* statusFilter_;
+  QLabel* counts_;
+  QLabel* queueLabel_;
+  ImageViewer* viewer_;
+  QListWidget* thumbnails_;
+  ReportEditor* editor_;
+  int64_t currentStudy_ = 0;
+  QStringList currentImages_;
+  app::ImportResult lastImport_;
+  bool importRunning_ = false;
+  std::shared_ptr<std::atomic<bool>> cancelImport_;
+};
+
+}  // namespace fedmrg::ui

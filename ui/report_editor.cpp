@@ -1,0 +1,392 @@
+#include "ui/report_editor.h"
+
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFutureWatcher>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrent>
+
+#include "app/site/finding_labels.h"
+#include "app/site/site.h"
+#include "app/site/text_diff.h"
+
+namespace fedmrg::ui {
+namespace {
+
+constexpr int kAutosaveMs = 2000;
+
+QString chipStyle(engine::ObservationState s) {
+  const char* colour = "#3a3a3a";
+  switch (s) {
+    case engine::ObservationState::Positive: colour = "#8b2e2e"; break;
+    case engine::ObservationState::Negative: colour = "#2e6b3a"; break;
+    case engine::ObservationState::Uncertain: colour = "#8a6d1f"; break;
+    default: break;
+  }
+  return QStringLiteral("QPushButton { background: %1; color: white; border-radius: 9px; padding: 2px 8px; }").arg(colour);
+}
+
+struct DraftOutcome {
+  bool ok = false;
+  bool cancelled = false;
+  QString error;
+  app::Draft draft;
+};
+
+}  // namespace
+
+ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
+    : QWidget(parent), site_(site), reports_(site, userId), drafts_(app::makeDraftService(app::defaultModelDir(site.dir()))) {
+  auto* layout = new QVBoxLayout(this);
+  banner_ = new QLabel(this);
+  banner_->setAlignment(Qt::AlignCenter);
+  banner_->setObjectName(QStringLiteral("statusBanner"));
+  layout->addWidget(banner_);
+
+  auto* chipGrid = new QGridLayout;
+  chipGrid->setSpacing(4);
+  for (int i = 0; i < engine::kNumObservations; ++i) {
+    auto* chip = new QPushButton(this);
+    chip->setFocusPolicy(Qt::TabFocus);
+    chip->setToolTip(tr("Click: blank, positive, negative, uncertain"));
+    connect(chip, &QPushButton::clicked, this, [this, i] {
+      setChip(i, app::nextState(states_[size_t(i)]));
+      markDirty();
+    });
+    chips_[size_t(i)] = chip;
+    chipGrid->addWidget(chip, i / 2, i % 2);
+  }
+  layout->addLayout(chipGrid);
+
+  layout->addWidget(new QLabel(tr("FINDINGS"), this));
+  findings_ = new QPlainTextEdit(this);
+  findings_->setAccessibleName(tr("Findings"));
+  layout->addWidget(findings_, 3);
+  layout->addWidget(new QLabel(tr("IMPRESSION"), this));
+  impression_ = new QPlainTextEdit(this);
+  impression_->setAccessibleName(tr("Impression"));
+  layout->addWidget(impression_, 1);
+  connect(findings_, &QPlainTextEdit::textChanged, this, &ReportEditor::markDirty);
+  connect(impression_, &QPlainTextEdit::textChanged, this, &ReportEditor::markDirty);
+
+  progress_ = new QProgressBar(this);
+  progress_->setRange(0, 100);
+  progress_->hide();
+  layout->addWidget(progress_);
+  message_ = new QLabel(this);
+  message_->setWordWrap(true);
+  layout->addWidget(message_);
+
+  auto* row1 = new QHBoxLayout;
+  generate_ = new QPushButton(tr("Generate draft"), this);
+  generate_->setShortcut(QKeySequence(tr("Ctrl+G")));
+  cancel_ = new QPushButton(tr("Cancel"), this);
+  cancel_->hide();
+  save_ = new QPushButton(tr("Save"), this);
+  save_->setShortcut(QKeySequence::Save);
+  row1->addWidget(generate_);
+  row1->addWidget(cancel_);
+  row1->addWidget(save_);
+  layout->addLayout(row1);
+  auto* row2 = new QHBoxLayout;
+  signPrelim_ = new QPushButton(tr("Sign preliminary"), this);
+  signPrelim_->setShortcut(QKeySequence(tr("Ctrl+Shift+P")));
+  signFinal_ = new QPushButton(tr("Sign final"), this);
+  signFinal_->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
+  addendum_ = new QPushButton(tr("Addendum"), this);
+  row2->addWidget(signPrelim_);
+  row2->addWidget(signFinal_);
+  row2->addWidget(addendum_);
+  layout->addLayout(row2);
+  auto* row3 = new QHBoxLayout;
+  auto* versions = new QPushButton(tr("Versions"), this);
+  auto* audit = new QPushButton(tr("Audit log"), this);
+  row3->addWidget(versions);
+  row3->addWidget(audit);
+  layout->addLayout(row3);
+
+  connect(generate_, &QPushButton::clicked, this, &ReportEditor::generateDraft);
+  connect(cancel_, &QPushButton::clicked, this, &ReportEditor::cancelDraft);
+  connect(save_, &QPushButton::clicked, this, &ReportEditor::save);
+  connect(signPrelim_, &QPushButton::clicked, this, &ReportEditor::signPreliminary);
+  connect(signFinal_, &QPushButton::clicked, this, &ReportEditor::signFinal);
+  connect(addendum_, &QPushButton::clicked, this, [this] { addAddendum(); });
+  connect(versions, &QPushButton::clicked, this, &ReportEditor::showVersions);
+  connect(audit, &QPushButton::clicked, this, &ReportEditor::showAuditLog);
+
+  autosaveTimer_ = new QTimer(this);
+  autosaveTimer_->setInterval(kAutosaveMs);
+  connect(autosaveTimer_, &QTimer::timeout, this, &ReportEditor::autosaveNow);
+  autosaveTimer_->start();
+
+  confirm_ = [this](const QString& question) {
+    return QMessageBox::question(this, tr("Sign report"), question) == QMessageBox::Yes;
+  };
+  states_.fill(engine::ObservationState::Blank);
+  for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, engine::ObservationState::Blank);
+  refreshState();
+}
+
+ReportEditor::~ReportEditor() {
+  if (cancelDraft_) cancelDraft_->store(true);
+  try {
+    autosaveNow();
+  } catch (...) {  // the store is closing: nothing more can be kept
+  }
+}
+
+void ReportEditor::setDraftService(std::unique_ptr<app::DraftService> service) { drafts_ = std::move(service); }
+
+void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
+  autosaveNow();
+  cancelDraft();
+  studyId_ = studyId;
+  imageFile_ = firstImageFile;
+  loading_ = true;
+  const auto latest = studyId ? reports_.latest(studyId) : std::nullopt;
+  const auto saved = studyId ? reports_.autosaved(studyId) : std::nullopt;
+  std::string findings, impression, labels;
+  if (latest) findings = latest->findings, impression = latest->impression, labels = latest->labels;
+  const bool restore = saved && (!latest || latest->status != "final") && (!latest || saved->savedAt > latest->createdAt);
+  if (restore) findings = saved->findings, impression = saved->impression, labels = saved->labels;
+  findings_->setPlainText(QString::fromStdString(findings));
+  impression_->setPlainText(QString::fromStdString(impression));
+  const auto states = app::decodeLabels(labels);
+  for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, states[size_t(i)]);
+  loading_ = false;
+  dirty_ = restore;
+  showMessage(restore ? tr("Restored unsaved text from %1.").arg(QString::fromStdString(saved->savedAt)) : QString());
+  refreshState();
+}
+
+void ReportEditor::setChip(int i, engine::ObservationState s) {
+  states_[size_t(i)] = s;
+  auto* chip = chips_[size_t(i)];
+  chip->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(engine::observationName(i)),
+                                             QString::fromLatin1(engine::stateName(s))));
+  chip->setStyleSheet(chipStyle(s));
+}
+
+void ReportEditor::markDirty() {
+  if (loading_) return;
+  dirty_ = true;
+  refreshState();
+}
+
+void ReportEditor::refreshState() {
+  const std::string status = studyId_ ? reports_.studyStatus(studyId_) : std::string("new");
+  const bool final = status == "final";
+  QString text;
+  QString colour = QStringLiteral("#8b2e2e");
+  if (!studyId_) text = tr("No study open");
+  else if (final) text = tr("FINAL — signed"), colour = QStringLiteral("#2e6b3a");
+  else if (status == "preliminary") text = tr("PRELIMINARY — not final"), colour = QStringLiteral("#8a6d1f");
+  else text = tr("DRAFT — not signed");
+  if (dirty_ && studyId_) text += tr("  (unsaved changes)");
+  banner_->setText(text);
+  banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 4px; }").arg(colour));
+  const bool editable = studyId_ && !final && !generating_;
+  findings_->setReadOnly(!editable);
+  impression_->setReadOnly(!editable);
+  for (auto* chip : chips_) chip->setEnabled(editable);
+  generate_->setEnabled(editable);
+  save_->setEnabled(editable);
+  signPrelim_->setEnabled(editable && status != "new");
+  signFinal_->setEnabled(editable && status != "new");
+  addendum_->setEnabled(studyId_ && final);
+}
+
+void ReportEditor::showMessage(const QString& text, bool error) {
+  message_->setText(text);
+  message_->setStyleSheet(error ? QStringLiteral("QLabel { color: #c03030; }") : QString());
+}
+
+void ReportEditor::generateDraft() {
+  if (!studyId_ || generating_) return;
+  QString reason;
+  if (!drafts_->available(&reason)) {
+    showMessage(reason, true);
+    return;
+  }
+  generating_ = true;
+  cancelDraft_ = std::make_shared<std::atomic<bool>>(false);
+  progress_->setValue(0);
+  progress_->show();
+  cancel_->show();
+  showMessage(tr("Generating a draft…"));
+  refreshState();
+  auto service = drafts_;
+  auto cancel = cancelDraft_;
+  const QString file = imageFile_;
+  QPointer<QProgressBar> bar = progress_;
+  auto* watcher = new QFutureWatcher<DraftOutcome>(this);
+  connect(watcher, &QFutureWatcher<DraftOutcome>::finished, this, [this, watcher, studyId = studyId_] {
+    const DraftOutcome outcome = watcher->result();
+    watcher->deleteLater();
+    generating_ = false;
+    progress_->hide();
+    cancel_->hide();
+    if (studyId != studyId_) return;  // the user moved on
+    if (outcome.cancelled) showMessage(tr("Draft generation cancelled."));
+    else if (!outcome.ok) showMessage(outcome.error, true);
+    else {
+      loading_ = true;
+      findings_->setPlainText(QString::fromStdString(outcome.draft.findings));
+      impression_->setPlainText(QString::fromStdString(outcome.draft.impression));
+      const auto states = app::decodeLabels(outcome.draft.labels);
+      for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, states[size_t(i)]);
+      loading_ = false;
+      try {
+        reports_.save(studyId_, outcome.draft.findings, outcome.draft.impression, outcome.draft.labels, "model");
+        dirty_ = false;
+        showMessage(tr("Draft generated by the model: check every sentence before signing."));
+        emit reportChanged(studyId_);
+      } catch (const std::exception& e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+      }
+    }
+    refreshState();
+  });
+  watcher->setFuture(QtConcurrent::run([service, cancel, file, bar]() {
+    DraftOutcome out;
+    try {
+      out.ok = service->generate(file, out.draft,
+                                 [bar](double p) {
+                                   QMetaObject::invokeMethod(bar, [bar, p] { if (bar) bar->setValue(int(p * 100)); },
+                                                             Qt::QueuedConnection);
+                                 },
+                                 *cancel);
+      out.cancelled = !out.ok;
+    } catch (const std::exception& e) {
+      out.error = QString::fromUtf8(e.what());
+    }
+    return out;
+  }));
+}
+
+void ReportEditor::cancelDraft() {
+  if (cancelDraft_) cancelDraft_->store(true);
+}
+
+bool ReportEditor::runStoreAction(const std::function<void()>& action, const QString& done) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    showMessage(QString::fromUtf8(e.what()), true);
+    return false;
+  }
+  showMessage(done);
+  emit reportChanged(studyId_);
+  refreshState();
+  return true;
+}
+
+bool ReportEditor::save() {
+  if (!studyId_) return false;
+  return runStoreAction(
+      [this] {
+        reports_.save(studyId_, findings_->toPlainText().toStdString(), impression_->toPlainText().toStdString(),
+                      app::encodeLabels(states_), "human");
+        dirty_ = false;
+      },
+      tr("Saved."));
+}
+
+bool ReportEditor::sign(const QString& status) {
+  if (!studyId_) return false;
+  if (dirty_ && !save()) return false;
+  const bool final = status == QLatin1String("final");
+  const QString question = final ? tr("Sign this report as FINAL? It can then only be changed by an addendum.")
+                                 : tr("Sign this report as PRELIMINARY?");
+  if (!confirm_(question)) return false;
+  return runStoreAction([&] { reports_.sign(studyId_, status.toStdString()); },
+                        final ? tr("Signed as final; added to the training queue.") : tr("Signed as preliminary."));
+}
+
+bool ReportEditor::addAddendum(const QString& given) {
+  if (!studyId_) return false;
+  QString text = given;
+  if (text.isEmpty()) {
+    bool ok = false;
+    text = QInputDialog::getMultiLineText(this, tr("Addendum"), tr("Addendum to the final report:"), {}, &ok);
+    if (!ok) return false;
+  }
+  return runStoreAction([&] { reports_.addAddendum(studyId_, text.toStdString()); }, tr("Addendum added."));
+}
+
+void ReportEditor::autosaveNow() {
+  if (!dirty_ || !studyId_) return;
+  reports_.autosave(studyId_, findings_->toPlainText().toStdString(), impression_->toPlainText().toStdString(),
+                    app::encodeLabels(states_));
+}
+
+void ReportEditor::showVersions() {
+  if (!studyId_) return;
+  const auto versions = reports_.versions(studyId_);
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Report versions"));
+  auto* layout = new QHBoxLayout(&dialog);
+  auto* list = new QListWidget(&dialog);
+  auto* view = new QTextBrowser(&dialog);
+  for (const auto& v : versions)
+    list->addItem(tr("v%1 %2 %3 — %4, %5")
+                      .arg(v.version)
+                      .arg(QString::fromStdString(v.kind), QString::fromStdString(v.status),
+                           QString::fromStdString(v.author.empty() ? "system" : v.author), QString::fromStdString(v.createdAt)));
+  auto text = [](const app::ReportVersion& v) { return "FINDINGS: " + v.findings + "\nIMPRESSION: " + v.impression; };
+  connect(list, &QListWidget::currentRowChanged, view, [&](int row) {
+    if (row < 0) return;
+    const std::string before = row > 0 ? text(versions[size_t(row - 1)]) : std::string();
+    QString html = QStringLiteral("<p><i>%1</i></p><p style='white-space: pre-wrap'>")
+                       .arg(row > 0 ? tr("Changes from v%1").arg(versions[size_t(row - 1)].version) : tr("First version"));
+    for (const auto& piece : app::diffWords(before, text(versions[size_t(row)]))) {
+      const QString t = QString::fromStdString(piece.text).toHtmlEscaped();
+      if (piece.kind == app::DiffPiece::Added) html += "<span style='background:#c8f0c8'>" + t + "</span>";
+      else if (piece.kind == app::DiffPiece::Removed) html += "<span style='background:#f0c8c8'><s>" + t + "</s></span>";
+      else html += t;
+    }
+    view->setHtml(html + "</p>");
+  });
+  layout->addWidget(list, 1);
+  layout->addWidget(view, 2);
+  if (!versions.empty()) list->setCurrentRow(int(versions.size()) - 1);
+  dialog.resize(900, 500);
+  dialog.exec();
+}
+
+void ReportEditor::showAuditLog() {
+  const auto entries = app::auditLog(site_, 0);
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Audit log"));
+  auto* layout = new QVBoxLayout(&dialog);
+  auto* table = new QTableWidget(int(entries.size()), 4, &dialog);
+  table->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("Detail")});
+  for (int r = 0; r < int(entries.size()); ++r) {
+    const auto& e = entries[size_t(r)];
+    const QStringList cells{QString::fromStdString(e.at), QString::fromStdString(e.user), QString::fromStdString(e.action),
+                            QString::fromStdString(e.detail)};
+    for (int c = 0; c < 4; ++c) table->setItem(r, c, new QTableWidgetItem(cells[c]));
+  }
+  table->horizontalHeader()->setStretchLastSection(true);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  layout->addWidget(table);
+  dialog.resize(800, 500);
+  dialog.exec();
+}
+
+}  // namespace fedmrg::ui

@@ -1,0 +1,100 @@
+#pragma once
+// The report editor of the open study: 14 diagnosis chips, FINDINGS and IMPRESSION, draft
+// generation off the GUI thread, save, sign (preliminary / final, confirmed), addenda, versions
+// with a diff, the audit log, and autosave every 2 seconds.
+#include <QWidget>
+#include <array>
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "app/site/draft_service.h"
+#include "app/site/report_service.h"
+#include "engine/labeler/observations.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+
+namespace fedmrg::app {
+class Site;
+}
+
+namespace fedmrg::ui {
+
+class ReportEditor : public QWidget {
+  Q_OBJECT
+
+ public:
+  ReportEditor(app::Site& site, int64_t userId, QWidget* parent = nullptr);
+  ~ReportEditor() override;
+
+  // Loads the study's latest report, or the autosaved text when it is newer.
+  void setStudy(int64_t studyId, const QString& firstImageFile);
+  int64_t study() const { return studyId_; }
+
+  QPlainTextEdit* findingsEdit() const { return findings_; }
+  QPlainTextEdit* impressionEdit() const { return impression_; }
+  QPushButton* chip(int observation) const { return chips_[size_t(observation)]; }
+  QLabel* statusBanner() const { return banner_; }
+  QLabel* messageLabel() const { return message_; }
+  QPushButton* generateButton() const { return generate_; }
+  bool generating() const { return generating_; }
+  engine::ObservationStates labels() const { return states_; }
+  bool dirty() const { return dirty_; }
+
+  // Replaces the confirmation dialog (tests; returns true to proceed).
+  void setConfirmer(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
+  void setDraftService(std::unique_ptr<app::DraftService> service);
+
+ public slots:
+  void generateDraft();
+  void cancelDraft();
+  bool save();
+  bool signPreliminary() { return sign(QStringLiteral("preliminary")); }
+  bool signFinal() { return sign(QStringLiteral("final")); }
+  bool addAddendum(const QString& text = {});
+  void showVersions();
+  void showAuditLog();
+  // Writes the unsaved text to the store (called by the timer; public for tests).
+  void autosaveNow();
+
+ signals:
+  void reportChanged(qint64 studyId);  // a version was saved or signed
+
+ private:
+  bool sign(const QString& status);
+  // Runs a store change; shows its error, or `done` and announces the change.
+  bool runStoreAction(const std::function<void()>& action, const QString& done);
+  void markDirty();
+  void refreshState();
+  void setChip(int i, engine::ObservationState s);
+  void showMessage(const QString& text, bool error = false);
+
+  app::Site& site_;
+  app::ReportService reports_;
+  std::shared_ptr<app::DraftService> drafts_;
+  int64_t studyId_ = 0;
+  QString imageFile_;
+  engine::ObservationStates states_{};
+  std::array<QPushButton*, engine::kNumObservations> chips_{};
+  QLabel* banner_;
+  QLabel* message_;
+  QPlainTextEdit* findings_;
+  QPlainTextEdit* impression_;
+  QPushButton* generate_;
+  QPushButton* cancel_;
+  QPushButton* save_;
+  QPushButton* signPrelim_;
+  QPushButton* signFinal_;
+  QPushButton* addendum_;
+  QProgressBar* progress_;
+  QTimer* autosaveTimer_;
+  bool dirty_ = false, loading_ = false, generating_ = false;
+  std::shared_ptr<std::atomic<bool>> cancelDraft_;
+  std::function<bool(const QString&)> confirm_;
+};
+
+}  // namespace fedmrg::ui
