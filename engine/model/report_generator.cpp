@@ -1,0 +1,132 @@
+#include "engine/model/report_generator.h"
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+
+#include "engine/core/torch_runtime.h"
+#include "engine/infer/fast_decoder.h"
+#include "engine/infer/generator.h"
+#include "engine/infer/model_loader.h"
+#include "engine/model/prompt_builder.h"
+#include "engine/model/report_net.h"
+#include "engine/text/bpe_tokenizer.h"
+#ifdef FEDMRG_HAVE_DCMTK
+#include "engine/imaging/dicom_image.h"
+#endif
+
+namespace fedmrg::engine {
+
+struct ReportGenerator::Impl {
+  ModelConfig config;
+  net::ReportNet model{nullptr};
+  BpeTokenizer tokenizer;
+  std::unique_ptr<FastDecoder> decoder;
+  std::string description;
+  mutable std::mutex mutex;
+};
+
+ReportGenerator::ReportGenerator(const std::string& modelDir) : ReportGenerator(modelDir, Options{}) {}
+
+ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) : d_(std::make_unique<Impl>()) {
+  try {
+    configureTorchThreads(o.threads);
+    d_->model = net::loadReportNet(modelDir);
+    d_->model->eval();
+    d_->config = d_->model->config;
+    d_->tokenizer = BpeTokenizer::load((std::filesystem::path(modelDir) / "tokenizer.json").string());
+    if (d_->tokenizer.vocabSize() > d_->config.decoder.vocabSize)
+      throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
+                           " tokens, more than decoder.vocab_size " + std::to_string(d_->config.decoder.vocabSize));
+    LoadedDecoder ld = loadDecoder(modelDir, AdapterChoice{o.generic, o.specialized});
+    d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads);
+    d_->description = ld.description;
+  } catch (const GeneratorError& e) {
+    throw GeneratorError(modelDir + ": " + e.what());
+  } catch (const std::exception& e) {
+    throw GeneratorError(std::string("cannot load the model in ") + modelDir + ": " + e.what());
+  }
+}
+
+ReportGenerator::~ReportGenerator() = default;
+
+const ModelConfig& ReportGenerator::config() const { return d_->config; }
+std::string ReportGenerator::description() const { return d_->description; }
+
+GenerationOptions ReportGenerator::defaultOptions() const {
+  GenerationOptions o;
+  o.eosToken = d_->tokenizer.tokenId(d_->config.specialTokens.eos);
+  o.repetitionPenalty = 1.1f;
+  o.noRepeatNgramSize = 4;
+  return o;
+}
+
+Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
+                                       const std::atomic<bool>* cancel) const {
+  const ModelConfig& c = d_->config;
+  const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
+  if (image.size() != pixels)
+    throw GeneratorError("image has " + std::to_string(image.size()) + " values, the model needs " +
+                         std::to_string(pixels));
+  std::lock_guard<std::mutex> lock(d_->mutex);
+  const auto t0 = std::chrono::steady_clock::now();
+  Draft draft;
+  auto cancelled = [&] {
+    if (!cancel || !cancel->load()) return false;
+    draft.cancelled = true;
+    return true;
+  };
+  if (cancelled()) return draft;
+
+  std::vector<float> rows;
+  int nRows = 0;
+  {
+    torch::NoGradGuard noGrad;
+    torch::Tensor img = torch::from_blob(const_cast<float*>(image.data()),
+                                         {1, int64_t(c.vision.channels), int64_t(c.imageSize), int64_t(c.imageSize)},
+                                         torch::kFloat);
+    net::Encoded e = d_->model->encode(img);
+    torch::Tensor probs = torch::softmax(e.diagLogits, -1).contiguous();
+    draft.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
+    draft.states = argmaxStates(draft.probabilities);
+    torch::Tensor prefix = d_->model->visualPrefix(e).contiguous();
+    rows.assign(prefix.data_ptr<float>(), prefix.data_ptr<float>() + prefix.numel());
+    nRows = int(prefix.size(1));
+  }
+  draft.prompt = promptText(draft.states, c.prompt.diagnosisPrompt, c.prompt.instruction);
+  std::vector<int> ids{d_->tokenizer.tokenId(c.specialTokens.bos)};
+  for (int id : d_->tokenizer.encode(draft.prompt)) ids.push_back(id);
+  const int dim = c.decoder.dim;
+  for (int id : ids) {
+    const float* e = d_->decoder->tokenEmbedding(id);
+    rows.insert(rows.end(), e, e + dim);
+    ++nRows;
+  }
+  if (cancelled()) return draft;
+  GenerationResult r;
+  try {
+    r = generate(*d_->decoder, rows.data(), nRows, options);
+  } catch (const DecoderError& e) {
+    throw GeneratorError(e.what());
+  }
+  if (cancelled()) return draft;
+  draft.tokens = r.tokens;
+  draft.endedWithEos = r.endedWithEos;
+  draft.text = d_->tokenizer.decode(r.tokens, true);
+  draft.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return draft;
+}
+
+#ifdef FEDMRG_HAVE_DCMTK
+Draft ReportGenerator::draft(const DicomImage& image, const GenerationOptions& options,
+                             const std::atomic<bool>* cancel) const {
+  const ModelConfig& c = d_->config;
+  std::vector<float> plane = modelInput(image, c.imageSize);
+  std::vector<float> input;
+  input.reserve(plane.size() * size_t(c.vision.channels));
+  for (int ch = 0; ch < c.vision.channels; ++ch) input.insert(input.end(), plane.begin(), plane.end());
+  return draftFromPixels(input, options, cancel);
+}
+#endif
+
+}  // namespace fedmrg::engine

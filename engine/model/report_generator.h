@@ -1,0 +1,68 @@
+#pragma once
+// The workstation's entry to the report model: load a model folder once, then draft a report from an
+// image. Encoder, diagnosis head and projector run in LibTorch; the decoder runs on the fast plain-C++
+// path (engine/infer). Thread-safe (one draft at a time per generator), cancellable between stages.
+// No LibTorch types in this header.
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/infer/generation_options.h"
+#include "engine/labeler/observations.h"
+#include "engine/model/model_config.h"
+
+namespace fedmrg::engine {
+
+struct DicomImage;
+
+struct Draft {
+  std::string text;                 // the generated report: a draft for a radiologist to review
+  ObservationStates states{};       // predicted state per observation (argmax)
+  std::vector<float> probabilities; // [14 x 4] row-major, softmax over the states
+  std::string prompt;               // the diagnosis-driven prompt the decoder was given
+  std::vector<int> tokens;          // generated ids without the end token
+  bool endedWithEos = false;
+  bool cancelled = false;           // true: text is empty
+  double seconds = 0;
+};
+
+class GeneratorError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ReportGenerator {
+ public:
+  struct Options {
+    bool generic = true;      // use generic.safetensors when present
+    bool specialized = true;  // use specialized.safetensors when present
+    int threads = 0;          // decoder and LibTorch threads; 0: every core
+  };
+  // Throws GeneratorError naming the folder and the reason (missing file, bad config, shapes).
+  explicit ReportGenerator(const std::string& modelDir);
+  ReportGenerator(const std::string& modelDir, const Options& options);
+  ~ReportGenerator();
+  ReportGenerator(const ReportGenerator&) = delete;
+  ReportGenerator& operator=(const ReportGenerator&) = delete;
+
+  const ModelConfig& config() const;
+  std::string description() const;  // "fedmrg-model d=256 ... + generic.safetensors" for logs
+
+  // image: channels x image_size x image_size values in [0, 1] (engine::modelInput's output).
+  Draft draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
+                        const std::atomic<bool>* cancel = nullptr) const;
+#ifdef FEDMRG_HAVE_DCMTK
+  Draft draft(const DicomImage& image, const GenerationOptions& options,
+              const std::atomic<bool>* cancel = nullptr) const;
+#endif
+  // Greedy options with the model's end token and a length limit that fits max_seq_len.
+  GenerationOptions defaultOptions() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> d_;
+};
+
+}  // namespace fedmrg::engine

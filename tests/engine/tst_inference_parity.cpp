@@ -1,0 +1,153 @@
+// The two decoder paths agree: LibTorch (training) and FastDecoder (generation) give the same logits
+// within 1e-4 and the same greedy tokens, with both adapters merged; ReportGenerator's draft equals the
+// LibTorch pipeline's greedy decode.
+// LibTorch first: Qt's "slots" macro breaks its headers.
+#include "engine/model/report_net.h"
+
+#include <QtTest>
+
+#include "engine/infer/fast_decoder.h"
+#include "engine/infer/generator.h"
+#include "engine/infer/model_loader.h"
+#include "engine/model/prompt_builder.h"
+#include "engine/model/report_generator.h"
+#include "engine/text/bpe_tokenizer.h"
+
+using namespace fedmrg::engine;
+
+namespace {
+void randomize(torch::nn::Module& m, double stdev) {
+  torch::NoGradGuard g;
+  for (auto& p : m.parameters()) p.normal_(0.0, stdev);
+}
+
+std::vector<float> toVector(const torch::Tensor& t) {
+  torch::Tensor c = t.contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+double maxDiff(const float* a, const torch::Tensor& b) {
+  torch::Tensor ta = torch::from_blob(const_cast<float*>(a), {b.numel()}, torch::kFloat);
+  return (ta - b.reshape({-1})).abs().max().item<double>();
+}
+
+BpeTokenizer tinyTokenizer() {
+  std::vector<std::string> corpus{"The heart size is normal.", "No pleural effusion.", "Mild cardiomegaly.",
+                                  "Findings: cardiomegaly: positive.", "Write the radiology report."};
+  BpeTrainOptions o;
+  o.vocabSize = 300;
+  o.minFrequency = 1;
+  return BpeTokenizer::train(corpus, o);
+}
+}  // namespace
+
+class TestInferenceParity : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { torch::manual_seed(21); }
+
+  void fastDecoderMatchesTorchLogitsAndTokens_data() {
+    QTest::addColumn<bool>("tied");
+    QTest::newRow("lm_head") << false;
+    QTest::newRow("tied embeddings") << true;
+  }
+  void fastDecoderMatchesTorchLogitsAndTokens() {
+    QFETCH(bool, tied);
+    ModelConfig c = ModelConfig::tiny(96);
+    c.decoder.tieEmbeddings = tied;
+    c.decoder.ropeTheta = 500.0;
+    net::ReportNet m(c);
+    randomize(*m, 0.15);  // adapters included: B != 0, so the merge is exercised
+    m->eval();
+    QTemporaryDir dir;
+    net::saveModelFolder(*m, dir.path().toStdString());
+    LoadedDecoder ld = loadDecoder(dir.path().toStdString());
+    QCOMPARE(ld.adapters.size(), size_t(2));
+    FastDecoder fast(ld.config, ld.weights, 2);
+
+    torch::NoGradGuard g;
+    const int E = 9;
+    torch::Tensor prefix = torch::randn({1, E, c.decoder.dim});
+    std::vector<float> rows = toVector(prefix);
+    DecoderState state = fast.newState();
+    const float* logits = fast.prefill(state, rows.data(), E);
+    torch::Tensor full = m->decoder->forward(prefix);
+    QVERIFY2(maxDiff(logits, full[0][E - 1]) < 1e-4, qPrintable(QString::number(maxDiff(logits, full[0][E - 1]))));
+
+    // Greedy: the torch path with its KV cache against the generator on the fast path.
+    std::vector<int64_t> torchTokens = net::greedyGenerate(*m->decoder, prefix, 16, -1);
+    GenerationOptions go;
+    go.maxNewTokens = 16;
+    GenerationResult fastTokens = generate(fast, rows.data(), E, go);
+    QCOMPARE(fastTokens.tokens.size(), torchTokens.size());
+    for (size_t i = 0; i < torchTokens.size(); ++i) QCOMPARE(int64_t(fastTokens.tokens[i]), torchTokens[i]);
+
+    // Step by step, every position's logits agree.
+    torch::Tensor seq = prefix;
+    for (size_t i = 0; i < 6; ++i) {
+      const int tok = fastTokens.tokens[i];
+      logits = fast.step(state, tok);
+      seq = torch::cat({seq, m->decoder->embed(torch::full({1, 1}, int64_t(tok), torch::kLong))}, 1);
+      torch::Tensor ref = m->decoder->forward(seq)[0][seq.size(1) - 1];
+      QVERIFY2(maxDiff(logits, ref) < 1e-4, qPrintable(QString::number(maxDiff(logits, ref))));
+    }
+  }
+
+  void reportGeneratorEqualsTorchPipeline() {
+    BpeTokenizer tok = tinyTokenizer();
+    ModelConfig c = ModelConfig::tiny(tok.vocabSize());
+    c.decoder.maxSeqLen = 512;  // a byte-level prompt of up to 14 states
+    net::ReportNet m(c);
+    randomize(*m, 0.1);
+    m->eval();
+    QTemporaryDir dir;
+    net::saveModelFolder(*m, dir.path().toStdString());
+    tok.save(dir.filePath("tokenizer.json").toStdString());
+
+    ReportGenerator gen(dir.path().toStdString());
+    std::vector<float> image(size_t(c.imageSize * c.imageSize));
+    for (size_t i = 0; i < image.size(); ++i) image[i] = float(i % 13) / 13.0f;
+    GenerationOptions o = gen.defaultOptions();
+    o.repetitionPenalty = 1.0f;
+    o.noRepeatNgramSize = 0;
+    o.maxNewTokens = 12;
+    Draft d = gen.draftFromPixels(image, o);
+    QCOMPARE(d.probabilities.size(), size_t(56));
+    for (int i = 0; i < 14; ++i) {
+      float sum = 0;
+      for (int k = 0; k < 4; ++k) sum += d.probabilities[size_t(i * 4 + k)];
+      QVERIFY(std::abs(sum - 1.0f) < 1e-5);
+    }
+    QCOMPARE(d.prompt, promptText(d.states, true, c.prompt.instruction));
+
+    torch::NoGradGuard g;
+    net::Encoded e = m->encode(torch::from_blob(image.data(), {1, 1, c.imageSize, c.imageSize}, torch::kFloat));
+    QCOMPARE(argmaxStates(toVector(torch::softmax(e.diagLogits, -1))), d.states);
+    std::vector<int64_t> ids{tok.bosId()};
+    for (int id : tok.encode(d.prompt)) ids.push_back(id);
+    torch::Tensor prefix =
+        torch::cat({m->visualPrefix(e), m->decoder->embed(torch::tensor(ids, torch::kLong).unsqueeze(0))}, 1);
+    std::vector<int64_t> ref = net::greedyGenerate(*m->decoder, prefix, 12, tok.eosId());
+    if (!ref.empty() && ref.back() == tok.eosId()) ref.pop_back();
+    QCOMPARE(d.tokens.size(), ref.size());
+    for (size_t i = 0; i < ref.size(); ++i) QCOMPARE(int64_t(d.tokens[i]), ref[i]);
+
+    std::atomic<bool> cancel{true};
+    Draft stopped = gen.draftFromPixels(image, o, &cancel);
+    QVERIFY(stopped.cancelled);
+    QVERIFY(stopped.text.empty());
+    QVERIFY_THROWS_EXCEPTION(GeneratorError, gen.draftFromPixels(std::vector<float>(3), o));
+  }
+
+  void missingModelFolderIsNamed() {
+    try {
+      ReportGenerator gen("/nonexistent/model");
+      QFAIL("no error");
+    } catch (const GeneratorError& e) {
+      QVERIFY2(QString(e.what()).contains("/nonexistent/model"), e.what());
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TestInferenceParity)
+#include "tst_inference_parity.moc"
