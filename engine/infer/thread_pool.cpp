@@ -12,6 +12,7 @@
 namespace fedmrg::engine {
 namespace {
 constexpr int kSpinsBeforeSleep = 200000;  // roughly 0.1 to 1 ms of spinning
+constexpr int kSpinsBeforeYield = 4000;
 }
 
 ThreadPool::ThreadPool(int threads) {
@@ -56,7 +57,14 @@ void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
   range(0, &b, &e);
   if (b < e) fn(ctx, b, e, 0);
   const int want = int(workers_.size());
-  while (done_.load(std::memory_order_acquire) < want) FEDMRG_PAUSE();
+  // Spin briefly, then yield: when the machine is busy the workers may be waiting for this very core.
+  for (int spins = 0; done_.load(std::memory_order_acquire) < want; ++spins) {
+    if (spins < kSpinsBeforeYield) {
+      FEDMRG_PAUSE();
+    } else {
+      std::this_thread::yield();
+    }
+  }
 }
 
 void ThreadPool::workerLoop(int part) {
