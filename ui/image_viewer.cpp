@@ -33,8 +33,9 @@ vtkSmartPointer<vtkLookupTable> greyTable(bool inverted) {
 QLabel* overlayLabel(QWidget* parent, Qt::Alignment align) {
   auto* label = new QLabel(parent);
   label->setAttribute(Qt::WA_TransparentForMouseEvents);
+  label->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Maximum);
   label->setAlignment(align);
-  label->setStyleSheet(QStringLiteral("QLabel { color: #e8e8a0; background: transparent; font-size: 11px; }"));
+  label->setStyleSheet(QStringLiteral("QLabel { color: #f0f0c0; background: rgba(0, 0, 0, 140); padding: 2px 4px; font-size: 11px; }"));
   return label;
 }
 
@@ -59,10 +60,10 @@ ImageViewer::ImageViewer(QWidget* parent) : VtkViewWidget(parent) {
   topRight_ = overlayLabel(this, Qt::AlignRight | Qt::AlignTop);
   bottomLeft_ = overlayLabel(this, Qt::AlignLeft | Qt::AlignBottom);
   bottomRight_ = overlayLabel(this, Qt::AlignRight | Qt::AlignBottom);
-  grid->addWidget(topLeft_, 0, 0);
-  grid->addWidget(topRight_, 0, 1);
-  grid->addWidget(bottomLeft_, 1, 0);
-  grid->addWidget(bottomRight_, 1, 1);
+  grid->addWidget(topLeft_, 0, 0, Qt::AlignLeft | Qt::AlignTop);
+  grid->addWidget(topRight_, 0, 1, Qt::AlignRight | Qt::AlignTop);
+  grid->addWidget(bottomLeft_, 1, 0, Qt::AlignLeft | Qt::AlignBottom);
+  grid->addWidget(bottomRight_, 1, 1, Qt::AlignRight | Qt::AlignBottom);
   setMinimumSize(200, 200);
   setAccessibleName(tr("Image viewer"));
 }

@@ -13,6 +13,13 @@ namespace {
 
 bool isDicomDir(const QFileInfo& info) { return info.fileName().compare(QLatin1String("DICOMDIR"), Qt::CaseInsensitive) == 0; }
 
+// Part 10 files carry "DICM" after a 128-byte preamble; old files without it may still be DICOM.
+bool hasDicomPreamble(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly) || !f.seek(128)) return false;
+  return f.read(4) == "DICM";
+}
+
 // A file name made only of UID characters, safe on every file system.
 QString safeName(const std::string& uid) {
   QString s = QString::fromStdString(uid);
@@ -115,6 +122,7 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       QString reason = QString::fromUtf8(e.what());
       const QString prefix = file + QStringLiteral(": ");
       if (reason.startsWith(prefix)) reason = reason.mid(prefix.size());
+      if (!hasDicomPreamble(file)) reason = QStringLiteral("not a DICOM file (") + reason + QStringLiteral(")");
       result.errors.push_back({file, reason});
     }
     if (progress) progress(i + 1, total);

@@ -1,0 +1,183 @@
+// fedmrg: the workstation. Normal start: unlock (or create) the site, sign in, work.
+// Demo mode (README's run command): a demo site with a documented passphrase, an import, the first
+// study shown and a screenshot of the main window.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QStandardPaths>
+#include <QSurfaceFormat>
+#include <QTimer>
+#include <cstdio>
+#include <memory>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/oflog/oflog.h>
+
+#include "app/site/dicom_importer.h"
+#include "app/site/draft_service.h"
+#include "app/site/site.h"
+#include "app/site/user_directory.h"
+#include "fedmrg_version.h"
+#include "ui/image_viewer.h"
+#include "ui/main_window.h"
+#include "ui/report_editor.h"
+#include "ui/site_dialogs.h"
+#include "ui/vtk_view_widget.h"
+
+namespace {
+
+using namespace fedmrg;
+
+// Demo only: never use these for a real site.
+constexpr const char* kDemoPassphrase = "fedmrg-demo-passphrase";
+constexpr const char* kDemoUser = "demo";
+constexpr const char* kDemoPassword = "demo-password";
+
+void describeOptions(QCommandLineParser& p) {
+  p.setApplicationDescription(
+      "FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.\n"
+      "Generated reports are drafts; a radiologist reviews and signs every report.\n\n"
+      "Demo mode creates or opens a demo site whose passphrase is \"fedmrg-demo-passphrase\"\n"
+      "and whose user is \"demo\" / \"demo-password\". Never keep real data in a demo site.");
+  p.addHelpOption();
+  p.addVersionOption();
+  p.addOption({"site", "Site folder (default: the user's data folder).", "DIR"});
+  p.addOption({"demo-site", "Open or create a demo site in DIR (demo passphrase, demo user).", "DIR"});
+  p.addOption({"import", "Import DICOM files, folders or a DICOMDIR at start (repeatable).", "PATH"});
+  p.addOption({"screenshot", "Save a PNG of the main window once the first study's image has rendered.", "FILE"});
+  p.addOption({"quit-after-screenshot", "Exit after saving the screenshot."});
+}
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  while (!done()) {
+    if (t.elapsed() > timeoutMs) return false;
+    QApplication::processEvents(QEventLoop::AllEvents, 50);
+  }
+  return true;
+}
+
+std::unique_ptr<app::Site> openDemoSite(const QString& dir, app::User& user) {
+  std::unique_ptr<app::Site> site = app::Site::exists(dir)
+                                        ? app::Site::open(dir, kDemoPassphrase)
+                                        : app::Site::create(dir, kDemoPassphrase, "Demo Site", kDemoUser, "Demo Radiologist",
+                                                            kDemoPassword);
+  const auto u = app::UserDirectory(*site).authenticate(kDemoUser, kDemoPassword);
+  if (!u) throw app::StoreError(dir.toStdString() + ": the demo user is missing; is this a demo site?");
+  user = *u;
+  return site;
+}
+
+std::unique_ptr<app::Site> openInteractively(const QString& dir, app::User& user) {
+  std::unique_ptr<app::Site> site;
+  if (app::Site::exists(dir)) {
+    ui::UnlockDialog unlock(dir);
+    if (unlock.exec() != QDialog::Accepted) return nullptr;
+    site = unlock.takeSite();
+  } else {
+    ui::SetupDialog setup(dir);
+    if (setup.exec() != QDialog::Accepted) return nullptr;
+    site = setup.takeSite();
+  }
+  ui::LoginDialog login(*site);
+  if (login.exec() != QDialog::Accepted || !login.user()) return nullptr;
+  user = *login.user();
+  return site;
+}
+
+int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
+  if (!window.selectFirstStudy()) {
+    std::fprintf(stderr, "fedmrg: the demo site has no study to show; pass --import DICOM_DIR\n");
+    return quit ? 1 : 0;
+  }
+  auto* viewer = window.viewer();
+  if (!waitFor([viewer] { return viewer->renderCount() > 0; }, 20000))
+    std::fprintf(stderr, "fedmrg: the image did not render within 20 s\n");
+  auto* editor = window.reportEditor();
+  QString reason;
+  if (app::makeDraftService(app::defaultModelDir(window.property("siteDir").toString()))->available(&reason)) {
+    editor->generateDraft();
+    waitFor([editor] { return !editor->generating(); }, 120000);
+  }
+  waitFor([] { return false; }, 500);  // let the last frame and overlays settle
+  if (!file.isEmpty()) {
+    if (!window.grab().save(file)) {
+      std::fprintf(stderr, "fedmrg: cannot write the screenshot %s\n", qPrintable(file));
+      return 1;
+    }
+    std::printf("Screenshot saved to %s\n", qPrintable(QFileInfo(file).absoluteFilePath()));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QStringList args;
+  {
+    // --help and --version answer without a display.
+    QCoreApplication probe(argc, argv);
+    QCoreApplication::setApplicationName("fedmrg");
+    QCoreApplication::setApplicationVersion(FEDMRG_VERSION_STRING);
+    QCommandLineParser parser;
+    describeOptions(parser);
+    parser.process(probe);  // exits for --help, --version and unknown options
+    args = probe.arguments();
+  }
+  const QString platform = qEnvironmentVariable("QT_QPA_PLATFORM");
+  if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+      (platform.isEmpty() || platform == "xcb")) {
+    std::fprintf(stderr,
+                 "fedmrg: no display. The workstation needs X (the image view uses OpenGL); on a machine without one,\n"
+                 "run it under Xvfb: xvfb-run -a -s \"-screen 0 1600x1000x24\" fedmrg ...\n");
+    return 2;
+  }
+
+  // DCMTK's own warnings would repeat what the import report says about each bad file.
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
+  QSurfaceFormat::setDefaultFormat(ui::VtkViewWidget::defaultFormat());  // before QApplication
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("fedmrg");
+  QApplication::setApplicationVersion(FEDMRG_VERSION_STRING);
+  QCommandLineParser parser;
+  describeOptions(parser);
+  parser.process(args);
+
+  app::User user;
+  std::unique_ptr<app::Site> site;
+  const bool demo = parser.isSet("demo-site");
+  const QString dir = demo ? parser.value("demo-site")
+                           : parser.value("site").isEmpty()
+                                 ? QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("site")
+                                 : parser.value("site");
+  try {
+    site = demo ? openDemoSite(dir, user) : openInteractively(dir, user);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fedmrg: %s\n", e.what());
+    return 1;
+  }
+  if (!site) return 0;  // the user cancelled
+
+  const QStringList imports = parser.values("import");
+  if (!imports.isEmpty()) {
+    const auto r = app::DicomImporter(*site, user.id).importPaths(imports, [](int done, int total) {
+      if (done == total || done % 50 == 0) std::printf("Importing: %d/%d\n", done, total);
+    });
+    std::printf("Imported %d images (%d new studies), %d duplicates, %zu errors\n", r.imported, r.studiesAdded,
+                r.duplicates, r.errors.size());
+    for (const auto& e : r.errors) std::printf("  %s: %s\n", qPrintable(e.file), qPrintable(e.reason));
+  }
+
+  ui::MainWindow window(*site, user);
+  window.setProperty("siteDir", dir);
+  window.show();
+  const QString screenshot = parser.value("screenshot");
+  if (demo || !screenshot.isEmpty()) {
+    const bool quit = parser.isSet("quit-after-screenshot");
+    const int rc = runDemoScreenshot(window, screenshot, quit);
+    if (quit) return rc;
+  }
+  return app.exec();
+}

@@ -1,0 +1,119 @@
+#include "ui/site_dialogs.h"
+
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QVBoxLayout>
+
+#include "app/site/site.h"
+
+namespace fedmrg::ui {
+namespace {
+
+QLineEdit* secretField(QWidget* parent) {
+  auto* field = new QLineEdit(parent);
+  field->setEchoMode(QLineEdit::Password);
+  return field;
+}
+
+QLabel* errorLabel(QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setWordWrap(true);
+  label->setStyleSheet(QStringLiteral("QLabel { color: #c03030; }"));
+  return label;
+}
+
+// Form + error line + OK/Cancel, the layout every start-up dialog shares.
+QFormLayout* dialogFrame(QDialog* dialog, const QString& intro, QLabel* error) {
+  auto* layout = new QVBoxLayout(dialog);
+  auto* introLabel = new QLabel(intro, dialog);
+  introLabel->setWordWrap(true);
+  layout->addWidget(introLabel);
+  auto* form = new QFormLayout;
+  layout->addLayout(form);
+  layout->addWidget(error);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, dialog);
+  QObject::connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
+  QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
+  layout->addWidget(buttons);
+  return form;
+}
+
+}  // namespace
+
+SetupDialog::SetupDialog(const QString& siteDir, QWidget* parent) : QDialog(parent), dir_(siteDir) {
+  setWindowTitle(tr("Create the site"));
+  error_ = errorLabel(this);
+  auto* form = dialogFrame(this,
+                           tr("No site exists at %1 yet. Create it: its data is encrypted with the passphrase, "
+                              "which cannot be recovered if it is lost.")
+                               .arg(QDir::toNativeSeparators(siteDir)),
+                           error_);
+  siteName = new QLineEdit(this);
+  passphrase = secretField(this);
+  passphraseAgain = secretField(this);
+  adminUser = new QLineEdit(this);
+  adminName = new QLineEdit(this);
+  adminPassword = secretField(this);
+  form->addRow(tr("Site name"), siteName);
+  form->addRow(tr("Store passphrase"), passphrase);
+  form->addRow(tr("Passphrase again"), passphraseAgain);
+  form->addRow(tr("Administrator user name"), adminUser);
+  form->addRow(tr("Administrator full name"), adminName);
+  form->addRow(tr("Administrator password"), adminPassword);
+}
+
+void SetupDialog::accept() {
+  if (passphrase->text().size() < 8) return error_->setText(tr("The passphrase needs at least 8 characters."));
+  if (passphrase->text() != passphraseAgain->text()) return error_->setText(tr("The two passphrases differ."));
+  try {
+    site_ = app::Site::create(dir_, passphrase->text().toStdString(), siteName->text().trimmed().toStdString(),
+                              adminUser->text().trimmed().toStdString(), adminName->text().trimmed().toStdString(),
+                              adminPassword->text().toStdString());
+    QDialog::accept();
+  } catch (const std::exception& e) {
+    error_->setText(QString::fromUtf8(e.what()));
+  }
+}
+
+UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : QDialog(parent), dir_(siteDir) {
+  setWindowTitle(tr("Unlock the site"));
+  error_ = errorLabel(this);
+  auto* form = dialogFrame(this, tr("The site at %1 is encrypted.").arg(QDir::toNativeSeparators(siteDir)), error_);
+  passphrase = secretField(this);
+  form->addRow(tr("Passphrase"), passphrase);
+}
+
+void UnlockDialog::accept() {
+  try {
+    site_ = app::Site::open(dir_, passphrase->text().toStdString());
+    QDialog::accept();
+  } catch (const std::exception& e) {
+    const QString why = QString::fromUtf8(e.what());
+    error_->setText(why.contains(QLatin1String("wrong passphrase")) ? tr("Wrong passphrase. Try again.") : why);
+    passphrase->clear();
+    passphrase->setFocus();
+  }
+}
+
+LoginDialog::LoginDialog(app::Site& site, QWidget* parent) : QDialog(parent), site_(site) {
+  setWindowTitle(tr("Sign in"));
+  error_ = errorLabel(this);
+  auto* form = dialogFrame(this, tr("Sign in to %1.").arg(QString::fromStdString(site.name())), error_);
+  username = new QLineEdit(this);
+  password = secretField(this);
+  form->addRow(tr("User name"), username);
+  form->addRow(tr("Password"), password);
+}
+
+void LoginDialog::accept() {
+  user_ = app::UserDirectory(site_).authenticate(username->text().trimmed().toStdString(), password->text().toStdString());
+  if (user_) return QDialog::accept();
+  error_->setText(tr("Wrong user name or password."));
+  password->clear();
+  password->setFocus();
+}
+
+}  // namespace fedmrg::ui
