@@ -20,7 +20,8 @@ studies="$demo/studies"
 if [ ! -f "$studies/.complete" ]; then
   echo "run: writing the demo studies to $studies"
   mkdir -p "$studies"
-  "$bin/app/cli/fedmrg-cli" demo-data --out "$studies"
+  # Three studies from each FL-MRG-Synth site: real DICOM files with their sites' differences.
+  "$bin/app/cli/fedmrg-cli" synth --out "$studies" --studies-per-site 3 --size 1024 --seed 7
   touch "$studies/.complete"
 fi
 
