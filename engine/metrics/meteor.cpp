@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/metrics/porter_stemmer.h"
@@ -107,7 +108,27 @@ Tokens Meteor::normalize(const Tokens& tokens) {
     return out;
 }
 
+struct Meteor::WordCache {
+    std::unordered_map<std::string, std::string> stems;
+    std::unordered_map<std::string, std::vector<uint64_t>> synsets;
+    const std::string& stem(const std::string& w) {
+        auto it = stems.find(w);
+        if (it == stems.end()) it = stems.emplace(w, porterStem(w)).first;
+        return it->second;
+    }
+    const std::vector<uint64_t>& synonyms(const WordNetSynonyms& wn, const std::string& w) {
+        auto it = synsets.find(w);
+        if (it == synsets.end()) it = synsets.emplace(w, wn.synsets(w)).first;
+        return it->second;
+    }
+};
+
 MeteorStats Meteor::align(const Tokens& hyp, const Tokens& ref) const {
+    WordCache cache;
+    return alignCached(hyp, ref, cache);
+}
+
+MeteorStats Meteor::alignCached(const Tokens& hyp, const Tokens& ref, WordCache& cache) const {
     const int n = static_cast<int>(hyp.size()), m = static_cast<int>(ref.size());
     MeteorStats st;
     st.hypWords = n;
@@ -119,31 +140,32 @@ MeteorStats Meteor::align(const Tokens& hyp, const Tokens& ref) const {
 
     std::vector<int> hypAlign(n, -1), hypStage(n, -1);
     std::vector<uint64_t> refUsed((m + 63) / 64, 0);
-    std::vector<std::string> hypStem, refStem;
-    std::vector<std::vector<uint64_t>> hypSyn, refSyn;
+    std::vector<const std::string*> hypStem, refStem;
+    std::vector<const std::vector<uint64_t>*> hypSyn, refSyn;
+    static const std::vector<uint64_t> kNone;
     const bool synonyms = synonymsAvailable();
 
     for (int stage = 0; stage < kStages; ++stage) {
         if (stage == 2 && !synonyms) break;
         if (stage == 1) {
-            for (const auto& w : hyp) hypStem.push_back(porterStem(w));
-            for (const auto& w : ref) refStem.push_back(porterStem(w));
+            for (const auto& w : hyp) hypStem.push_back(&cache.stem(w));
+            for (const auto& w : ref) refStem.push_back(&cache.stem(w));
         }
         if (stage == 2) {
-            hypSyn.resize(n);
-            refSyn.resize(m);
+            hypSyn.assign(n, &kNone);
+            refSyn.assign(m, &kNone);
             for (int i = 0; i < n; ++i)
-                if (hypAlign[i] < 0) hypSyn[i] = synonyms_->synsets(hyp[i]);
+                if (hypAlign[i] < 0) hypSyn[i] = &cache.synonyms(*synonyms_, hyp[i]);
             for (int j = 0; j < m; ++j)
-                if (!usedBit(refUsed, j)) refSyn[j] = synonyms_->synsets(ref[j]);
+                if (!usedBit(refUsed, j)) refSyn[j] = &cache.synonyms(*synonyms_, ref[j]);
         }
         auto matchesAt = [&](int i, int j) {
             switch (stage) {
                 case 0: return hyp[i] == ref[j];
-                case 1: return hypStem[i] == refStem[j];
+                case 1: return *hypStem[i] == *refStem[j];
                 default: {
-                    const auto& a = hypSyn[i];
-                    const auto& b = refSyn[j];
+                    const auto& a = *hypSyn[i];
+                    const auto& b = *refSyn[j];
                     size_t x = 0, y = 0;
                     while (x < a.size() && y < b.size()) {
                         if (a[x] == b[y]) return true;
@@ -242,6 +264,7 @@ double Meteor::corpusScore(const TokenCorpus& corpus, std::vector<double>* perIt
     if (corpus.hyps.size() != corpus.refs.size())
         throw std::invalid_argument("METEOR: hypotheses and reference sets differ in number");
     MeteorStats total;
+    WordCache cache;
     if (perItem) perItem->assign(corpus.hyps.size(), 0.0);
     for (size_t i = 0; i < corpus.hyps.size(); ++i) {
         if (corpus.refs[i].empty()) throw std::invalid_argument("METEOR: item " + std::to_string(i) + " has no reference");
@@ -249,7 +272,7 @@ double Meteor::corpusScore(const TokenCorpus& corpus, std::vector<double>* perIt
         MeteorStats best;
         double bestScore = -1;
         for (const Tokens& r : corpus.refs[i]) {
-            MeteorStats s = align(hyp, normalize(r));
+            MeteorStats s = alignCached(hyp, normalize(r), cache);
             double sc = score(s);
             if (sc > bestScore) {
                 bestScore = sc;

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ class Meteor {
     double corpusScore(const TokenCorpus& corpus, std::vector<double>* perItem = nullptr) const;
 
  private:
+    struct WordCache;  // stems and synsets per distinct word, shared across the segments of a corpus
+    MeteorStats alignCached(const Tokens& hyp, const Tokens& ref, WordCache& cache) const;
+
     MeteorParams params_;
     const WordNetSynonyms* synonyms_ = nullptr;
 };
