@@ -99,8 +99,15 @@ class Canvas {
         buf[size_t(y) * w_ + x] += float(amp * prof);
       }
   }
+  // Adds amp * (1 - r^2)^2, a soft bump with no visible edge, in an ellipse.
+  void gauss(std::vector<float>& buf, Vec c, double ru, double rv, double amp, double angle = 0) const {
+    shape(buf, c, ru, rv, amp, angle, true);
+  }
   // Adds amp * sphere profile in an ellipse (radii in units), rotated by `angle`.
   void blob(std::vector<float>& buf, Vec c, double ru, double rv, double amp, double angle = 0) const {
+    shape(buf, c, ru, rv, amp, angle, false);
+  }
+  void shape(std::vector<float>& buf, Vec c, double ru, double rv, double amp, double angle, bool soft) const {
     const double cx = px(c.u), cy = py(c.v);
     const double rx = std::max(0.8, unitsToPx(ru)), ry = std::max(0.8, unitsToPx(rv));
     const double rr = std::max(rx, ry) + 1;
@@ -113,7 +120,7 @@ class Canvas {
         const double lx = (qx * ca + qy * sa) / rx, ly = (-qx * sa + qy * ca) / ry;
         const double d2 = lx * lx + ly * ly;
         if (d2 >= 1.0) continue;
-        buf[size_t(y) * w_ + x] += float(amp * std::sqrt(1.0 - d2));
+        buf[size_t(y) * w_ + x] += float(amp * (soft ? (1.0 - d2) * (1.0 - d2) : std::sqrt(1.0 - d2)));
       }
   }
 
@@ -149,9 +156,10 @@ struct Anatomy {
   }
   double mediastinumEdge(double v, double sign) const {  // |u| of the mediastinal border (sign -1 right)
     double m = mediastinumHalf * (v < 0.2 ? 0.85 + 0.75 * (0.2 - v) : 1.0);
-    if (sign > 0) m += 0.028 * std::exp(-std::pow((v - 0.29) / 0.03, 2));   // aortic knob
-    if (sign > 0) m += 0.012 * std::exp(-std::pow((v - 0.36) / 0.025, 2));  // pulmonary artery
-    if (sign < 0) m += 0.008 * smoothstep(0.30, 0.40, v);                    // right hilum / SVC
+    if (sign > 0) m += 0.04 * std::exp(-std::pow((v - 0.28) / 0.035, 2));   // aortic knob
+    if (sign > 0) m += 0.016 * std::exp(-std::pow((v - 0.36) / 0.025, 2));  // pulmonary artery
+    if (sign < 0) m += 0.012 * std::exp(-std::pow((v - 0.27) / 0.06, 2));   // superior vena cava
+    if (sign < 0) m += 0.008 * smoothstep(0.30, 0.40, v);                    // right hilum
     return std::max(m, heartExtent(v, sign));
   }
   // Signed distance-like value: > 0 inside the lung on side `sign` (-1 right, +1 left).
@@ -184,6 +192,8 @@ struct StudyRender {
   std::vector<float> density, air, airKeep, vessels, metal;
   std::vector<float> lungMask, vesselMask;
   double mmPerUnit;
+  static constexpr int kTextureGrid = 48;
+  std::vector<float> texture;
   double lungWeight = 0.65;  // how much more a bone band shows over aerated lung than elsewhere
 
   StudyRender(const StudyTruth& s, const AcquisitionProfile& a, int w, int h)
@@ -196,6 +206,12 @@ struct StudyRender {
     metal.assign(n, 0);
     lungMask.assign(n, 0);
     vesselMask.assign(n, 0);
+    texture.resize(size_t(kTextureGrid + 1) * (kTextureGrid + 1));
+    for (float& t : texture) t = float(rng.normal());
+  }
+  bool pleuralThickening(double sign) const {
+    const Finding& po = f(obs::PleuralOther);
+    return po.present && po.kind == 0 && onSide(po, sign);
   }
 
   const Finding& f(int i) const { return study.findings[size_t(i)]; }
@@ -270,7 +286,20 @@ struct StudyRender {
           vmask *= 1 - inPtx;
           lung = lung * (1 - inPtx) + inPtx * edge * 1.12;  // no lung tissue there: darker
           const double line = ribPart - depth;
-          density[i] += float(0.05 * std::exp(-line * line / (0.0025 * 0.0025)) * smoothstep(an.dome(u) - 0.03, an.dome(u) - 0.12, v));
+          density[i] += float(0.09 * std::exp(-line * line / (0.003 * 0.003)) * smoothstep(an.dome(u) - 0.03, an.dome(u) - 0.12, v));
+        }
+        if (lung > 0) {
+          // Parenchymal mottling: coarse random texture, bilinear on a grid.
+          const double gx = (u + 0.5) * kTextureGrid, gy = v * kTextureGrid;
+          const int ix = std::clamp(int(gx), 0, kTextureGrid - 1), iy = std::clamp(int(gy), 0, kTextureGrid - 1);
+          const double fx = std::clamp(gx - ix, 0.0, 1.0), fy = std::clamp(gy - iy, 0.0, 1.0);
+          auto at = [&](int a, int b) { return texture[size_t(std::min(b, kTextureGrid) * (kTextureGrid + 1) + std::min(a, kTextureGrid))]; };
+          const double tex = (at(ix, iy) * (1 - fx) + at(ix + 1, iy) * fx) * (1 - fy) + (at(ix, iy + 1) * (1 - fx) + at(ix + 1, iy + 1) * fx) * fy;
+          d += 0.012 * tex * lung;
+        }
+        if (lung > 0 && pleuralThickening(sign)) {
+          const double t = smoothstep(0.016, 0.004, ribPart) * smoothstep(an.widest + 0.12, an.widest, v);
+          keep *= 1 - 0.75 * t;
         }
         density[i] += float(d);
         air[i] = float(0.34 * lung);
@@ -280,7 +309,8 @@ struct StudyRender {
         // The gastric bubble under the left hemidiaphragm.
         if (u > 0.05 && v > an.domeL) {
           const double gu = (u - 0.17) / 0.065, gv = (v - an.domeL - 0.045) / 0.032;
-          if (gu * gu + gv * gv < 1) density[i] -= float(0.06 * std::sqrt(1 - gu * gu - gv * gv));
+          const double g2 = gu * gu + gv * gv;
+          if (g2 < 1) density[i] -= float(0.035 * (1 - g2) * (1 - g2));
         }
       }
     }
@@ -296,33 +326,35 @@ struct StudyRender {
         // Heart: a little denser than the mediastinum.
         const double hu = (u - an.heartCu) / an.heartA, hv = (v - an.heartCv) / an.heartB;
         const double hr = hu * hu + hv * hv;
-        if (hr < 1) density[i] += float(0.07 * std::sqrt(1 - hr));
+        if (hr < 1) density[i] += float(0.05 * std::sqrt(1 - hr) * smoothstep(an.dome(u) + 0.03, an.dome(u) - 0.01, v));
         // Spine: vertebral bodies, end plates, pedicles.
         const double su = (u - an.spineU) / 0.036;
         if (std::fabs(su) < 1.2 && v > 0.02) {
           const double period = 0.043 + 0.003 * v;
           const double phase = std::fmod(v / period + 10.0, 1.0);
-          const double body = smoothstep(1.1, 0.9, std::fabs(su));
+          const double body = smoothstep(1.25, 0.75, std::fabs(su));
           const double disc = smoothstep(0.0, 0.12, phase) * smoothstep(1.0, 0.88, phase);
           const double plate = std::exp(-std::pow((phase - 0.12) / 0.04, 2)) + std::exp(-std::pow((phase - 0.88) / 0.04, 2));
-          double sp = body * (0.06 + 0.05 * disc + 0.03 * plate);
+          double sp = body * (0.035 + 0.02 * disc + 0.008 * plate) * (1 - 0.5 * smoothstep(an.domeR, an.domeR + 0.1, v));
           for (double side : {-0.62, 0.62}) {  // pedicles: oval rings
             const double pu = (su - side) / 0.22, pv = (phase - 0.35) / 0.17;
             const double pr = std::sqrt(pu * pu + pv * pv);
-            sp += 0.035 * std::exp(-std::pow((pr - 0.8) / 0.22, 2));
+            sp += 0.018 * std::exp(-std::pow((pr - 0.8) / 0.25, 2));
           }
           const double spinous = (su - 0.0) / 0.12, spv = (phase - 0.6) / 0.2;
-          sp += 0.04 * std::exp(-(spinous * spinous + spv * spv));
+          sp += 0.02 * std::exp(-(spinous * spinous + spv * spv));
           density[i] += float(sp);
         }
         // Trachea and main bronchi: air.
         if (v < an.carinaV + 0.08) {
-          double tu = std::fabs(u - an.tracheaU) / 0.019;
-          if (v > an.carinaV) {
-            const double dv = v - an.carinaV;
-            tu = std::min(std::fabs(u - an.tracheaU + dv * 0.9) / 0.012, std::fabs(u - an.tracheaU - dv * 0.7) / 0.012);
+          double tu = std::fabs(u - an.tracheaU) / 0.02;
+          double fade = 1.0;
+          if (v > an.carinaV - 0.01) {
+            const double dv = v - an.carinaV + 0.01;
+            tu = std::min(std::fabs(u - an.tracheaU + dv * 1.1) / 0.014, std::fabs(u - an.tracheaU - dv * 0.8) / 0.013);
+            fade = smoothstep(0.08, 0.02, dv);
           }
-          density[i] -= float(0.14 * smoothstep(1.0, 0.6, tu) * smoothstep(0.0, 0.05, v));
+          density[i] -= float(0.09 * fade * std::exp(-3.0 * tu * tu) * smoothstep(0.0, 0.05, v));
         }
       }
     }
@@ -331,7 +363,7 @@ struct StudyRender {
   void vesselTree(Vec start, double angle, double length, double radius, int depth) {
     if (depth == 0 || radius < 0.0012) return;
     const Vec end{start.u + std::sin(angle) * length, start.v - std::cos(angle) * length};
-    cv.capsule(vessels, start, end, radius, 0.012 + 4.0 * radius);
+    cv.capsule(vessels, start, end, radius, 0.01 + 3.5 * radius);
     const int kids = depth > 2 ? 2 : 1 + rng.below(2);
     for (int k = 0; k < kids; ++k) {
       const double spread = (k == 0 ? -1 : 1) * rng.uniform(0.25, 0.55);
@@ -342,13 +374,14 @@ struct StudyRender {
   void lungMarkings() {
     for (double sign : {-1.0, 1.0}) {
       const Vec hilum{sign * (an.mediastinumEdge(0.42, sign) + 0.01), 0.42};
-      cv.blob(vessels, hilum, 0.03, 0.055, 0.07);
+      cv.gauss(vessels, hilum, 0.05, 0.08, 0.09);
       const int roots = 9;
       for (int r = 0; r < roots; ++r) {
         // Fan from up-lateral to down-lateral; more vessels (and larger) to the bases.
         const double a = (-0.35 + 2.9 * (r + rng.uniform(0.2, 0.8)) / roots) * sign;
         const double angle = a;
-        vesselTree(hilum, angle, rng.uniform(0.04, 0.06), 0.0055 + 0.0015 * (r > 4), 7);
+        const Vec root{hilum.u + sign * rng.uniform(0.0, 0.02) + std::sin(angle) * 0.015, hilum.v + rng.uniform(-0.03, 0.03)};
+        vesselTree(root, angle, rng.uniform(0.045, 0.065), 0.0075 + 0.002 * (r > 4), 6);
       }
     }
   }
@@ -437,8 +470,8 @@ struct StudyRender {
       const double sev = x.uncertain ? 0.5 : 0.7 + 0.25 * x.severity;
       for (int b = 0; b < count; ++b) {
         const Vec q{c.u + rng.normal(0, size * 0.6), c.v + rng.normal(0, size * 0.5)};
-        cv.blob(airKeep, q, size * rng.uniform(0.5, 1.0) * sev, size * rng.uniform(0.4, 0.9) * sev,
-                -strength * (x.uncertain ? 0.5 : 1.0), rng.uniform(0, kPi));
+        cv.gauss(airKeep, q, size * rng.uniform(0.6, 1.2) * sev, size * rng.uniform(0.5, 1.0) * sev,
+                 -strength * (x.uncertain ? 0.5 : 1.0), rng.uniform(0, kPi));
       }
     }
   }
@@ -455,7 +488,7 @@ struct StudyRender {
       const double k = ed.uncertain ? 0.5 : double(ed.severity);
       for (double sign : {-1.0, 1.0}) {
         const Vec hil{sign * (an.mediastinumEdge(0.45, sign) + 0.05), 0.46};
-        cv.blob(airKeep, hil, 0.12 + 0.03 * k, 0.16 + 0.03 * k, -0.14 * k);
+        cv.gauss(airKeep, hil, 0.16 + 0.03 * k, 0.2 + 0.03 * k, -0.2 * k);
         const int lines = 5 + 4 * int(k);
         for (int l = 0; l < lines; ++l) {  // septal thickening at the lateral bases
           const double v = an.dome(sign * an.thoraxHalf) - 0.02 - rng.uniform(0, 0.14);
@@ -470,7 +503,11 @@ struct StudyRender {
         if (!onSide(at, sign)) continue;
         const double v = an.dome(sign * 0.2) - 0.05 - rng.uniform(0, 0.04);
         const double u0 = sign * (an.lungCenter - 0.08), u1 = sign * (an.lungCenter + 0.07);
-        cv.capsule(airKeep, {u0, v + 0.01}, {u1, v - 0.015}, at.uncertain ? 0.004 : 0.006 + 0.003 * at.severity, -0.9, true);
+        const double thick = at.uncertain ? 0.006 : 0.007 + 0.004 * at.severity;
+        for (int k = 0; k < 6; ++k) {
+          const double t = (k + 0.5) / 6;
+          cv.gauss(airKeep, {u0 + (u1 - u0) * t, v + 0.01 - 0.025 * t + rng.normal(0, 0.002)}, 0.028, thick, -0.55, -0.2 * sign);
+        }
       }
     }
     const Finding& le = f(obs::LungLesion);
@@ -490,12 +527,7 @@ struct StudyRender {
     if (po.present) {
       for (double sign : {-1.0, 1.0}) {
         if (!onSide(po, sign)) continue;
-        if (po.kind == 0) {  // apical and lateral pleural thickening
-          for (double v = an.apex + 0.02; v < an.widest; v += 0.01) {
-            const double wall = an.thoraxHalf * std::sqrt(clamp01(1 - std::pow((an.widest - v) / (an.widest - an.apex), 2)));
-            cv.capsule(airKeep, {sign * (wall - 0.005), v}, {sign * (wall - 0.005), v + 0.012}, 0.008, -0.6, true);
-          }
-        } else {  // calcified plaques along the chest wall and diaphragm
+        if (po.kind == 1) {  // calcified plaques along the chest wall and diaphragm (thickening: bodyAndLungs)
           for (int k = 0; k < 4; ++k) {
             const double v = 0.35 + 0.08 * k + rng.uniform(0, 0.03);
             cv.blob(density, {sign * (an.thoraxHalf - 0.02 - rng.uniform(0, 0.03)), v}, 0.012, 0.035, 0.12, rng.uniform(-0.3, 0.3));
@@ -542,7 +574,7 @@ struct StudyRender {
     std::vector<float> out(n);
     for (size_t i = 0; i < n; ++i) {
       const float keep = std::clamp(airKeep[i], 0.0f, 1.0f);
-      out[i] = density[i] - air[i] * keep + vessels[i] * vesselMask[i] * (0.4f + 0.6f * keep);
+      out[i] = density[i] - air[i] * keep + std::min(vessels[i], 0.12f) * vesselMask[i] * (0.4f + 0.6f * keep);
     }
     return out;
   }

@@ -49,10 +49,12 @@ std::vector<uint8_t> renderMontage(const std::vector<SiteProfile>& sites, const 
     const SiteProfile& site = sites[s];
     const int y0 = pad + int(s) * (tile + header + pad);
     const auto& a = site.acquisition;
-    drawText(out.data(), width, height, 1, site.id + (site.heldOut ? " (HELD OUT)" : ""), pad, y0 + 4, 2, &white);
+    const std::string title = site.id + (site.heldOut ? " (HELD OUT)" : "");
+    drawText(out.data(), width, height, 1, title, pad, y0 + 4, 2, &white);
+    const int infoX = std::max(labelW + pad, pad + textWidth(title, 2) + 12);
     const std::string info = a.modality + " " + std::to_string(a.bitsStored) + "-BIT " +
                              (a.monochrome1 ? "MONO1" : "MONO2") + " " + transferSyntaxName(a.transferSyntax);
-    drawText(out.data(), width, height, 1, info, labelW + pad, y0 + 7, 1, &white);
+    drawText(out.data(), width, height, 1, info, infoX, y0 + 7, 1, &white);
     for (int k = 0; k < o.perSite; ++k) {
       const StudyTruth t = sampleStudy(site, studySeed(o.seed, int(s), k));
       const SynthImage img = renderChest(t, a, o.renderSize);
