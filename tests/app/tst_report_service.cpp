@@ -1,0 +1,141 @@
+// The report workflow: versions, sign-offs, addenda, audit, training queue, autosave, and that no
+// report sentence reaches the database file in plain text.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/site/finding_labels.h"
+#include "app/site/report_service.h"
+#include "app/site/site.h"
+#include "app/site/text_diff.h"
+#include "app/site/user_directory.h"
+
+using namespace fedmrg::app;
+
+class TstReportService : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::unique_ptr<Site> site_;
+  int64_t user_ = 0;
+
+  int64_t addStudy(const std::string& uid) {
+    auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES(?, ?)");
+    st.bind(1, uid).bind(2, nowUtc()).run();
+    return site_->store().lastInsertId();
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    site_ = Site::create(dir_.filePath("site"), "passphrase!", "Report Site", "admin", "Admin", "adminpass1");
+    UserDirectory users(*site_);
+    user_ = users.addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
+    QVERIFY(users.authenticate("rad", "radpass123").has_value());
+    QVERIFY(!users.authenticate("rad", "wrong-password").has_value());
+    QCOMPARE(users.count(), 2);
+    QVERIFY_THROWS_EXCEPTION(StoreError, users.addUser("rad", "again", Role::Admin, "longenough"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, users.addUser("short", "pw", Role::Admin, "short"));
+  }
+
+  void workflowKeepsEveryVersion() {
+    const int64_t study = addStudy("1.2.3.100");
+    ReportService reports(*site_, user_);
+    QCOMPARE(reports.studyStatus(study), std::string("new"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "final"));  // nothing to sign yet
+    reports.save(study, "Heart size normal.", "No acute disease.", "", "model");
+    QCOMPARE(reports.studyStatus(study), std::string("draft"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.save(study, "Heart size normal.", "No acute disease.", ""));
+    reports.save(study, "Heart size is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    reports.sign(study, "preliminary");
+    QCOMPARE(reports.studyStatus(study), std::string("preliminary"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.addAddendum(study, "too early"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "approved"));
+    const int queued = reports.trainingQueueCount();
+    const auto final = reports.sign(study, "final");
+    QCOMPARE(final.status, std::string("final"));
+    QCOMPARE(final.findings, std::string("Heart size is enlarged."));
+    QCOMPARE(final.author, std::string("Dr Rad"));
+    QCOMPARE(reports.trainingQueueCount(), queued + 1);
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.save(study, "edited after final", "", ""));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "final"));
+    reports.addAddendum(study, "Prior film reviewed: unchanged.");
+    const auto versions = reports.versions(study);
+    QCOMPARE(int(versions.size()), 5);
+    QStringList trail;
+    for (const auto& v : versions) trail << QString::fromStdString(v.kind + ":" + v.status + ":" + v.origin);
+    QCOMPARE(trail, QStringList({"report:draft:model", "report:draft:human", "report:preliminary:human",
+                                 "report:final:human", "addendum:final:human"}));
+    QCOMPARE(reports.latest(study)->version, 4);  // the addendum does not replace the report
+    QStringList actions;
+    for (const auto& e : auditLog(*site_, study)) actions.prepend(QString::fromStdString(e.action));
+    QCOMPARE(actions, QStringList({"report.save", "report.save", "report.sign.preliminary", "report.sign.final",
+                                   "training.queue", "report.addendum"}));
+    QCOMPARE(QString::fromStdString(auditLog(*site_, study).front().user), QString("rad"));
+    QCOMPARE(site_->store().queryInt("SELECT count(*) FROM signoffs"), int64_t(2));
+  }
+
+  void autosaveKeepsUnsavedTextUntilSave() {
+    const int64_t study = addStudy("1.2.3.200");
+    ReportService reports(*site_, user_);
+    QVERIFY(!reports.autosaved(study).has_value());
+    reports.autosave(study, "typing in progress", "", "edema=uncertain");
+    reports.autosave(study, "typing in progress, more", "", "edema=uncertain");
+    const auto saved = reports.autosaved(study);
+    QVERIFY(saved.has_value());
+    QCOMPARE(saved->findings, std::string("typing in progress, more"));
+    reports.save(study, saved->findings, saved->impression, saved->labels);
+    QVERIFY(!reports.autosaved(study).has_value());
+  }
+
+  void labelsRoundTripAndChipsCycle() {
+    fedmrg::engine::ObservationStates s{};
+    s.fill(fedmrg::engine::ObservationState::Blank);
+    s[2] = fedmrg::engine::ObservationState::Positive;
+    s[10] = fedmrg::engine::ObservationState::Uncertain;
+    const std::string text = encodeLabels(s);
+    QCOMPARE(text, std::string("cardiomegaly=positive;pleural_effusion=uncertain"));
+    QVERIFY(decodeLabels(text) == s);
+    QVERIFY(decodeLabels("nonsense;edema=sideways;cardiomegaly=negative")[2] == fedmrg::engine::ObservationState::Negative);
+    auto state = fedmrg::engine::ObservationState::Blank;
+    for (int i = 0; i < 4; ++i) state = nextState(state);
+    QVERIFY(state == fedmrg::engine::ObservationState::Blank);
+  }
+
+  void diffMarksChangedWords() {
+    const auto d = diffWords("The heart is normal in size.", "The heart is enlarged in size.");
+    QString marked;
+    for (const auto& p : d)
+      marked += (p.kind == DiffPiece::Added ? "+[" : p.kind == DiffPiece::Removed ? "-[" : "[") +
+                QString::fromStdString(p.text) + "]";
+    QCOMPARE(marked, QString("[The heart is ]-[normal ]+[enlarged ][in size.]"));
+  }
+
+  void noReportSentenceInPlainText() {
+    const std::string sentence = "Distinctive sentence about a left apical pneumothorax 7319.";
+    const int64_t study = addStudy("1.2.3.300");
+    ReportService reports(*site_, user_);
+    reports.save(study, sentence, sentence, "pneumothorax=positive");
+    reports.autosave(study, sentence + " more", sentence, "");
+    const QString dir = site_->dir();
+    // Both with the text still in the write-ahead log and after a checkpoint into the main file.
+    for (int pass = 0; pass < 2; ++pass) {
+      if (pass == 1) site_->store().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      const QStringList files = QDir(dir).entryList({"site.db*"}, QDir::Files);
+      QVERIFY(files.contains("site.db"));
+      for (const QString& name : files) {
+        QFile f(QDir(dir).filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        QVERIFY2(!bytes.contains("pneumothorax 7319"), qPrintable(name));
+        QVERIFY2(!bytes.contains("Distinctive"), qPrintable(name));
+        QVERIFY2(!bytes.contains("Dr Rad"), qPrintable(name));
+      }
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(TstReportService)
+#include "tst_report_service.moc"
