@@ -44,13 +44,14 @@ bool isPunctChar(char c) {
     }
 }
 
+// One partial alignment of a stage; the stage's choices are found by walking the parents.
 struct BeamState {
-    int parent;
-    int choice;   // reference index aligned to this hypothesis word in this stage, -1 none
+    int parent;   // index in the pool, -1 for the root
+    int pos;      // hypothesis position of `choice`
+    int choice;   // reference index aligned at `pos` in this stage, -1 none
     int prevRef;  // reference index of the previous hypothesis word in the full alignment, -1 none
     int matches;
     int chunks;
-    std::vector<uint64_t> used;  // reference words taken (earlier stages included)
 };
 
 bool usedBit(const std::vector<uint64_t>& bits, int j) { return (bits[j >> 6] >> (j & 63)) & 1; }
@@ -187,29 +188,35 @@ MeteorStats Meteor::alignCached(const Tokens& hyp, const Tokens& ref, WordCache&
 
         // Beam search over hypothesis positions: most matches, then fewest chunks (earlier stages fixed).
         std::vector<BeamState> pool;
-        pool.push_back({-1, -1, -1, 0, 0, refUsed});
+        pool.push_back({-1, -1, -1, -1, 0, 0});
         std::vector<int> beam = {0}, next;
+        auto takenInChain = [&](int s, int j) {
+            for (; s > 0; s = pool[s].parent)
+                if (pool[s].choice == j) return true;
+            return false;
+        };
         for (int i = 0; i < n; ++i) {
+            if (hypAlign[i] >= 0 || cand[i].empty()) {
+                // No choice here: every state moves on in place.
+                const int aligned = hypAlign[i];
+                for (int s : beam) {
+                    BeamState& st = pool[s];
+                    if (aligned >= 0 && !(st.prevRef >= 0 && st.prevRef == aligned - 1)) ++st.chunks;
+                    st.prevRef = aligned;
+                }
+                continue;
+            }
             next.clear();
             for (int s : beam) {
                 const BeamState parent = pool[s];
-                auto extend = [&](int choice, int aligned) {
-                    BeamState c{s, choice, aligned, parent.matches, parent.chunks, parent.used};
-                    if (aligned >= 0 && !(parent.prevRef >= 0 && parent.prevRef == aligned - 1)) ++c.chunks;
-                    if (choice >= 0) {
-                        ++c.matches;
-                        setBit(c.used, choice);
-                    }
-                    pool.push_back(std::move(c));
+                pool.push_back({s, i, -1, -1, parent.matches, parent.chunks});
+                next.push_back(static_cast<int>(pool.size()) - 1);
+                for (int j : cand[i]) {
+                    if (takenInChain(s, j)) continue;
+                    const bool continues = parent.prevRef >= 0 && parent.prevRef == j - 1;
+                    pool.push_back({s, i, j, j, parent.matches + 1, parent.chunks + (continues ? 0 : 1)});
                     next.push_back(static_cast<int>(pool.size()) - 1);
-                };
-                if (hypAlign[i] >= 0) {
-                    extend(-1, hypAlign[i]);
-                    continue;
                 }
-                extend(-1, -1);
-                for (int j : cand[i])
-                    if (!usedBit(parent.used, j)) extend(j, j);
             }
             std::stable_sort(next.begin(), next.end(), [&](int a, int b) {
                 if (pool[a].matches != pool[b].matches) return pool[a].matches > pool[b].matches;
@@ -218,11 +225,12 @@ MeteorStats Meteor::alignCached(const Tokens& hyp, const Tokens& ref, WordCache&
             if (next.size() > kBeam) next.resize(kBeam);
             beam.swap(next);
         }
-        for (int s = beam.front(), i = n - 1; s > 0; s = pool[s].parent, --i) {
-            if (pool[s].choice >= 0) {
-                hypAlign[i] = pool[s].choice;
-                hypStage[i] = stage;
-                setBit(refUsed, pool[s].choice);
+        for (int s = beam.front(); s > 0; s = pool[s].parent) {
+            const BeamState& st = pool[s];
+            if (st.choice >= 0) {
+                hypAlign[st.pos] = st.choice;
+                hypStage[st.pos] = stage;
+                setBit(refUsed, st.choice);
             }
         }
     }
