@@ -42,7 +42,7 @@ template <typename F>
 void parallel(ThreadPool& pool, int n, int grain, F&& f) {
   using Body = std::remove_reference_t<F>;
   pool.run(
-      n, [](void* ctx, int b, int e, int part) { (*static_cast<Body*>(ctx))(b, e, part); }, &f, grain);
+      n, [](void* ctx, int b, int e, int thread) { (*static_cast<Body*>(ctx))(b, e, thread); }, &f, grain);
 }
 
 void rmsnorm(const float* x, const float* w, float* out, int n, float eps) {
@@ -279,8 +279,10 @@ struct FastDecoder::Impl {
 
   // Scratch, grown on demand (a decode step never allocates once the first step has run).
   int scratchRows = 0;
-  std::vector<float> x, xb, qkv, att, gu, act;
+  std::vector<float> x, xb, qkv, att, gu, act, logits, batchInput;
   std::vector<std::vector<float>> scores;  // per thread, [capacity]
+  std::vector<DecoderState*> rowState;     // the state of each row of the current forward pass
+  std::vector<int> rowPos;                 // and its position
 
   Impl(const DecoderConfig& c, int threads) : cfg(c), m(c), pool(threads) {}
 
@@ -294,6 +296,7 @@ struct FastDecoder::Impl {
       att.resize(r * size_t(m.qDim));
       gu.resize(r * 2 * size_t(m.h));
       act.resize(r * size_t(m.h));
+      logits.resize(r * size_t(m.vocab));
     }
     if (scores.size() != size_t(pool.threads())) scores.resize(size_t(pool.threads()));
     for (auto& s : scores)
@@ -347,7 +350,9 @@ FastDecoder::FastDecoder(const DecoderConfig& config, const DecoderWeights& w, i
       I.ropeCos[size_t(p) * size_t(half) + size_t(j)] = float(std::cos(angle));
       I.ropeSin[size_t(p) * size_t(half) + size_t(j)] = float(std::sin(angle));
     }
-  I.ensureScratch(1, config.maxSeqLen);
+  I.ensureScratch(4, config.maxSeqLen);
+  I.rowState.reserve(64);
+  I.rowPos.reserve(64);
 }
 
 FastDecoder::~FastDecoder() = default;
@@ -377,43 +382,73 @@ const float* FastDecoder::tokenEmbedding(int token) const {
 }
 
 const float* FastDecoder::step(DecoderState& state, int token) const {
-  return forward(state, tokenEmbedding(token), 1);
+  return prefill(state, tokenEmbedding(token), 1);
 }
 
 const float* FastDecoder::prefill(DecoderState& state, const float* embeds, int rows) const {
   if (rows <= 0) throw DecoderError("prefill: no rows");
-  return forward(state, embeds, rows);
+  Impl& I = *d_;
+  I.rowState.assign(size_t(rows), &state);
+  I.rowPos.resize(size_t(rows));
+  for (int r = 0; r < rows; ++r) I.rowPos[size_t(r)] = state.pos_ + r;
+  forward(embeds, rows);
+  return state.logits_.data();
 }
 
-const float* FastDecoder::forward(DecoderState& state, const float* input, int rows) const {
+void FastDecoder::stepBatch(DecoderState* const* states, const int* tokens, int n) const {
+  if (n <= 0) return;
+  Impl& I = *d_;
+  const size_t d = size_t(I.m.d);
+  if (I.batchInput.size() < size_t(n) * d) I.batchInput.resize(size_t(n) * d);
+  I.rowState.resize(size_t(n));
+  I.rowPos.resize(size_t(n));
+  for (int r = 0; r < n; ++r) {
+    for (int q = 0; q < r; ++q)
+      if (states[q] == states[r]) throw DecoderError("stepBatch: the same state appears twice");
+    std::memcpy(&I.batchInput[size_t(r) * d], tokenEmbedding(tokens[r]), d * sizeof(float));
+    I.rowState[size_t(r)] = states[r];
+    I.rowPos[size_t(r)] = states[r]->pos_;
+  }
+  forward(I.batchInput.data(), n);
+}
+
+// Runs rows through the decoder. Row r belongs to I.rowState[r] at position I.rowPos[r]; rows of one state are
+// consecutive and in position order. Each state gets the logits of its last row and its new position.
+void FastDecoder::forward(const float* input, int rows) const {
   Impl& I = *d_;
   const Dims& m = I.m;
-  if (state.layers_ != m.layers || state.kvDim_ != m.kvDim || state.logits_.size() != size_t(m.vocab))
-    throw DecoderError("decoder state was made for another decoder");
-  const int pos0 = state.pos_;
-  if (pos0 + rows > state.cap_)
-    throw DecoderError("sequence of " + std::to_string(pos0 + rows) + " positions exceeds the state's capacity " +
-                       std::to_string(state.cap_));
-  I.ensureScratch(rows, state.cap_);
+  int maxCap = 0;
+  for (int r = 0; r < rows; ++r) {
+    const DecoderState& st = *I.rowState[size_t(r)];
+    if (st.layers_ != m.layers || st.kvDim_ != m.kvDim || st.logits_.size() != size_t(m.vocab))
+      throw DecoderError("decoder state was made for another decoder");
+    if (I.rowPos[size_t(r)] >= st.cap_)
+      throw DecoderError("sequence of " + std::to_string(I.rowPos[size_t(r)] + 1) +
+                         " positions exceeds the state's capacity " + std::to_string(st.cap_));
+    maxCap = std::max(maxCap, st.cap_);
+  }
+  I.ensureScratch(rows, maxCap);
   const float eps = float(I.cfg.normEps);
   const int half = m.hd / 2;
-  const size_t cacheStride = size_t(state.cap_) * size_t(m.kvDim);
   const float attScale = 1.0f / std::sqrt(float(m.hd));
   const int group = m.nh / m.nkv;
-  std::memcpy(I.x.data(), input, size_t(rows) * size_t(m.d) * sizeof(float));
+  const size_t d = size_t(m.d);
+  std::memcpy(I.x.data(), input, size_t(rows) * d * sizeof(float));
+  auto cacheOf = [&](int r, int l, bool values) {
+    DecoderState& st = *I.rowState[size_t(r)];
+    return (values ? st.v_.data() : st.k_.data()) + size_t(l) * size_t(st.cap_) * size_t(m.kvDim);
+  };
 
   for (int l = 0; l < m.layers; ++l) {
     const Impl::Layer& L = I.layers[size_t(l)];
-    float* kCache = state.k_.data() + size_t(l) * cacheStride;
-    float* vCache = state.v_.data() + size_t(l) * cacheStride;
-    for (int r = 0; r < rows; ++r)
-      rmsnorm(&I.x[size_t(r) * size_t(m.d)], L.attnNorm.data(), &I.xb[size_t(r) * size_t(m.d)], m.d, eps);
+    for (int r = 0; r < rows; ++r) rmsnorm(&I.x[size_t(r) * d], L.attnNorm.data(), &I.xb[size_t(r) * d], m.d, eps);
     I.linear(L.wqkv.data(), m.qkvDim, m.d, I.xb.data(), rows, I.qkv.data());
     // Rotary positions on q and k, then k and v into the cache.
     for (int r = 0; r < rows; ++r) {
+      const int pos = I.rowPos[size_t(r)];
       float* row = &I.qkv[size_t(r) * size_t(m.qkvDim)];
-      const float* c = &I.ropeCos[size_t(pos0 + r) * size_t(half)];
-      const float* s = &I.ropeSin[size_t(pos0 + r) * size_t(half)];
+      const float* c = &I.ropeCos[size_t(pos) * size_t(half)];
+      const float* s = &I.ropeSin[size_t(pos) * size_t(half)];
       for (int hh = 0; hh < m.nh + m.nkv; ++hh) {
         float* v = row + size_t(hh) * size_t(m.hd);
         for (int j = 0; j < half; ++j) {
@@ -422,18 +457,19 @@ const float* FastDecoder::forward(DecoderState& state, const float* input, int r
           v[j + half] = b * c[j] + a * s[j];
         }
       }
-      std::memcpy(kCache + size_t(pos0 + r) * size_t(m.kvDim), row + m.qDim, size_t(m.kvDim) * sizeof(float));
-      std::memcpy(vCache + size_t(pos0 + r) * size_t(m.kvDim), row + m.qDim + m.kvDim,
-                  size_t(m.kvDim) * sizeof(float));
+      std::memcpy(cacheOf(r, l, false) + size_t(pos) * size_t(m.kvDim), row + m.qDim, size_t(m.kvDim) * 4);
+      std::memcpy(cacheOf(r, l, true) + size_t(pos) * size_t(m.kvDim), row + m.qDim + m.kvDim, size_t(m.kvDim) * 4);
     }
     // Causal attention, one (row, head) per item.
     parallel(I.pool, rows * m.nh, 1, [&](int b, int e, int part) {
       float* sc = I.scores[size_t(part)].data();
       for (int item = b; item < e; ++item) {
         const int r = item / m.nh, hh = item % m.nh;
+        const float* kCache = cacheOf(r, l, false);
+        const float* vCache = cacheOf(r, l, true);
         const float* q = &I.qkv[size_t(r) * size_t(m.qkvDim) + size_t(hh) * size_t(m.hd)];
         const size_t kvOff = size_t(hh / group) * size_t(m.hd);
-        const int len = pos0 + r + 1;
+        const int len = I.rowPos[size_t(r)] + 1;
         float mx = -INFINITY;
         for (int t = 0; t < len; ++t) {
           sc[t] = dotProduct(q, kCache + size_t(t) * size_t(m.kvDim) + kvOff, m.hd) * attScale;
@@ -451,9 +487,8 @@ const float* FastDecoder::forward(DecoderState& state, const float* input, int r
       }
     });
     I.linear(L.wo.data(), m.d, m.qDim, I.att.data(), rows, I.xb.data());
-    for (size_t j = 0; j < size_t(rows) * size_t(m.d); ++j) I.x[j] += I.xb[j];
-    for (int r = 0; r < rows; ++r)
-      rmsnorm(&I.x[size_t(r) * size_t(m.d)], L.ffnNorm.data(), &I.xb[size_t(r) * size_t(m.d)], m.d, eps);
+    for (size_t j = 0; j < size_t(rows) * d; ++j) I.x[j] += I.xb[j];
+    for (int r = 0; r < rows; ++r) rmsnorm(&I.x[size_t(r) * d], L.ffnNorm.data(), &I.xb[size_t(r) * d], m.d, eps);
     // Gate and up rows are interleaved, so each part finishes silu(gate) * up for its own rows.
     parallel(I.pool, 2 * m.h, 4, [&](int b, int e, int) {
       linearRows(L.wgu.data(), m.d, I.xb.data(), m.d, rows, I.gu.data(), 2 * m.h, b, e);
@@ -467,12 +502,21 @@ const float* FastDecoder::forward(DecoderState& state, const float* input, int r
       }
     });
     I.linear(L.wdown.data(), m.d, m.h, I.act.data(), rows, I.xb.data());
-    for (size_t j = 0; j < size_t(rows) * size_t(m.d); ++j) I.x[j] += I.xb[j];
+    for (size_t j = 0; j < size_t(rows) * d; ++j) I.x[j] += I.xb[j];
   }
-  rmsnorm(&I.x[size_t(rows - 1) * size_t(m.d)], I.finalNorm.data(), I.xb.data(), m.d, eps);
-  I.linear(I.lmHead, m.vocab, m.d, I.xb.data(), 1, state.logits_.data());
-  state.pos_ = pos0 + rows;
-  return state.logits_.data();
+  // The last row of each state goes through the head.
+  int heads = 0;
+  for (int r = 0; r < rows; ++r)
+    if (r + 1 == rows || I.rowState[size_t(r + 1)] != I.rowState[size_t(r)])
+      rmsnorm(&I.x[size_t(r) * d], I.finalNorm.data(), &I.xb[size_t(heads++) * d], m.d, eps);
+  I.linear(I.lmHead, m.vocab, m.d, I.xb.data(), heads, I.logits.data());
+  heads = 0;
+  for (int r = 0; r < rows; ++r)
+    if (r + 1 == rows || I.rowState[size_t(r + 1)] != I.rowState[size_t(r)]) {
+      DecoderState& st = *I.rowState[size_t(r)];
+      std::memcpy(st.logits_.data(), &I.logits[size_t(heads++) * size_t(m.vocab)], size_t(m.vocab) * 4);
+      st.pos_ = I.rowPos[size_t(r)] + 1;
+    }
 }
 
 size_t FastDecoder::weightBytesPerToken() const {

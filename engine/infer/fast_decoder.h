@@ -91,6 +91,9 @@ class FastDecoder {
   const float* prefill(DecoderState& state, const float* embeds, int rows) const;
   // Appends one token; returns its logits [vocab] (valid until the state's next call).
   const float* step(DecoderState& state, int token) const;
+  // Appends tokens[i] to *states[i] for n distinct states in one pass, so the weights are read once for all
+  // (beam search); each state's logits() then holds its next-token logits.
+  void stepBatch(DecoderState* const* states, const int* tokens, int n) const;
   // The input embedding row of a token [dim].
   const float* tokenEmbedding(int token) const;
 
@@ -100,7 +103,7 @@ class FastDecoder {
   const char* kernelName() const;  // "avx512", "avx2+fma" or "generic"
 
  private:
-  const float* forward(DecoderState& state, const float* x, int rows) const;
+  void forward(const float* x, int rows) const;
   struct Impl;
   std::unique_ptr<Impl> d_;
 };

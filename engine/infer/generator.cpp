@@ -91,10 +91,10 @@ GenerationResult beamSearch(const FastDecoder& dec, const float* prefix, int row
 
   std::vector<DecoderState> states, next;
   states.push_back(dec.newState());
-  std::vector<std::vector<float>> beamLogits(1, std::vector<float>(static_cast<size_t>(vocab)));
-  const float* raw = dec.prefill(states[0], prefix, rows);
-  std::copy(raw, raw + vocab, beamLogits[0].begin());
+  dec.prefill(states[0], prefix, rows);
   std::vector<Beam> beams(1);
+  std::vector<DecoderState*> live;
+  std::vector<int> liveTokens;
   std::vector<float> work(static_cast<size_t>(vocab)), lp;
   std::vector<Candidate> cands;
   std::vector<int> order(static_cast<size_t>(vocab));
@@ -113,7 +113,8 @@ GenerationResult beamSearch(const FastDecoder& dec, const float* prefix, int row
     // Each live beam proposes its 2k best continuations.
     cands.clear();
     for (size_t b = 0; b < beams.size(); ++b) {
-      std::copy(beamLogits[b].begin(), beamLogits[b].end(), work.begin());
+      const float* raw = states[b].logits();
+      std::copy(raw, raw + vocab, work.begin());
       processLogits(work.data(), vocab, beams[b].tokens, o);
       logSoftmax(work.data(), vocab, lp);
       std::iota(order.begin(), order.end(), 0);
@@ -185,11 +186,14 @@ GenerationResult beamSearch(const FastDecoder& dec, const float* prefix, int row
     for (size_t i = 0; i < beams.size(); ++i)
       if (moved[i]) std::swap(next[i], states[size_t(parents[i])]);
     std::swap(states, next);
-    beamLogits.resize(beams.size(), std::vector<float>(static_cast<size_t>(vocab)));
+    // All beams advance in one pass over the weights.
+    live.clear();
+    liveTokens.clear();
     for (size_t i = 0; i < beams.size(); ++i) {
-      const float* l = dec.step(states[i], beams[i].tokens.back());
-      std::copy(l, l + vocab, beamLogits[i].begin());
+      live.push_back(&states[i]);
+      liveTokens.push_back(beams[i].tokens.back());
     }
+    dec.stepBatch(live.data(), liveTokens.data(), int(live.size()));
   }
   if (finished.empty()) return {};
   return finished.front();

@@ -32,71 +32,79 @@ __attribute__((target("avx2,fma"))) inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-__attribute__((target("avx2,fma"))) void linearAvx2(const float* W, int k, const float* X, int ldx, int rows,
-                                                    float* Y, int ldy, int n0, int n1) {
+// R input rows share each load of a weight row: prefill and batched beams read the weights once.
+template <int R>
+__attribute__((target("avx2,fma"))) void rowsAvx2(const float* W, int k, const float* X, int ldx, float* Y, int ldy,
+                                                  int n0, int n1) {
   const int k8 = k & ~7;
-  int r = 0;
-  // Four input rows share each load of a weight row (prefill).
-  for (; r + 4 <= rows; r += 4) {
-    const float* x0 = X + size_t(r) * size_t(ldx);
-    const float* x1 = x0 + ldx;
-    const float* x2 = x1 + ldx;
-    const float* x3 = x2 + ldx;
-    for (int i = n0; i < n1; ++i) {
-      const float* w = W + size_t(i) * size_t(k);
-      __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-      for (int j = 0; j < k8; j += 8) {
-        const __m256 wv = _mm256_loadu_ps(w + j);
-        a0 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x0 + j), a0);
-        a1 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x1 + j), a1);
-        a2 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x2 + j), a2);
-        a3 = _mm256_fmadd_ps(wv, _mm256_loadu_ps(x3 + j), a3);
-      }
-      float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
-      for (int j = k8; j < k; ++j) {
-        s0 += w[j] * x0[j];
-        s1 += w[j] * x1[j];
-        s2 += w[j] * x2[j];
-        s3 += w[j] * x3[j];
-      }
-      float* y = Y + size_t(r) * size_t(ldy) + size_t(i);
-      y[0] = s0;
-      y[ldy] = s1;
-      y[2 * size_t(ldy)] = s2;
-      y[3 * size_t(ldy)] = s3;
+  for (int i = n0; i < n1; ++i) {
+    const float* w = W + size_t(i) * size_t(k);
+    __m256 acc[R];
+    for (int q = 0; q < R; ++q) acc[q] = _mm256_setzero_ps();
+    for (int j = 0; j < k8; j += 8) {
+      const __m256 wv = _mm256_loadu_ps(w + j);
+      for (int q = 0; q < R; ++q) acc[q] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(X + size_t(q) * size_t(ldx) + j), acc[q]);
+    }
+    for (int q = 0; q < R; ++q) {
+      const float* x = X + size_t(q) * size_t(ldx);
+      float s = hsum(acc[q]);
+      for (int j = k8; j < k; ++j) s += w[j] * x[j];
+      Y[size_t(q) * size_t(ldy) + size_t(i)] = s;
     }
   }
-  // Remaining rows (the decode step): four weight rows share each load of the input.
-  for (; r < rows; ++r) {
-    const float* x = X + size_t(r) * size_t(ldx);
-    float* y = Y + size_t(r) * size_t(ldy);
-    int i = n0;
-    for (; i + 4 <= n1; i += 4) {
-      const float* w0 = W + size_t(i) * size_t(k);
-      const float* w1 = w0 + k;
-      const float* w2 = w1 + k;
-      const float* w3 = w2 + k;
-      __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-      for (int j = 0; j < k8; j += 8) {
-        const __m256 xv = _mm256_loadu_ps(x + j);
-        a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + j), xv, a0);
-        a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + j), xv, a1);
-        a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + j), xv, a2);
-        a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + j), xv, a3);
-      }
-      float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
-      for (int j = k8; j < k; ++j) {
-        s0 += w0[j] * x[j];
-        s1 += w1[j] * x[j];
-        s2 += w2[j] * x[j];
-        s3 += w3[j] * x[j];
-      }
-      y[i] = s0;
-      y[i + 1] = s1;
-      y[i + 2] = s2;
-      y[i + 3] = s3;
+}
+
+// One input row (the decode step): four weight rows share each load of the input.
+__attribute__((target("avx2,fma"))) void rowAvx2(const float* W, int k, const float* x, float* y, int n0, int n1) {
+  const int k8 = k & ~7;
+  int i = n0;
+  for (; i + 4 <= n1; i += 4) {
+    const float* w0 = W + size_t(i) * size_t(k);
+    const float* w1 = w0 + k;
+    const float* w2 = w1 + k;
+    const float* w3 = w2 + k;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    for (int j = 0; j < k8; j += 8) {
+      const __m256 xv = _mm256_loadu_ps(x + j);
+      a0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + j), xv, a0);
+      a1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + j), xv, a1);
+      a2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + j), xv, a2);
+      a3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + j), xv, a3);
     }
-    if (i < n1) linearGeneric(W, k, x, ldx, 1, y, ldy, i, n1);
+    float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+    for (int j = k8; j < k; ++j) {
+      s0 += w0[j] * x[j];
+      s1 += w1[j] * x[j];
+      s2 += w2[j] * x[j];
+      s3 += w3[j] * x[j];
+    }
+    y[i] = s0;
+    y[i + 1] = s1;
+    y[i + 2] = s2;
+    y[i + 3] = s3;
+  }
+  if (i < n1) rowsAvx2<1>(W, k, x, k, y, 0, i, n1);
+}
+
+__attribute__((target("avx2,fma"))) void linearAvx2(const float* W, int k, const float* X, int ldx, int rows,
+                                                    float* Y, int ldy, int n0, int n1) {
+  int r = 0;
+  for (; r + 4 <= rows; r += 4)
+    rowsAvx2<4>(W, k, X + size_t(r) * size_t(ldx), ldx, Y + size_t(r) * size_t(ldy), ldy, n0, n1);
+  const float* x = X + size_t(r) * size_t(ldx);
+  float* y = Y + size_t(r) * size_t(ldy);
+  switch (rows - r) {
+    case 3:
+      rowsAvx2<3>(W, k, x, ldx, y, ldy, n0, n1);
+      break;
+    case 2:
+      rowsAvx2<2>(W, k, x, ldx, y, ldy, n0, n1);
+      break;
+    case 1:
+      rowAvx2(W, k, x, y, n0, n1);
+      break;
+    default:
+      break;
   }
 }
 

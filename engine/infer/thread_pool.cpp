@@ -11,30 +11,43 @@
 
 namespace fedmrg::engine {
 namespace {
-constexpr int kSpinsBeforeSleep = 200000;  // roughly 0.1 to 1 ms of spinning
-constexpr int kSpinsBeforeYield = 4000;
-}
+constexpr int kSpinsBeforeSleep = 100000;  // roughly 0.1 to 1 ms of spinning between regions
+constexpr int kSpinsBeforeYield = 2000;
+constexpr int kChunksPerThread = 4;
+
+// The claim word: generation (32 bits) | number of chunks (16 bits) | next chunk (16 bits). Keeping the count in
+// the word means a late worker never reads a later region's fields before its claim is known to be valid.
+uint32_t genOf(uint64_t v) { return uint32_t(v >> 32); }
+int chunksOf(uint64_t v) { return int((v >> 16) & 0xffff); }
+int idxOf(uint64_t v) { return int(v & 0xffff); }
+uint64_t word(uint32_t gen, int chunks) { return (uint64_t(gen) << 32) | (uint64_t(chunks) << 16); }
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
-  for (int p = 1; p < threads; ++p) workers_.emplace_back([this, p] { workerLoop(p); });
+  for (int t = 1; t < threads; ++t) workers_.emplace_back([this, t] { workerLoop(t); });
 }
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_.store(true);
-    generation_.fetch_add(1);
+    claim_.store(word(generation_ + 1, 0));
   }
   wake_.notify_all();
   for (auto& t : workers_) t.join();
 }
 
-void ThreadPool::range(int part, int* begin, int* end) const {
-  const int parts = threads();
-  const int chunks = (n_ + grain_ - 1) / grain_;
-  const int c0 = int(int64_t(chunks) * part / parts), c1 = int(int64_t(chunks) * (part + 1) / parts);
-  *begin = std::min(n_, c0 * grain_);
-  *end = std::min(n_, c1 * grain_);
+void ThreadPool::drain(uint32_t gen, int thread) {
+  uint64_t v = claim_.load(std::memory_order_acquire);
+  for (;;) {
+    if (genOf(v) != gen || idxOf(v) >= chunksOf(v)) return;
+    if (!claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+    const int c = idxOf(v);
+    const int b = c * chunk_, e = std::min(n_, b + chunk_);
+    fn_(ctx_, b, e, thread);
+    completed_.fetch_add(1, std::memory_order_acq_rel);
+    v = claim_.load(std::memory_order_acquire);
+  }
 }
 
 void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
@@ -43,22 +56,24 @@ void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
     fn(ctx, 0, n, 0);
     return;
   }
+  grain = std::max(1, grain);
+  const int target = std::min(threads() * kChunksPerThread, 0xffff);
+  const int units = (n + grain - 1) / grain;
   fn_ = fn;
   ctx_ = ctx;
   n_ = n;
-  grain_ = std::max(1, grain);
-  done_.store(0, std::memory_order_relaxed);
-  generation_.fetch_add(1, std::memory_order_seq_cst);
+  chunk_ = std::max(1, (units + target - 1) / target) * grain;
+  chunks_ = (n + chunk_ - 1) / chunk_;
+  completed_.store(0, std::memory_order_relaxed);
+  const uint32_t gen = ++generation_;
+  claim_.store(word(gen, chunks_), std::memory_order_seq_cst);  // publishes the fields above
   if (sleepers_.load(std::memory_order_seq_cst) > 0) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_.notify_all();
   }
-  int b, e;
-  range(0, &b, &e);
-  if (b < e) fn(ctx, b, e, 0);
-  const int want = int(workers_.size());
-  // Spin briefly, then yield: when the machine is busy the workers may be waiting for this very core.
-  for (int spins = 0; done_.load(std::memory_order_acquire) < want; ++spins) {
+  drain(gen, 0);
+  // Only chunks that a worker has already claimed are left; spin briefly, then yield to let it finish.
+  for (int spins = 0; completed_.load(std::memory_order_acquire) < chunks_; ++spins) {
     if (spins < kSpinsBeforeYield) {
       FEDMRG_PAUSE();
     } else {
@@ -67,28 +82,25 @@ void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
   }
 }
 
-void ThreadPool::workerLoop(int part) {
-  uint64_t seen = 0;
+void ThreadPool::workerLoop(int thread) {
+  uint32_t seen = 0;
   for (;;) {
     int spins = 0;
-    uint64_t g;
-    while ((g = generation_.load(std::memory_order_acquire)) == seen) {
+    uint32_t gen;
+    while ((gen = genOf(claim_.load(std::memory_order_acquire))) == seen) {
       if (++spins < kSpinsBeforeSleep) {
         FEDMRG_PAUSE();
         continue;
       }
       std::unique_lock<std::mutex> lock(mutex_);
       sleepers_.fetch_add(1, std::memory_order_seq_cst);
-      wake_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != seen; });
+      wake_.wait(lock, [&] { return genOf(claim_.load(std::memory_order_seq_cst)) != seen; });
       sleepers_.fetch_sub(1, std::memory_order_seq_cst);
       spins = 0;
     }
-    seen = g;
+    seen = gen;
     if (stop_.load()) return;
-    int b, e;
-    range(part, &b, &e);
-    if (b < e) fn_(ctx_, b, e, part);
-    done_.fetch_add(1, std::memory_order_release);
+    drain(gen, thread);
   }
 }
 

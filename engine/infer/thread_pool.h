@@ -1,8 +1,10 @@
 #pragma once
-// A small persistent thread pool for the decoder's per-token loops: the caller takes part 0, workers spin briefly
-// and then sleep, so a parallel region costs about a microsecond instead of a thread start.
+// A small persistent thread pool for the decoder's per-token loops. A parallel region is cut into a few chunks per
+// thread that the caller and the workers claim from a shared counter, so a worker that the OS has not scheduled
+// (a busy machine) costs nothing: the caller runs its chunks. Workers spin briefly, then sleep.
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -11,8 +13,8 @@ namespace fedmrg::engine {
 
 class ThreadPool {
  public:
-  // Body of a parallel region: runs the items [begin, end) as part `part` of `parts`.
-  using Fn = void (*)(void* ctx, int begin, int end, int part);
+  // Body of a parallel region: runs the items [begin, end) on thread `thread` (0 is the caller).
+  using Fn = void (*)(void* ctx, int begin, int end, int thread);
 
   explicit ThreadPool(int threads);  // threads counts the caller; <= 1 means no workers
   ~ThreadPool();
@@ -20,25 +22,29 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   int threads() const { return int(workers_.size()) + 1; }
-  // Splits [0, n) in threads() contiguous parts, each a multiple of `grain` items (except the last), runs them,
-  // and returns when all are done. Not reentrant.
+  // Runs fn over [0, n) in chunks whose boundaries are multiples of `grain` and returns when all are done.
+  // Not reentrant; one caller at a time.
   void run(int n, Fn fn, void* ctx, int grain = 1);
 
  private:
-  void workerLoop(int part);
-  void range(int part, int* begin, int* end) const;
+  void workerLoop(int thread);
+  // Claims and runs chunks of generation `gen` until none is left.
+  void drain(uint32_t gen, int thread);
 
   std::vector<std::thread> workers_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<int> done_{0};
+  // High 32 bits: generation of the current region; low 32 bits: next chunk to claim.
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int> completed_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
+  uint32_t generation_ = 0;  // written by the caller only
   Fn fn_ = nullptr;
   void* ctx_ = nullptr;
   int n_ = 0;
-  int grain_ = 1;
+  int chunk_ = 1;
+  int chunks_ = 0;
 };
 
 }  // namespace fedmrg::engine

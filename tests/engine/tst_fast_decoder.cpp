@@ -214,6 +214,39 @@ class TestFastDecoder : public QObject {
     QCOMPARE(b.position(), 5);
   }
 
+  void stepBatchEqualsSeparateSteps() {
+    const DecoderConfig c = tinyGqaConfig();
+    FastDecoder dec(c, DecoderWeights::random(c, 10, 0.2f), 2);
+    const auto rows = flatten(randomRows(5, c.dim, 4));
+    // Five states at different positions, batched in groups of 1 to 5 rows (every kernel path).
+    for (int n = 1; n <= 5; ++n) {
+      std::vector<DecoderState> batched, single;
+      for (int i = 0; i < n; ++i) {
+        batched.push_back(dec.newState());
+        dec.prefill(batched.back(), rows.data(), i + 1);
+        single.push_back(dec.newState());
+        single.back().copyFrom(batched.back());
+      }
+      std::vector<DecoderState*> ptrs;
+      std::vector<int> tokens;
+      for (int i = 0; i < n; ++i) {
+        ptrs.push_back(&batched[size_t(i)]);
+        tokens.push_back(7 * i + 1);
+      }
+      dec.stepBatch(ptrs.data(), tokens.data(), n);
+      for (int i = 0; i < n; ++i) {
+        const float* l = dec.step(single[size_t(i)], tokens[size_t(i)]);
+        QCOMPARE(batched[size_t(i)].position(), i + 2);
+        for (int v = 0; v < c.vocabSize; ++v)
+          QVERIFY2(std::fabs(batched[size_t(i)].logits()[v] - l[v]) < 1e-5, qPrintable(QString("n=%1").arg(n)));
+      }
+    }
+    DecoderState s = dec.newState();
+    DecoderState* twice[2] = {&s, &s};
+    const int toks[2] = {1, 2};
+    QVERIFY_THROWS_EXCEPTION(DecoderError, dec.stepBatch(twice, toks, 2));
+  }
+
   void weightsRoundTripThroughSafetensors() {
     const DecoderConfig c = tinyGqaConfig();
     const DecoderWeights w = DecoderWeights::random(c, 8, 0.2f);
