@@ -1,7 +1,9 @@
 #include "ui/report_editor.h"
 
 #include <QDialog>
+#include <QDir>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -23,6 +25,7 @@
 
 #include "app/site/finding_labels.h"
 #include "app/site/site.h"
+#include "app/site/sr_export.h"
 #include "app/site/text_diff.h"
 
 namespace fedmrg::ui {
@@ -116,6 +119,8 @@ ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
   auto* row3 = new QHBoxLayout;
   auto* versions = new QPushButton(tr("Versions"), this);
   auto* audit = new QPushButton(tr("Audit log"), this);
+  exportSr_ = new QPushButton(tr("Export SR…"), this);
+  row3->addWidget(exportSr_);
   row3->addWidget(versions);
   row3->addWidget(audit);
   layout->addLayout(row3);
@@ -126,6 +131,7 @@ ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
   connect(signPrelim_, &QPushButton::clicked, this, &ReportEditor::signPreliminary);
   connect(signFinal_, &QPushButton::clicked, this, &ReportEditor::signFinal);
   connect(addendum_, &QPushButton::clicked, this, [this] { addAddendum(); });
+  connect(exportSr_, &QPushButton::clicked, this, [this] { exportSr(); });
   connect(versions, &QPushButton::clicked, this, &ReportEditor::showVersions);
   connect(audit, &QPushButton::clicked, this, &ReportEditor::showAuditLog);
 
@@ -209,6 +215,7 @@ void ReportEditor::refreshState() {
   signPrelim_->setEnabled(editable && status != "new");
   signFinal_->setEnabled(editable && status != "new");
   addendum_->setEnabled(studyId_ && final);
+  exportSr_->setEnabled(studyId_ && final);
 }
 
 void ReportEditor::showMessage(const QString& text, bool error) {
@@ -327,6 +334,23 @@ bool ReportEditor::addAddendum(const QString& given) {
     if (!ok) return false;
   }
   return runStoreAction([&] { reports_.addAddendum(studyId_, text.toStdString()); }, tr("Addendum added."));
+}
+
+bool ReportEditor::exportSr(const QString& given) {
+  if (!studyId_) return false;
+  QString file = given;
+  if (file.isEmpty())
+    file = QFileDialog::getSaveFileName(this, tr("Export the final report as DICOM SR"), QStringLiteral("report-sr.dcm"),
+                                        tr("DICOM files (*.dcm)"));
+  if (file.isEmpty()) return false;
+  try {
+    const auto result = app::exportFinalReportAsSr(site_, studyId_, file, reports_.userId());
+    showMessage(tr("Exported as DICOM SR to %1.").arg(QDir::toNativeSeparators(result.file)));
+    return true;
+  } catch (const std::exception& e) {
+    showMessage(QString::fromUtf8(e.what()), true);
+    return false;
+  }
 }
 
 void ReportEditor::autosaveNow() {

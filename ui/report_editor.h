@@ -56,6 +56,8 @@ class ReportEditor : public QWidget {
   bool signPreliminary() { return sign(QStringLiteral("preliminary")); }
   bool signFinal() { return sign(QStringLiteral("final")); }
   bool addAddendum(const QString& text = {});
+  // Exports the final report as DICOM Basic Text SR (asks for the file when none is given).
+  bool exportSr(const QString& file = {});
   void showVersions();
   void showAuditLog();
   // Writes the unsaved text to the store (called by the timer; public for tests).
@@ -90,6 +92,7 @@ class ReportEditor : public QWidget {
   QPushButton* signPrelim_;
   QPushButton* signFinal_;
   QPushButton* addendum_;
+  QPushButton* exportSr_;
   QProgressBar* progress_;
   QTimer* autosaveTimer_;
   bool dirty_ = false, loading_ = false, generating_ = false;

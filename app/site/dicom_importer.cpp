@@ -122,7 +122,7 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       QString reason = QString::fromUtf8(e.what());
       const QString prefix = file + QStringLiteral(": ");
       if (reason.startsWith(prefix)) reason = reason.mid(prefix.size());
-      if (!hasDicomPreamble(file)) reason = QStringLiteral("not a DICOM file (") + reason + QStringLiteral(")");
+      if (QFileInfo(file).isFile() && !hasDicomPreamble(file)) reason = QStringLiteral("not a DICOM file (") + reason + QStringLiteral(")");
       result.errors.push_back({file, reason});
     }
     if (progress) progress(i + 1, total);

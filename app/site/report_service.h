@@ -30,6 +30,7 @@ struct AuditEntry {
 class ReportService {
  public:
   ReportService(Site& site, int64_t userId) : site_(site), userId_(userId) {}
+  int64_t userId() const { return userId_; }
 
   // Saves the text as a new draft version. Throws StoreError when the report is final (use an addendum)
   // or when nothing changed since the latest version (no empty versions).

@@ -14,6 +14,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmsr/dsrdoc.h>
+
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/worklist_model.h"
@@ -214,6 +218,15 @@ class TstMainWindow : public QObject {
     QVERIFY(actions.contains("training.queue"));
     QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
     QCOMPARE(int(reports.versions(editor->study()).size()), 3);
+
+    // The final report exports as DICOM SR that dcmsr reads back.
+    const QString sr = dir_.filePath("final-sr.dcm");
+    QVERIFY2(editor->exportSr(sr), qPrintable(editor->messageLabel()->text()));
+    DcmFileFormat ff;
+    QVERIFY(ff.loadFile(sr.toStdString().c_str()).good());
+    DSRDocument doc;
+    QVERIFY(doc.read(*ff.getDataset()).good());
+    QCOMPARE(int(doc.getVerificationFlag()), int(DSRTypes::VF_Verified));
   }
 
   void cleanupTestCase() {
