@@ -2,6 +2,7 @@
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djencode.h>
@@ -188,7 +189,14 @@ void writeSynthDicom(const std::string& path, const SynthImage& image, const Syn
   }
   if (c.bad() || (xfer != EXS_LittleEndianExplicit && !ds.canWriteXfer(xfer)))
     throw std::runtime_error(path + ": cannot encode " + transferSyntaxName(ts) + ": " + c.text());
-  c = file.saveFile(path.c_str(), xfer);
+  // Our own implementation identity, so the bytes do not change with the DCMTK version.
+  DcmMetaInfo* meta = file.getMetaInfo();
+  if (!meta || file.validateMetaInfo(xfer, EWM_createNewMeta).bad() || meta->putAndInsertString(DCM_ImplementationClassUID, synthUid(0x46454D5247ull, 0x5359).c_str()).bad() ||
+      meta->putAndInsertString(DCM_ImplementationVersionName, "FEDMRG_SYNTH_1").bad())
+    throw std::runtime_error(path + ": cannot set the file meta information");
+  if (meta->computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianExplicit, EET_ExplicitLength).bad())
+    throw std::runtime_error(path + ": cannot compute the file meta information length");
+  c = file.saveFile(path.c_str(), xfer, EET_UndefinedLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_dontUpdateMeta);
   if (c.bad()) throw std::runtime_error(path + ": cannot write DICOM file: " + c.text());
 }
 

@@ -124,7 +124,11 @@ class TestSynthDicom : public QObject {
       p.start(dcmdump, {QString::fromStdString(e.path().string())});
       QVERIFY(p.waitForFinished(60000));
       QVERIFY2(p.exitCode() == 0, e.path().c_str());
-      QVERIFY(p.readAllStandardOutput().contains("(0018,0015) CS [CHEST]"));
+      const QByteArray out = p.readAllStandardOutput(), err = p.readAllStandardError();
+      QVERIFY(out.contains("(0018,0015) CS [CHEST]"));
+      // Our implementation identity (not DCMTK's version) and a consistent meta header.
+      QVERIFY(out.contains("(0002,0013) SH [FEDMRG_SYNTH_1]"));
+      QVERIFY2(err.isEmpty(), err.constData());
     }
   }
 
