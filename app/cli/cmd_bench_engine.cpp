@@ -160,6 +160,18 @@ double measureGenerateMs(const FastDecoder& dec, int prefixRows, int tokens, int
   return 1e3 * median(t);
 }
 
+const char* precisionName(const FastDecoder& dec) {
+  return dec.precision() == engine::DecoderPrecision::F16 ? "fp16" : "fp32";
+}
+
+std::vector<engine::DecoderPrecision> precisions(const Args& a) {
+  const std::string p = a.get("precision", "both");
+  if (p == "f32") return {engine::DecoderPrecision::F32};
+  if (p == "f16") return {engine::DecoderPrecision::F16};
+  if (p == "both") return {engine::DecoderPrecision::F32, engine::DecoderPrecision::F16};
+  throw UsageError("--precision must be f32, f16 or both");
+}
+
 std::string describe(const DecoderConfig& c) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "d=%d, %d layers, %d heads, %d kv heads, SwiGLU hidden %d, vocabulary %d%s", c.dim,
@@ -170,7 +182,7 @@ std::string describe(const DecoderConfig& c) {
 Json benchDecoder(const std::string& title, const FastDecoder& dec, int context, double budget) {
   const DecoderConfig& c = dec.config();
   std::printf("\n%s: %s\n", title.c_str(), describe(c).c_str());
-  std::printf("  threads %d, kernels %s, fp32 weights\n", dec.threads(), dec.kernelName());
+  std::printf("  threads %d, kernels %s, %s weights\n", dec.threads(), dec.kernelName(), precisionName(dec));
   const DecodeResult d = measureDecode(dec, context, 32, budget);
   const double bytes = double(dec.weightBytesPerToken());
   const double kvBytes = 2.0 * c.nLayers * (context + 16) * c.nKvHeads * (c.dim / c.nHeads) * 4.0;
@@ -191,6 +203,7 @@ Json benchDecoder(const std::string& title, const FastDecoder& dec, int context,
   j["shape"] = describe(c);
   j["threads"] = dec.threads();
   j["kernels"] = dec.kernelName();
+  j["precision"] = precisionName(dec);
   j["context"] = context;
   j["decode_tokens_per_s"] = d.tokensPerSecond;
   j["decode_tokens_per_s_best_run"] = d.bestTokensPerSecond;
@@ -213,16 +226,22 @@ int runBenchEngine(const Args& a) {
   std::printf("command: %s\n", commandLine().c_str());
   Json report = Json::object();
   report["command"] = commandLine();
-  {
-    const DecoderConfig c = referenceShape();
-    const FastDecoder dec(c, DecoderWeights::random(c, 42), threads);
-    report["reference"] = benchDecoder("reference shape (random weights)", dec, context, budget);
+  report["reference"] = Json::array();
+  const DecoderConfig ref = referenceShape();
+  const DecoderWeights refWeights = DecoderWeights::random(ref, 42);
+  for (auto p : precisions(a)) {
+    const FastDecoder dec(ref, refWeights, threads, p);
+    report["reference"].push_back(benchDecoder("reference shape (random weights)", dec, context, budget));
   }
   if (auto dir = a.get("model")) {
     const engine::LoadedDecoder m = engine::loadDecoder(*dir);
-    const FastDecoder dec(m.config, m.weights, threads);
     std::printf("\nmodel %s (%s)\n", dir->c_str(), m.description.c_str());
-    report["model"] = benchDecoder("model decoder", dec, std::min(context, m.config.maxSeqLen - 80), budget);
+    report["model"] = Json::array();
+    for (auto p : precisions(a)) {
+      const FastDecoder dec(m.config, m.weights, threads, p);
+      report["model"].push_back(
+          benchDecoder("model decoder", dec, std::max(1, std::min(context, m.config.maxSeqLen - 80)), budget));
+    }
   }
   const double rss = peakRssMiB();
   std::printf("\npeak memory (ru_maxrss): %.1f MiB\n", rss);
@@ -236,9 +255,11 @@ int runBenchEngine(const Args& a) {
 }
 
 const CommandRegistration reg({"bench-engine", "decoder speed of the inference path (reference shape, --model)",
-                               "[--model DIR] [--threads N] [--context N] [--seconds S] [--json OUT]",
+                               "[--model DIR] [--threads N] [--precision f32|f16|both] [--context N] [--seconds S] "
+                               "[--json OUT]",
                                {{"model", true, "model folder or LLaMA-family checkpoint folder to measure as well"},
                                 {"threads", true, "decoder threads (default: one per core)"},
+                                {"precision", true, "weight storage to measure: f32, f16 or both (default both)"},
                                 {"context", true, "context rows before decoding (default 100)"},
                                 {"seconds", true, "time budget of the decode measurement (default 2)"},
                                 {"json", true, "write the figures as JSON"}},

@@ -265,15 +265,50 @@ void DecoderState::copyFrom(const DecoderState& o) {
 // ---------------------------------------------------------------------------------------------------------------
 // FastDecoder
 
+namespace {
+
+// A weight matrix [rows, cols] in the decoder's storage precision; f32 may point into another buffer.
+struct WeightMatrix {
+  std::vector<float> own;
+  std::vector<uint16_t> half;
+  const float* f32 = nullptr;
+  int rows = 0, cols = 0;
+
+  void set(std::vector<float> w, int r, int c, DecoderPrecision p) {
+    rows = r;
+    cols = c;
+    if (p == DecoderPrecision::F16) {
+      half.resize(w.size());
+      for (size_t i = 0; i < w.size(); ++i) half[i] = floatToHalf(w[i]);
+    } else {
+      own = std::move(w);
+      f32 = own.data();
+    }
+  }
+  // Y[r, i] for i in [n0, n1): row r of X times row i of this matrix.
+  void apply(const float* X, int rowsX, float* Y, int ldy, int n0, int n1) const {
+    if (f32) {
+      linearRows(f32, cols, X, cols, rowsX, Y, ldy, n0, n1);
+    } else {
+      linearRows(half.data(), cols, X, cols, rowsX, Y, ldy, n0, n1);
+    }
+  }
+  size_t bytes() const { return size_t(rows) * size_t(cols) * (f32 ? sizeof(float) : sizeof(uint16_t)); }
+};
+
+}  // namespace
+
 struct FastDecoder::Impl {
   DecoderConfig cfg;
   Dims m;
+  DecoderPrecision precision;
   struct Layer {
-    std::vector<float> attnNorm, wqkv, wo, ffnNorm, wgu, wdown;  // wgu: gate and up rows interleaved
+    std::vector<float> attnNorm, ffnNorm;
+    WeightMatrix wqkv, wo, wgu, wdown;  // wgu: gate and up rows interleaved
   };
   std::vector<Layer> layers;
-  std::vector<float> embed, finalNorm, lmHeadOwned;
-  const float* lmHead = nullptr;
+  std::vector<float> embed, finalNorm;
+  WeightMatrix lmHead;
   std::vector<float> ropeCos, ropeSin;  // [maxSeqLen][hd / 2]
   ThreadPool pool;
 
@@ -284,7 +319,7 @@ struct FastDecoder::Impl {
   std::vector<DecoderState*> rowState;     // the state of each row of the current forward pass
   std::vector<int> rowPos;                 // and its position
 
-  Impl(const DecoderConfig& c, int threads) : cfg(c), m(c), pool(threads) {}
+  Impl(const DecoderConfig& c, int threads, DecoderPrecision p) : cfg(c), m(c), precision(p), pool(threads) {}
 
   void ensureScratch(int rows, int cap) {
     if (rows > scratchRows) {
@@ -303,42 +338,48 @@ struct FastDecoder::Impl {
       if (s.size() < size_t(cap)) s.resize(size_t(cap));
   }
 
-  // out[rows, n] = in[rows, k] W[n, k]^T, threaded over W's rows.
-  void linear(const float* W, int n, int k, const float* in, int rows, float* out) {
-    parallel(pool, n, 4, [&](int b, int e, int) { linearRows(W, k, in, k, rows, out, n, b, e); });
+  // out[rows, W.rows] = in[rows, W.cols] W^T, threaded over W's rows.
+  void linear(const WeightMatrix& W, const float* in, int rows, float* out) {
+    parallel(pool, W.rows, 4, [&](int b, int e, int) { W.apply(in, rows, out, W.rows, b, e); });
   }
 };
 
-FastDecoder::FastDecoder(const DecoderConfig& config, const DecoderWeights& w, int threads) {
+FastDecoder::FastDecoder(const DecoderConfig& config, const DecoderWeights& w, int threads,
+                         DecoderPrecision precision) {
   w.validate(config);
   if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
-  d_ = std::make_unique<Impl>(config, threads);
+  d_ = std::make_unique<Impl>(config, threads, precision);
   Impl& I = *d_;
   const Dims& m = I.m;
+  const size_t d = size_t(m.d);
   for (const DecoderLayerWeights& L : w.layers) {
     Impl::Layer out;
     out.attnNorm = L.inputNorm;
-    out.wqkv.reserve(size_t(m.qkvDim) * size_t(m.d));
-    append(out.wqkv, L.q);
-    append(out.wqkv, L.k);
-    append(out.wqkv, L.v);
-    out.wo = L.o;
+    std::vector<float> qkv;
+    qkv.reserve(size_t(m.qkvDim) * d);
+    append(qkv, L.q);
+    append(qkv, L.k);
+    append(qkv, L.v);
+    out.wqkv.set(std::move(qkv), m.qkvDim, m.d, precision);
+    out.wo.set(L.o, m.d, m.qDim, precision);
     out.ffnNorm = L.postNorm;
-    out.wgu.resize(2 * size_t(m.h) * size_t(m.d));
-    for (int i = 0; i < m.h; ++i) {
-      std::memcpy(&out.wgu[(2 * size_t(i)) * size_t(m.d)], &L.gate[size_t(i) * size_t(m.d)], size_t(m.d) * 4);
-      std::memcpy(&out.wgu[(2 * size_t(i) + 1) * size_t(m.d)], &L.up[size_t(i) * size_t(m.d)], size_t(m.d) * 4);
+    std::vector<float> gu(2 * size_t(m.h) * d);
+    for (size_t i = 0; i < size_t(m.h); ++i) {
+      std::memcpy(&gu[(2 * i) * d], &L.gate[i * d], d * sizeof(float));
+      std::memcpy(&gu[(2 * i + 1) * d], &L.up[i * d], d * sizeof(float));
     }
-    out.wdown = L.down;
+    out.wgu.set(std::move(gu), 2 * m.h, m.d, precision);
+    out.wdown.set(L.down, m.d, m.h, precision);
     I.layers.push_back(std::move(out));
   }
   I.embed = w.embed;
   I.finalNorm = w.finalNorm;
-  if (config.tieEmbeddings) {
-    I.lmHead = I.embed.data();
+  if (config.tieEmbeddings && precision == DecoderPrecision::F32) {
+    I.lmHead.rows = m.vocab;
+    I.lmHead.cols = m.d;
+    I.lmHead.f32 = I.embed.data();
   } else {
-    I.lmHeadOwned = w.lmHead;
-    I.lmHead = I.lmHeadOwned.data();
+    I.lmHead.set(config.tieEmbeddings ? w.embed : w.lmHead, m.vocab, m.d, precision);
   }
   const int half = m.hd / 2;
   I.ropeCos.resize(size_t(config.maxSeqLen) * size_t(half));
@@ -360,6 +401,7 @@ FastDecoder::~FastDecoder() = default;
 const DecoderConfig& FastDecoder::config() const { return d_->cfg; }
 int FastDecoder::threads() const { return d_->pool.threads(); }
 const char* FastDecoder::kernelName() const { return linearKernelName(); }
+DecoderPrecision FastDecoder::precision() const { return d_->precision; }
 
 DecoderState FastDecoder::newState(int capacity) const {
   const Dims& m = d_->m;
@@ -442,7 +484,7 @@ void FastDecoder::forward(const float* input, int rows) const {
   for (int l = 0; l < m.layers; ++l) {
     const Impl::Layer& L = I.layers[size_t(l)];
     for (int r = 0; r < rows; ++r) rmsnorm(&I.x[size_t(r) * d], L.attnNorm.data(), &I.xb[size_t(r) * d], m.d, eps);
-    I.linear(L.wqkv.data(), m.qkvDim, m.d, I.xb.data(), rows, I.qkv.data());
+    I.linear(L.wqkv, I.xb.data(), rows, I.qkv.data());
     // Rotary positions on q and k, then k and v into the cache.
     for (int r = 0; r < rows; ++r) {
       const int pos = I.rowPos[size_t(r)];
@@ -486,12 +528,12 @@ void FastDecoder::forward(const float* input, int rows) const {
         for (int t = 0; t < len; ++t) axpy(sc[t] * inv, vCache + size_t(t) * size_t(m.kvDim) + kvOff, out, m.hd);
       }
     });
-    I.linear(L.wo.data(), m.d, m.qDim, I.att.data(), rows, I.xb.data());
+    I.linear(L.wo, I.att.data(), rows, I.xb.data());
     for (size_t j = 0; j < size_t(rows) * d; ++j) I.x[j] += I.xb[j];
     for (int r = 0; r < rows; ++r) rmsnorm(&I.x[size_t(r) * d], L.ffnNorm.data(), &I.xb[size_t(r) * d], m.d, eps);
     // Gate and up rows are interleaved, so each part finishes silu(gate) * up for its own rows.
     parallel(I.pool, 2 * m.h, 4, [&](int b, int e, int) {
-      linearRows(L.wgu.data(), m.d, I.xb.data(), m.d, rows, I.gu.data(), 2 * m.h, b, e);
+      L.wgu.apply(I.xb.data(), rows, I.gu.data(), 2 * m.h, b, e);
       for (int r = 0; r < rows; ++r) {
         const float* g = &I.gu[size_t(r) * 2 * size_t(m.h)];
         float* a = &I.act[size_t(r) * size_t(m.h)];
@@ -501,7 +543,7 @@ void FastDecoder::forward(const float* input, int rows) const {
         }
       }
     });
-    I.linear(L.wdown.data(), m.d, m.h, I.act.data(), rows, I.xb.data());
+    I.linear(L.wdown, I.act.data(), rows, I.xb.data());
     for (size_t j = 0; j < size_t(rows) * d; ++j) I.x[j] += I.xb[j];
   }
   // The last row of each state goes through the head.
@@ -509,7 +551,7 @@ void FastDecoder::forward(const float* input, int rows) const {
   for (int r = 0; r < rows; ++r)
     if (r + 1 == rows || I.rowState[size_t(r + 1)] != I.rowState[size_t(r)])
       rmsnorm(&I.x[size_t(r) * d], I.finalNorm.data(), &I.xb[size_t(heads++) * d], m.d, eps);
-  I.linear(I.lmHead, m.vocab, m.d, I.xb.data(), heads, I.logits.data());
+  I.linear(I.lmHead, I.xb.data(), heads, I.logits.data());
   heads = 0;
   for (int r = 0; r < rows; ++r)
     if (r + 1 == rows || I.rowState[size_t(r + 1)] != I.rowState[size_t(r)]) {
@@ -520,10 +562,12 @@ void FastDecoder::forward(const float* input, int rows) const {
 }
 
 size_t FastDecoder::weightBytesPerToken() const {
-  const Dims& m = d_->m;
-  const size_t d = size_t(m.d);
-  const size_t perLayer = 2 * d + size_t(m.qkvDim) * d + d * size_t(m.qDim) + 3 * size_t(m.h) * d;
-  return sizeof(float) * (size_t(m.layers) * perLayer + d + size_t(m.vocab) * d + d);
+  const Impl& I = *d_;
+  const size_t d = size_t(I.m.d);
+  size_t bytes = I.lmHead.bytes() + 2 * d * sizeof(float);  // head, final norm, embedding row
+  for (const auto& L : I.layers)
+    bytes += L.wqkv.bytes() + L.wo.bytes() + L.wgu.bytes() + L.wdown.bytes() + 2 * d * sizeof(float);
+  return bytes;
 }
 
 double FastDecoder::flopsPerToken(int context) const {

@@ -247,6 +247,33 @@ class TestFastDecoder : public QObject {
     QVERIFY_THROWS_EXCEPTION(DecoderError, dec.stepBatch(twice, toks, 2));
   }
 
+  void halfPrecisionStaysClose() {
+    const DecoderConfig c = tinyGqaConfig();
+    const DecoderWeights w = DecoderWeights::random(c, 12, 0.2f);
+    FastDecoder exact(c, w, 2), half(c, w, 2, DecoderPrecision::F16);
+    QVERIFY(half.weightBytesPerToken() < exact.weightBytesPerToken() * 6 / 10);
+    const auto rows = flatten(randomRows(6, c.dim, 13));
+    DecoderState a = exact.newState(), b = half.newState();
+    const float* la = exact.prefill(a, rows.data(), 6);
+    const float* lb = half.prefill(b, rows.data(), 6);
+    double maxDiff = 0, scale = 0;
+    for (int v = 0; v < c.vocabSize; ++v) {
+      maxDiff = std::max(maxDiff, double(std::fabs(la[v] - lb[v])));
+      scale = std::max(scale, double(std::fabs(la[v])));
+    }
+    QVERIFY2(maxDiff < 5e-3 * std::max(1.0, scale), qPrintable(QString("%1 of %2").arg(maxDiff).arg(scale)));
+    QVERIFY(maxDiff > 0);  // it really is a different storage
+    // Tied embeddings in half precision get their own half copy of the head.
+    DecoderConfig tied = c;
+    tied.tieEmbeddings = true;
+    const DecoderWeights wt = DecoderWeights::random(tied, 14, 0.2f);
+    FastDecoder tiedHalf(tied, wt, 1, DecoderPrecision::F16), tiedExact(tied, wt, 1);
+    DecoderState s1 = tiedHalf.newState(), s2 = tiedExact.newState();
+    const float* l1 = tiedHalf.step(s1, 3);
+    const float* l2 = tiedExact.step(s2, 3);
+    for (int v = 0; v < c.vocabSize; ++v) QVERIFY(std::fabs(l1[v] - l2[v]) < 0.05);
+  }
+
   void weightsRoundTripThroughSafetensors() {
     const DecoderConfig c = tinyGqaConfig();
     const DecoderWeights w = DecoderWeights::random(c, 8, 0.2f);
