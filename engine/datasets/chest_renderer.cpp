@@ -149,14 +149,15 @@ struct Anatomy {
   }
   double heartExtent(double v, double sign) const {  // |u| reach of the heart on one side at level v
     const double dv = (v - heartCv) / heartB;
-    if (dv * dv >= 1) return 0;
-    // Tilted: the apex points down and to the patient's left.
-    const double half = heartA * std::sqrt(1 - dv * dv) * (1 + 0.12 * dv * sign);
+    if (dv <= -1) return 0;
+    // Tilted: the apex points down and to the patient's left; the lower half rests on the diaphragm.
+    const double shape = dv < 0 ? std::sqrt(1 - dv * dv) : std::max(0.0, 1 - 0.3 * dv * dv);
+    const double half = heartA * shape * (1 + 0.12 * std::min(dv, 1.0) * sign);
     return std::max(0.0, sign * (heartCu + 0.05 * dv) + half);
   }
   double mediastinumEdge(double v, double sign) const {  // |u| of the mediastinal border (sign -1 right)
     double m = mediastinumHalf * (v < 0.2 ? 0.85 + 0.75 * (0.2 - v) : 1.0);
-    if (sign > 0) m += 0.04 * std::exp(-std::pow((v - 0.28) / 0.035, 2));   // aortic knob
+    if (sign > 0) m += 0.03 * std::exp(-std::pow((v - 0.28) / 0.04, 2));    // aortic knob
     if (sign > 0) m += 0.016 * std::exp(-std::pow((v - 0.36) / 0.025, 2));  // pulmonary artery
     if (sign < 0) m += 0.012 * std::exp(-std::pow((v - 0.27) / 0.06, 2));   // superior vena cava
     if (sign < 0) m += 0.008 * smoothstep(0.30, 0.40, v);                    // right hilum
@@ -170,7 +171,7 @@ struct Anatomy {
     double r;
     if (v < widest) {
       const double ay = widest - apex;
-      r = std::pow(std::pow(std::fabs(dx) / ax, 2.4) + std::pow((widest - v) / ay, 2.4), 1 / 2.4);
+      r = std::pow(std::pow(std::fabs(dx) / ax, 2.1) + std::pow((widest - v) / ay, 2.1), 1 / 2.1);
     } else {
       r = std::fabs(dx) / (ax * (1 - 0.1 * (v - widest)));
     }
@@ -179,7 +180,7 @@ struct Anatomy {
     if (u * sign < 0) return -1;
     const double sMed = au - mediastinumEdge(v, sign);
     const double sDia = dome(u) - v;
-    return std::min(smin(sRib, sMed, 0.025), sDia);
+    return std::min(smin(sRib, sMed, 0.04), sDia);
   }
 };
 
@@ -194,7 +195,7 @@ struct StudyRender {
   double mmPerUnit;
   static constexpr int kTextureGrid = 48;
   std::vector<float> texture;
-  double lungWeight = 0.65;  // how much more a bone band shows over aerated lung than elsewhere
+  double lungWeight = 0.8;  // how much more a bone band shows over aerated lung than elsewhere
 
   StudyRender(const StudyTruth& s, const AcquisitionProfile& a, int w, int h)
       : study(s), acq(a), rng(mixSeed(s.seed, 0xC4E57)), cv(w, h, s.patient), mmPerUnit(a.fieldOfViewMm) {
@@ -325,7 +326,8 @@ struct StudyRender {
         const size_t i = size_t(y) * w + x;
         // Heart: a little denser than the mediastinum.
         const double hu = (u - an.heartCu) / an.heartA, hv = (v - an.heartCv) / an.heartB;
-        const double hr = hu * hu + hv * hv;
+        const double shape = hv < 0 ? 1.0 : std::max(0.2, 1 - 0.3 * hv * hv);
+        const double hr = hv < 0 ? hu * hu + hv * hv : (hu / shape) * (hu / shape);
         if (hr < 1) density[i] += float(0.05 * std::sqrt(1 - hr) * smoothstep(an.dome(u) + 0.03, an.dome(u) - 0.01, v));
         // Spine: vertebral bodies, end plates, pedicles.
         const double su = (u - an.spineU) / 0.036;
@@ -339,7 +341,7 @@ struct StudyRender {
           for (double side : {-0.62, 0.62}) {  // pedicles: oval rings
             const double pu = (su - side) / 0.22, pv = (phase - 0.35) / 0.17;
             const double pr = std::sqrt(pu * pu + pv * pv);
-            sp += 0.018 * std::exp(-std::pow((pr - 0.8) / 0.25, 2));
+            sp += 0.012 * std::exp(-pr * pr);
           }
           const double spinous = (su - 0.0) / 0.12, spv = (phase - 0.6) / 0.2;
           sp += 0.02 * std::exp(-(spinous * spinous + spv * spv));
@@ -351,10 +353,10 @@ struct StudyRender {
           double fade = 1.0;
           if (v > an.carinaV - 0.01) {
             const double dv = v - an.carinaV + 0.01;
-            tu = std::min(std::fabs(u - an.tracheaU + dv * 1.1) / 0.014, std::fabs(u - an.tracheaU - dv * 0.8) / 0.013);
+            tu = std::min(std::fabs(u - an.tracheaU + dv * 1.1) / 0.02, std::fabs(u - an.tracheaU - dv * 0.8) / 0.018);
             fade = smoothstep(0.08, 0.02, dv);
           }
-          density[i] -= float(0.09 * fade * std::exp(-3.0 * tu * tu) * smoothstep(0.0, 0.05, v));
+          density[i] -= float(0.075 * fade * std::exp(-3.0 * tu * tu) * smoothstep(0.0, 0.05, v));
         }
       }
     }
@@ -450,7 +452,7 @@ struct StudyRender {
       // Scapula's medial border projecting over the upper lateral lung.
       auto scap = [&](double t) { return 0.16 + (an.thoraxHalf + 0.02 - t) * 2.2; };
       ribBand(scap, sign, an.thoraxHalf - 0.07, an.thoraxHalf + 0.02, 0.03, 0.03, -1, 0);
-      lungWeight = 0.65;
+      lungWeight = 0.8;
     }
     if (study.patient.female) {
       for (double sign : {-1.0, 1.0}) cv.blob(density, {sign * (an.thoraxHalf - 0.1), an.domeR - 0.02}, 0.17, 0.12, 0.07);
