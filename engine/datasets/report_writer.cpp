@@ -144,13 +144,14 @@ class Writer {
     if (present(obs::Cardiomegaly)) {
       const std::string sev = severityWord(f(obs::Cardiomegaly).severity, tech());
       finding(cardiac_, obs::Cardiomegaly,
-              tech() ? capitalize(sev + " cardiomegaly.") : "The heart is " + sev + "ly enlarged.",
+              tech() ? pick({capitalize(sev + " cardiomegaly."), "The cardiac silhouette is " + sev + "ly enlarged."})
+                     : pick({"The heart is " + sev + "ly enlarged.", "The heart looks " + sev + "ly enlarged."}),
               "cardiomegaly", capitalize(sev + " cardiomegaly."));
     } else if (sayNegative() || rng_.chance(0.5)) {
       report_.states[obs::Cardiomegaly] = State::Negative;
-      static const char* normal[] = {"The heart size is normal.", "Heart size is within normal limits.",
-                                     "The cardiac silhouette is normal in size."};
-      cardiac_.sentences.push_back(normal[tech() ? rng_.below(2) : 2]);
+      cardiac_.sentences.push_back(tech() ? pick({"The heart size is normal.", "Heart size is within normal limits.",
+                                                  "Normal heart size."})
+                                          : pick({"The cardiac silhouette is normal in size.", "The heart is normal in size."}));
     }
     if (present(obs::EnlargedCardiomediastinum)) {
       finding(cardiac_, obs::EnlargedCardiomediastinum,
@@ -158,7 +159,9 @@ class Writer {
               "widening of the mediastinum", "Widened mediastinum.");
     } else if (sayNegative()) {
       report_.states[obs::EnlargedCardiomediastinum] = State::Negative;
-      cardiac_.sentences.push_back(tech() ? "The mediastinal contours are normal." : "The mediastinum is not widened.");
+      cardiac_.sentences.push_back(tech() ? pick({"The mediastinal contours are normal.",
+                                                  "Mediastinal contours are within normal limits."})
+                                          : pick({"The mediastinum is not widened.", "The mediastinum looks normal."}));
     }
   }
 
@@ -220,7 +223,9 @@ class Writer {
       finding(lungs_, obs::LungLesion, article(sized) + " " + sized + " in the " + where + ".",
               "a " + what + " in the " + where, capitalize(sized) + " in the " + where + ".");
     }
-    if (!parenchyma && rng_.chance(0.7)) lungs_.sentences.push_back(tech() ? "The lungs are clear." : "The lungs are clear and well expanded.");
+    if (!parenchyma && rng_.chance(0.7))
+      lungs_.sentences.push_back(tech() ? pick({"The lungs are clear.", "Lungs are clear bilaterally."})
+                                        : pick({"The lungs are clear and well expanded.", "Both lungs are clear."}));
   }
 
   void pleuraSentences() {
@@ -229,23 +234,28 @@ class Writer {
     if (e.present) {
       const std::string side = e.side == Side::Both ? "bilateral" : sideAdj(e.side);
       const std::string plural = e.side == Side::Both ? "effusions" : "effusion";
+      const std::string base = std::string(sizeWord(e.severity)) + " " + side + " pleural " + plural;
       finding(pleura_, obs::PleuralEffusion,
-              capitalize(std::string(sizeWord(e.severity)) + " " + side + " pleural " + plural + "."),
+              pick({capitalize(base + "."), "There " + std::string(e.side == Side::Both ? "are " : "is a ") + base + ".",
+                    capitalize(base) + (e.side == Side::Both ? " blunting the costophrenic angles." : " blunting the costophrenic angle.")}),
               "a small " + side + " pleural " + plural,
               capitalize(std::string(sizeWord(e.severity)) + " " + side + " pleural " + plural + "."));
     }
     if (x.present) {
       const std::string side = sideAdj(x.side);
+      const std::string base = std::string(sizeWord(x.severity)) + " " + side + " pneumothorax";
       finding(pleura_, obs::Pneumothorax,
-              capitalize(std::string(sizeWord(x.severity)) + " " + side + " pneumothorax."),
+              pick({capitalize(base + "."), "There is a " + base + ".",
+                    capitalize(std::string(sizeWord(x.severity)) + " " + side + " apical pneumothorax.")}),
               "a small " + side + " apical pneumothorax",
               capitalize(std::string(sizeWord(x.severity)) + " " + side + " pneumothorax."));
     }
     const bool negE = !e.present && sayNegative(), negX = !x.present && sayNegative();
-    if (negE && negX && p_.negativeStyle == 0) {
+    if (negE && negX && p_.negativeStyle <= 1 && rng_.chance(0.7)) {
       report_.states[obs::PleuralEffusion] = State::Negative;
       report_.states[obs::Pneumothorax] = State::Negative;
-      pleura_.sentences.push_back("No pleural effusion or pneumothorax.");
+      const std::string pair = rng_.chance(0.5) ? "pleural effusion or pneumothorax" : "pneumothorax or pleural effusion";
+      pleura_.sentences.push_back(negative(pair));
     } else {
       if (negE) negated(pleura_, obs::PleuralEffusion, "pleural effusion");
       if (negX) negated(pleura_, obs::Pneumothorax, "pneumothorax");
@@ -267,7 +277,7 @@ class Writer {
       finding(bones_, obs::Fracture, "Nondisplaced fracture of the " + rib + ".", "fracture of the " + rib,
               capitalize("fracture of the " + rib + "."));
     } else if (sayNegative()) {
-      negated(bones_, obs::Fracture, tech() ? "acute rib fracture" : "rib fracture");
+      negated(bones_, obs::Fracture, tech() ? pick({"acute rib fracture", "displaced rib fracture"}) : "rib fracture");
     }
   }
 
@@ -276,6 +286,17 @@ class Writer {
     std::string s = name;
     for (size_t i = 1; i < s.size(); ++i) s[i] = char(std::tolower(static_cast<unsigned char>(s[i])));
     return s + ":";
+  }
+
+  std::string indication() {
+    static const char* lines[] = {"Cough.", "Shortness of breath.", "Chest pain.", "Fever.", "Preoperative evaluation.",
+                                  "Dyspnea.", "Routine follow-up.", "Hypoxia."};
+    return lines[rng_.below(8)];
+  }
+
+  std::string pick(std::initializer_list<std::string> options) {
+    const int k = rng_.below(int(options.size()));
+    return *(options.begin() + k);
   }
 
   std::string comparison() {
@@ -294,12 +315,12 @@ class Writer {
     std::string& text = report_.text;
     const bool normal = !t_.anyPathology();
     static const char* normals[] = {"No acute cardiopulmonary abnormality.", "No acute cardiopulmonary process.",
-                                    "Normal chest radiograph."};
+                                    "No active disease.", "Normal chest radiograph."};
     std::vector<std::string> impression = impression_;
     if (normal) {
       std::vector<std::string> kept;
       for (const std::string& s : impression) kept.push_back(s);  // devices only
-      kept.push_back(normals[rng_.below(f(obs::SupportDevices).present ? 2 : 3)]);
+      kept.push_back(normals[rng_.below(f(obs::SupportDevices).present ? 3 : 4)]);
       impression = kept;
     }
     std::vector<std::string> all;
@@ -307,6 +328,7 @@ class Writer {
       all.insert(all.end(), g->sentences.begin(), g->sentences.end());
     switch (p_.layout) {
       case ReportingProfile::Layout::Sections: {
+        if (rng_.chance(0.5)) text += header("INDICATION") + " " + indication() + "\n";
         if (rng_.chance(p_.comparisonRate)) text += header("COMPARISON") + " " + comparison() + "\n";
         text += header("FINDINGS") + " ";
         appendJoined(text, all);
@@ -323,6 +345,7 @@ class Writer {
       }
       case ReportingProfile::Layout::Structured: {
         text += header("EXAMINATION") + " Chest radiograph, " + (t_.patient.apView ? "single portable AP view." : "PA view.") + "\n";
+        text += header("INDICATION") + " " + indication() + "\n";
         text += header("COMPARISON") + " " + (rng_.chance(p_.comparisonRate) ? comparison() : "None.") + "\n";
         text += header("FINDINGS") + "\n";
         if (!devices_.sentences.empty()) {
