@@ -44,6 +44,7 @@ void describeOptions(QCommandLineParser& p) {
   p.addVersionOption();
   p.addOption({"site", "Site folder (default: the user's data folder).", "DIR"});
   p.addOption({"demo-site", "Open or create a demo site in DIR (demo passphrase, demo user).", "DIR"});
+  p.addOption({"model", "Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model).", "DIR"});
   p.addOption({"import", "Import DICOM files, folders or a DICOMDIR at start (repeatable).", "PATH"});
   p.addOption({"screenshot", "Save a PNG of the main window once the first study's image has rendered.", "FILE"});
   p.addOption({"quit-after-screenshot", "Exit after saving the screenshot."});
@@ -100,6 +101,9 @@ int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   if (app::makeDraftService(app::defaultModelDir(window.property("siteDir").toString()))->available(&reason)) {
     editor->generateDraft();
     waitFor([editor] { return !editor->generating(); }, 120000);
+    std::printf("Draft: %s\n", qPrintable(editor->messageLabel()->text()));
+  } else {
+    std::printf("%s\n", qPrintable(reason));
   }
   waitFor([] { return false; }, 500);  // let the last frame and overlays settle
   if (!file.isEmpty()) {
@@ -145,6 +149,7 @@ int main(int argc, char** argv) {
   describeOptions(parser);
   parser.process(args);
 
+  if (parser.isSet("model")) qputenv("FEDMRG_MODEL_DIR", QFileInfo(parser.value("model")).absoluteFilePath().toLocal8Bit());
   app::User user;
   std::unique_ptr<app::Site> site;
   const bool demo = parser.isSet("demo-site");

@@ -2,13 +2,20 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
+#include <mutex>
 #include <stdexcept>
+
+#include "app/site/finding_labels.h"
+#include "engine/imaging/dicom_image.h"
+#include "engine/model/report_generator.h"
 
 namespace fedmrg::app {
 namespace {
 
-// The report model's facade (engine/model/report_generator.h) is being written; until it is part of
-// the build this service reports the model as not installed rather than producing any text.
+std::string trimmed(const QString& s) { return s.trimmed().toStdString(); }
+
+// Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
   explicit EngineDraftService(QString dir) : dir_(std::move(dir)) {}
@@ -19,23 +26,56 @@ class EngineDraftService : public DraftService {
       why = QStringLiteral("No report model installed (expected a model folder at %1).").arg(QDir::toNativeSeparators(dir_));
     else if (!QFileInfo::exists(QDir(dir_).filePath(QStringLiteral("config.json"))))
       why = QStringLiteral("No report model installed: %1 has no config.json.").arg(QDir::toNativeSeparators(dir_));
-    else
-      why = QStringLiteral("No report model installed: this build has no report generator yet.");
     if (reason) *reason = why;
-    return false;
+    return why.isEmpty();
   }
 
-  bool generate(const QString&, Draft&, const std::function<void(double)>&, const std::atomic<bool>&) override {
+  bool generate(const QString& dicomFile, Draft& out, const std::function<void(double)>& progress,
+                const std::atomic<bool>& cancel) override {
     QString reason;
-    available(&reason);
-    throw std::runtime_error(reason.toStdString());
+    if (!available(&reason)) throw std::runtime_error(reason.toStdString());
+    auto report = [&](double p) { if (progress) progress(p); };
+    report(0.05);
+    const engine::DicomImage image = engine::readDicomImage(dicomFile.toStdString());
+    report(0.2);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!generator_) generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
+    if (cancel) return false;
+    report(0.4);
+    const engine::Draft d = generator_->draft(image, generator_->defaultOptions(), &cancel);
+    if (d.cancelled || cancel) return false;
+    const ReportSections sections = splitReportText(d.text);
+    out.findings = sections.findings;
+    out.impression = sections.impression;
+    out.labels = encodeLabels(d.states);
+    report(1.0);
+    return true;
   }
 
  private:
   QString dir_;
+  std::mutex mutex_;
+  std::unique_ptr<engine::ReportGenerator> generator_;
 };
 
 }  // namespace
+
+ReportSections splitReportText(const std::string& text) {
+  const QString t = QString::fromStdString(text);
+  static const QRegularExpression impression(QStringLiteral("\\bIMPRESSION\\s*:"), QRegularExpression::CaseInsensitiveOption);
+  static const QRegularExpression findings(QStringLiteral("\\bFINDINGS\\s*:"), QRegularExpression::CaseInsensitiveOption);
+  const auto im = impression.match(t);
+  QString before = im.hasMatch() ? t.left(im.capturedStart()) : t;
+  const QString after = im.hasMatch() ? t.mid(im.capturedEnd()) : QString();
+  const auto fm = findings.match(before);
+  if (fm.hasMatch()) {
+    // Text ahead of FINDINGS (e.g. COMPARISON) stays at the top of the findings.
+    const QString head = before.left(fm.capturedStart()).trimmed();
+    const QString body = before.mid(fm.capturedEnd()).trimmed();
+    before = head.isEmpty() ? body : head + QStringLiteral("\n") + body;
+  }
+  return {trimmed(before), trimmed(after)};
+}
 
 std::unique_ptr<DraftService> makeDraftService(const QString& modelDir) {
   return std::make_unique<EngineDraftService>(modelDir);

@@ -1,6 +1,6 @@
 #pragma once
-// Draft generation for the report editor. It drafts through the engine's report model when a model
-// folder is installed; otherwise it says so and never invents text.
+// Draft generation for the report editor: through engine::ReportGenerator when a model folder is
+// installed; otherwise it says "no report model installed" and never invents text.
 #include <QString>
 #include <atomic>
 #include <functional>
@@ -24,6 +24,13 @@ class DraftService {
   virtual bool generate(const QString& dicomFile, Draft& out, const std::function<void(double)>& progress,
                         const std::atomic<bool>& cancel) = 0;
 };
+
+struct ReportSections {
+  std::string findings, impression;
+};
+// Splits generated text at "FINDINGS:" and "IMPRESSION:" (any case); text before FINDINGS (such as
+// COMPARISON) stays with the findings; without markers everything is findings.
+ReportSections splitReportText(const std::string& text);
 
 // The engine-backed service for the model folder `modelDir` (config + weights + tokenizer).
 std::unique_ptr<DraftService> makeDraftService(const QString& modelDir);

@@ -1,6 +1,9 @@
 // The workstation window under Xvfb, driven through its real widgets: import a folder with bad
 // files, open a study, the VTK view renders the DICOM image and a window/level drag changes it,
-// draft generation without a model says so, edit, sign final, audit and training queue.
+// draft generation (none without a model; real text with one), edit, sign final, audit, training
+// queue, DICOM SR export.
+#include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
+
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -18,6 +21,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include "app/site/draft_service.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/worklist_model.h"
@@ -185,7 +189,7 @@ class TstMainWindow : public QObject {
     QTRY_VERIFY(changedFraction(before, viewer->grabFramebuffer()) < 0.01);
   }
 
-  void draftWithoutAModelSaysSoAndSignFinalQueuesTraining() {
+  void draftEditSignFinalAndExport() {
     auto* editor = window_->reportEditor();
     QCOMPARE(editor->study(), window_->currentStudy());
     QVERIFY(editor->statusBanner()->text().contains("DRAFT"));
@@ -193,8 +197,27 @@ class TstMainWindow : public QObject {
     QVERIFY(editor->messageLabel()->text().contains("No report model installed"));
     QVERIFY(editor->findingsEdit()->toPlainText().isEmpty());
 
+    // With a model folder the draft comes from the real generator, off the GUI thread.
+    const QString model = dir_.filePath("model");
+    QVERIFY(QDir().mkpath(model));
+    testing::writeTinyModel(model.toStdString());
+    editor->setDraftService(app::makeDraftService(model));
+    QTest::mouseClick(editor->generateButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor->generating(), 60000);
+    QVERIFY2(!editor->findingsEdit()->toPlainText().isEmpty(), qPrintable(editor->messageLabel()->text()));
+    QVERIFY(editor->statusBanner()->text().contains("DRAFT"));
+    QVERIFY(editor->messageLabel()->text().contains("Draft generated"));
     app::ReportService reports(*site_, user_.id);
+    QCOMPARE(reports.latest(editor->study())->origin, std::string("model"));
+
     const int queued = reports.trainingQueueCount();
+    for (auto* e : {editor->findingsEdit(), editor->impressionEdit()}) {
+      e->setFocus();
+      e->selectAll();
+      QTest::keyClick(e, Qt::Key_Delete);
+    }
+    for (int i = 0; i < engine::kNumObservations; ++i)  // clear the model's chips: back to blank
+      while (editor->labels()[size_t(i)] != engine::ObservationState::Blank) QTest::mouseClick(editor->chip(i), Qt::LeftButton);
     QTest::mouseClick(editor->chip(2), Qt::LeftButton);  // cardiomegaly: positive
     editor->findingsEdit()->setFocus();
     QTest::keyClicks(editor->findingsEdit(), "The heart is enlarged. No pleural effusion.");
@@ -207,17 +230,19 @@ class TstMainWindow : public QObject {
     QCOMPARE(reports.trainingQueueCount(), queued + 1);
     QCOMPARE(reports.studyStatus(editor->study()), std::string("final"));
     const auto versions = reports.versions(editor->study());
-    QCOMPARE(int(versions.size()), 2);
-    QCOMPARE(versions[0].status, std::string("draft"));
-    QCOMPARE(versions[1].status, std::string("final"));
-    QCOMPARE(versions[1].labels, std::string("cardiomegaly=positive"));
+    QCOMPARE(int(versions.size()), 3);
+    QCOMPARE(versions[0].origin, std::string("model"));
+    QCOMPARE(versions[1].status, std::string("draft"));
+    QCOMPARE(versions[2].status, std::string("final"));
+    QCOMPARE(versions[2].findings, std::string("The heart is enlarged. No pleural effusion."));
+    QCOMPARE(versions[2].labels, std::string("cardiomegaly=positive"));
     QStringList actions;
     for (const auto& e : app::auditLog(*site_, editor->study())) actions << QString::fromStdString(e.action);
     QVERIFY(actions.contains("report.save"));
     QVERIFY(actions.contains("report.sign.final"));
     QVERIFY(actions.contains("training.queue"));
     QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
-    QCOMPARE(int(reports.versions(editor->study()).size()), 3);
+    QCOMPARE(int(reports.versions(editor->study()).size()), 4);
 
     // The final report exports as DICOM SR that dcmsr reads back.
     const QString sr = dir_.filePath("final-sr.dcm");
