@@ -1,6 +1,7 @@
 #include "engine/infer/thread_pool.h"
 
 #include <algorithm>
+#include <chrono>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -11,9 +12,15 @@
 
 namespace fedmrg::engine {
 namespace {
-constexpr int kSpinsBeforeSleep = 100000;  // roughly 0.1 to 1 ms of spinning between regions
+constexpr int kSpinsBeforeSleep = 20000;  // roughly 0.1 to 0.5 ms of spinning between regions
 constexpr int kSpinsBeforeYield = 2000;
 constexpr int kChunksPerThread = 4;
+// When the caller keeps waiting much longer than a chunk takes, the workers are not getting a core (a busy
+// machine): the next regions run on the caller alone, then threading is tried again.
+constexpr int kSlowRegionsBeforeSolo = 3;
+constexpr int kSoloRegions = 2000;
+
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // The claim word: generation (32 bits) | number of chunks (16 bits) | next chunk (16 bits). Keeping the count in
 // the word means a late worker never reads a later region's fields before its claim is known to be valid.
@@ -52,7 +59,8 @@ void ThreadPool::drain(uint32_t gen, int thread) {
 
 void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
   if (n <= 0) return;
-  if (workers_.empty()) {
+  if (workers_.empty() || soloRegions_ > 0) {
+    if (soloRegions_ > 0) --soloRegions_;
     fn(ctx, 0, n, 0);
     return;
   }
@@ -71,14 +79,33 @@ void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_.notify_all();
   }
+  const double t0 = now();
+  const int done0 = completed_.load(std::memory_order_relaxed);
   drain(gen, 0);
+  const double t1 = now();
+  const int mine = completed_.load(std::memory_order_relaxed) - done0;  // about the caller's share
   // Only chunks that a worker has already claimed are left; spin briefly, then yield to let it finish.
+  bool waited = false;
   for (int spins = 0; completed_.load(std::memory_order_acquire) < chunks_; ++spins) {
+    waited = true;
     if (spins < kSpinsBeforeYield) {
       FEDMRG_PAUSE();
     } else {
       std::this_thread::yield();
     }
+  }
+  if (!waited) {
+    slowStreak_ = 0;
+    return;
+  }
+  const double perChunk = (t1 - t0) / std::max(1, mine);
+  if (now() - t1 > 4 * perChunk + 50e-6) {
+    if (++slowStreak_ >= kSlowRegionsBeforeSolo) {
+      soloRegions_ = kSoloRegions;
+      slowStreak_ = 0;
+    }
+  } else {
+    slowStreak_ = 0;
   }
 }
 

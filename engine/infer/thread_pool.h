@@ -1,7 +1,8 @@
 #pragma once
 // A small persistent thread pool for the decoder's per-token loops. A parallel region is cut into a few chunks per
 // thread that the caller and the workers claim from a shared counter, so a worker that the OS has not scheduled
-// (a busy machine) costs nothing: the caller runs its chunks. Workers spin briefly, then sleep.
+// (a busy machine) costs little: the caller runs its chunks, and when waits for workers keep being long it runs
+// alone for a while. Workers spin briefly, then sleep.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -45,6 +46,8 @@ class ThreadPool {
   int n_ = 0;
   int chunk_ = 1;
   int chunks_ = 0;
+  int slowStreak_ = 0;   // consecutive regions in which the caller waited long for a worker
+  int soloRegions_ = 0;  // regions left to run on the caller alone
 };
 
 }  // namespace fedmrg::engine
