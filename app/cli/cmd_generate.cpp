@@ -24,6 +24,7 @@ int runGenerate(const Args& a) {
   go.generic = !a.has("no-generic");
   go.specialized = !a.has("no-specialized");
   go.threads = int(a.getInt("threads", 0));
+  go.torchThreads = int(a.getInt("encoder-threads", 1));
   engine::ReportGenerator gen(model, go);
   engine::GenerationOptions o = gen.defaultOptions();
   o.beamSize = int(a.getInt("beam", o.beamSize));
@@ -80,7 +81,8 @@ const CommandRegistration reg(
       {"length-penalty", true, "beam length penalty exponent (default 1.0)"},
       {"no-generic", false, "leave out the generic adapter"},
       {"no-specialized", false, "leave out the specialized adapter"},
-      {"threads", true, "threads (default: every core)"},
+      {"threads", true, "decoder threads (default: every core)"},
+      {"encoder-threads", true, "LibTorch threads of the image encoder (default 1)"},
       {"json", true, "also write the draft and the states as JSON"}},
      runGenerate});
 

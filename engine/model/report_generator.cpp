@@ -30,7 +30,7 @@ ReportGenerator::ReportGenerator(const std::string& modelDir) : ReportGenerator(
 
 ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) : d_(std::make_unique<Impl>()) {
   try {
-    configureTorchThreads(o.threads);
+    if (o.torchThreads >= 0) configureTorchThreads(o.torchThreads);
     d_->model = net::loadReportNet(modelDir);
     d_->model->eval();
     d_->config = d_->model->config;

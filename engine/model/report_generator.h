@@ -38,7 +38,8 @@ class ReportGenerator {
   struct Options {
     bool generic = true;      // use generic.safetensors when present
     bool specialized = true;  // use specialized.safetensors when present
-    int threads = 0;          // decoder and LibTorch threads; 0: every core
+    int threads = 0;          // fast decoder threads; 0: every core
+    int torchThreads = -1;    // LibTorch threads (process-wide!); 0: every core; < 0: leave as they are
   };
   // Throws GeneratorError naming the folder and the reason (missing file, bad config, shapes).
   explicit ReportGenerator(const std::string& modelDir);

@@ -100,14 +100,21 @@ LossResult computeLosses(net::ReportNetImpl& m, const Batch& b, int64_t padId, b
 
   if (lc.lm.enabled || lc.mutualBoosting.enabled) {
     const bool boosting = useAdapters && lc.mutualBoosting.enabled && lora.generic && lora.specialized;
+    // The LM head runs only on rows that predict a report token (not on the prefix or the padding).
+    torch::Tensor rows = a.labels.ne(kIgnoreLabel).view({-1}).nonzero().view({-1});
+    torch::Tensor targets = a.labels.view({-1}).index_select(0, rows).unsqueeze(0);
+    auto reportLogits = [&] {
+      torch::Tensor h = m.decoder->model->forward(a.embeds, a.keyMask, nullptr);
+      return m.decoder->logits(h.reshape({-1, h.size(-1)}).index_select(0, rows)).unsqueeze(0);
+    };
     m.decoder->setAdapters(useAdapters, useAdapters);
-    torch::Tensor combined = m.decoder->forward(a.embeds, a.keyMask);
-    torch::Tensor lm = lmLoss(combined, a.labels);
+    torch::Tensor combined = reportLogits();
+    torch::Tensor lm = lmLoss(combined, targets);
     if (boosting) {
       m.decoder->setAdapters(true, false);
-      torch::Tensor genericOnly = m.decoder->forward(a.embeds, a.keyMask);
-      lm = 0.5 * (lm + lmLoss(genericOnly, a.labels));
-      torch::Tensor kl = symmetricKl(genericOnly, combined, a.labels.ne(kIgnoreLabel));
+      torch::Tensor genericOnly = reportLogits();
+      lm = 0.5 * (lm + lmLoss(genericOnly, targets));
+      torch::Tensor kl = symmetricKl(genericOnly, combined, torch::ones_like(targets, torch::kBool));
       r.values.mutualBoosting = kl.item<double>();
       total = total + lc.mutualBoosting.weight * kl;
     }
