@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSurfaceFormat>
@@ -252,6 +253,27 @@ class TstMainWindow : public QObject {
     DSRDocument doc;
     QVERIFY(doc.read(*ff.getDataset()).good());
     QCOMPARE(int(doc.getVerificationFlag()), int(DSRTypes::VF_Verified));
+  }
+
+  void dropOfAFileImportsIt() {
+    testing::TestDicom d;
+    d.studyUid = "1.2.826.0.1.3680043.10.99.40";
+    d.patientName = "Delta^Dora";
+    d.width = d.height = 64;
+    const QString file = dir_.filePath("dropped.dcm");
+    testing::writeTestDicom(file.toStdString(), d);
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(file)});
+    const QPointF at(100, 100);
+    QDragEnterEvent enter(at.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy done(window_.get(), &ui::MainWindow::importFinished);
+    QDropEvent drop(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(window_.get(), &drop);
+    QVERIFY(done.wait(30000));
+    QCOMPARE(window_->lastImport().imported, 1);
+    QCOMPARE(window_->worklist()->rowCount(), 4);
   }
 
   void cleanupTestCase() {

@@ -1,0 +1,72 @@
+// Start-up: first-start site creation, unlock with a wrong then the right passphrase, sign-in.
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/site/site.h"
+#include "ui/site_dialogs.h"
+
+using namespace fedmrg;
+
+class TstSiteDialogs : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void createUnlockAndSignIn() {
+    QTemporaryDir dir;
+    const QString siteDir = dir.filePath("site");
+    {
+      ui::SetupDialog setup(siteDir);
+      setup.siteName->setText("Clinic North");
+      setup.passphrase->setText("a long passphrase");
+      setup.passphraseAgain->setText("a different one");
+      setup.adminUser->setText("admin");
+      setup.adminName->setText("Site Admin");
+      setup.adminPassword->setText("adminpass1");
+      setup.accept();
+      QCOMPARE(setup.result(), int(QDialog::Rejected));  // mismatch: still open
+      QVERIFY(!app::Site::exists(siteDir));
+      setup.passphraseAgain->setText("a long passphrase");
+      setup.accept();
+      QCOMPARE(setup.result(), int(QDialog::Accepted));
+      auto site = setup.takeSite();
+      QVERIFY(site);
+      QCOMPARE(site->name(), std::string("Clinic North"));
+    }
+    QVERIFY(app::Site::exists(siteDir));
+
+    ui::UnlockDialog unlock(siteDir);
+    QTest::keyClicks(unlock.passphrase, "wrong passphrase");
+    unlock.accept();
+    QCOMPARE(unlock.result(), int(QDialog::Rejected));
+    QCOMPARE(unlock.error()->text(), QString("Wrong passphrase. Try again."));
+    QVERIFY(unlock.passphrase->text().isEmpty());
+    QTest::keyClicks(unlock.passphrase, "a long passphrase");
+    unlock.accept();
+    QCOMPARE(unlock.result(), int(QDialog::Accepted));
+    auto site = unlock.takeSite();
+    QVERIFY(site);
+
+    ui::LoginDialog login(*site);
+    login.username->setText("admin");
+    login.password->setText("not-it-at-all");
+    login.accept();
+    QVERIFY(!login.user().has_value());
+    QCOMPARE(login.error()->text(), QString("Wrong user name or password."));
+    login.password->setText("adminpass1");
+    login.accept();
+    QVERIFY(login.user().has_value());
+    QCOMPARE(login.user()->role, app::Role::Admin);
+    QCOMPARE(login.user()->displayName, std::string("Site Admin"));
+  }
+};
+
+int main(int argc, char** argv) {
+  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");  // no OpenGL here
+  QApplication app(argc, argv);
+  TstSiteDialogs test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "tst_site_dialogs.moc"
