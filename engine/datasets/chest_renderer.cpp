@@ -265,7 +265,6 @@ struct StudyRender {
         const double bu = u / bodyHalf;
         double d = bu * bu < 1 ? 0.55 * std::sqrt(1 - bu * bu) : 0.0;
         d *= smoothstep(1.0, 0.96, std::fabs(bu)) * 0.3 + 0.7 * (std::fabs(bu) < 1);
-        // Shoulder girdles and upper arms at the top corners.
         const double sign = u < 0 ? -1.0 : 1.0;
         double ribPart = 0;
         const double s = an.lungInside(u, v, sign, &ribPart);

@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcostrmf.h>
 #include <dcmtk/dcmdata/dcrleerg.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmjpeg/djencode.h>
@@ -196,7 +197,21 @@ void writeSynthDicom(const std::string& path, const SynthImage& image, const Syn
     throw std::runtime_error(path + ": cannot set the file meta information");
   if (meta->computeGroupLengthAndPadding(EGL_withGL, EPD_noChange, EXS_LittleEndianExplicit, EET_ExplicitLength).bad())
     throw std::runtime_error(path + ": cannot compute the file meta information length");
-  c = file.saveFile(path.c_str(), xfer, EET_UndefinedLength, EGL_recalcGL, EPD_noChange, 0, 0, EWM_dontUpdateMeta);
+  // The meta header and the data set are written separately: DcmFileFormat's writers would either
+  // replace the implementation identity or log a warning for every file.
+  {
+    DcmOutputFileStream out(path.c_str());
+    if (out.status().bad()) throw std::runtime_error(path + ": cannot open for writing: " + out.status().text());
+    meta->transferInit();
+    c = meta->write(out, EXS_LittleEndianExplicit, EET_ExplicitLength, nullptr);
+    meta->transferEnd();
+    if (c.good()) {
+      ds.transferInit();
+      c = ds.write(out, xfer, EET_UndefinedLength, nullptr, EGL_recalcGL, EPD_noChange);
+      ds.transferEnd();
+    }
+    if (c.good()) c = out.status();
+  }
   if (c.bad()) throw std::runtime_error(path + ": cannot write DICOM file: " + c.text());
 }
 
