@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "engine/core/safetensors.h"
+#include "engine/infer/llama_checkpoint.h"
 
 namespace fedmrg::engine::net {
 namespace {
@@ -444,6 +445,20 @@ ReportNet loadReportNet(const std::string& dir) {
   ReportNet m(ModelConfig::load((std::filesystem::path(dir) / "config.json").string()));
   loadModelWeights(*m, dir);
   return m;
+}
+
+DecoderLM loadLlamaDecoder(const std::string& dir, const LoraConfig& lora, int maxSeqLen) {
+  LlamaCheckpoint ck = loadLlamaCheckpoint(dir, maxSeqLen);
+  DecoderLM lm(ck.config, lora);
+  torch::NoGradGuard g;
+  for (auto& p : lm->named_parameters(true)) {
+    if (isAdapterParameter(p.key())) continue;
+    const std::vector<float>* w = ck.weights.find(p.key());
+    if (!w || int64_t(w->size()) != p.value().numel())
+      throw std::runtime_error(dir + ": checkpoint tensor " + p.key() + " is missing or has the wrong size");
+    p.value().copy_(torch::from_blob(const_cast<float*>(w->data()), p.value().sizes(), torch::kFloat));
+  }
+  return lm;
 }
 
 void setTrainScope(ReportNetImpl& m, TrainScope scope) {

@@ -213,6 +213,10 @@ ReportNet loadReportNet(const std::string& dir);
 void saveAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
 void loadAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
 
+// A LLaMA-family checkpoint folder (Hugging Face config.json + model.safetensors or shards) as a
+// decoder of this class, with fresh (B = 0) adapters from lora for fine-tuning. maxSeqLen caps the context.
+DecoderLM loadLlamaDecoder(const std::string& dir, const LoraConfig& lora, int maxSeqLen = 4096);
+
 // Which parameters train: Base = everything but the adapters; Adapters = both adapters plus the
 // projection heads ("heads." tensors); every other parameter is frozen (requires_grad false).
 enum class TrainScope { Base, Adapters };

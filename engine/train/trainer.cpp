@@ -345,3 +345,46 @@ std::vector<float> Trainer::sitePrototype(int site) const {
 }
 
 }  // namespace fedmrg::engine
+
+namespace fedmrg::engine {
+namespace {
+bool isGenericHead(const std::string& name) { return name.rfind("heads.generic.", 0) == 0; }
+}  // namespace
+
+HostTensors Trainer::federatedTensors() const {
+  net::ReportNetImpl& m = *d_->model;
+  std::map<std::string, torch::Tensor> all = net::adapterTensors(m, net::kGeneric);
+  for (const auto& p : m.named_parameters(true))
+    if (isGenericHead(p.key())) all[p.key()] = p.value();
+  HostTensors out;
+  for (const auto& [name, t] : all) {
+    torch::Tensor c = t.detach().to(torch::kCPU).to(torch::kFloat).contiguous();
+    out[name] = HostTensor{c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
+  }
+  return out;
+}
+
+void Trainer::setFederatedTensors(const HostTensors& tensors) {
+  net::ReportNetImpl& m = *d_->model;
+  std::map<std::string, torch::Tensor> adapter, heads;
+  for (const auto& [name, h] : tensors) {
+    int64_t n = 1;
+    for (int64_t s : h.shape) n *= s;
+    if (n != int64_t(h.values.size()))
+      throw TrainError("federated tensor " + name + ": " + std::to_string(h.values.size()) +
+                       " values do not fill its shape");
+    torch::Tensor t = torch::from_blob(const_cast<float*>(h.values.data()), h.shape, torch::kFloat).clone();
+    (isGenericHead(name) ? heads : adapter)[name] = t;
+  }
+  try {
+    net::loadAdapterTensors(m, net::kGeneric, adapter);
+    auto params = m.named_parameters(true);
+    for (const auto& [name, t] : heads)
+      if (!params.find(name)) throw std::runtime_error("tensor " + name + ": the model has no such head tensor");
+    net::loadBaseTensors(m, heads, false);
+  } catch (const std::runtime_error& e) {
+    throw TrainError(std::string("federated tensors: ") + e.what());
+  }
+}
+
+}  // namespace fedmrg::engine

@@ -4,6 +4,7 @@
 // checkpoint and resume, progress with ETA, cancellation. No LibTorch types in this header.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -79,6 +80,13 @@ struct TrainResult {
 // Formats progress as one line: "step 40/200  loss 2.31 (lm 2.0 ...)  lr 2.9e-4  12.1 samples/s  ETA 0:13".
 std::string formatProgress(const TrainProgress& p);
 
+// A tensor outside LibTorch: row-major float32 values and the shape.
+struct HostTensor {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+using HostTensors = std::map<std::string, HostTensor>;
+
 class Trainer {
  public:
   // A fresh model with weights drawn from the seed.
@@ -100,6 +108,13 @@ class Trainer {
   void save(const std::string& dir, const BpeTokenizer* tokenizer = nullptr);
   // The running prototype of a site (empty until the site was seen in training).
   std::vector<float> sitePrototype(int site) const;
+
+  // What a site shares with the federation: the generic adapter (under its file names,
+  // "<weight>.lora_A" / "<weight>.lora_B") and the generic head ("heads.generic.*").
+  HostTensors federatedTensors() const;
+  // Replaces them (e.g. with the new global version). Every name must be known and every shape must
+  // match; throws TrainError naming the tensor. Tensors not given are left as they are.
+  void setFederatedTensors(const HostTensors& tensors);
 
   struct Impl;
 

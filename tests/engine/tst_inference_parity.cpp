@@ -6,7 +6,9 @@
 
 #include <QtTest>
 
+#include "engine/core/safetensors.h"
 #include "engine/infer/fast_decoder.h"
+#include "engine/infer/llama_checkpoint.h"
 #include "engine/infer/generator.h"
 #include "engine/infer/model_loader.h"
 #include "engine/model/prompt_builder.h"
@@ -137,6 +139,59 @@ class TestInferenceParity : public QObject {
     QVERIFY(stopped.cancelled);
     QVERIFY(stopped.text.empty());
     QVERIFY_THROWS_EXCEPTION(GeneratorError, gen.draftFromPixels(std::vector<float>(3), o));
+  }
+
+  void llamaCheckpointLoadsIntoBothPaths() {
+    // A tiny random checkpoint in the Hugging Face layout, written here.
+    QTemporaryDir dir;
+    const int d = 32, layers = 2, heads = 4, kv = 2, hidden = 48, vocab = 70;
+    const std::string cfg =
+        "{\"model_type\": \"llama\", \"hidden_size\": 32, \"intermediate_size\": 48, \"num_attention_heads\": 4,"
+        " \"num_key_value_heads\": 2, \"num_hidden_layers\": 2, \"vocab_size\": 70, \"rms_norm_eps\": 1e-6,"
+        " \"rope_theta\": 10000.0, \"max_position_embeddings\": 256, \"tie_word_embeddings\": false,"
+        " \"hidden_act\": \"silu\"}";
+    QFile cf(dir.filePath("config.json"));
+    QVERIFY(cf.open(QIODevice::WriteOnly));
+    cf.write(cfg.c_str());
+    cf.close();
+    SafetensorsWriter w;
+    auto add = [&](const std::string& name, std::vector<int64_t> shape, bool norm) {
+      torch::Tensor t = norm ? 1.0 + 0.1 * torch::randn(shape) : 0.1 * torch::randn(shape);
+      t = t.contiguous();
+      w.addFloat32(name, shape, t.data_ptr<float>());
+    };
+    const int hd = d / heads;
+    add("model.embed_tokens.weight", {vocab, d}, false);
+    for (int i = 0; i < layers; ++i) {
+      const std::string p = "model.layers." + std::to_string(i) + ".";
+      add(p + "input_layernorm.weight", {d}, true);
+      add(p + "self_attn.q_proj.weight", {heads * hd, d}, false);
+      add(p + "self_attn.k_proj.weight", {kv * hd, d}, false);
+      add(p + "self_attn.v_proj.weight", {kv * hd, d}, false);
+      add(p + "self_attn.o_proj.weight", {d, heads * hd}, false);
+      add(p + "post_attention_layernorm.weight", {d}, true);
+      add(p + "mlp.gate_proj.weight", {hidden, d}, false);
+      add(p + "mlp.up_proj.weight", {hidden, d}, false);
+      add(p + "mlp.down_proj.weight", {d, hidden}, false);
+    }
+    add("model.norm.weight", {d}, true);
+    add("lm_head.weight", {vocab, d}, false);
+    w.write(dir.filePath("model.safetensors").toStdString());
+
+    net::DecoderLM lm = net::loadLlamaDecoder(dir.path().toStdString(), ModelConfig::tiny(vocab).lora, 256);
+    lm->eval();
+    QCOMPARE(lm->config.nKvHeads, kv);
+    QCOMPARE(lm->config.hiddenDim, hidden);
+    LlamaCheckpoint ck = loadLlamaCheckpoint(dir.path().toStdString(), 256);
+    FastDecoder fast(ck.config, ck.weights, 1);
+    torch::NoGradGuard g;
+    torch::Tensor prefix = torch::randn({1, 5, d});
+    std::vector<float> rows = toVector(prefix);
+    DecoderState state = fast.newState();
+    const float* logits = fast.prefill(state, rows.data(), 5);
+    torch::Tensor ref = lm->forward(prefix)[0][4];
+    QVERIFY2(maxDiff(logits, ref) < 1e-4, qPrintable(QString::number(maxDiff(logits, ref))));
+    QVERIFY_THROWS_EXCEPTION(std::exception, net::loadLlamaDecoder("/nonexistent/llama", ModelConfig::tiny(vocab).lora));
   }
 
   void missingModelFolderIsNamed() {

@@ -174,6 +174,30 @@ class TestTrainer : public QObject {
     QVERIFY(!t.sitePrototype(1).empty());
   }
 
+  void federatedTensorsRoundTrip() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 7);
+    HostTensors f = t.federatedTensors();
+    QCOMPARE(f.size(), size_t(c.decoder.nLayers * 7 * 2 + 4));
+    QVERIFY(f.count("model.layers.1.self_attn.q_proj.lora_B") == 1);
+    QVERIFY(f.count("heads.generic.fc2.weight") == 1);
+    QVERIFY(f.count("heads.site.fc2.weight") == 0);  // the site head never leaves the site
+    for (auto& [name, h] : f)
+      for (size_t i = 0; i < h.values.size(); ++i) h.values[i] = float(i % 7) * 0.01f;
+    t.setFederatedTensors(f);
+    HostTensors back = t.federatedTensors();
+    for (const auto& [name, h] : f) QVERIFY2(back.at(name).values == h.values, name.c_str());
+    HostTensors bad{{"model.layers.0.mlp.up_proj.lora_A", HostTensor{{2, 2}, std::vector<float>(4)}}};
+    try {
+      t.setFederatedTensors(bad);
+      QFAIL("no error");
+    } catch (const TrainError& e) {
+      QVERIFY2(QString(e.what()).contains("up_proj.lora_A"), e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(TrainError, t.setFederatedTensors({{"heads.nope.weight", HostTensor{{1}, {0.f}}}}));
+    QVERIFY_THROWS_EXCEPTION(TrainError, t.setFederatedTensors({{"heads.generic.fc1.bias", HostTensor{{3}, {0.f}}}}));
+  }
+
   void badExamplesAreNamed() {
     ModelConfig c = ModelConfig::tiny(kVocab);
     Trainer t(c, 6);
