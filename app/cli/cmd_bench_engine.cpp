@@ -9,13 +9,16 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/cli/cli.h"
 #include "engine/core/json.h"
 #include "engine/infer/fast_decoder.h"
 #include "engine/infer/generator.h"
+#include "engine/infer/linear_kernels.h"
 #include "engine/infer/model_loader.h"
+#include "engine/infer/thread_pool.h"
 
 namespace fedmrg::cli {
 namespace {
@@ -172,6 +175,49 @@ std::vector<engine::DecoderPrecision> precisions(const Args& a) {
   throw UsageError("--precision must be f32, f16 or both");
 }
 
+// Read bandwidth of the decoder's own matrix-vector kernel over a working set of `bytes` (fp32 rows of 256),
+// threaded like the decoder: the roof that decode tokens/s is compared with. Best of several passes.
+double measureKernelGBps(size_t bytes, int threads, double budget) {
+  const int cols = 256;
+  const int rows = int(bytes / (sizeof(float) * cols));
+  std::vector<float> W(static_cast<size_t>(rows) * cols, 0.5f), x(cols, 1.0f), y(static_cast<size_t>(rows));
+  engine::ThreadPool pool(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  struct Ctx {
+    const float* W;
+    const float* x;
+    float* y;
+  } ctx{W.data(), x.data(), y.data()};
+  auto body = [](void* c, int b, int e, int) {
+    auto* k = static_cast<Ctx*>(c);
+    engine::linearRows(k->W, 256, k->x, 256, 1, k->y, 0, b, e);
+  };
+  double best = 1e30, total = 0;
+  for (int pass = 0; pass < 3 || total < budget; ++pass) {
+    const auto t0 = Clock::now();
+    pool.run(rows, body, &ctx, 4);
+    const double t = seconds(t0, Clock::now());
+    if (pass > 0) best = std::min(best, t);  // the first pass pays page faults
+    total += t;
+  }
+  return double(rows) * cols * sizeof(float) / best / 1e9;
+}
+
+Json benchBandwidth(int threads, double budget) {
+  std::printf("\nmatrix-vector kernel read bandwidth (fp32, best pass):\n");
+  Json j = Json::object();
+  const struct {
+    const char* label;
+    size_t bytes;
+  } sets[] = {{"8 MB (fits L3)", 8u << 20}, {"23 MB (reference shape, fp32)", 23080000u},
+              {"11.5 MB (reference shape, fp16 bytes)", 11550000u}, {"256 MB (DRAM)", 256u << 20}};
+  for (const auto& s : sets) {
+    const double gbps = measureKernelGBps(s.bytes, threads, budget / 8);
+    std::printf("  %-40s %6.1f GB/s\n", s.label, gbps);
+    j[s.label] = gbps;
+  }
+  return j;
+}
+
 std::string describe(const DecoderConfig& c) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "d=%d, %d layers, %d heads, %d kv heads, SwiGLU hidden %d, vocabulary %d%s", c.dim,
@@ -243,8 +289,9 @@ int runBenchEngine(const Args& a) {
           benchDecoder("model decoder", dec, std::max(1, std::min(context, m.config.maxSeqLen - 80)), budget));
     }
   }
-  const double rss = peakRssMiB();
-  std::printf("\npeak memory (ru_maxrss): %.1f MiB\n", rss);
+  const double rss = peakRssMiB();  // before the bandwidth test's 256 MB buffer
+  report["kernel_read_gb_per_s"] = benchBandwidth(threads, budget);
+  std::printf("\npeak memory of the decoder measurements (ru_maxrss): %.1f MiB\n", rss);
   report["peak_rss_mib"] = rss;
   if (auto out = a.get("json")) {
     std::ofstream f(*out);
