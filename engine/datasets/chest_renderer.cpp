@@ -284,7 +284,7 @@ struct StudyRender {
           const double depth = ptx.uncertain ? 0.012 : ptxDepth[ptx.severity];
           const double inPtx = smoothstep(depth + 0.002, depth - 0.002, ribPart) * smoothstep(an.dome(u) - 0.02, an.dome(u) - 0.12, v);
           vmask *= 1 - inPtx;
-          lung = lung * (1 - inPtx) + inPtx * edge * 1.12;  // no lung tissue there: darker
+          lung = lung * (1 - inPtx) + inPtx * edge * 1.3;  // no lung tissue there: darker
           const double line = ribPart - depth;
           density[i] += float(0.09 * std::exp(-line * line / (0.003 * 0.003)) * smoothstep(an.dome(u) - 0.03, an.dome(u) - 0.12, v));
         }

@@ -110,6 +110,37 @@ class TestSynthRenderer : public QObject {
     QVERIFY(meanIn(after, 0.66, 0.74, 0.55, 0.62) > meanIn(before, 0.66, 0.74, 0.55, 0.62) + 10);
   }
 
+  void pneumothoraxLeavesADarkRimWithoutMarkings() {
+    const SiteProfile site = builtinSites()[0];
+    StudyTruth t = normalStudy(site, 4);
+    const SynthImage before = renderChest(t, site.acquisition, 256);
+    t.findings[obs::Pneumothorax] = Finding{true, false, 3, Side::Right, Zone::Upper, 0, 0, 0};
+    const SynthImage after = renderChest(t, site.acquisition, 256);
+    // Lateral rim of the right lung (image left), and the left lung as a control.
+    const double rimBefore = meanIn(before, 0.16, 0.21, 0.3, 0.45), rimAfter = meanIn(after, 0.16, 0.21, 0.3, 0.45);
+    qInfo("right lateral rim: %.1f without, %.1f with a large pneumothorax", rimBefore, rimAfter);
+    QVERIFY(rimAfter < rimBefore - 3);
+    QVERIFY(std::fabs(meanIn(after, 0.79, 0.84, 0.3, 0.45) - meanIn(before, 0.79, 0.84, 0.3, 0.45)) < 2);
+  }
+
+  void noduleSizeFollowsThePixelSpacing() {
+    // A 30 mm nodule covers about 30 / spacing pixels across, whatever the site's field of view.
+    for (int s : {0, 2}) {
+      const SiteProfile site = builtinSites()[size_t(s)];
+      StudyTruth t = normalStudy(site, 6);
+      const SynthImage before = renderChest(t, site.acquisition, 512);
+      t.findings[obs::LungLesion] = Finding{true, false, 2, Side::Left, Zone::Middle, 30, 0, 0};
+      const SynthImage after = renderChest(t, site.acquisition, 512);
+      const std::vector<uint8_t> a = displayPixels(before), b = displayPixels(after);
+      int changed = 0;
+      for (size_t i = 0; i < a.size(); ++i) changed += std::abs(int(b[i]) - int(a[i])) > 8;
+      const double r = 15.0 / after.pixelSpacingMm;
+      const double expected = 3.14159 * r * r;
+      qInfo("%s: %d changed pixels, disc of %.0f expected", site.id.c_str(), changed, expected);
+      QVERIFY(changed > 0.3 * expected && changed < 1.5 * expected);
+    }
+  }
+
   void sitesDifferMoreThanStudiesWithinASite() {
     const auto sites = builtinSites();
     const int per = 6;
