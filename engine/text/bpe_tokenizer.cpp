@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <queue>
@@ -15,6 +16,7 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr size_t kCacheLimit = 200000;
+constexpr size_t kCachedPieceLimit = 256;  // longer pieces (a run of symbols, a pasted blob) are not cached
 const char* const kDefaultSpecials[] = {"<pad>", "<bos>", "<eos>"};
 
 enum class CharClass { Space, Letter, Digit, Other };
@@ -69,23 +71,42 @@ struct BpeTokenizer::Impl {
     cache.clear();
   }
 
-  // Applies the merges to one piece, lowest rank first.
+  // Applies the merges to one piece, lowest rank first and leftmost first among equals: a min-heap of candidate
+  // pairs over a linked list of symbols, O(n log n). A merged token only ever takes part in later-ranked merges,
+  // so this equals replacing every occurrence of the best pair at once.
   std::vector<int> encodePiece(std::string_view piece) const {
-    std::vector<int> sym;
-    sym.reserve(piece.size());
-    for (unsigned char c : piece) sym.push_back(byteId(c));
-    while (sym.size() > 1) {
-      int bestRank = -1;
-      for (size_t i = 0; i + 1 < sym.size(); ++i) {
-        auto it = mergeRank.find(pairKey(sym[i], sym[i + 1]));
-        if (it != mergeRank.end() && (bestRank < 0 || it->second < bestRank)) bestRank = it->second;
-      }
-      if (bestRank < 0) break;
-      const auto [a, b] = merges[size_t(bestRank)];
-      const int merged = mergeBase() + bestRank;
-      mergeInPlace(sym, a, b, merged);
+    const int n = int(piece.size());
+    std::vector<int> sym(piece.size()), next(piece.size()), prev(piece.size());
+    for (int i = 0; i < n; ++i) {
+      sym[size_t(i)] = byteId(static_cast<unsigned char>(piece[size_t(i)]));
+      next[size_t(i)] = i + 1 < n ? i + 1 : -1;
+      prev[size_t(i)] = i - 1;
     }
-    return sym;
+    using Entry = std::pair<int, int>;  // (rank, left position)
+    std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
+    auto push = [&](int i) {
+      const int j = next[size_t(i)];
+      if (j < 0) return;
+      auto it = mergeRank.find(pairKey(sym[size_t(i)], sym[size_t(j)]));
+      if (it != mergeRank.end()) heap.push({it->second, i});
+    };
+    for (int i = 0; i + 1 < n; ++i) push(i);
+    while (!heap.empty()) {
+      const auto [rank, i] = heap.top();
+      heap.pop();
+      const int j = next[size_t(i)];
+      const auto [a, b] = merges[size_t(rank)];
+      if (sym[size_t(i)] != a || j < 0 || sym[size_t(j)] != b) continue;  // stale entry
+      sym[size_t(i)] = mergeBase() + rank;
+      sym[size_t(j)] = -1;
+      next[size_t(i)] = next[size_t(j)];
+      if (next[size_t(j)] >= 0) prev[size_t(next[size_t(j)])] = i;
+      if (prev[size_t(i)] >= 0) push(prev[size_t(i)]);
+      push(i);
+    }
+    std::vector<int> out;
+    for (int i = n > 0 ? 0 : -1; i >= 0; i = next[size_t(i)]) out.push_back(sym[size_t(i)]);
+    return out;
   }
 
   void encodePlain(std::string_view text, std::vector<int>& out) const {
@@ -100,6 +121,7 @@ struct BpeTokenizer::Impl {
       }
       std::vector<int> ids = encodePiece(piece);
       out.insert(out.end(), ids.begin(), ids.end());
+      if (piece.size() > kCachedPieceLimit) continue;
       std::lock_guard<std::mutex> lock(cacheMutex);
       if (cache.size() >= kCacheLimit) cache.clear();
       cache.emplace(std::string(piece), std::move(ids));

@@ -39,6 +39,34 @@ BpeTokenizer trained(int vocab = 400) {
   return BpeTokenizer::train(reportCorpus(), opt);
 }
 
+// The textbook encoder: repeatedly replace every occurrence of the lowest-ranked pair present.
+std::vector<int> naiveEncodePiece(const BpeTokenizer& tok, const std::string& piece) {
+  const Json merges = tok.toJson().at("merges");
+  std::vector<int> sym;
+  for (unsigned char c : piece) sym.push_back(tok.numSpecial() + c);
+  for (;;) {
+    size_t best = merges.size();
+    for (size_t i = 0; i + 1 < sym.size(); ++i)
+      for (size_t k = 0; k < best; ++k)
+        if (merges.at(k).at(size_t(0)).asInt() == sym[i] && merges.at(k).at(size_t(1)).asInt() == sym[i + 1]) {
+          best = k;
+          break;
+        }
+    if (best == merges.size()) return sym;
+    const int a = int(merges.at(best).at(size_t(0)).asInt()), b = int(merges.at(best).at(size_t(1)).asInt());
+    std::vector<int> out;
+    for (size_t i = 0; i < sym.size(); ++i) {
+      if (i + 1 < sym.size() && sym[i] == a && sym[i + 1] == b) {
+        out.push_back(tok.numSpecial() + 256 + int(best));
+        ++i;
+      } else {
+        out.push_back(sym[i]);
+      }
+    }
+    sym = out;
+  }
+}
+
 void writeText(const QString& path, const std::string& text) {
   std::ofstream out(path.toStdString(), std::ios::binary);
   out << text;
@@ -82,6 +110,22 @@ class TestBpeTokenizer : public QObject {
       for (char& c : bytes) c = char(rng() % 256);
       QCOMPARE(tok.decode(tok.encode(bytes)), bytes);
     }
+  }
+
+  void encoderEqualsTextbookMerging() {
+    const BpeTokenizer tok = trained(330);
+    std::mt19937 rng(3);
+    const std::string letters = "aeioulnrstcmpfhy";
+    std::vector<std::string> words = {"pneumothorax", "effusion", "cardiomegaly", "aaaaaaa", "lunglunglung"};
+    for (int w = 0; w < 100; ++w) {
+      std::string s(size_t(1 + rng() % 20), 'a');
+      for (char& c : s) c = letters[rng() % letters.size()];
+      words.push_back(s);
+    }
+    std::string longPiece;
+    for (int i = 0; i < 40; ++i) longPiece += "pneumothoraxeffusion";
+    words.push_back(longPiece);  // 800 letters: one piece, not cached
+    for (const std::string& w : words) QCOMPARE(tok.encode(w), naiveEncodePiece(tok, w));
   }
 
   void specialTokens() {
