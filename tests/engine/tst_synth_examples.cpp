@@ -6,7 +6,9 @@
 
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/synth_generator.h"
+#include "engine/imaging/dicom_image.h"
 #endif
+#include "engine/model/report_generator.h"
 #include "engine/model/prompt_builder.h"
 #include "engine/text/bpe_tokenizer.h"
 #include "engine/train/synth_examples.h"
@@ -96,6 +98,40 @@ class TestSynthExamples : public QObject {
     } catch (const TrainError& ex) {
       QVERIFY2(QString(ex.what()).contains("/nonexistent/x.dcm"), ex.what());
     }
+  }
+
+  void draftFromDicomEqualsDraftFromItsPixels() {
+#ifdef FEDMRG_HAVE_DCMTK
+    auto sites = readSynthSites(dir_.path().toStdString());
+    auto records = readSynthRecords(sites[1], "");
+    ModelConfig c = ModelConfig::tiny(4000);
+    c.decoder.maxSeqLen = 512;
+    BpeTrainOptions to;
+    to.vocabSize = 320;
+    BpeTokenizer tok = BpeTokenizer::train(tokenizerCorpus(records, c), to);
+    c.decoder.vocabSize = tok.vocabSize();
+    std::vector<TrainExample> examples;
+    for (const auto& r : records) examples.push_back(buildExample(r, c, tok, 0));
+    Trainer t(c, 1);
+    TrainOptions o;
+    o.steps = 3;
+    o.batchSize = 2;
+    o.threads = 1;
+    t.train(examples, o);
+    QTemporaryDir model;
+    t.save(model.path().toStdString(), &tok);
+
+    ReportGenerator gen(model.path().toStdString());
+    GenerationOptions go = gen.defaultOptions();
+    go.maxNewTokens = 8;
+    DicomImage image = readDicomImage(records[0].imagePath);
+    Draft a = gen.draft(image, go);
+    Draft b = gen.draftFromPixels(modelInput(image, c.imageSize), go);
+    QCOMPARE(a.tokens, b.tokens);
+    QCOMPARE(a.text, b.text);
+    QCOMPARE(a.probabilities, b.probabilities);
+    QVERIFY(!a.tokens.empty());
+#endif
   }
 };
 
