@@ -9,7 +9,6 @@
 #include <vtkImageActor.h>
 #include <vtkImageData.h>
 #include <vtkImageProperty.h>
-#include <vtkLookupTable.h>
 #include <vtkRenderer.h>
 
 #include <algorithm>
@@ -18,17 +17,6 @@
 
 namespace fedmrg::ui {
 namespace {
-
-vtkSmartPointer<vtkLookupTable> greyTable(bool inverted) {
-  auto table = vtkSmartPointer<vtkLookupTable>::New();
-  table->SetNumberOfTableValues(256);
-  table->SetHueRange(0, 0);
-  table->SetSaturationRange(0, 0);
-  table->SetValueRange(inverted ? 1 : 0, inverted ? 0 : 1);
-  table->SetRampToLinear();
-  table->Build();
-  return table;
-}
 
 QLabel* overlayLabel(QWidget* parent, Qt::Alignment align) {
   auto* label = new QLabel(parent);
@@ -51,8 +39,6 @@ ImageViewer::ImageViewer(QWidget* parent) : VtkViewWidget(parent) {
   renderer_->SetBackground(0, 0, 0);
   renderer_->GetActiveCamera()->ParallelProjectionOn();
   renderWindow()->AddRenderer(renderer_);
-  grey_ = greyTable(false);
-  invertedGrey_ = greyTable(true);
 
   auto* grid = new QGridLayout(this);
   grid->setContentsMargins(8, 6, 8, 6);
@@ -79,11 +65,7 @@ void ImageViewer::setImage(std::shared_ptr<const engine::DicomImage> image) {
   const int w = image_->width, h = image_->height;
   data_ = vtkSmartPointer<vtkImageData>::New();
   data_->SetDimensions(w, h, 1);
-  data_->AllocateScalars(VTK_FLOAT, 1);
-  auto* dst = static_cast<float*>(data_->GetScalarPointer());
-  // DICOM rows go top-down, VTK's y axis goes up.
-  for (int y = 0; y < h; ++y)
-    std::memcpy(dst + size_t(h - 1 - y) * w, image_->values.data() + size_t(y) * w, sizeof(float) * size_t(w));
+  data_->AllocateScalars(VTK_UNSIGNED_CHAR, 1);
   const auto [lo, hi] = std::minmax_element(image_->values.begin(), image_->values.end());
   if (!actor_) {
     actor_ = vtkSmartPointer<vtkImageActor>::New();
@@ -91,10 +73,37 @@ void ImageViewer::setImage(std::shared_ptr<const engine::DicomImage> image) {
     renderer_->AddActor(actor_);
   }
   actor_->SetInputData(data_);
-  actor_->GetProperty()->SetInterpolationTypeToLinear();
+  auto* prop = actor_->GetProperty();
+  prop->SetInterpolationTypeToLinear();
+  // The pixels are windowed here (one pass, no float texture): VTK shows the bytes as they are.
+  prop->SetColorWindow(255);
+  prop->SetColorLevel(127.5);
   actor_->VisibilityOn();
+  shownWindow_ = {0, -1};
   state_.reset(image_->defaultWindow, image_->invert, *lo, *hi);
   applyState();
+}
+
+void ImageViewer::updatePixels() {
+  const engine::Window w = state_.window();
+  const bool invert = state_.invert();
+  if (w.center == shownWindow_.center && w.width == shownWindow_.width && invert == shownInvert_) return;
+  shownWindow_ = w;
+  shownInvert_ = invert;
+  const int width = image_->width, height = image_->height;
+  // DICOM VOI linear function, to 0..255; rows flipped (DICOM goes top-down, VTK's y goes up).
+  const float low = float(w.center - 0.5 - (w.width - 1) / 2), scale = float(255.0 / std::max(1.0, w.width - 1));
+  auto* dst = static_cast<uint8_t*>(data_->GetScalarPointer());
+  for (int y = 0; y < height; ++y) {
+    const float* src = image_->values.data() + size_t(y) * size_t(width);
+    uint8_t* row = dst + size_t(height - 1 - y) * size_t(width);
+    for (int x = 0; x < width; ++x) {
+      const float v = std::clamp((src[x] - low) * scale, 0.0f, 255.0f);
+      const auto b = uint8_t(v + 0.5f);
+      row[x] = invert ? uint8_t(255 - b) : b;
+    }
+  }
+  data_->Modified();
 }
 
 void ImageViewer::clearImage() {
@@ -140,11 +149,7 @@ void ImageViewer::applyState() {
     requestRender();
     return;
   }
-  auto* prop = actor_->GetProperty();
-  prop->SetLookupTable(state_.invert() ? invertedGrey_ : grey_);
-  prop->UseLookupTableScalarRangeOff();
-  prop->SetColorWindow(state_.window().width);
-  prop->SetColorLevel(state_.window().center);
+  updatePixels();
 
   // Fit: the whole image in the view at zoom 1, centered, then zoom and pan.
   const double w = image_->width, h = image_->height;

@@ -12,7 +12,6 @@
 
 class vtkImageActor;
 class vtkImageData;
-class vtkLookupTable;
 class vtkRenderer;
 
 namespace fedmrg::ui {
@@ -53,6 +52,8 @@ class ImageViewer : public VtkViewWidget {
 
  private:
   void applyState();
+  // Windows the modality values into the 8-bit texture when the window or inversion changed.
+  void updatePixels();
   void updateOverlays();
 
   std::shared_ptr<const engine::DicomImage> image_;
@@ -60,7 +61,8 @@ class ImageViewer : public VtkViewWidget {
   vtkSmartPointer<vtkRenderer> renderer_;
   vtkSmartPointer<vtkImageActor> actor_;
   vtkSmartPointer<vtkImageData> data_;
-  vtkSmartPointer<vtkLookupTable> grey_, invertedGrey_;
+  engine::Window shownWindow_{0, -1};
+  bool shownInvert_ = false;
   QLabel* topLeft_;
   QLabel* topRight_;
   QLabel* bottomLeft_;

@@ -21,6 +21,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
@@ -282,7 +283,7 @@ bool MainWindow::openStudy(qint64 studyId) {
   thumbnails_->clear();
   for (const auto& image : images) {
     currentImages_ << image.file;
-    thumbnails_->addItem(new QListWidgetItem(thumbnailOf(image.file), QString::fromStdString(image.viewPosition)));
+    thumbnails_->addItem(new QListWidgetItem(QString::fromStdString(image.viewPosition)));
   }
   thumbnails_->blockSignals(false);
   editor_->setStudy(studyId, currentImages_.value(0));
@@ -291,8 +292,19 @@ bool MainWindow::openStudy(qint64 studyId) {
     statusBar()->showMessage(tr("The study has no images."), 5000);
     return false;
   }
+  thumbnails_->blockSignals(true);
   thumbnails_->setCurrentRow(0);
+  thumbnails_->blockSignals(false);
   showImage(0);
+  // Thumbnails decode every image again: after the first image is on screen, not before.
+  auto once = std::make_shared<QMetaObject::Connection>();
+  *once = connect(viewer_, &ImageViewer::rendered, this, [this, studyId, once] {
+    disconnect(*once);
+    QTimer::singleShot(0, this, [this, studyId] {
+      for (int i = 0; i < thumbnails_->count() && currentStudy_ == studyId; ++i)
+        thumbnails_->item(i)->setIcon(thumbnailOf(currentImages_[i]));
+    });
+  });
   emit studyOpened(studyId);
   return viewer_->hasImage();
 }

@@ -33,6 +33,7 @@ class MainWindow : public QMainWindow {
   MainWindow(app::Site& site, const app::User& user, QWidget* parent = nullptr);
   ~MainWindow() override;
 
+  app::Site& site() const { return site_; }
   ImageViewer* viewer() const { return viewer_; }
   ReportEditor* reportEditor() const { return editor_; }
   QTableView* worklistView() const { return worklistView_; }

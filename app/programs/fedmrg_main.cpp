@@ -8,7 +8,9 @@
 #include <QStandardPaths>
 #include <QSurfaceFormat>
 #include <QTimer>
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 #include <memory>
 
 #include <dcmtk/config/osconfig.h>
@@ -23,6 +25,9 @@
 #include "ui/main_window.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
+#include "app/site/study_catalog.h"
+#include "app/site/worklist_model.h"
+#include "engine/imaging/dicom_image.h"
 #include "ui/vtk_view_widget.h"
 
 namespace {
@@ -48,6 +53,7 @@ void describeOptions(QCommandLineParser& p) {
   p.addOption({"import", "Import DICOM files, folders or a DICOMDIR at start (repeatable).", "PATH"});
   p.addOption({"screenshot", "Save a PNG of the main window once the first study's image has rendered.", "FILE"});
   p.addOption({"quit-after-screenshot", "Exit after saving the screenshot."});
+  p.addOption({"bench-viewer", "Benchmark: open the site's studies N times, print selection-to-rendered times, exit.", "N"});
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -116,6 +122,45 @@ int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   return 0;
 }
 
+// Time from opening a study (decode, texture upload, render) to the frame being on screen.
+int runViewerBenchmark(ui::MainWindow& window, int runs) {
+  std::vector<qint64> ids;
+  for (int r = 0; r < window.worklist()->rowCount(); ++r) ids.push_back(window.worklist()->study(r).id);
+  if (ids.empty() || runs < 1) {
+    std::fprintf(stderr, "fedmrg: --bench-viewer needs N >= 1 and a site with studies (use --import)\n");
+    return 1;
+  }
+  auto* viewer = window.viewer();
+  window.openStudy(ids[0]);  // warm-up: GL context and shaders
+  waitFor([viewer] { return viewer->renderCount() > 0; }, 20000);
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) {
+    const qint64 id = ids[size_t(i + 1) % ids.size()];
+    const int before = viewer->renderCount();
+    QElapsedTimer t;
+    t.start();
+    window.openStudy(id);
+    const double syncMs = double(t.nsecsElapsed()) / 1e6;
+    if (!waitFor([&] { return viewer->renderCount() > before; }, 20000)) {
+      std::fprintf(stderr, "fedmrg: study %lld did not render\n", static_cast<long long>(id));
+      return 1;
+    }
+    ms.push_back(double(t.nsecsElapsed()) / 1e6);
+    const auto* image = viewer->image();
+    QElapsedTimer d;
+    d.start();
+    engine::readDicomImage(app::studyImages(window.site(), id).front().file.toStdString());
+    std::printf("run %d: %dx%d, %d bits stored, %s: %.1f ms (opening %.1f ms, of which decoding %.1f ms)\n", i + 1,
+                image->width, image->height, image->meta.bitsStored, image->meta.transferSyntaxUid.c_str(), ms.back(),
+                syncMs, double(d.nsecsElapsed()) / 1e6);
+    waitFor([] { return false; }, 50);  // let thumbnails finish outside the measurement
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("selection to rendered frame over %d runs: median %.1f ms, min %.1f ms, max %.1f ms\n", runs,
+              ms[ms.size() / 2], ms.front(), ms.back());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,6 +223,7 @@ int main(int argc, char** argv) {
   ui::MainWindow window(*site, user);
   window.setProperty("siteDir", dir);
   window.show();
+  if (parser.isSet("bench-viewer")) return runViewerBenchmark(window, parser.value("bench-viewer").toInt());
   const QString screenshot = parser.value("screenshot");
   if (demo || !screenshot.isEmpty()) {
     const bool quit = parser.isSet("quit-after-screenshot");
