@@ -1,15 +1,22 @@
 // fedmrg-cli synth: generates the FL-MRG-Synth multi-site data set and/or its montage.
 #include <cstdio>
 #include <iostream>
+#include <stdexcept>
 
 #include "app/cli/cli.h"
+#ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/synth_generator.h"
 #include "engine/datasets/synth_montage.h"
+#endif
 
 namespace fedmrg::cli {
 namespace {
 
 int runSynth(const Args& a) {
+#ifndef FEDMRG_HAVE_DCMTK
+  (void)a;
+  throw std::runtime_error("synth: this build has no DICOM support (DCMTK); FL-MRG-Synth needs it");
+#else
   const uint64_t seed = uint64_t(a.getInt("seed", 1));
   if (!a.has("out") && !a.has("montage")) throw UsageError("synth needs --out DIR and/or --montage PNG");
   if (auto m = a.get("montage")) {
@@ -40,6 +47,7 @@ int runSynth(const Args& a) {
                 o.size, o.size, s.seconds, s.studiesPerSecond, double(s.bytes) / 1e6, o.outDir.c_str());
   }
   return 0;
+#endif
 }
 
 const CommandRegistration reg({"synth", "generate the FL-MRG-Synth multi-site chest X-ray data set",

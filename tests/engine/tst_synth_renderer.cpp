@@ -3,6 +3,7 @@
 // statistics that differ between sites more than within a site. Also the PNG writer and font.
 #include <QtTest>
 
+#ifdef FEDMRG_HAVE_DCMTK
 #include <cmath>
 #include <numeric>
 
@@ -52,10 +53,14 @@ StudyTruth normalStudy(const SiteProfile& site, uint64_t seed) {
 }
 
 }  // namespace
+#endif  // FEDMRG_HAVE_DCMTK
 
 class TestSynthRenderer : public QObject {
   Q_OBJECT
  private slots:
+#ifndef FEDMRG_HAVE_DCMTK
+  void skipped() { QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK"); }
+#else
   void samePixelsForSameStudy() {
     const auto sites = builtinSites();
     const StudyTruth t = sampleStudy(sites[0], 42);
@@ -211,6 +216,7 @@ class TestSynthRenderer : public QObject {
     QCOMPARE(px.size(), size_t(w) * h);
     QVERIFY(h >= 5 * 64);
   }
+#endif
 };
 
 QTEST_APPLESS_MAIN(TestSynthRenderer)
