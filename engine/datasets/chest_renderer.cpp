@@ -444,13 +444,16 @@ struct StudyRender {
       // Clavicle: an S-shaped bone from the sternal notch to the shoulder.
       auto clav = [&](double t) {
         const double s = (t - 0.04) / 0.3;
-        return 0.165 - 0.065 * s + 0.012 * std::sin(2 * kPi * s) + 0.01 * p.rotation * sign;
+        // AP films project the clavicles higher and flatter.
+        const double lift = p.apView ? 0.035 : 0.0, slope = p.apView ? 0.035 : 0.065;
+        return 0.165 - lift - slope * s + 0.012 * std::sin(2 * kPi * s) + 0.01 * p.rotation * sign;
       };
       lungWeight = 0.2;
       ribBand(clav, sign, 0.035, an.thoraxHalf + 0.04, 0.026, 0.11, -1, 0);
       // Scapula's medial border projecting over the upper lateral lung.
       auto scap = [&](double t) { return 0.16 + (an.thoraxHalf + 0.02 - t) * 2.2; };
-      ribBand(scap, sign, an.thoraxHalf - 0.07, an.thoraxHalf + 0.02, 0.03, 0.03, -1, 0);
+      // On AP films the scapulae are not rotated off the lungs.
+      ribBand(scap, sign, an.thoraxHalf - (p.apView ? 0.12 : 0.07), an.thoraxHalf + 0.02, 0.03, p.apView ? 0.045 : 0.03, -1, 0);
       lungWeight = 0.8;
     }
     if (study.patient.female) {
