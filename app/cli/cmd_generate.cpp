@@ -2,7 +2,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "app/cli/cli.h"
+#include "app/cli/generate_args.h"
 #include "engine/core/json.h"
 #include "engine/model/report_generator.h"
 #ifdef FEDMRG_HAVE_DCMTK
@@ -20,20 +20,8 @@ int runGenerate(const Args& a) {
   (void)model;
   throw std::runtime_error(file + ": this build has no DICOM support (DCMTK)");
 #else
-  engine::ReportGenerator::Options go;
-  go.generic = !a.has("no-generic");
-  go.specialized = !a.has("no-specialized");
-  go.threads = int(a.getInt("threads", 0));
-  go.torchThreads = int(a.getInt("encoder-threads", 1));
-  engine::ReportGenerator gen(model, go);
-  engine::GenerationOptions o = gen.defaultOptions();
-  o.beamSize = int(a.getInt("beam", o.beamSize));
-  o.maxNewTokens = int(a.getInt("max-new", o.maxNewTokens));
-  o.minNewTokens = int(a.getInt("min-new", o.minNewTokens));
-  o.repetitionPenalty = float(a.getDouble("repetition-penalty", o.repetitionPenalty));
-  o.noRepeatNgramSize = int(a.getInt("no-repeat-ngram", o.noRepeatNgramSize));
-  o.lengthPenalty = float(a.getDouble("length-penalty", o.lengthPenalty));
-  if (o.beamSize < 1 || o.maxNewTokens < 1) throw UsageError("--beam and --max-new must be >= 1");
+  engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
+  const engine::GenerationOptions o = generateargs::generationOptions(a, gen);
 
   engine::Draft d = gen.draft(engine::readDicomImage(file), o);
   std::printf("DRAFT - machine-generated, not reviewed; a radiologist must check and sign it\n\n%s\n\n", d.text.c_str());
@@ -72,18 +60,7 @@ int runGenerate(const Args& a) {
 const CommandRegistration reg(
     {"generate", "draft a report for a DICOM study (prints the draft and the 14 predicted states)",
      "--model DIR [--beam N] [--max-new N] [--json OUT] study.dcm",
-     {{"model", true, "model folder"},
-      {"beam", true, "beam size (default 1: greedy)"},
-      {"max-new", true, "maximum new tokens (default 160)"},
-      {"min-new", true, "minimum new tokens before the end token (default 0)"},
-      {"repetition-penalty", true, "CTRL repetition penalty (default 1.1)"},
-      {"no-repeat-ngram", true, "forbid repeated n-grams of this size (default 4)"},
-      {"length-penalty", true, "beam length penalty exponent (default 1.0)"},
-      {"no-generic", false, "leave out the generic adapter"},
-      {"no-specialized", false, "leave out the specialized adapter"},
-      {"threads", true, "decoder threads (default: every core)"},
-      {"encoder-threads", true, "LibTorch threads of the image encoder (default 1)"},
-      {"json", true, "also write the draft and the states as JSON"}},
+     generateargs::withGenerateOptions({{"json", true, "also write the draft and the states as JSON"}}),
      runGenerate});
 
 }  // namespace

@@ -1,0 +1,150 @@
+// fedmrg-cli predict: drafts a report for every study of a data set split, and writes the drafts and the
+// reference reports as JSONL ({"id", "report"}) for `fedmrg-cli evaluate --pred --ref`.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "app/cli/generate_args.h"
+#include "engine/core/json.h"
+#include "engine/model/report_generator.h"
+#include "engine/train/synth_examples.h"
+#ifdef FEDMRG_HAVE_DCMTK
+#include "engine/datasets/dataset_loaders.h"
+#include "engine/imaging/dicom_image.h"
+#endif
+
+namespace fedmrg::cli {
+namespace {
+
+// "seen" (every site that is not held out), "heldout", "all", or a comma-separated list of site ids.
+std::set<std::string> selectSites(const std::string& data, const std::string& which) {
+  const std::vector<engine::SynthSiteEntry> sites = engine::readSynthSites(data);
+  std::set<std::string> known, out;
+  for (const auto& s : sites) {
+    known.insert(s.id);
+    if (which == "all" || (which == "seen" && !s.heldOut) || (which == "heldout" && s.heldOut)) out.insert(s.id);
+  }
+  if (which == "all" || which == "seen" || which == "heldout") return out;
+  std::stringstream list(which);
+  for (std::string id; std::getline(list, id, ',');) {
+    if (!known.count(id)) throw UsageError("--sites: no site '" + id + "' in " + data + "/manifest.json");
+    out.insert(id);
+  }
+  return out;
+}
+
+// Byte-level BPE can stop inside a multi-byte character: invalid sequences become U+FFFD so that every
+// JSONL line stays valid UTF-8.
+std::string validUtf8(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && i + n <= s.size() && !(n == 2 && c < 0xC2) && !(n == 4 && c > 0xF4);
+    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
+    if (ok && n == 3) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);  // overlong, surrogates
+    }
+    if (ok && n == 4) {
+      const auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(s, i, n);
+      i += n;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+engine::Json line(const std::string& id, const std::string& report) {
+  engine::Json j = engine::Json::object();
+  j["id"] = id;
+  j["report"] = validUtf8(report);
+  return j;
+}
+
+std::ofstream openOut(const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error(path + ": cannot write");
+  return f;
+}
+
+int runPredict(const Args& a) {
+  const std::string model = a.require("model"), data = a.require("data"), predPath = a.require("pred");
+  const std::string split = a.get("split", "test");
+  const std::set<std::string> sites = selectSites(data, a.get("sites", "seen"));
+  const long long limit = a.getInt("limit", 0);
+#ifndef FEDMRG_HAVE_DCMTK
+  (void)model, (void)predPath, (void)split, (void)sites, (void)limit;
+  throw std::runtime_error("this build has no DICOM support (DCMTK)");
+#else
+  engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
+  const engine::GenerationOptions o = generateargs::generationOptions(a, gen);
+
+  const engine::LoadResult loaded = engine::loadSynthDataset(data);
+  for (const auto& issue : loaded.issues) std::fprintf(stderr, "skipped %s: %s\n", issue.path.c_str(), issue.reason.c_str());
+  std::vector<const engine::DatasetRecord*> chosen;
+  std::map<std::string, int> perSite;
+  for (const auto& r : loaded.records) {
+    if (!sites.count(r.site) || (split != "all" && r.split != split)) continue;
+    if (limit > 0 && perSite[r.site] >= limit) continue;
+    ++perSite[r.site];
+    chosen.push_back(&r);
+  }
+  if (chosen.empty()) throw std::runtime_error(data + ": no study in split '" + split + "' of the selected sites");
+
+  std::ofstream pred = openOut(predPath);
+  std::ofstream ref;
+  if (auto refPath = a.get("ref")) ref = openOut(*refPath);
+  int failed = 0;
+  double draftSeconds = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const engine::DatasetRecord& r = *chosen[i];
+    try {
+      const engine::Draft d = gen.draft(engine::readDicomImage(r.imagePath), o);
+      draftSeconds += d.seconds;
+      pred << line(r.id, d.text).dump() << "\n";
+      if (ref.is_open()) ref << line(r.id, r.report).dump() << "\n";
+    } catch (const std::exception& e) {
+      if (failed++ < 5) std::fprintf(stderr, "%s: %s\n", r.imagePath.c_str(), e.what());
+    }
+    if ((i + 1) % 20 == 0 || i + 1 == chosen.size()) std::fprintf(stderr, "\rdrafted %zu/%zu", i + 1, chosen.size());
+  }
+  std::fprintf(stderr, "\n");
+  if (!pred || (ref.is_open() && !ref)) throw std::runtime_error("writing the JSONL output failed");
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const size_t done = chosen.size() - size_t(failed);
+  std::printf("split %s:", split.c_str());
+  for (const auto& [site, n] : perSite) std::printf(" %s %d", site.c_str(), n);
+  std::printf("\n%zu drafts written to %s (%d failed), %.1f s, mean draft %.3f s, %s %d\n", done, predPath.c_str(),
+              failed, wall, done ? draftSeconds / double(done) : 0.0, o.beamSize > 1 ? "beam" : "greedy", o.beamSize);
+  std::printf("these are machine drafts for evaluation, not reviewed reports\n");
+  return done ? 0 : 1;
+#endif
+}
+
+const CommandRegistration reg(
+    {"predict", "draft every study of a data set split and write drafts and references as JSONL for evaluate",
+     "--model DIR --data SYNTH_DIR --pred preds.jsonl [--ref refs.jsonl] [--split test] [--sites seen] [--beam N]",
+     generateargs::withGenerateOptions(
+         {{"data", true, "FL-MRG-Synth folder (manifest.json, one folder per site)"},
+          {"pred", true, "output JSONL of the drafts"},
+          {"ref", true, "output JSONL of the reference reports"},
+          {"split", true, "train, val, test or all (default test)"},
+          {"sites", true, "seen, heldout, all or a comma-separated list of site ids (default seen)"},
+          {"limit", true, "at most N studies per site"}}),
+     runPredict});
+
+}  // namespace
+}  // namespace fedmrg::cli

@@ -1,0 +1,131 @@
+// fedmrg-cli predict end to end: a tiny FL-MRG-Synth set, a tiny model trained by pretrain, drafts and
+// references written as JSONL, and evaluate scoring them.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+  int code = -1;
+  QString out;
+};
+
+Run cli(const QStringList& args) {
+  QProcess p;
+  p.setProcessChannelMode(QProcess::MergedChannels);
+  p.start(QStringLiteral(FEDMRG_CLI), args);
+  Run r;
+  if (!p.waitForFinished(300000)) return r;
+  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+  r.out = QString::fromUtf8(p.readAll());
+  return r;
+}
+
+QList<QJsonObject> readJsonl(const QString& path) {
+  QList<QJsonObject> out;
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return out;
+  while (!f.atEnd()) {
+    const QByteArray line = f.readLine().trimmed();
+    if (!line.isEmpty()) out.push_back(QJsonDocument::fromJson(line).object());
+  }
+  return out;
+}
+
+// Reference reports by study id, for the given sites and split, straight from the data set's files.
+QHash<QString, QString> synthReports(const QString& data, const QStringList& sites, const QString& split) {
+  QHash<QString, QString> out;
+  for (const QString& site : sites)
+    for (const QJsonObject& o : readJsonl(data + "/" + site + "/reports.jsonl"))
+      if (o.value("split").toString() == split) out.insert(o.value("study_uid").toString(), o.value("report").toString());
+  return out;
+}
+
+}  // namespace
+
+class TestCliPredict : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString data_, model_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    data_ = dir_.filePath("synth");
+    model_ = dir_.filePath("model");
+    Run s = cli({"synth", "--out", data_, "--studies-per-site", "10", "--size", "64", "--seed", "5", "--threads", "1"});
+    QVERIFY2(s.code == 0, qPrintable(s.out));
+    Run p = cli({"pretrain", "--data", data_, "--out", model_, "--tiny", "--steps", "4", "--batch", "4", "--vocab", "400",
+                 "--threads", "1"});
+    QVERIFY2(p.code == 0, qPrintable(p.out));
+  }
+
+  void seenTestSplitMatchesTheDataSet() {
+    const QString pred = dir_.filePath("pred.jsonl"), ref = dir_.filePath("ref.jsonl");
+    Run r = cli({"predict", "--model", model_, "--data", data_, "--pred", pred, "--ref", ref, "--max-new", "12",
+                 "--threads", "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.out));
+    QVERIFY2(r.out.contains("not reviewed"), qPrintable(r.out));
+
+    const QHash<QString, QString> expected = synthReports(data_, {"site-a", "site-b", "site-c", "site-d"}, "test");
+    QVERIFY(!expected.isEmpty());
+    const QList<QJsonObject> preds = readJsonl(pred), refs = readJsonl(ref);
+    QCOMPARE(preds.size(), expected.size());
+    QCOMPARE(refs.size(), expected.size());
+    QSet<QString> ids;
+    for (int i = 0; i < refs.size(); ++i) {
+      const QString id = refs[i].value("id").toString();
+      QCOMPARE(preds[i].value("id").toString(), id);  // same order, one line per study
+      QVERIFY2(expected.contains(id), qPrintable(id));
+      QCOMPARE(refs[i].value("report").toString(), expected.value(id));
+      QVERIFY(preds[i].value("report").isString());
+      ids.insert(id);
+    }
+    QCOMPARE(ids.size(), expected.size());  // no study twice
+
+    const QString json = dir_.filePath("eval.json");
+    Run e = cli({"evaluate", "--pred", pred, "--ref", ref, "--json", json, "--no-meteor"});
+    QVERIFY2(e.code == 0, qPrintable(e.out));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QVERIFY2(f.readAll().contains("bleu_4"), "evaluate --json holds no BLEU-4 figure");
+  }
+
+  void heldOutSiteAndLimit() {
+    const QString pred = dir_.filePath("held.jsonl");
+    Run r = cli({"predict", "--model", model_, "--data", data_, "--pred", pred, "--sites", "heldout", "--limit", "3",
+                 "--max-new", "8", "--threads", "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.out));
+    const QList<QJsonObject> preds = readJsonl(pred);
+    QCOMPARE(preds.size(), 3);
+    const QHash<QString, QString> heldOut = synthReports(data_, {"site-e"}, "test");
+    for (const QJsonObject& o : preds) QVERIFY(heldOut.contains(o.value("id").toString()));
+  }
+
+  void badInputIsNamed() {
+    Run site = cli({"predict", "--model", model_, "--data", data_, "--pred", dir_.filePath("x.jsonl"), "--sites",
+                    "site-zz"});
+    QVERIFY(site.code != 0);
+    QVERIFY2(site.out.contains("site-zz"), qPrintable(site.out));
+
+    Run split = cli({"predict", "--model", model_, "--data", data_, "--pred", dir_.filePath("x.jsonl"), "--split",
+                     "nosuch"});
+    QVERIFY(split.code != 0);
+    QVERIFY2(split.out.contains("nosuch"), qPrintable(split.out));
+
+    Run noModel = cli({"predict", "--model", dir_.filePath("missing"), "--data", data_, "--pred",
+                       dir_.filePath("x.jsonl")});
+    QVERIFY(noModel.code != 0);
+    QVERIFY2(noModel.out.contains("missing"), qPrintable(noModel.out));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestCliPredict)
+#include "tst_cli_predict.moc"
