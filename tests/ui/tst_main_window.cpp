@@ -283,6 +283,8 @@ class TstMainWindow : public QObject {
 };
 
 int main(int argc, char** argv) {
+  // Without X the test skips itself; the offscreen platform lets QApplication start to say so.
+  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());
   QApplication app(argc, argv);
   TstMainWindow test;
