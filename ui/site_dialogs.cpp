@@ -43,9 +43,11 @@ QFormLayout* dialogFrame(QDialog* dialog, const QString& intro, QLabel* error) {
 
 }  // namespace
 
-SetupDialog::SetupDialog(const QString& siteDir, QWidget* parent) : QDialog(parent), dir_(siteDir) {
+SiteDialog::SiteDialog(QString siteDir, QWidget* parent)
+    : QDialog(parent), dir_(std::move(siteDir)), error_(errorLabel(this)) {}
+
+SetupDialog::SetupDialog(const QString& siteDir, QWidget* parent) : SiteDialog(siteDir, parent) {
   setWindowTitle(tr("Create the site"));
-  error_ = errorLabel(this);
   auto* form = dialogFrame(this,
                            tr("No site exists at %1 yet. Create it: its data is encrypted with the passphrase, "
                               "which cannot be recovered if it is lost.")
@@ -78,9 +80,8 @@ void SetupDialog::accept() {
   }
 }
 
-UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : QDialog(parent), dir_(siteDir) {
+UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : SiteDialog(siteDir, parent) {
   setWindowTitle(tr("Unlock the site"));
-  error_ = errorLabel(this);
   auto* form = dialogFrame(this, tr("The site at %1 is encrypted.").arg(QDir::toNativeSeparators(siteDir)), error_);
   passphrase = secretField(this);
   form->addRow(tr("Passphrase"), passphrase);

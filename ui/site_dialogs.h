@@ -13,13 +13,26 @@ class QLineEdit;
 
 namespace fedmrg::ui {
 
-class SetupDialog : public QDialog {
+// A dialog that ends with an open site (created or unlocked) for the caller to take.
+class SiteDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  std::unique_ptr<app::Site> takeSite() { return std::move(site_); }
+  QLabel* error() const { return error_; }
+
+ protected:
+  SiteDialog(QString siteDir, QWidget* parent);
+  QString dir_;
+  QLabel* error_;
+  std::unique_ptr<app::Site> site_;
+};
+
+class SetupDialog : public SiteDialog {
   Q_OBJECT
 
  public:
   explicit SetupDialog(const QString& siteDir, QWidget* parent = nullptr);
-  std::unique_ptr<app::Site> takeSite() { return std::move(site_); }
-
   QLineEdit* siteName;
   QLineEdit* passphrase;
   QLineEdit* passphraseAgain;
@@ -29,30 +42,18 @@ class SetupDialog : public QDialog {
 
  public slots:
   void accept() override;
-
- private:
-  QString dir_;
-  QLabel* error_;
-  std::unique_ptr<app::Site> site_;
 };
 
-class UnlockDialog : public QDialog {
+class UnlockDialog : public SiteDialog {
   Q_OBJECT
 
  public:
   explicit UnlockDialog(const QString& siteDir, QWidget* parent = nullptr);
-  std::unique_ptr<app::Site> takeSite() { return std::move(site_); }
   QLineEdit* passphrase;
-  QLabel* error() const { return error_; }
 
  public slots:
   // Tries the passphrase: opens the site, or shows why not and asks again.
   void accept() override;
-
- private:
-  QString dir_;
-  QLabel* error_;
-  std::unique_ptr<app::Site> site_;
 };
 
 class LoginDialog : public QDialog {
