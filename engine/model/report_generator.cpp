@@ -62,7 +62,7 @@ GenerationOptions ReportGenerator::defaultOptions() const {
 }
 
 Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
-                                       const std::atomic<bool>* cancel) const {
+                                       const std::atomic<bool>* cancel, const ObservationStates* promptStates) const {
   const ModelConfig& c = d_->config;
   const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
   if (image.size() != pixels)
@@ -93,7 +93,7 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
     rows.assign(prefix.data_ptr<float>(), prefix.data_ptr<float>() + prefix.numel());
     nRows = int(prefix.size(1));
   }
-  draft.prompt = promptText(draft.states, c.prompt.diagnosisPrompt, c.prompt.instruction);
+  draft.prompt = promptText(promptStates ? *promptStates : draft.states, c.prompt.diagnosisPrompt, c.prompt.instruction);
   std::vector<int> ids{d_->tokenizer.tokenId(c.specialTokens.bos)};
   for (int id : d_->tokenizer.encode(draft.prompt)) ids.push_back(id);
   const int dim = c.decoder.dim;
@@ -119,13 +119,13 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
 
 #ifdef FEDMRG_HAVE_DCMTK
 Draft ReportGenerator::draft(const DicomImage& image, const GenerationOptions& options,
-                             const std::atomic<bool>* cancel) const {
+                             const std::atomic<bool>* cancel, const ObservationStates* promptStates) const {
   const ModelConfig& c = d_->config;
   std::vector<float> plane = modelInput(image, c.imageSize);
   std::vector<float> input;
   input.reserve(plane.size() * size_t(c.vision.channels));
   for (int ch = 0; ch < c.vision.channels; ++ch) input.insert(input.end(), plane.begin(), plane.end());
-  return draftFromPixels(input, options, cancel);
+  return draftFromPixels(input, options, cancel, promptStates);
 }
 #endif
 

@@ -52,11 +52,14 @@ class ReportGenerator {
   std::string description() const;  // "fedmrg-model d=256 ... + generic.safetensors" for logs
 
   // image: channels x image_size x image_size values in [0, 1] (engine::modelInput's output).
+  // promptStates: when given, the prompt uses these states (e.g. findings the radiologist set) instead of
+  // the predicted ones; the returned states and probabilities stay the model's prediction.
   Draft draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
-                        const std::atomic<bool>* cancel = nullptr) const;
+                        const std::atomic<bool>* cancel = nullptr,
+                        const ObservationStates* promptStates = nullptr) const;
 #ifdef FEDMRG_HAVE_DCMTK
-  Draft draft(const DicomImage& image, const GenerationOptions& options,
-              const std::atomic<bool>* cancel = nullptr) const;
+  Draft draft(const DicomImage& image, const GenerationOptions& options, const std::atomic<bool>* cancel = nullptr,
+              const ObservationStates* promptStates = nullptr) const;
 #endif
   // Greedy options with the model's end token and a length limit that fits max_seq_len.
   GenerationOptions defaultOptions() const;

@@ -134,6 +134,14 @@ class TestInferenceParity : public QObject {
     QCOMPARE(d.tokens.size(), ref.size());
     for (size_t i = 0; i < ref.size(); ++i) QCOMPARE(int64_t(d.tokens[i]), ref[i]);
 
+    // Given prompt states replace the predicted ones in the prompt only.
+    ObservationStates given{};
+    given[2] = ObservationState::Positive;
+    Draft steered = gen.draftFromPixels(image, o, nullptr, &given);
+    QCOMPARE(steered.prompt, promptText(given, true, c.prompt.instruction));
+    QCOMPARE(steered.states, d.states);
+    QVERIFY(steered.prompt != d.prompt || d.states == given);
+
     std::atomic<bool> cancel{true};
     Draft stopped = gen.draftFromPixels(image, o, &cancel);
     QVERIFY(stopped.cancelled);
