@@ -1,6 +1,7 @@
 // fedmrg-cli train: trains one site's adapters (generic + specialized) and projection heads; the base is frozen.
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "app/cli/train_args.h"
 #include "engine/text/bpe_tokenizer.h"
@@ -27,10 +28,30 @@ int runTrain(const Args& a) {
   if (records.empty()) throw std::runtime_error(data + ": no '" + split + "' studies for site '" + siteId + "'");
   std::vector<engine::TrainExample> examples =
       trainargs::buildExamples(records, std::vector<int>(records.size(), 0), config, tok);
+  // Other sites' prototypes (from the coordinator): rows 1.. of the table; this site is row 0.
+  if (auto path = a.get("prototypes")) {
+    const engine::Json j = engine::Json::parseFile(*path);
+    for (const auto& [id, values] : j.at("prototypes").asObject()) {
+      if (id == siteId) continue;
+      std::vector<float> v;
+      for (const engine::Json& x : values.asArray()) v.push_back(float(x.asNumber()));
+      o.externalPrototypes.emplace_back(o.numSites++, std::move(v));
+    }
+    std::printf("%zu other sites' prototypes from %s\n", o.externalPrototypes.size(), path->c_str());
+  }
 
   engine::TrainResult r = trainer.train(examples, o, trainargs::printProgress);
   trainer.save(out, &tok);
   trainargs::writeSummary(a, "train", r, examples.size());
+  if (auto path = a.get("prototype-out")) {
+    engine::Json values = engine::Json::array();
+    for (float x : trainer.sitePrototype(0)) values.push_back(double(x));
+    engine::Json j = engine::Json::object();
+    j["prototypes"][siteId] = values;
+    std::ofstream out(*path);
+    out << j.dump() << "\n";
+    if (!out) throw std::runtime_error(*path + ": cannot write");
+  }
   std::printf("adapters of site %s written to %s\n", siteId.c_str(), out.c_str());
   return 0;
 }
@@ -40,7 +61,9 @@ const CommandRegistration reg(
      "--model DIR --data DIR --site ID --out MODEL_DIR [--split train] [--steps N] [--batch N] [--lr X] ...",
      trainargs::withTrainOptions({{"model", true, "model folder to start from"},
                                   {"site", true, "site id in the data set's manifest"},
-                                  {"split", true, "split to train on (default train)"}}),
+                                  {"split", true, "split to train on (default train)"},
+                                  {"prototypes", true, "JSON {\"prototypes\": {site: [floats]}} of other sites"},
+                                  {"prototype-out", true, "write this site's prototype in the same format"}}),
      runTrain});
 
 }  // namespace
