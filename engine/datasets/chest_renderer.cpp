@@ -157,28 +157,31 @@ struct Anatomy {
   }
   double mediastinumEdge(double v, double sign) const {  // |u| of the mediastinal border (sign -1 right)
     double m = mediastinumHalf * (v < 0.2 ? 0.85 + 0.75 * (0.2 - v) : 1.0);
-    if (sign > 0) m += 0.03 * std::exp(-std::pow((v - 0.28) / 0.04, 2));    // aortic knob
-    if (sign > 0) m += 0.016 * std::exp(-std::pow((v - 0.36) / 0.025, 2));  // pulmonary artery
-    if (sign < 0) m += 0.012 * std::exp(-std::pow((v - 0.27) / 0.06, 2));   // superior vena cava
+    auto bump = [v](double at, double width) { return std::exp(-((v - at) / width) * ((v - at) / width)); };
+    if (sign > 0) m += 0.03 * bump(0.28, 0.04);    // aortic knob
+    if (sign > 0) m += 0.016 * bump(0.36, 0.025);  // pulmonary artery
+    if (sign < 0) m += 0.012 * bump(0.27, 0.06);   // superior vena cava
     if (sign < 0) m += 0.008 * smoothstep(0.30, 0.40, v);                    // right hilum
     return std::max(m, heartExtent(v, sign));
   }
   // Signed distance-like value: > 0 inside the lung on side `sign` (-1 right, +1 left).
-  double lungInside(double u, double v, double sign, double* ribPart = nullptr) const {
+  // `medEdge` is mediastinumEdge(v, sign), computed once per row by the caller.
+  double lungInside(double u, double v, double sign, double medEdge, double* ribPart = nullptr) const {
     const double au = std::fabs(u);
     const double dx = au - lungCenter;
     const double ax = dx > 0 ? thoraxHalf - lungCenter : lungCenter;
     double r;
     if (v < widest) {
       const double ay = widest - apex;
-      r = std::pow(std::pow(std::fabs(dx) / ax, 2.1) + std::pow((widest - v) / ay, 2.1), 1 / 2.1);
+      const double a = dx / ax, b = (widest - v) / ay;
+      r = std::sqrt(a * a + b * b);
     } else {
       r = std::fabs(dx) / (ax * (1 - 0.1 * (v - widest)));
     }
     const double sRib = (1 - r) * 0.16;
     if (ribPart) *ribPart = sRib;
     if (u * sign < 0) return -1;
-    const double sMed = au - mediastinumEdge(v, sign);
+    const double sMed = au - medEdge;
     const double sDia = dome(u) - v;
     return std::min(smin(sRib, sMed, 0.04), sDia);
   }
@@ -259,6 +262,7 @@ struct StudyRender {
       // Body outline: neck, shoulders, chest wall.
       const double shoulder = std::sqrt(smoothstep(-0.08, 0.2, v));
       const double bodyHalf = 0.1 + (softHalf + 0.06 - 0.1) * shoulder + 0.05 * smoothstep(0.5, 1.0, v) * p.habitus;
+      const double medRight = an.mediastinumEdge(v, -1), medLeft = an.mediastinumEdge(v, 1);
       for (int x = 0; x < w; ++x) {
         const double u = cv.u(x);
         const size_t i = size_t(y) * w + x;
@@ -267,8 +271,9 @@ struct StudyRender {
         d *= smoothstep(1.0, 0.96, std::fabs(bu)) * 0.3 + 0.7 * (std::fabs(bu) < 1);
         const double sign = u < 0 ? -1.0 : 1.0;
         double ribPart = 0;
-        const double s = an.lungInside(u, v, sign, &ribPart);
-        const double edge = s > 0 ? std::pow(smoothstep(0, 0.035, s), 0.7) : 0.0;
+        const double s = an.lungInside(u, v, sign, sign < 0 ? medRight : medLeft, &ribPart);
+        const double t = s > 0 ? smoothstep(0, 0.035, s) : 0.0;
+        const double edge = t * (1.6 - 0.6 * t);  // a steeper rise than smoothstep at the pleura
         double lung = edge;
         // The lung bases are thinner behind the breasts and diaphragm curvature.
         lung *= 1.0 - 0.25 * smoothstep(0.45, 0.8, v) - 0.15 * smoothstep(0.25, 0.1, v);
@@ -335,7 +340,8 @@ struct StudyRender {
           const double phase = std::fmod(v / period + 10.0, 1.0);
           const double body = smoothstep(1.25, 0.75, std::fabs(su));
           const double disc = smoothstep(0.0, 0.12, phase) * smoothstep(1.0, 0.88, phase);
-          const double plate = std::exp(-std::pow((phase - 0.12) / 0.04, 2)) + std::exp(-std::pow((phase - 0.88) / 0.04, 2));
+          const double p1 = (phase - 0.12) / 0.04, p2 = (phase - 0.88) / 0.04;
+          const double plate = std::exp(-p1 * p1) + std::exp(-p2 * p2);
           double sp = body * (0.035 + 0.02 * disc + 0.008 * plate) * (1 - 0.5 * smoothstep(an.domeR, an.domeR + 0.1, v));
           for (double side : {-0.62, 0.62}) {  // pedicles: oval rings
             const double pu = (su - side) / 0.22, pv = (phase - 0.35) / 0.17;
@@ -410,7 +416,8 @@ struct StudyRender {
       for (int y = y0; y <= y1; ++y) {
         const double d = std::fabs(y + 0.5 - yc) / halfV;
         if (d >= 1) continue;
-        const double cortex = 0.55 + 0.45 * std::pow(d, 6);
+        const double d3 = d * d * d;
+        const double cortex = 0.55 + 0.45 * d3 * d3;
         const size_t i = size_t(y) * cv.width() + x;
         density[i] += float(amp * taper * cortex * smoothstep(1.0, 0.8, d) * (1 - lungWeight + lungWeight * lungMask[i]));
       }
@@ -634,7 +641,7 @@ SynthImage renderChest(const StudyTruth& study, const AcquisitionProfile& acq, i
   const int W = img.width, H = img.height;
   std::vector<float> y(size_t(W) * H);
   const float lutScale = (kLut - 1) / (kDMax - kDMin);
-  std::vector<float> densityFull(size_t(W) * H);
+  std::vector<uint16_t> lutIndex(size_t(W) * H);  // for the density-dependent noise
   for (int j = 0; j < H; ++j) {
     const float sy = std::clamp((j + 0.5f) / factor - 0.5f, 0.0f, float(wh - 1));
     const int y0 = int(sy), y1 = std::min(y0 + 1, wh - 1);
@@ -646,8 +653,8 @@ SynthImage renderChest(const StudyTruth& study, const AcquisitionProfile& acq, i
       const float a = d[size_t(y0) * ww + x0] * (1 - fx) + d[size_t(y0) * ww + x1] * fx;
       const float b = d[size_t(y1) * ww + x0] * (1 - fx) + d[size_t(y1) * ww + x1] * fx;
       const float v = a * (1 - fy) + b * fy;
-      densityFull[size_t(j) * W + i] = v;
       const int k = std::clamp(int((v - kDMin) * lutScale), 0, kLut - 1);
+      lutIndex[size_t(j) * W + i] = uint16_t(k);
       y[size_t(j) * W + i] = lut[size_t(k)];
     }
   }
@@ -658,7 +665,12 @@ SynthImage renderChest(const StudyTruth& study, const AcquisitionProfile& acq, i
   SynthRng rng(mixSeed(study.seed, 0x0A15E));
   const std::vector<float>& noise = noiseTable();
   size_t nk = size_t(rng.next() % noise.size());
-  const float sigma0 = float(acq.noise);
+  // Quantum noise grows where fewer photons reach the detector: sigma0 * exp(1.3 * density).
+  std::vector<float> sigmaLut(kLut);
+  for (int k = 0; k < kLut; ++k) {
+    const double dens = std::clamp(kDMin + (kDMax - kDMin) * k / (kLut - 1.0), 0.0, 1.2);
+    sigmaLut[size_t(k)] = float(acq.noise * std::exp(1.3 * dens));
+  }
   const double col = acq.collimation;
   const int left = int(W * (col + rng.uniform(0, col * 0.6))), right = W - int(W * (col + rng.uniform(0, col * 0.6)));
   const int top = int(H * (col * 0.5 + rng.uniform(0, col * 0.5))), bottom = H - int(H * (col * 0.8 + rng.uniform(0, col * 0.6)));
@@ -666,7 +678,7 @@ SynthImage renderChest(const StudyTruth& study, const AcquisitionProfile& acq, i
   for (int j = 0; j < H; ++j) {
     for (int i = 0; i < W; ++i) {
       const size_t p = size_t(j) * W + i;
-      float v = y[p] + sigma0 * std::exp(1.3f * std::clamp(densityFull[p], 0.0f, 1.2f)) * noise[nk];
+      float v = y[p] + sigmaLut[lutIndex[p]] * noise[nk];
       if (++nk == noise.size()) nk = 0;
       if (acq.gridAmplitude > 0 && i % acq.gridPeriodPx == 0) v -= float(acq.gridAmplitude);
       const int edge = std::min(std::min(i - left, right - 1 - i), std::min(j - top, bottom - 1 - j));
@@ -687,7 +699,7 @@ SynthImage renderChest(const StudyTruth& study, const AcquisitionProfile& acq, i
   const int maxV = (1 << acq.bitsStored) - 1;
   img.pixels.resize(y.size());
   for (size_t p = 0; p < y.size(); ++p) {
-    const int v = int(std::lround(clamp01(y[p]) * maxV));
+    const int v = int(clamp01(y[p]) * maxV + 0.5);
     img.pixels[p] = uint16_t(acq.monochrome1 ? maxV - v : v);
   }
   img.windowCenter = std::round(maxV * 0.5);
