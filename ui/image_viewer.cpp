@@ -149,8 +149,6 @@ void ImageViewer::applyState() {
     requestRender();
     return;
   }
-  updatePixels();
-
   // Fit: the whole image in the view at zoom 1, centered, then zoom and pan.
   const double w = image_->width, h = image_->height;
   const double aspect = height() > 0 ? double(width()) / height() : 1.0;
@@ -165,6 +163,12 @@ void ImageViewer::applyState() {
   updateOverlays();
   requestRender();
   emit windowChanged(state_.window().center, state_.window().width);
+}
+
+void ImageViewer::paintGL() {
+  // Windowing runs once per frame, not once per mouse event of a drag.
+  if (image_ && data_) updatePixels();
+  VtkViewWidget::paintGL();
 }
 
 void ImageViewer::updateOverlays() {

@@ -49,6 +49,7 @@ class ImageViewer : public VtkViewWidget {
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
+  void paintGL() override;
 
  private:
   void applyState();
