@@ -5,19 +5,12 @@
 #include <string>
 
 #include "app/cli/cli.h"
+#include "app/cli/peak_memory.h"
 #include "engine/core/json.h"
 #include "engine/train/trainer.h"
 
 namespace fedmrg::cli {
 namespace {
-
-long peakRssKb() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  return 0;
-}
 
 int runBenchTrain(const Args& a) {
   engine::ModelConfig c = a.has("tiny") ? engine::ModelConfig::tiny(4000) : engine::ModelConfig{};
