@@ -32,6 +32,7 @@
 #include "engine/imaging/dicom_image.h"
 #include "ui/image_viewer.h"
 #include "ui/report_editor.h"
+#include "ui/site_dialogs.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -167,6 +168,8 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) importPaths({dir});
   });
   file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
+  auto* users = file->addAction(tr("&Users…"), this, [this] { UsersDialog(site_, this).exec(); });
+  users->setEnabled(user_.role == app::Role::Admin);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 

@@ -2,9 +2,12 @@
 
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
 #include <QVBoxLayout>
 
 #include "app/site/site.h"
@@ -115,6 +118,58 @@ void LoginDialog::accept() {
   error_->setText(tr("Wrong user name or password."));
   password->clear();
   password->setFocus();
+}
+
+UsersDialog::UsersDialog(app::Site& site, QWidget* parent) : QDialog(parent), site_(site) {
+  setWindowTitle(tr("Users"));
+  auto* layout = new QVBoxLayout(this);
+  list = new QListWidget(this);
+  layout->addWidget(list);
+  auto* form = new QFormLayout;
+  username = new QLineEdit(this);
+  displayName = new QLineEdit(this);
+  password = secretField(this);
+  role = new QComboBox(this);
+  role->addItem(tr("radiologist"), int(app::Role::Radiologist));
+  role->addItem(tr("admin"), int(app::Role::Admin));
+  form->addRow(tr("User name"), username);
+  form->addRow(tr("Full name"), displayName);
+  form->addRow(tr("Password"), password);
+  form->addRow(tr("Role"), role);
+  layout->addLayout(form);
+  error_ = errorLabel(this);
+  layout->addWidget(error_);
+  auto* add = new QPushButton(tr("Add user"), this);
+  connect(add, &QPushButton::clicked, this, &UsersDialog::addUser);
+  layout->addWidget(add);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  layout->addWidget(buttons);
+  reload();
+}
+
+void UsersDialog::reload() {
+  list->clear();
+  for (const auto& u : app::UserDirectory(site_).users())
+    list->addItem(QStringLiteral("%1 (%2) — %3")
+                      .arg(QString::fromStdString(u.username), QString::fromStdString(u.displayName),
+                           QString::fromLatin1(app::roleName(u.role))));
+}
+
+bool UsersDialog::addUser() {
+  try {
+    app::UserDirectory(site_).addUser(username->text().trimmed().toStdString(), displayName->text().trimmed().toStdString(),
+                                      app::Role(role->currentData().toInt()), password->text().toStdString());
+  } catch (const std::exception& e) {
+    error_->setText(QString::fromUtf8(e.what()));
+    return false;
+  }
+  error_->clear();
+  username->clear();
+  displayName->clear();
+  password->clear();
+  reload();
+  return true;
 }
 
 }  // namespace fedmrg::ui

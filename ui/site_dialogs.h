@@ -8,8 +8,10 @@
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
 
+class QComboBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 
 namespace fedmrg::ui {
 
@@ -73,6 +75,29 @@ class LoginDialog : public QDialog {
   app::Site& site_;
   QLabel* error_;
   std::optional<app::User> user_;
+};
+
+// The site's users (admins only): the list, and a form to add one.
+class UsersDialog : public QDialog {
+  Q_OBJECT
+
+ public:
+  explicit UsersDialog(app::Site& site, QWidget* parent = nullptr);
+  QLineEdit* username;
+  QLineEdit* displayName;
+  QLineEdit* password;
+  QComboBox* role;
+  QListWidget* list;
+  QLabel* error() const { return error_; }
+
+ public slots:
+  // Adds the user in the form; the list shows it, or the error line says why not.
+  bool addUser();
+
+ private:
+  void reload();
+  app::Site& site_;
+  QLabel* error_;
 };
 
 }  // namespace fedmrg::ui

@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -60,6 +61,20 @@ class TstSiteDialogs : public QObject {
     QVERIFY(login.user().has_value());
     QCOMPARE(login.user()->role, app::Role::Admin);
     QCOMPARE(login.user()->displayName, std::string("Site Admin"));
+
+    ui::UsersDialog users(*site);
+    QCOMPARE(users.list->count(), 1);
+    users.username->setText("drlee");
+    users.displayName->setText("Dr Lee");
+    users.password->setText("short");
+    QVERIFY(!users.addUser());
+    QVERIFY(users.error()->text().contains("shorter than 8"));
+    users.password->setText("radiology1");
+    QVERIFY(users.addUser());
+    QCOMPARE(users.list->count(), 2);
+    const auto lee = app::UserDirectory(*site).authenticate("drlee", "radiology1");
+    QVERIFY(lee.has_value());
+    QCOMPARE(lee->role, app::Role::Radiologist);
   }
 };
 
