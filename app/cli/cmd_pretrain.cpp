@@ -39,9 +39,29 @@ int runPretrain(const Args& a) {
 
   std::vector<engine::TrainExample> examples = trainargs::buildExamples(records, rows, config, tok);
   engine::Trainer trainer(config, o.seed);
+  std::printf("parameters:");
+  for (const auto& [part, n] : trainer.parameterCounts()) std::printf(" %s %lld;", part.c_str(), (long long)n);
+  std::printf("\n");
   engine::TrainResult r = trainer.train(examples, o, trainargs::printProgress);
   trainer.save(out, &tok);
   trainargs::writeSummary(a, "pretrain", r, examples.size());
+  if (a.has("val")) {
+    std::vector<engine::SynthRecord> val;
+    std::vector<int> valRows;
+    int row = 0;
+    for (const engine::SynthSiteEntry& site : engine::readSynthSites(data)) {
+      if (site.heldOut) continue;
+      for (auto& rec : trainargs::siteRecords(site, "val", a.getInt("max-per-site", 0))) {
+        val.push_back(std::move(rec));
+        valRows.push_back(row);
+      }
+      ++row;
+    }
+    if (val.empty()) throw std::runtime_error(data + ": no validation studies in the seen sites");
+    const engine::TrainLosses l = trainer.evaluate(trainargs::buildExamples(val, valRows, config, tok), o);
+    std::printf("validation (%zu studies): loss %.4f (lm %.4f diag %.4f img-rep %.4f site %.4f)\n", val.size(), l.total,
+                l.lm, l.diagnosis, l.imageReport, l.sitePrototype);
+  }
   std::printf("model folder written to %s\n", out.c_str());
   return 0;
 }
@@ -51,7 +71,8 @@ const CommandRegistration reg(
      "--data DIR --out MODEL_DIR [--config cfg.json | --tiny] [--steps N] [--batch N] [--lr X] [--vocab N] ...",
      trainargs::withTrainOptions({{"config", true, "model config.json (default: the built-in default model)"},
                                   {"tiny", false, "a tiny model for smoke tests"},
-                                  {"vocab", true, "tokenizer vocabulary size (default: decoder.vocab_size)"}}),
+                                  {"vocab", true, "tokenizer vocabulary size (default: decoder.vocab_size)"},
+                                  {"val", false, "report the mean losses on the val split after training"}}),
      runPretrain});
 
 }  // namespace

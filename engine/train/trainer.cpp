@@ -351,6 +351,24 @@ namespace {
 bool isGenericHead(const std::string& name) { return name.rfind("heads.generic.", 0) == 0; }
 }  // namespace
 
+std::vector<std::pair<std::string, int64_t>> Trainer::parameterCounts() const {
+  std::vector<std::pair<std::string, int64_t>> out{{"vision", 0},    {"diagnosis", 0},       {"heads", 0},
+                                                   {"projector", 0}, {"decoder", 0},         {"generic adapter", 0},
+                                                   {"specialized adapter", 0}};
+  for (const auto& p : d_->model->named_parameters(true)) {
+    const std::string& n = p.key();
+    size_t part = 4;
+    if (n.find(".generic_lora_") != std::string::npos) part = 5;
+    else if (n.find(".specialized_lora_") != std::string::npos) part = 6;
+    else if (n.rfind("vision.", 0) == 0) part = 0;
+    else if (n.rfind("diagnosis.", 0) == 0) part = 1;
+    else if (n.rfind("heads.", 0) == 0) part = 2;
+    else if (n.rfind("projector.", 0) == 0) part = 3;
+    out[part].second += p.value().numel();
+  }
+  return out;
+}
+
 HostTensors Trainer::federatedTensors() const {
   net::ReportNetImpl& m = *d_->model;
   std::map<std::string, torch::Tensor> all = net::adapterTensors(m, net::kGeneric);

@@ -109,6 +109,10 @@ class Trainer {
   // The running prototype of a site (empty until the site was seen in training).
   std::vector<float> sitePrototype(int site) const;
 
+  // Parameter counts by part: "vision", "diagnosis", "heads", "projector", "decoder" (model. + lm_head.),
+  // "generic adapter", "specialized adapter"; in that order.
+  std::vector<std::pair<std::string, int64_t>> parameterCounts() const;
+
   // What a site shares with the federation: the generic adapter (under its file names,
   // "<weight>.lora_A" / "<weight>.lora_B") and the generic head ("heads.generic.*").
   HostTensors federatedTensors() const;

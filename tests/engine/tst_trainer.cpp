@@ -195,6 +195,12 @@ class TestTrainer : public QObject {
       QVERIFY2(QString(e.what()).contains("up_proj.lora_A"), e.what());
     }
     QVERIFY_THROWS_EXCEPTION(TrainError, t.setFederatedTensors({{"heads.nope.weight", HostTensor{{1}, {0.f}}}}));
+    // rank 4 on q (32->32), k, v (32->16), o (32->32), gate, up (32->64), down (64->32), 2 layers.
+    auto counts = t.parameterCounts();
+    QCOMPARE(counts.size(), size_t(7));
+    QCOMPARE(counts[5], (std::pair<std::string, int64_t>{"generic adapter", 2 * 4 * (64 + 48 + 48 + 64 + 96 * 3)}));
+    QCOMPARE(counts[6].second, counts[5].second);
+    QCOMPARE(counts[1].second, int64_t(32 * 56 + 56));
     QVERIFY_THROWS_EXCEPTION(TrainError, t.setFederatedTensors({{"heads.generic.fc1.bias", HostTensor{{3}, {0.f}}}}));
   }
 
