@@ -34,6 +34,10 @@ ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) 
     d_->model = net::loadReportNet(modelDir);
     d_->model->eval();
     d_->config = d_->model->config;
+    {  // The fast decoder holds the decoder: drop LibTorch's copy (only the encoder side runs here).
+      torch::NoGradGuard noGrad;
+      for (auto& p : d_->model->decoder->parameters()) p.set_data(torch::empty({0}));
+    }
     d_->tokenizer = BpeTokenizer::load((std::filesystem::path(modelDir) / "tokenizer.json").string());
     if (d_->tokenizer.vocabSize() > d_->config.decoder.vocabSize)
       throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
