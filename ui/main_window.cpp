@@ -306,6 +306,7 @@ bool MainWindow::openStudy(qint64 studyId) {
     QTimer::singleShot(0, this, [this, studyId] {
       for (int i = 0; i < thumbnails_->count() && currentStudy_ == studyId; ++i)
         thumbnails_->item(i)->setIcon(thumbnailOf(currentImages_[i]));
+      if (currentStudy_ == studyId) prefetchNextStudy();
     });
   });
   emit studyOpened(studyId);
@@ -328,12 +329,35 @@ void MainWindow::openCurrentWorklistRow() {
 
 void MainWindow::showImage(int index) {
   if (index < 0 || index >= currentImages_.size()) return;
+  const QString file = currentImages_[index];
   try {
-    viewer_->setImage(std::make_shared<const engine::DicomImage>(engine::readDicomImage(currentImages_[index].toStdString())));
+    std::shared_ptr<const engine::DicomImage> image;
+    if (prefetched_.first == file) image = prefetched_.second.result();  // decoded ahead, or being decoded
+    if (!image) image = std::make_shared<const engine::DicomImage>(engine::readDicomImage(file.toStdString()));
+    viewer_->setImage(std::move(image));
   } catch (const std::exception& e) {
     viewer_->clearImage();
     statusBar()->showMessage(QString::fromUtf8(e.what()), 10000);
   }
+}
+
+void MainWindow::prefetchNextStudy() {
+  if (!prefetch_) return;
+  const int row = model_->rowOfStudy(currentStudy_);
+  if (row < 0) return;
+  const QModelIndex next = filter_->index(filter_->mapFromSource(model_->index(row, 0)).row() + 1, 0);
+  if (!next.isValid()) return;
+  const auto images = app::studyImages(site_, filter_->mapToSource(next).data(app::WorklistModel::StudyIdRole).toLongLong());
+  if (images.empty() || prefetched_.first == images.front().file) return;
+  const QString file = images.front().file;
+  // The reading order is the worklist's: decode the next study's first image while this one is read.
+  prefetched_ = {file, QtConcurrent::run([file]() -> std::shared_ptr<const engine::DicomImage> {
+                   try {
+                     return std::make_shared<const engine::DicomImage>(engine::readDicomImage(file.toStdString()));
+                   } catch (const std::exception&) {
+                     return nullptr;  // showImage decodes again and reports the error
+                   }
+                 })};
 }
 
 void MainWindow::showShortcuts() {

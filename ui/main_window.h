@@ -1,6 +1,7 @@
 #pragma once
 // The workstation window: worklist (search, status filter, counts) on the left, the image viewer with
 // the study's thumbnails in the middle, the report editor on the right. Decisions are made in app.
+#include <QFuture>
 #include <QMainWindow>
 #include <QStringList>
 #include <atomic>
@@ -8,6 +9,7 @@
 
 #include "app/site/dicom_importer.h"
 #include "app/site/user_directory.h"
+#include "engine/imaging/dicom_image.h"
 
 class QComboBox;
 class QLabel;
@@ -45,6 +47,8 @@ class MainWindow : public QMainWindow {
   // The last import's outcome (for the import report and tests).
   const app::ImportResult& lastImport() const { return lastImport_; }
   bool importRunning() const { return importRunning_; }
+  // Decode the next worklist study's first image in the background (on by default).
+  void setPrefetch(bool on) { prefetch_ = on; prefetched_ = {}; }
 
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
@@ -69,6 +73,7 @@ class MainWindow : public QMainWindow {
   void showImage(int index);
   void openCurrentWorklistRow();
   void showImportReport();
+  void prefetchNextStudy();
 
   app::Site& site_;
   app::User user_;
@@ -87,6 +92,8 @@ class MainWindow : public QMainWindow {
   app::ImportResult lastImport_;
   bool importRunning_ = false;
   std::shared_ptr<std::atomic<bool>> cancelImport_;
+  bool prefetch_ = true;
+  std::pair<QString, QFuture<std::shared_ptr<const engine::DicomImage>>> prefetched_;
 };
 
 }  // namespace fedmrg::ui

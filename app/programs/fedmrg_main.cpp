@@ -122,42 +122,44 @@ int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   return 0;
 }
 
-// Time from opening a study (decode, texture upload, render) to the frame being on screen.
+// Time from opening a study (decode, windowing, texture upload, render) to the frame on screen,
+// first cold (every image decoded on selection), then in reading order with the next study's image
+// decoded ahead while the current one is shown.
 int runViewerBenchmark(ui::MainWindow& window, int runs) {
   std::vector<qint64> ids;
   for (int r = 0; r < window.worklist()->rowCount(); ++r) ids.push_back(window.worklist()->study(r).id);
-  if (ids.empty() || runs < 1) {
-    std::fprintf(stderr, "fedmrg: --bench-viewer needs N >= 1 and a site with studies (use --import)\n");
+  if (ids.size() < 2 || runs < 1) {
+    std::fprintf(stderr, "fedmrg: --bench-viewer needs N >= 1 and a site with 2 or more studies (use --import)\n");
     return 1;
   }
   auto* viewer = window.viewer();
   window.openStudy(ids[0]);  // warm-up: GL context and shaders
   waitFor([viewer] { return viewer->renderCount() > 0; }, 20000);
-  std::vector<double> ms;
-  for (int i = 0; i < runs; ++i) {
-    const qint64 id = ids[size_t(i + 1) % ids.size()];
-    const int before = viewer->renderCount();
-    QElapsedTimer t;
-    t.start();
-    window.openStudy(id);
-    const double syncMs = double(t.nsecsElapsed()) / 1e6;
-    if (!waitFor([&] { return viewer->renderCount() > before; }, 20000)) {
-      std::fprintf(stderr, "fedmrg: study %lld did not render\n", static_cast<long long>(id));
-      return 1;
+  for (const bool prefetch : {false, true}) {
+    window.setPrefetch(prefetch);
+    std::vector<double> ms;
+    for (int i = 0; i < runs; ++i) {
+      const qint64 id = ids[size_t(i + 1) % ids.size()];
+      const int before = viewer->renderCount();
+      QElapsedTimer t;
+      t.start();
+      window.openStudy(id);
+      const double syncMs = double(t.nsecsElapsed()) / 1e6;
+      if (!waitFor([&] { return viewer->renderCount() > before; }, 20000)) {
+        std::fprintf(stderr, "fedmrg: study %lld did not render\n", static_cast<long long>(id));
+        return 1;
+      }
+      ms.push_back(double(t.nsecsElapsed()) / 1e6);
+      const auto* image = viewer->image();
+      std::printf("%s run %d: %dx%d, %d bits, %s: %.1f ms (opening %.1f ms)\n", prefetch ? "prefetched" : "cold", i + 1,
+                  image->width, image->height, image->meta.bitsStored, image->meta.transferSyntaxUid.c_str(), ms.back(),
+                  syncMs);
+      waitFor([] { return false; }, 400);  // reading time: thumbnails and the prefetch finish here
     }
-    ms.push_back(double(t.nsecsElapsed()) / 1e6);
-    const auto* image = viewer->image();
-    QElapsedTimer d;
-    d.start();
-    engine::readDicomImage(app::studyImages(window.site(), id).front().file.toStdString());
-    std::printf("run %d: %dx%d, %d bits stored, %s: %.1f ms (opening %.1f ms, of which decoding %.1f ms)\n", i + 1,
-                image->width, image->height, image->meta.bitsStored, image->meta.transferSyntaxUid.c_str(), ms.back(),
-                syncMs, double(d.nsecsElapsed()) / 1e6);
-    waitFor([] { return false; }, 50);  // let thumbnails finish outside the measurement
+    std::sort(ms.begin(), ms.end());
+    std::printf("%s: selection to rendered frame over %d runs: median %.1f ms, min %.1f ms, max %.1f ms\n",
+                prefetch ? "prefetched" : "cold", runs, ms[ms.size() / 2], ms.front(), ms.back());
   }
-  std::sort(ms.begin(), ms.end());
-  std::printf("selection to rendered frame over %d runs: median %.1f ms, min %.1f ms, max %.1f ms\n", runs,
-              ms[ms.size() / 2], ms.front(), ms.back());
   return 0;
 }
 
