@@ -48,8 +48,10 @@ ReportVersion ReportService::save(int64_t studyId, const std::string& findings, 
     throw StoreError("the report is final; add an addendum instead of editing it");
   if (last && last->findings == findings && last->impression == impression && last->labels == labels)
     throw StoreError("nothing changed since version " + std::to_string(last->version));
-  const auto v = insertVersion(studyId, "report", "draft", findings, impression, labels, origin);
-  site_.audit(userId_, "report.save", studyId, "version " + std::to_string(v.version) + " (" + origin + ")");
+  // A person's edit of a model draft is "mixed": training and audits can tell the provenance apart.
+  const std::string kept = origin == "human" && last && last->origin != "human" ? "mixed" : origin;
+  const auto v = insertVersion(studyId, "report", "draft", findings, impression, labels, kept);
+  site_.audit(userId_, "report.save", studyId, "version " + std::to_string(v.version) + " (" + kept + ")");
   clearAutosave(studyId);
   tx.commit();
   return v;

@@ -32,7 +32,8 @@ class ReportService {
   ReportService(Site& site, int64_t userId) : site_(site), userId_(userId) {}
   int64_t userId() const { return userId_; }
 
-  // Saves the text as a new draft version. Throws StoreError when the report is final (use an addendum)
+  // Saves the text as a new draft version ("human" edits of a model draft are stored as "mixed").
+  // Throws StoreError when the report is final (use an addendum)
   // or when nothing changed since the latest version (no empty versions).
   ReportVersion save(int64_t studyId, const std::string& findings, const std::string& impression,
                      const std::string& labels, const std::string& origin = "human");

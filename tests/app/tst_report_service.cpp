@@ -66,8 +66,8 @@ class TstReportService : public QObject {
     QCOMPARE(int(versions.size()), 5);
     QStringList trail;
     for (const auto& v : versions) trail << QString::fromStdString(v.kind + ":" + v.status + ":" + v.origin);
-    QCOMPARE(trail, QStringList({"report:draft:model", "report:draft:human", "report:preliminary:human",
-                                 "report:final:human", "addendum:final:human"}));
+    QCOMPARE(trail, QStringList({"report:draft:model", "report:draft:mixed", "report:preliminary:mixed",
+                                 "report:final:mixed", "addendum:final:human"}));
     QCOMPARE(reports.latest(study)->version, 4);  // the addendum does not replace the report
     QStringList actions;
     for (const auto& e : auditLog(*site_, study)) actions.prepend(QString::fromStdString(e.action));

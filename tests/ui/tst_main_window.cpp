@@ -234,6 +234,7 @@ class TstMainWindow : public QObject {
     QCOMPARE(int(versions.size()), 3);
     QCOMPARE(versions[0].origin, std::string("model"));
     QCOMPARE(versions[1].status, std::string("draft"));
+    QCOMPARE(versions[1].origin, std::string("mixed"));
     QCOMPARE(versions[2].status, std::string("final"));
     QCOMPARE(versions[2].findings, std::string("The heart is enlarged. No pleural effusion."));
     QCOMPARE(versions[2].labels, std::string("cardiomegaly=positive"));
