@@ -122,7 +122,16 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       QString reason = QString::fromUtf8(e.what());
       const QString prefix = file + QStringLiteral(": ");
       if (reason.startsWith(prefix)) reason = reason.mid(prefix.size());
-      if (QFileInfo(file).isFile() && !hasDicomPreamble(file)) reason = QStringLiteral("not a DICOM file (") + reason + QStringLiteral(")");
+      if (QFileInfo(file).isFile() && !hasDicomPreamble(file)) {
+        reason = QStringLiteral("not a DICOM file (") + reason + QStringLiteral(")");
+      } else {
+        try {  // a DICOM file whose pixels did not decode: name its transfer syntax
+          const auto meta = engine::readDicomMetadata(file.toStdString());
+          if (!meta.transferSyntaxUid.empty())
+            reason += QStringLiteral(" (transfer syntax %1)").arg(QString::fromStdString(meta.transferSyntaxUid));
+        } catch (const std::exception&) {  // the first reason stands
+        }
+      }
       result.errors.push_back({file, reason});
     }
     if (progress) progress(i + 1, total);

@@ -3,6 +3,9 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
 
 #include <cstdint>
@@ -73,6 +76,37 @@ inline std::string writeTestDicom(const std::string& path, TestDicom d) {
   const OFCondition st = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
   if (st.bad()) throw std::runtime_error(path + ": " + st.text());
   return d.sopUid;
+}
+
+// Writes a file whose pixel data is encapsulated in a transfer syntax no decoder here handles
+// (MPEG-2), with a bogus fragment: the reader must refuse it with a reason.
+inline void writeUnsupportedTransferSyntax(const std::string& path) {
+  DcmFileFormat file;
+  DcmDataset* ds = file.getDataset();
+  ds->putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+  ds->putAndInsertString(DCM_SOPInstanceUID, "1.2.826.0.1.3680043.10.99.777.1");
+  ds->putAndInsertString(DCM_StudyInstanceUID, "1.2.826.0.1.3680043.10.99.777");
+  ds->putAndInsertString(DCM_SeriesInstanceUID, "1.2.826.0.1.3680043.10.99.777.2");
+  ds->putAndInsertString(DCM_Modality, "OT");
+  ds->putAndInsertString(DCM_PhotometricInterpretation, "MONOCHROME2");
+  ds->putAndInsertUint16(DCM_SamplesPerPixel, 1);
+  ds->putAndInsertUint16(DCM_Rows, 16);
+  ds->putAndInsertUint16(DCM_Columns, 16);
+  ds->putAndInsertUint16(DCM_BitsAllocated, 8);
+  ds->putAndInsertUint16(DCM_BitsStored, 8);
+  ds->putAndInsertUint16(DCM_HighBit, 7);
+  ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
+  auto* pixels = new DcmPixelData(DCM_PixelData);
+  auto* sequence = new DcmPixelSequence(DCM_PixelSequenceTag);
+  sequence->insert(new DcmPixelItem(DCM_PixelItemTag));  // empty basic offset table
+  auto* fragment = new DcmPixelItem(DCM_PixelItemTag);
+  const Uint8 junk[16] = {0, 0, 1, 0xB3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  fragment->putUint8Array(junk, 16);
+  sequence->insert(fragment);
+  pixels->putOriginalRepresentation(EXS_MPEG2MainProfileAtMainLevel, nullptr, sequence);
+  ds->insert(pixels, true);
+  const OFCondition st = file.saveFile(path.c_str(), EXS_MPEG2MainProfileAtMainLevel);
+  if (st.bad()) throw std::runtime_error(path + ": " + st.text());
 }
 
 }  // namespace fedmrg::testing

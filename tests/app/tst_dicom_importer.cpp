@@ -43,34 +43,38 @@ class TstDicomImporter : public QObject {
     d.sopUid = "1.2.3.4.2.1.1";
     writeTestDicom((in + "/a/b/three.dcm").toStdString(), d);
     QFile::copy(in + "/a/b/three.dcm", in + "/a/three-again.dcm");
+    fedmrg::testing::writeUnsupportedTransferSyntax((in + "/mpeg2.dcm").toStdString());
     QFile junk(in + "/junk.bin");
     QVERIFY(junk.open(QIODevice::WriteOnly));
     junk.write(QByteArray(300, 'x'));
     junk.close();
 
     const auto files = DicomImporter::collectFiles({in, dir_.filePath("does-not-exist.dcm")});
-    QCOMPARE(files.size(), 6);
+    QCOMPARE(files.size(), 7);
     int lastDone = 0;
     const auto r = DicomImporter(*site).importFiles(files, [&](int done, int total) {
-      QCOMPARE(total, 6);
+      QCOMPARE(total, 7);
       QCOMPARE(done, lastDone + 1);
       lastDone = done;
     });
-    QCOMPARE(lastDone, 6);
+    QCOMPARE(lastDone, 7);
     QCOMPARE(r.imported, 3);
     QCOMPARE(r.duplicates, 1);
     QCOMPARE(r.studiesAdded, 2);
-    QCOMPARE(int(r.errors.size()), 2);
+    QCOMPARE(int(r.errors.size()), 3);
     QStringList reasons;
     for (const auto& e : r.errors) reasons << QFileInfo(e.file).fileName() + ": " + e.reason;
     reasons.sort();
     QVERIFY2(reasons[0].startsWith("does-not-exist.dcm: no such file"), qPrintable(reasons[0]));
     QVERIFY2(reasons[1].startsWith("junk.bin: not a DICOM file"), qPrintable(reasons[1]));
+    QVERIFY2(reasons[2].startsWith("mpeg2.dcm: ") && reasons[2].contains("transfer syntax 1.2.840.10008.1.2.4.100"),
+             qPrintable(reasons[2]));
 
     // A second import of the same folder adds nothing.
     const auto again = DicomImporter(*site).importPaths({in});
     QCOMPARE(again.imported, 0);
     QCOMPARE(again.duplicates, 4);
+    QCOMPARE(int(again.errors.size()), 2);
 
     const auto studies = listStudies(*site);
     QCOMPARE(int(studies.size()), 2);
