@@ -73,6 +73,25 @@ engine::Json line(const std::string& id, const std::string& report) {
   return j;
 }
 
+// The predicted state and the 4 probabilities of every observation, beside the data set's labels.
+engine::Json statesLine(const engine::DatasetRecord& r, const engine::Draft& d) {
+  engine::Json j = engine::Json::object();
+  j["id"] = r.id;
+  j["site"] = r.site;
+  engine::Json obs = engine::Json::object();
+  for (int i = 0; i < engine::kNumObservations; ++i) {
+    engine::Json o = engine::Json::object();
+    o["predicted"] = engine::stateName(d.states[size_t(i)]);
+    if (r.hasStates) o["reference"] = engine::stateName(r.states[size_t(i)]);
+    engine::Json probs = engine::Json::array();
+    for (int k = 0; k < 4; ++k) probs.push_back(double(d.probabilities[size_t(i * 4 + k)]));
+    o["probabilities"] = probs;
+    obs[engine::observationKey(i)] = o;
+  }
+  j["observations"] = obs;
+  return j;
+}
+
 std::ofstream openOut(const std::string& path) {
   std::ofstream f(path);
   if (!f) throw std::runtime_error(path + ": cannot write");
@@ -106,6 +125,8 @@ int runPredict(const Args& a) {
   std::ofstream pred = openOut(predPath);
   std::ofstream ref;
   if (auto refPath = a.get("ref")) ref = openOut(*refPath);
+  std::ofstream states;
+  if (auto statesPath = a.get("states")) states = openOut(*statesPath);
   int failed = 0;
   double draftSeconds = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -116,13 +137,14 @@ int runPredict(const Args& a) {
       draftSeconds += d.seconds;
       pred << line(r.id, d.text).dump() << "\n";
       if (ref.is_open()) ref << line(r.id, r.report).dump() << "\n";
+      if (states.is_open()) states << statesLine(r, d).dump() << "\n";
     } catch (const std::exception& e) {
       if (failed++ < 5) std::fprintf(stderr, "%s: %s\n", r.imagePath.c_str(), e.what());
     }
     if ((i + 1) % 20 == 0 || i + 1 == chosen.size()) std::fprintf(stderr, "\rdrafted %zu/%zu", i + 1, chosen.size());
   }
   std::fprintf(stderr, "\n");
-  if (!pred || (ref.is_open() && !ref)) throw std::runtime_error("writing the JSONL output failed");
+  if (!pred || (ref.is_open() && !ref) || (states.is_open() && !states)) throw std::runtime_error("writing the JSONL output failed");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t done = chosen.size() - size_t(failed);
   std::printf("split %s:", split.c_str());
@@ -143,7 +165,8 @@ const CommandRegistration reg(
           {"ref", true, "output JSONL of the reference reports"},
           {"split", true, "train, val, test or all (default test)"},
           {"sites", true, "seen, heldout, all or a comma-separated list of site ids (default seen)"},
-          {"limit", true, "at most N studies per site"}}),
+          {"limit", true, "at most N studies per site"},
+          {"states", true, "also write the predicted and the reference states with probabilities as JSONL"}}),
      runPredict});
 
 }  // namespace

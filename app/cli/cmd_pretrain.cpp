@@ -10,8 +10,12 @@ namespace {
 
 int runPretrain(const Args& a) {
   const std::string data = a.require("data"), out = a.require("out");
+  const auto init = a.get("init");
+  if (init && (a.has("config") || a.has("tiny") || a.has("vocab")))
+    throw UsageError("--init uses the config and the tokenizer of its folder: leave out --config, --tiny and --vocab");
   engine::ModelConfig config = a.has("tiny") ? engine::ModelConfig::tiny(4000) : engine::ModelConfig{};
   if (auto path = a.get("config")) config = engine::ModelConfig::load(*path);
+  if (init) config = engine::ModelConfig::load((std::filesystem::path(*init) / "config.json").string());
   engine::TrainOptions o = trainargs::trainOptions(a, 1000, 1e-3);
   o.scope = engine::TrainOptions::Scope::Base;
 
@@ -32,13 +36,15 @@ int runPretrain(const Args& a) {
 
   engine::BpeTrainOptions to;
   to.vocabSize = int(a.getInt("vocab", config.decoder.vocabSize));
-  engine::BpeTokenizer tok = engine::BpeTokenizer::train(engine::tokenizerCorpus(records, config), to);
-  config.decoder.vocabSize = tok.vocabSize();
+  engine::BpeTokenizer tok =
+      init ? engine::BpeTokenizer::load((std::filesystem::path(*init) / "tokenizer.json").string())
+           : engine::BpeTokenizer::train(engine::tokenizerCorpus(records, config), to);
+  if (!init) config.decoder.vocabSize = tok.vocabSize();
   o.padId = tok.padId();
   std::printf("tokenizer: %d tokens (%d merges) from %zu reports\n", tok.vocabSize(), tok.numMerges(), records.size());
 
   std::vector<engine::TrainExample> examples = trainargs::buildExamples(records, rows, config, tok);
-  engine::Trainer trainer(config, o.seed);
+  engine::Trainer trainer = init ? engine::Trainer::fromFolder(*init) : engine::Trainer(config, o.seed);
   std::printf("parameters:");
   for (const auto& [part, n] : trainer.parameterCounts()) std::printf(" %s %lld;", part.c_str(), (long long)n);
   std::printf("\n");
@@ -71,6 +77,7 @@ const CommandRegistration reg(
      "--data DIR --out MODEL_DIR [--config cfg.json | --tiny] [--steps N] [--batch N] [--lr X] [--vocab N] ...",
      trainargs::withTrainOptions({{"config", true, "model config.json (default: the built-in default model)"},
                                   {"tiny", false, "a tiny model for smoke tests"},
+                                  {"init", true, "start from this model folder (its weights, config.json and tokenizer)"},
                                   {"vocab", true, "tokenizer vocabulary size (default: decoder.vocab_size)"},
                                   {"val", false, "report the mean losses on the val split after training"}}),
      runPretrain});

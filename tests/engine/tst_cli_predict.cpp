@@ -1,6 +1,7 @@
 // fedmrg-cli predict end to end: a tiny FL-MRG-Synth set, a tiny model trained by pretrain, drafts and
-// references written as JSONL, and evaluate scoring them.
+// references written as JSONL, and evaluate scoring them; pretrain --init continues from a model folder.
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -99,14 +100,38 @@ class TestCliPredict : public QObject {
   }
 
   void heldOutSiteAndLimit() {
-    const QString pred = dir_.filePath("held.jsonl");
+    const QString pred = dir_.filePath("held.jsonl"), states = dir_.filePath("states.jsonl");
     Run r = cli({"predict", "--model", model_, "--data", data_, "--pred", pred, "--sites", "heldout", "--limit", "3",
-                 "--max-new", "8", "--threads", "1"});
+                 "--max-new", "8", "--threads", "1", "--states", states});
     QVERIFY2(r.code == 0, qPrintable(r.out));
     const QList<QJsonObject> preds = readJsonl(pred);
     QCOMPARE(preds.size(), 3);
     const QHash<QString, QString> heldOut = synthReports(data_, {"site-e"}, "test");
     for (const QJsonObject& o : preds) QVERIFY(heldOut.contains(o.value("id").toString()));
+    const QList<QJsonObject> st = readJsonl(states);
+    QCOMPARE(st.size(), 3);
+    const QJsonObject effusion = st[0].value("observations").toObject().value("pleural_effusion").toObject();
+    QCOMPARE(effusion.value("probabilities").toArray().size(), 4);
+    QVERIFY(!effusion.value("reference").toString().isEmpty());
+    QCOMPARE(st[0].value("site").toString(), QString("site-e"));
+  }
+
+  void pretrainContinuesFromInit() {
+    const QString next = dir_.filePath("next");
+    Run r = cli({"pretrain", "--data", data_, "--out", next, "--init", model_, "--steps", "2", "--batch", "4", "--threads",
+                 "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.out));
+    auto bytes = [](const QString& path) {
+      QFile f(path);
+      return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    };
+    QCOMPARE(bytes(next + "/tokenizer.json"), bytes(model_ + "/tokenizer.json"));  // same tokens, not retrained
+    QVERIFY(!bytes(next + "/model.safetensors").isEmpty());
+    QVERIFY(bytes(next + "/model.safetensors") != bytes(model_ + "/model.safetensors"));  // it trained
+
+    Run clash = cli({"pretrain", "--data", data_, "--out", next, "--init", model_, "--vocab", "300"});
+    QVERIFY(clash.code != 0);
+    QVERIFY2(clash.out.contains("--init"), qPrintable(clash.out));
   }
 
   void badInputIsNamed() {
