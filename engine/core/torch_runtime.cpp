@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -32,6 +35,13 @@ std::string resolveDevice(const std::string& requested) {
     return "cuda";
   }
   throw std::runtime_error("unknown device '" + requested + "' (use auto, cpu or cuda)");
+}
+
+void reexecWithPassiveOpenMp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY")) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);
+  // execv failed (no /proc): carry on with the default policy, which is only slower.
 }
 
 }  // namespace fedmrg::engine
