@@ -21,7 +21,7 @@ endif()
 
 find_package(Qt6 6.4 QUIET COMPONENTS Core Test)
 if(NOT FEDMRG_ENGINE_ONLY)
-  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test Concurrent Charts LinguistTools)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGL OpenGLWidgets Test Concurrent Network Charts LinguistTools)
   # Never request GUISupportQt/RenderingQt: Debian builds them against Qt5.
   find_package(VTK 9.1 REQUIRED COMPONENTS
     CommonCore CommonDataModel CommonExecutionModel

@@ -1,5 +1,6 @@
 #include "app/cli/cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -112,12 +113,17 @@ void printHelp(std::ostream& out) {
   out << "fedmrg-cli " << FEDMRG_VERSION_STRING
       << ": headless tools of FedMRG Workstation (benchmark data, training, generation, evaluation)\n\n"
       << "usage: fedmrg-cli <command> [options]\n       fedmrg-cli <command> --help\n\ncommands:\n";
+  size_t width = 0;
+  for (const auto& entry : commands()) width = std::max(width, entry.first.size());
   for (const auto& [name, c] : commands()) {
     std::string left = "  " + name;
-    if (left.size() < 14) left.resize(14, ' ');
+    left.resize(width + 4, ' ');
     out << left << c.summary << "\n";
   }
-  out << "\n  --version     print the version\n  --help        print this help\n";
+  std::string version = "  --version", help = "  --help";
+  version.resize(width + 4, ' ');
+  help.resize(width + 4, ' ');
+  out << "\n" << version << "print the version\n" << help << "print this help\n";
 }
 
 }  // namespace
