@@ -239,7 +239,9 @@ void SiteStore::setSetting(const std::string& key, const std::string& value) {
   st.bind(1, key).bind(2, value).run();
 }
 
-SiteStore::Transaction::Transaction(SiteStore& store) : store_(store) { store_.exec("BEGIN IMMEDIATE"); }
+SiteStore::Transaction::Transaction(SiteStore& store) : store_(store), lock_(store.transactionMutex_) {
+  store_.exec("BEGIN IMMEDIATE");
+}
 
 SiteStore::Transaction::~Transaction() {
   if (!done_) {

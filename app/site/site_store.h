@@ -3,6 +3,7 @@
 // or creates a file that would not be encrypted, and every schema change is a versioned migration.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -91,7 +92,9 @@ class SiteStore {
   std::optional<std::string> setting(const std::string& key);
   void setSetting(const std::string& key, const std::string& value);
 
-  // RAII transaction: commits in commit(), rolls back when destroyed without commit.
+  // RAII transaction: commits in commit(), rolls back when destroyed without commit. One
+  // connection serves every thread: a transaction holds the store's lock, so another thread's
+  // transaction waits for it instead of failing with "transaction within a transaction".
   class Transaction {
    public:
     explicit Transaction(SiteStore& store);
@@ -102,6 +105,7 @@ class SiteStore {
 
    private:
     SiteStore& store_;
+    std::unique_lock<std::recursive_mutex> lock_;
     bool done_ = false;
   };
 
@@ -113,6 +117,7 @@ class SiteStore {
   void migrate();
   sqlite3* db_;
   std::string path_;
+  std::recursive_mutex transactionMutex_;
 };
 
 }  // namespace fedmrg::app

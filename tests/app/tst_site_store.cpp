@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <thread>
+
 #include "app/site/site_store.h"
 
 using fedmrg::app::SiteStore;
@@ -88,6 +90,23 @@ class TstSiteStore : public QObject {
     QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("empty.db"), ""));
     QVERIFY(!QFile::exists(QString::fromStdString(file("empty.db"))));
     QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("absent.db"), "pw", false));
+  }
+
+  void transactionsFromTwoThreadsWaitForEachOther() {
+    auto store = SiteStore::open(file("threads.db"), "pw");
+    store->exec("CREATE TABLE counter(n INTEGER)");
+    auto work = [&store](int base) {
+      for (int i = 0; i < 50; ++i) {
+        SiteStore::Transaction tx(*store);
+        auto st = store->prepare("INSERT INTO counter(n) VALUES(?)");
+        st.bind(1, base + i).run();
+        tx.commit();
+      }
+    };
+    std::thread other(work, 1000);
+    work(0);  // would throw "cannot start a transaction within a transaction" without the lock
+    other.join();
+    QCOMPARE(store->queryInt("SELECT count(*) FROM counter"), int64_t(100));
   }
 
   void transactionRollsBackWhenNotCommitted() {
