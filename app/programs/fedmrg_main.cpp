@@ -20,6 +20,7 @@
 #include "app/site/draft_service.h"
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
+#include "engine/core/torch_runtime.h"
 #include "fedmrg_version.h"
 #include "ui/image_viewer.h"
 #include "ui/main_window.h"
@@ -166,6 +167,9 @@ int runViewerBenchmark(ui::MainWindow& window, int runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Draft generation runs LibTorch's encoder beside the GUI: passive OpenMP waiting keeps its
+  // threads from spinning against the decoder's pool and the GUI thread.
+  fedmrg::engine::reexecWithPassiveOpenMp(argv);
   QStringList args;
   {
     // --help and --version answer without a display.
