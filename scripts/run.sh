@@ -25,7 +25,9 @@ if [ ! -f "$studies/.complete" ]; then
   touch "$studies/.complete"
 fi
 
-args=(--demo-site "$demo/site" --import "$studies")
+args=(--demo-site "$demo/site")
+# Only the images: each site folder also holds its reports.jsonl, which is not DICOM.
+for images in "$studies"/site-*/images; do args+=(--import "$images"); done
 if [ -d "$root/resources/models/default" ]; then args+=(--model "$root/resources/models/default"); fi
 
 if [ -z "$screenshot" ] && { [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1; }; then
