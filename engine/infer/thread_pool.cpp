@@ -15,10 +15,11 @@ namespace {
 constexpr int kSpinsBeforeSleep = 20000;  // roughly 0.1 to 0.5 ms of spinning between regions
 constexpr int kSpinsBeforeYield = 2000;
 constexpr int kChunksPerThread = 4;
-// When the caller keeps waiting much longer than a chunk takes, the workers are not getting a core (a busy
-// machine): the next regions run on the caller alone, then threading is tried again.
-constexpr int kSlowRegionsBeforeSolo = 3;
-constexpr int kSoloRegions = 2000;
+// When threading stops paying (the workers are not getting a core on a busy machine), the next regions run on
+// the caller alone, then threading is tried again.
+constexpr int kWindowRegions = 64;     // about two decode steps
+constexpr double kMinSpeedup = 1.15;
+constexpr int kSoloRegions = 2000;     // about 65 decode steps
 
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
@@ -85,27 +86,25 @@ void ThreadPool::run(int n, Fn fn, void* ctx, int grain) {
   const double t1 = now();
   const int mine = completed_.load(std::memory_order_relaxed) - done0;  // about the caller's share
   // Only chunks that a worker has already claimed are left; spin briefly, then yield to let it finish.
-  bool waited = false;
   for (int spins = 0; completed_.load(std::memory_order_acquire) < chunks_; ++spins) {
-    waited = true;
     if (spins < kSpinsBeforeYield) {
       FEDMRG_PAUSE();
     } else {
       std::this_thread::yield();
     }
   }
-  if (!waited) {
-    slowStreak_ = 0;
-    return;
-  }
-  const double perChunk = (t1 - t0) / std::max(1, mine);
-  if (now() - t1 > 4 * perChunk + 50e-6) {
-    if (++slowStreak_ >= kSlowRegionsBeforeSolo) {
-      soloRegions_ = kSoloRegions;
-      slowStreak_ = 0;
-    }
-  } else {
-    slowStreak_ = 0;
+  const double t2 = now();
+  // Over a window of regions, compare the time taken with what the caller alone would have needed at its own
+  // pace; when threading does not pay (workers descheduled or late), run alone for a while.
+  windowWork_ += t1 - t0;
+  windowTotal_ += t2 - t0;
+  windowMine_ += mine;
+  windowChunks_ += chunks_;
+  if (++windowRegions_ >= kWindowRegions) {
+    const double aloneEstimate = windowWork_ * double(windowChunks_) / double(std::max(1, windowMine_));
+    if (windowTotal_ * kMinSpeedup > aloneEstimate) soloRegions_ = kSoloRegions;
+    windowWork_ = windowTotal_ = 0;
+    windowMine_ = windowChunks_ = windowRegions_ = 0;
   }
 }
 

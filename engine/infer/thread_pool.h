@@ -1,8 +1,8 @@
 #pragma once
 // A small persistent thread pool for the decoder's per-token loops. A parallel region is cut into a few chunks per
 // thread that the caller and the workers claim from a shared counter, so a worker that the OS has not scheduled
-// (a busy machine) costs little: the caller runs its chunks, and when waits for workers keep being long it runs
-// alone for a while. Workers spin briefly, then sleep.
+// (a busy machine) costs little: the caller runs its chunks, and when threading stops paying over a window of
+// regions it runs alone for a while. Workers spin briefly, then sleep.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -46,7 +46,10 @@ class ThreadPool {
   int n_ = 0;
   int chunk_ = 1;
   int chunks_ = 0;
-  int slowStreak_ = 0;   // consecutive regions in which the caller waited long for a worker
+  // Speedup bookkeeping over a window of regions: the caller's time on its own chunks, the regions' total time,
+  // the caller's chunks and all chunks.
+  double windowWork_ = 0, windowTotal_ = 0;
+  int windowMine_ = 0, windowChunks_ = 0, windowRegions_ = 0;
   int soloRegions_ = 0;  // regions left to run on the caller alone
 };
 
