@@ -11,6 +11,8 @@ screenshot=""
 if [ "${1:-}" = "--screenshot" ]; then screenshot=${2:?"--screenshot needs a file"}; fi
 
 bash scripts/bootstrap.sh
+# ccache: paths relative to the checkout, so clones in other folders share cached objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
 cmake --preset release
 cmake --build --preset release -j "$(nproc)" --target fedmrg fedmrg-cli
 bin="$root/build/release"

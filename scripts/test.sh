@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
+# ccache: paths relative to the checkout, so clones in other folders share cached objects.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(pwd)}"
 preset=${FEDMRG_PRESET:-ci}
 cmake --preset "$preset"
 cmake --build --preset "$preset" -j "$(nproc)"
