@@ -58,6 +58,9 @@ class TestCliPredict : public QObject {
 
  private slots:
   void initTestCase() {
+#ifndef FEDMRG_HAVE_DCMTK
+    QSKIP("fedmrg-cli synth and predict need DICOM support (DCMTK)");
+#endif
     QVERIFY(dir_.isValid());
     data_ = dir_.filePath("synth");
     model_ = dir_.filePath("model");
