@@ -11,12 +11,12 @@ namespace fedmrg::cli::generateargs {
 inline std::vector<OptionSpec> withGenerateOptions(std::vector<OptionSpec> specific) {
   const std::vector<OptionSpec> common{
       {"model", true, "model folder"},
-      {"beam", true, "beam size (default 1: greedy)"},
-      {"max-new", true, "maximum new tokens (default 160)"},
+      {"beam", true, "beam size (default: the model's config.json, generation.beam_size)"},
+      {"max-new", true, "maximum new tokens (default: generation.max_new_tokens)"},
       {"min-new", true, "minimum new tokens before the end token (default 0)"},
-      {"repetition-penalty", true, "CTRL repetition penalty (default 1.1)"},
-      {"no-repeat-ngram", true, "forbid repeated n-grams of this size, 0 = off (default 4)"},
-      {"length-penalty", true, "beam length penalty exponent (default 1.0)"},
+      {"repetition-penalty", true, "CTRL repetition penalty (default: generation.repetition_penalty)"},
+      {"no-repeat-ngram", true, "forbid repeated n-grams of this size, 0 = off (default: generation.no_repeat_ngram_size)"},
+      {"length-penalty", true, "beam length penalty exponent (default: generation.length_penalty)"},
       {"no-generic", false, "leave out the generic adapter"},
       {"no-specialized", false, "leave out the specialized adapter"},
       {"threads", true, "decoder threads (default: every core)"},

@@ -121,6 +121,11 @@ void ModelConfig::validate() const {
   require(prompt.tokenGrid > 0 && patchGrid() % prompt.tokenGrid == 0, "prompt.token_grid",
           "must divide the patch grid " + std::to_string(patchGrid()));
   require(visualPrefixRows() < d.maxSeqLen, "prompt.token_grid", "prefix does not fit decoder.max_seq_len");
+  require(generation.maxNewTokens > 0, "generation.max_new_tokens", "must be positive");
+  require(generation.beamSize > 0, "generation.beam_size", "must be positive");
+  require(generation.repetitionPenalty > 0, "generation.repetition_penalty", "must be positive");
+  require(generation.noRepeatNgramSize >= 0, "generation.no_repeat_ngram_size", "must be 0 (off) or positive");
+  require(generation.lengthPenalty > 0, "generation.length_penalty", "must be positive");
   require(!specialTokens.bos.empty() && !specialTokens.eos.empty() && !specialTokens.pad.empty(), "special_tokens",
           "bos, eos and pad must be non-empty");
 }
@@ -188,6 +193,13 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   p.get("token_grid", c.prompt.tokenGrid);
   p.get("site_tokens", c.prompt.siteTokens);
   p.get("instruction", c.prompt.instruction);
+
+  Reader g(j.find("generation"), "generation");
+  g.get("max_new_tokens", c.generation.maxNewTokens);
+  g.get("beam_size", c.generation.beamSize);
+  g.get("repetition_penalty", c.generation.repetitionPenalty);
+  g.get("no_repeat_ngram_size", c.generation.noRepeatNgramSize);
+  g.get("length_penalty", c.generation.lengthPenalty);
 
   Reader st(j.find("special_tokens"), "special_tokens");
   st.get("bos", c.specialTokens.bos);
@@ -263,6 +275,12 @@ Json ModelConfig::toJson() const {
   p["token_grid"] = prompt.tokenGrid;
   p["site_tokens"] = prompt.siteTokens;
   p["instruction"] = prompt.instruction;
+  Json& g = j["generation"];
+  g["max_new_tokens"] = generation.maxNewTokens;
+  g["beam_size"] = generation.beamSize;
+  g["repetition_penalty"] = generation.repetitionPenalty;
+  g["no_repeat_ngram_size"] = generation.noRepeatNgramSize;
+  g["length_penalty"] = generation.lengthPenalty;
   Json& st = j["special_tokens"];
   st["bos"] = specialTokens.bos;
   st["eos"] = specialTokens.eos;

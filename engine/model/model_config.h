@@ -75,6 +75,15 @@ struct PromptConfig {
   std::string instruction = "Write the radiology report.";
 };
 
+// Decoding a model was validated with: the defaults of every draft made with this model folder.
+struct GenerationDefaults {
+  int maxNewTokens = 160;
+  int beamSize = 1;
+  double repetitionPenalty = 1.0;  // synthetic and real reports repeat "There is no ..." on purpose
+  int noRepeatNgramSize = 0;
+  double lengthPenalty = 1.0;
+};
+
 struct SpecialTokens {
   std::string bos = "<bos>";
   std::string eos = "<eos>";
@@ -91,6 +100,7 @@ struct ModelConfig {
   ContrastiveConfig contrastive;
   LossConfig losses;
   PromptConfig prompt;
+  GenerationDefaults generation;
   SpecialTokens specialTokens;
 
   int patchGrid() const { return imageSize / vision.patch; }

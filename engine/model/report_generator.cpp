@@ -59,9 +59,13 @@ std::string ReportGenerator::description() const { return d_->description; }
 
 GenerationOptions ReportGenerator::defaultOptions() const {
   GenerationOptions o;
+  const GenerationDefaults& g = d_->config.generation;
   o.eosToken = d_->tokenizer.tokenId(d_->config.specialTokens.eos);
-  o.repetitionPenalty = 1.1f;
-  o.noRepeatNgramSize = 4;
+  o.maxNewTokens = g.maxNewTokens;
+  o.beamSize = g.beamSize;
+  o.repetitionPenalty = float(g.repetitionPenalty);
+  o.noRepeatNgramSize = g.noRepeatNgramSize;
+  o.lengthPenalty = float(g.lengthPenalty);
   return o;
 }
 

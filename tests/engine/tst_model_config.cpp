@@ -14,12 +14,18 @@ class TestModelConfig : public QObject {
     c.losses.mutualBoosting = LossTerm{false, 0.25};
     c.lora.targets = {"q_proj", "v_proj"};
     c.prompt.instruction = "Describe.";
+    c.generation.beamSize = 3;
+    c.generation.repetitionPenalty = 1.2;
+    c.generation.noRepeatNgramSize = 3;
     ModelConfig back = ModelConfig::fromJson(Json::parse(c.toJson().dump(2)));
     QCOMPARE(back.toJson(), c.toJson());
     QCOMPARE(back.decoder.vocabSize, 300);
     QCOMPARE(back.losses.mutualBoosting.enabled, false);
     QCOMPARE(back.losses.mutualBoosting.weight, 0.25);
     QCOMPARE(back.lora.targets.size(), size_t(2));
+    QCOMPARE(back.generation.beamSize, 3);
+    QCOMPARE(back.generation.repetitionPenalty, 1.2);
+    QCOMPARE(back.generation.noRepeatNgramSize, 3);
   }
   void saveAndLoadFile() {
     QTemporaryDir dir;
@@ -52,6 +58,8 @@ class TestModelConfig : public QObject {
     QTest::newRow("switch") << "{\"losses\": {\"lm\": {\"enabled\": 1}}}" << "losses.lm.enabled";
     QTest::newRow("format") << "{\"format\": \"other\"}" << "format";
     QTest::newRow("section") << "{\"decoder\": 5}" << "decoder: must be an object";
+    QTest::newRow("beam") << "{\"generation\": {\"beam_size\": 0}}" << "generation.beam_size: must be positive";
+    QTest::newRow("ngram") << "{\"generation\": {\"no_repeat_ngram_size\": -1}}" << "generation.no_repeat_ngram_size";
   }
   void badFieldsAreNamed() {
     QFETCH(QString, patch);
