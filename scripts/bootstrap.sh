@@ -12,7 +12,6 @@ packages=(
   libvtk9-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
   libsqlcipher-dev sqlcipher
-  nlohmann-json3-dev
   xvfb xauth libgl1-mesa-dri mesa-utils x11-apps imagemagick
   wordnet-base
   dpkg-dev
