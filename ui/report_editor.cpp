@@ -165,10 +165,10 @@ void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
   imageFile_ = firstImageFile;
   loading_ = true;
   const auto latest = studyId ? reports_.latest(studyId) : std::nullopt;
-  const auto saved = studyId ? reports_.autosaved(studyId) : std::nullopt;
+  const auto saved = studyId ? reports_.autosaveToRestore(studyId) : std::nullopt;
   std::string findings, impression, labels;
   if (latest) findings = latest->findings, impression = latest->impression, labels = latest->labels;
-  const bool restore = saved && (!latest || latest->status != "final") && (!latest || saved->savedAt > latest->createdAt);
+  const bool restore = saved.has_value();
   if (restore) findings = saved->findings, impression = saved->impression, labels = saved->labels;
   findings_->setPlainText(QString::fromStdString(findings));
   impression_->setPlainText(QString::fromStdString(impression));

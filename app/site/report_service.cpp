@@ -127,6 +127,14 @@ std::optional<AutosavedText> ReportService::autosaved(int64_t studyId) {
   return AutosavedText{st.text(0), st.text(1), st.text(2), st.text(3)};
 }
 
+std::optional<AutosavedText> ReportService::autosaveToRestore(int64_t studyId) {
+  auto saved = autosaved(studyId);
+  if (!saved) return std::nullopt;
+  const auto last = latest(studyId);
+  if (last && (last->status == "final" || saved->savedAt <= last->createdAt)) return std::nullopt;
+  return saved;
+}
+
 void ReportService::clearAutosave(int64_t studyId) {
   auto st = site_.store().prepare("DELETE FROM autosave WHERE study_id = ?");
   st.bind(1, studyId).run();

@@ -50,6 +50,9 @@ class ReportService {
   // Autosave: at most one row per study, replaced on each call, cleared by save().
   void autosave(int64_t studyId, const std::string& findings, const std::string& impression, const std::string& labels);
   std::optional<AutosavedText> autosaved(int64_t studyId);
+  // The autosaved text the editor should restore: one newer than the latest version of a report
+  // that is not final yet (a final report is never overwritten by an old autosave).
+  std::optional<AutosavedText> autosaveToRestore(int64_t studyId);
   void clearAutosave(int64_t studyId);
 
   int trainingQueueCount();
