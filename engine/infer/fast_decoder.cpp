@@ -10,6 +10,7 @@
 #include "engine/core/safetensors.h"
 #include "engine/infer/linear_kernels.h"
 #include "engine/infer/thread_pool.h"
+#include "engine/infer/weight_arena.h"
 
 namespace fedmrg::engine {
 namespace {
@@ -52,7 +53,6 @@ void rmsnorm(const float* x, const float* w, float* out, int n, float eps) {
   for (int j = 0; j < n; ++j) out[j] = x[j] * scale * w[j];
 }
 
-void append(std::vector<float>& dst, const std::vector<float>& src) { dst.insert(dst.end(), src.begin(), src.end()); }
 
 std::string layerName(int i, const char* sub) { return "model.layers." + std::to_string(i) + "." + sub; }
 
@@ -246,19 +246,22 @@ void DecoderWeights::validate(const DecoderConfig& c) const {
 
 void DecoderState::copyFrom(const DecoderState& o) {
   if (this == &o) return;
-  if (cap_ != o.cap_ || layers_ != o.layers_ || kvDim_ != o.kvDim_) {
+  if (cap_ != o.cap_ || layers_ != o.layers_ || kvDim_ != o.kvDim_ || kvHeads_ != o.kvHeads_) {
     cap_ = o.cap_;
     layers_ = o.layers_;
     kvDim_ = o.kvDim_;
+    kvHeads_ = o.kvHeads_;
     k_.resize(o.k_.size());
     v_.resize(o.v_.size());
   }
   logits_ = o.logits_;
   pos_ = o.pos_;
-  const size_t used = size_t(pos_) * size_t(kvDim_), stride = size_t(cap_) * size_t(kvDim_);
-  for (int l = 0; l < layers_; ++l) {
-    std::memcpy(k_.data() + l * stride, o.k_.data() + l * stride, used * sizeof(float));
-    std::memcpy(v_.data() + l * stride, o.v_.data() + l * stride, used * sizeof(float));
+  if (kvHeads_ <= 0) return;
+  const size_t hd = size_t(kvDim_ / kvHeads_);
+  const size_t used = size_t(pos_) * hd, stride = size_t(cap_) * hd;
+  for (size_t block = 0; block < size_t(layers_) * size_t(kvHeads_); ++block) {
+    std::memcpy(k_.data() + block * stride, o.k_.data() + block * stride, used * sizeof(float));
+    std::memcpy(v_.data() + block * stride, o.v_.data() + block * stride, used * sizeof(float));
   }
 }
 
@@ -267,34 +270,44 @@ void DecoderState::copyFrom(const DecoderState& o) {
 
 namespace {
 
-// A weight matrix [rows, cols] in the decoder's storage precision; f32 may point into another buffer.
+// A weight matrix [rows, cols], panel-packed (linear_kernels.h) in the decoder's storage precision and held in the
+// decoder's WeightArena.
 struct WeightMatrix {
-  std::vector<float> own;
-  std::vector<uint16_t> half;
   const float* f32 = nullptr;
+  const uint16_t* f16 = nullptr;
   int rows = 0, cols = 0;
 
-  void set(std::vector<float> w, int r, int c, DecoderPrecision p) {
+  void set(const float* w, int r, int c, DecoderPrecision p, WeightArena& arena) {
     rows = r;
     cols = c;
+    const size_t n = packedSize(r, c);
     if (p == DecoderPrecision::F16) {
-      half.resize(w.size());
-      for (size_t i = 0; i < w.size(); ++i) half[i] = floatToHalf(w[i]);
+      auto* dst = static_cast<uint16_t*>(arena.take(n * sizeof(uint16_t)));
+      packRows(w, r, c, dst);
+      f16 = dst;
     } else {
-      own = std::move(w);
-      f32 = own.data();
+      auto* dst = static_cast<float*>(arena.take(n * sizeof(float)));
+      packRows(w, r, c, dst);
+      f32 = dst;
     }
   }
-  // Y[r, i] for i in [n0, n1): row r of X times row i of this matrix.
+  // Y[r, i] for i in [n0, n1) (n0 a multiple of kPanelRows): row r of X times row i of this matrix.
   void apply(const float* X, int rowsX, float* Y, int ldy, int n0, int n1) const {
     if (f32) {
-      linearRows(f32, cols, X, cols, rowsX, Y, ldy, n0, n1);
+      linearPacked(f32, rows, cols, X, cols, rowsX, Y, ldy, n0, n1);
     } else {
-      linearRows(half.data(), cols, X, cols, rowsX, Y, ldy, n0, n1);
+      linearPacked(f16, rows, cols, X, cols, rowsX, Y, ldy, n0, n1);
     }
   }
-  size_t bytes() const { return size_t(rows) * size_t(cols) * (f32 ? sizeof(float) : sizeof(uint16_t)); }
+  // Bytes read by one pass over the matrix (the padding included).
+  size_t bytes() const { return packedSize(rows, cols) * (f32 ? sizeof(float) : sizeof(uint16_t)); }
 };
+
+// Bytes a matrix takes in the arena (64-byte aligned, as WeightArena::take rounds).
+size_t arenaBytes(int rows, int cols, DecoderPrecision p) {
+  const size_t n = packedSize(rows, cols) * (p == DecoderPrecision::F16 ? 2 : 4);
+  return (n + 63) / 64 * 64;
+}
 
 }  // namespace
 
@@ -306,6 +319,7 @@ struct FastDecoder::Impl {
     std::vector<float> attnNorm, ffnNorm;
     WeightMatrix wqkv, wo, wgu, wdown;  // wgu: gate and up rows interleaved
   };
+  WeightArena arena;  // every matrix, in the order a decode step reads them
   std::vector<Layer> layers;
   std::vector<float> embed, finalNorm;
   WeightMatrix lmHead;
@@ -340,7 +354,7 @@ struct FastDecoder::Impl {
 
   // out[rows, W.rows] = in[rows, W.cols] W^T, threaded over W's rows.
   void linear(const WeightMatrix& W, const float* in, int rows, float* out) {
-    parallel(pool, W.rows, 4, [&](int b, int e, int) { W.apply(in, rows, out, W.rows, b, e); });
+    parallel(pool, W.rows, kPanelRows, [&](int b, int e, int) { W.apply(in, rows, out, W.rows, b, e); });
   }
 };
 
@@ -352,35 +366,32 @@ FastDecoder::FastDecoder(const DecoderConfig& config, const DecoderWeights& w, i
   Impl& I = *d_;
   const Dims& m = I.m;
   const size_t d = size_t(m.d);
+  size_t total = arenaBytes(m.vocab, m.d, precision);
+  total += size_t(m.layers) * (arenaBytes(m.qkvDim, m.d, precision) + arenaBytes(m.d, m.qDim, precision) +
+                               arenaBytes(2 * m.h, m.d, precision) + arenaBytes(m.d, m.h, precision));
+  I.arena = WeightArena(total);
+  std::vector<float> qkv(size_t(m.qkvDim) * d), gu(2 * size_t(m.h) * d);
   for (const DecoderLayerWeights& L : w.layers) {
     Impl::Layer out;
     out.attnNorm = L.inputNorm;
-    std::vector<float> qkv;
-    qkv.reserve(size_t(m.qkvDim) * d);
-    append(qkv, L.q);
-    append(qkv, L.k);
-    append(qkv, L.v);
-    out.wqkv.set(std::move(qkv), m.qkvDim, m.d, precision);
-    out.wo.set(L.o, m.d, m.qDim, precision);
+    std::copy(L.q.begin(), L.q.end(), qkv.begin());
+    std::copy(L.k.begin(), L.k.end(), qkv.begin() + std::ptrdiff_t(L.q.size()));
+    std::copy(L.v.begin(), L.v.end(), qkv.begin() + std::ptrdiff_t(L.q.size() + L.k.size()));
+    out.wqkv.set(qkv.data(), m.qkvDim, m.d, precision, I.arena);
+    out.wo.set(L.o.data(), m.d, m.qDim, precision, I.arena);
     out.ffnNorm = L.postNorm;
-    std::vector<float> gu(2 * size_t(m.h) * d);
     for (size_t i = 0; i < size_t(m.h); ++i) {
       std::memcpy(&gu[(2 * i) * d], &L.gate[i * d], d * sizeof(float));
       std::memcpy(&gu[(2 * i + 1) * d], &L.up[i * d], d * sizeof(float));
     }
-    out.wgu.set(std::move(gu), 2 * m.h, m.d, precision);
-    out.wdown.set(L.down, m.d, m.h, precision);
+    out.wgu.set(gu.data(), 2 * m.h, m.d, precision, I.arena);
+    out.wdown.set(L.down.data(), m.d, m.h, precision, I.arena);
     I.layers.push_back(std::move(out));
   }
   I.embed = w.embed;
   I.finalNorm = w.finalNorm;
-  if (config.tieEmbeddings && precision == DecoderPrecision::F32) {
-    I.lmHead.rows = m.vocab;
-    I.lmHead.cols = m.d;
-    I.lmHead.f32 = I.embed.data();
-  } else {
-    I.lmHead.set(config.tieEmbeddings ? w.embed : w.lmHead, m.vocab, m.d, precision);
-  }
+  // A tied head is packed as a copy: the embedding table stays row-major for the token lookups.
+  I.lmHead.set(config.tieEmbeddings ? w.embed.data() : w.lmHead.data(), m.vocab, m.d, precision, I.arena);
   const int half = m.hd / 2;
   I.ropeCos.resize(size_t(config.maxSeqLen) * size_t(half));
   I.ropeSin.resize(I.ropeCos.size());
@@ -410,6 +421,7 @@ DecoderState FastDecoder::newState(int capacity) const {
   s.cap_ = capacity;
   s.layers_ = m.layers;
   s.kvDim_ = m.kvDim;
+  s.kvHeads_ = m.nkv;
   s.k_.assign(size_t(m.layers) * size_t(capacity) * size_t(m.kvDim), 0.0f);
   s.v_.assign(s.k_.size(), 0.0f);
   s.logits_.assign(size_t(m.vocab), 0.0f);
@@ -462,7 +474,7 @@ void FastDecoder::forward(const float* input, int rows) const {
   int maxCap = 0;
   for (int r = 0; r < rows; ++r) {
     const DecoderState& st = *I.rowState[size_t(r)];
-    if (st.layers_ != m.layers || st.kvDim_ != m.kvDim || st.logits_.size() != size_t(m.vocab))
+    if (st.layers_ != m.layers || st.kvDim_ != m.kvDim || st.kvHeads_ != m.nkv || st.logits_.size() != size_t(m.vocab))
       throw DecoderError("decoder state was made for another decoder");
     if (I.rowPos[size_t(r)] >= st.cap_)
       throw DecoderError("sequence of " + std::to_string(I.rowPos[size_t(r)] + 1) +
@@ -476,9 +488,10 @@ void FastDecoder::forward(const float* input, int rows) const {
   const int group = m.nh / m.nkv;
   const size_t d = size_t(m.d);
   std::memcpy(I.x.data(), input, size_t(rows) * d * sizeof(float));
-  auto cacheOf = [&](int r, int l, bool values) {
+  // Start of the cache of row r's state for layer l and kv head g: [cap][hd].
+  auto cacheOf = [&](int r, int l, int g, bool values) {
     DecoderState& st = *I.rowState[size_t(r)];
-    return (values ? st.v_.data() : st.k_.data()) + size_t(l) * size_t(st.cap_) * size_t(m.kvDim);
+    return (values ? st.v_.data() : st.k_.data()) + (size_t(l) * size_t(m.nkv) + size_t(g)) * size_t(st.cap_) * size_t(m.hd);
   };
 
   for (int l = 0; l < m.layers; ++l) {
@@ -499,40 +512,30 @@ void FastDecoder::forward(const float* input, int rows) const {
           v[j + half] = b * c[j] + a * s[j];
         }
       }
-      std::memcpy(cacheOf(r, l, false) + size_t(pos) * size_t(m.kvDim), row + m.qDim, size_t(m.kvDim) * 4);
-      std::memcpy(cacheOf(r, l, true) + size_t(pos) * size_t(m.kvDim), row + m.qDim + m.kvDim, size_t(m.kvDim) * 4);
+      for (int g = 0; g < m.nkv; ++g) {
+        const size_t at = size_t(pos) * size_t(m.hd), from = size_t(g) * size_t(m.hd);
+        std::memcpy(cacheOf(r, l, g, false) + at, row + m.qDim + from, size_t(m.hd) * sizeof(float));
+        std::memcpy(cacheOf(r, l, g, true) + at, row + m.qDim + m.kvDim + from, size_t(m.hd) * sizeof(float));
+      }
     }
     // Causal attention, one (row, head) per item.
     parallel(I.pool, rows * m.nh, 1, [&](int b, int e, int part) {
       float* sc = I.scores[size_t(part)].data();
       for (int item = b; item < e; ++item) {
         const int r = item / m.nh, hh = item % m.nh;
-        const float* kCache = cacheOf(r, l, false);
-        const float* vCache = cacheOf(r, l, true);
+        const float* kCache = cacheOf(r, l, hh / group, false);
+        const float* vCache = cacheOf(r, l, hh / group, true);
         const float* q = &I.qkv[size_t(r) * size_t(m.qkvDim) + size_t(hh) * size_t(m.hd)];
-        const size_t kvOff = size_t(hh / group) * size_t(m.hd);
         const int len = I.rowPos[size_t(r)] + 1;
-        float mx = -INFINITY;
-        for (int t = 0; t < len; ++t) {
-          sc[t] = dotProduct(q, kCache + size_t(t) * size_t(m.kvDim) + kvOff, m.hd) * attScale;
-          mx = std::max(mx, sc[t]);
-        }
-        float sum = 0;
-        for (int t = 0; t < len; ++t) {
-          sc[t] = std::exp(sc[t] - mx);
-          sum += sc[t];
-        }
         float* out = &I.att[size_t(r) * size_t(m.qDim) + size_t(hh) * size_t(m.hd)];
-        std::fill(out, out + m.hd, 0.0f);
-        const float inv = 1.0f / sum;
-        for (int t = 0; t < len; ++t) axpy(sc[t] * inv, vCache + size_t(t) * size_t(m.kvDim) + kvOff, out, m.hd);
+        attendHead(q, kCache, vCache, m.hd, len, m.hd, attScale, sc, out);
       }
     });
     I.linear(L.wo, I.att.data(), rows, I.xb.data());
     for (size_t j = 0; j < size_t(rows) * d; ++j) I.x[j] += I.xb[j];
     for (int r = 0; r < rows; ++r) rmsnorm(&I.x[size_t(r) * d], L.ffnNorm.data(), &I.xb[size_t(r) * d], m.d, eps);
     // Gate and up rows are interleaved, so each part finishes silu(gate) * up for its own rows.
-    parallel(I.pool, 2 * m.h, 4, [&](int b, int e, int) {
+    parallel(I.pool, 2 * m.h, kPanelRows, [&](int b, int e, int) {
       L.wgu.apply(I.xb.data(), rows, I.gu.data(), 2 * m.h, b, e);
       for (int r = 0; r < rows; ++r) {
         const float* g = &I.gu[size_t(r) * 2 * size_t(m.h)];

@@ -70,7 +70,9 @@ class DecoderState {
   int cap_ = 0;
   int layers_ = 0;
   int kvDim_ = 0;
-  std::vector<float> k_, v_;  // [layer][cap][kvDim]
+  int kvHeads_ = 0;           // kvDim_ = kvHeads_ * head dimension
+  // [layer][kv head][cap][head dim]: each head's keys and values are contiguous, so attention streams them.
+  std::vector<float> k_, v_;
   std::vector<float> logits_;
 };
 

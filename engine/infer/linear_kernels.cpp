@@ -1,6 +1,10 @@
 #include "engine/infer/linear_kernels.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <stdexcept>
+#include <type_traits>
 
 #include "engine/core/safetensors.h"
 
@@ -30,6 +34,56 @@ void linearGeneric(const T* W, int k, const float* X, int ldx, int rows, float* 
       for (; j < k; ++j) s += toFloat(w[j]) * x[j];
       Y[size_t(r) * size_t(ldy) + size_t(i)] = s;
     }
+  }
+}
+
+// Packed panels, portable form: the reference the SIMD form must match.
+template <typename T>
+void packedGeneric(const T* P, int rows, int k, const float* X, int ldx, int nx, float* Y, int ldy, int n0, int n1) {
+  const int groups = (k + 7) / 8;
+  for (int i0 = n0; i0 < n1; i0 += kPanelRows) {
+    const T* panel = P + size_t(i0) * size_t(groups) * 8;
+    const int live = std::min({kPanelRows, n1 - i0, rows - i0});
+    for (int r = 0; r < nx; ++r) {
+      const float* x = X + size_t(r) * size_t(ldx);
+      float acc[kPanelRows] = {};
+      for (int g = 0; g < groups; ++g) {
+        const T* w = panel + size_t(g) * kPanelRows * 8;
+        const int width = std::min(8, k - g * 8);
+        for (int q = 0; q < kPanelRows; ++q)
+          for (int l = 0; l < width; ++l) acc[q] += toFloat(w[q * 8 + l]) * x[g * 8 + l];
+      }
+      for (int q = 0; q < live; ++q) Y[size_t(r) * size_t(ldy) + size_t(i0 + q)] = acc[q];
+    }
+  }
+}
+
+// sc[t] = exp(sc[t] - mx) in place; returns 1 / sum of the results (mx is the maximum, so the sum is >= 1).
+float expAndInverseSum(float* sc, int len, float mx) {
+  float sum = 0;
+  for (int t = 0; t < len; ++t) {
+    sc[t] = std::exp(sc[t] - mx);
+    sum += sc[t];
+  }
+  return 1.0f / sum;
+}
+
+void attendGeneric(const float* q, const float* K, const float* V, int stride, int len, int hd, float scale, float* sc,
+                   float* out) {
+  float mx = -INFINITY;
+  for (int t = 0; t < len; ++t) {
+    const float* k = K + size_t(t) * size_t(stride);
+    float s = 0;
+    for (int j = 0; j < hd; ++j) s += q[j] * k[j];
+    sc[t] = s * scale;
+    mx = std::max(mx, sc[t]);
+  }
+  const float inv = expAndInverseSum(sc, len, mx);
+  for (int j = 0; j < hd; ++j) out[j] = 0.0f;
+  for (int t = 0; t < len; ++t) {
+    const float p = sc[t] * inv;
+    const float* v = V + size_t(t) * size_t(stride);
+    for (int j = 0; j < hd; ++j) out[j] += p * v[j];
   }
 }
 
@@ -122,6 +176,95 @@ FEDMRG_SIMD void linearSimd(const T* W, int k, const float* X, int ldx, int rows
   }
 }
 
+// Packed panels: eight accumulators (one per panel row) hide the FMA latency, and every load is the next 32 bytes.
+// The loops over the panel's rows must be unrolled (the pragmas) so that the accumulators live in registers: left
+// to itself, GCC -O2 keeps them on the stack and every FMA waits on a store-to-load round trip.
+// Each input row re-reads the panel (k * 8 values, a few KiB) from L1, so prefill and beams read DRAM once too.
+template <typename T>
+FEDMRG_SIMD void packedSimd(const T* P, int rows, int k, const float* X, int ldx, int nx, float* Y, int ldy, int n0,
+                            int n1) {
+  const int groups = (k + 7) / 8, full = k / 8, tail = k - full * 8;
+  alignas(32) float xt[8] = {};
+  for (int i0 = n0; i0 < n1; i0 += kPanelRows) {
+    const T* panel = P + size_t(i0) * size_t(groups) * 8;
+    const int live = std::min({kPanelRows, n1 - i0, rows - i0});
+    for (int r = 0; r < nx; ++r) {
+      const float* x = X + size_t(r) * size_t(ldx);
+      __m256 acc[kPanelRows];
+#pragma GCC unroll 8
+      for (int q = 0; q < kPanelRows; ++q) acc[q] = _mm256_setzero_ps();
+      const T* w = panel;
+      for (int g = 0; g < full; ++g, w += kPanelRows * 8) {
+        const __m256 xv = _mm256_loadu_ps(x + g * 8);
+#pragma GCC unroll 8
+        for (int q = 0; q < kPanelRows; ++q) acc[q] = _mm256_fmadd_ps(load8(w + q * 8), xv, acc[q]);
+      }
+      if (tail) {  // the padded last group: zero weights, and x copied so nothing past its end is read
+        for (int l = 0; l < 8; ++l) xt[l] = l < tail ? x[full * 8 + l] : 0.0f;
+        const __m256 xv = _mm256_load_ps(xt);
+#pragma GCC unroll 8
+        for (int q = 0; q < kPanelRows; ++q) acc[q] = _mm256_fmadd_ps(load8(w + q * 8), xv, acc[q]);
+      }
+      float* y = Y + size_t(r) * size_t(ldy) + size_t(i0);
+      if (live == kPanelRows) {
+        // Transpose-and-add the eight accumulators into one vector of eight sums.
+        const __m256 s01 = _mm256_hadd_ps(acc[0], acc[1]), s23 = _mm256_hadd_ps(acc[2], acc[3]);
+        const __m256 s45 = _mm256_hadd_ps(acc[4], acc[5]), s67 = _mm256_hadd_ps(acc[6], acc[7]);
+        const __m256 s0123 = _mm256_hadd_ps(s01, s23), s4567 = _mm256_hadd_ps(s45, s67);
+        const __m256 lo = _mm256_permute2f128_ps(s0123, s4567, 0x20), hi = _mm256_permute2f128_ps(s0123, s4567, 0x31);
+        _mm256_storeu_ps(y, _mm256_add_ps(lo, hi));
+      } else {
+        for (int q = 0; q < live; ++q) y[q] = hsum(acc[q]);
+      }
+    }
+  }
+}
+
+// One function per head rather than a call per cached position: the dot products and the weighted sum of the
+// values stay in registers for the usual head sizes (a multiple of 8).
+FEDMRG_SIMD void attendSimd(const float* q, const float* K, const float* V, int stride, int len, int hd, float scale,
+                            float* sc, float* out) {
+  const int hd8 = hd & ~7;
+  float mx = -INFINITY;
+  for (int t = 0; t < len; ++t) {
+    const float* k = K + size_t(t) * size_t(stride);
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    int j = 0;
+    for (; j + 16 <= hd8; j += 16) {
+      a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + j), _mm256_loadu_ps(k + j), a0);
+      a1 = _mm256_fmadd_ps(_mm256_loadu_ps(q + j + 8), _mm256_loadu_ps(k + j + 8), a1);
+    }
+    for (; j < hd8; j += 8) a0 = _mm256_fmadd_ps(_mm256_loadu_ps(q + j), _mm256_loadu_ps(k + j), a0);
+    float s = hsum(_mm256_add_ps(a0, a1));
+    for (; j < hd; ++j) s += q[j] * k[j];
+    sc[t] = s * scale;
+    mx = std::max(mx, sc[t]);
+  }
+  const float inv = expAndInverseSum(sc, len, mx);
+  int j = 0;
+  for (; j + 32 <= hd8; j += 32) {  // four vectors of the output at a time
+    __m256 o0 = _mm256_setzero_ps(), o1 = o0, o2 = o0, o3 = o0;
+    for (int t = 0; t < len; ++t) {
+      const float* v = V + size_t(t) * size_t(stride) + j;
+      const __m256 p = _mm256_set1_ps(sc[t]);
+      o0 = _mm256_fmadd_ps(p, _mm256_loadu_ps(v), o0);
+      o1 = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 8), o1);
+      o2 = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 16), o2);
+      o3 = _mm256_fmadd_ps(p, _mm256_loadu_ps(v + 24), o3);
+    }
+    const __m256 iv = _mm256_set1_ps(inv);
+    _mm256_storeu_ps(out + j, _mm256_mul_ps(o0, iv));
+    _mm256_storeu_ps(out + j + 8, _mm256_mul_ps(o1, iv));
+    _mm256_storeu_ps(out + j + 16, _mm256_mul_ps(o2, iv));
+    _mm256_storeu_ps(out + j + 24, _mm256_mul_ps(o3, iv));
+  }
+  for (; j < hd; ++j) {
+    float o = 0;
+    for (int t = 0; t < len; ++t) o += sc[t] * V[size_t(t) * size_t(stride) + size_t(j)];
+    out[j] = o * inv;
+  }
+}
+
 FEDMRG_SIMD float dotSimd(const float* a, const float* b, int n) {
   __m256 acc = _mm256_setzero_ps();
   int j = 0;
@@ -156,7 +299,50 @@ void linearAny(const T* W, int k, const float* X, int ldx, int rows, float* Y, i
   linearGeneric(W, k, X, ldx, rows, Y, ldy, n0, n1);
 }
 
+template <typename T>
+void packAny(const float* W, int rows, int k, T* dst) {
+  const int groups = (k + 7) / 8;
+  const int padded = (rows + kPanelRows - 1) / kPanelRows * kPanelRows;
+  for (int i0 = 0; i0 < padded; i0 += kPanelRows)
+    for (int g = 0; g < groups; ++g)
+      for (int q = 0; q < kPanelRows; ++q)
+        for (int l = 0; l < 8; ++l) {
+          const int i = i0 + q, j = g * 8 + l;
+          const float v = (i < rows && j < k) ? W[size_t(i) * size_t(k) + size_t(j)] : 0.0f;
+          if constexpr (std::is_same_v<T, float>) {
+            *dst++ = v;
+          } else {
+            *dst++ = floatToHalf(v);
+          }
+        }
+}
+
+template <typename T>
+void packedAny(const T* P, int rows, int k, const float* X, int ldx, int nx, float* Y, int ldy, int n0, int n1) {
+  if (n0 % kPanelRows != 0) throw std::invalid_argument("linearPacked: n0 must be a multiple of kPanelRows");
+  n1 = std::min(n1, rows);
+  if (n0 >= n1 || nx <= 0) return;
+#ifdef FEDMRG_X86
+  if (haveSimd()) return packedSimd(P, rows, k, X, ldx, nx, Y, ldy, n0, n1);
+#endif
+  packedGeneric(P, rows, k, X, ldx, nx, Y, ldy, n0, n1);
+}
+
 }  // namespace
+
+size_t packedSize(int rows, int k) {
+  return size_t((rows + kPanelRows - 1) / kPanelRows) * kPanelRows * size_t((k + 7) / 8) * 8;
+}
+void packRows(const float* W, int rows, int k, float* dst) { packAny(W, rows, k, dst); }
+void packRows(const float* W, int rows, int k, uint16_t* dst) { packAny(W, rows, k, dst); }
+void linearPacked(const float* P, int rows, int k, const float* X, int ldx, int nx, float* Y, int ldy, int n0,
+                  int n1) {
+  packedAny(P, rows, k, X, ldx, nx, Y, ldy, n0, n1);
+}
+void linearPacked(const uint16_t* P, int rows, int k, const float* X, int ldx, int nx, float* Y, int ldy, int n0,
+                  int n1) {
+  packedAny(P, rows, k, X, ldx, nx, Y, ldy, n0, n1);
+}
 
 void linearRows(const float* W, int k, const float* X, int ldx, int rows, float* Y, int ldy, int n0, int n1) {
   linearAny(W, k, X, ldx, rows, Y, ldy, n0, n1);
@@ -164,6 +350,15 @@ void linearRows(const float* W, int k, const float* X, int ldx, int rows, float*
 
 void linearRows(const uint16_t* W, int k, const float* X, int ldx, int rows, float* Y, int ldy, int n0, int n1) {
   linearAny(W, k, X, ldx, rows, Y, ldy, n0, n1);
+}
+
+void attendHead(const float* q, const float* K, const float* V, int stride, int len, int hd, float scale,
+                float* scores, float* out) {
+  if (len <= 0) return;
+#ifdef FEDMRG_X86
+  if (haveSimd()) return attendSimd(q, K, V, stride, len, hd, scale, scores, out);
+#endif
+  attendGeneric(q, K, V, stride, len, hd, scale, scores, out);
 }
 
 float dotProduct(const float* a, const float* b, int n) {
