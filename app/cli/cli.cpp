@@ -96,8 +96,8 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<OptionS
 
 namespace {
 
-void printCommandHelp(const CommandSpec& c, std::ostream& out) {
-  out << "usage: fedmrg-cli " << c.name << ' ' << c.usage << "\n\n" << c.summary << "\n";
+void printCommandHelp(const CommandSpec& c, const std::string& invokedAs, std::ostream& out) {
+  out << "usage: fedmrg-cli " << invokedAs << ' ' << c.usage << "\n\n" << c.summary << "\n";
   if (!c.options.empty()) {
     out << "\noptions:\n";
     for (const auto& o : c.options) {
@@ -114,8 +114,10 @@ void printHelp(std::ostream& out) {
       << ": headless tools of FedMRG Workstation (benchmark data, training, generation, evaluation)\n\n"
       << "usage: fedmrg-cli <command> [options]\n       fedmrg-cli <command> --help\n\ncommands:\n";
   size_t width = 0;
-  for (const auto& entry : commands()) width = std::max(width, entry.first.size());
+  for (const auto& entry : commands())
+    if (!entry.second.hidden) width = std::max(width, entry.first.size());
   for (const auto& [name, c] : commands()) {
+    if (c.hidden) continue;
     std::string left = "  " + name;
     left.resize(width + 4, ' ');
     out << left << c.summary << "\n";
@@ -143,22 +145,31 @@ int runCli(int argc, char** argv) {
     std::cerr << "fedmrg-cli: unknown command '" << args[0] << "' (see fedmrg-cli --help)\n";
     return 2;
   }
-  const CommandSpec& cmd = it->second;
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::string invokedAs = args[0];
+  if (!rest.empty() && rest[0].rfind('-', 0) != 0) {
+    auto sub = commands().find(args[0] + "-" + rest[0]);
+    if (sub != commands().end()) {
+      it = sub;
+      invokedAs += " " + rest[0];
+      rest.erase(rest.begin());
+    }
+  }
+  const CommandSpec& cmd = it->second;
   for (const auto& a : rest) {
     if (a == "--help" || a == "-h") {
-      printCommandHelp(cmd, std::cout);
+      printCommandHelp(cmd, invokedAs, std::cout);
       return 0;
     }
   }
   try {
     return cmd.run(Args::parse(rest, cmd.options));
   } catch (const UsageError& e) {
-    std::cerr << "fedmrg-cli " << cmd.name << ": " << e.what() << "\n\n";
-    printCommandHelp(cmd, std::cerr);
+    std::cerr << "fedmrg-cli " << invokedAs << ": " << e.what() << "\n\n";
+    printCommandHelp(cmd, invokedAs, std::cerr);
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "fedmrg-cli " << cmd.name << ": error: " << e.what() << "\n";
+    std::cerr << "fedmrg-cli " << invokedAs << ": error: " << e.what() << "\n";
     return 1;
   }
 }

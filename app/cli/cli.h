@@ -46,6 +46,7 @@ struct CommandSpec {
   std::string usage;      // argument synopsis after the command name
   std::vector<OptionSpec> options;
   std::function<int(const Args&)> run;
+  bool hidden = false;    // left out of the command list (kept for old scripts, e.g. bench-engine)
 };
 
 struct CommandRegistration {
@@ -54,7 +55,8 @@ struct CommandRegistration {
 
 const std::map<std::string, CommandSpec>& commands();
 
-// Entry point shared by main() and the tests: dispatches argv[1] to its command.
+// Entry point shared by main() and the tests: dispatches argv[1] to its command. A subcommand
+// `fedmrg-cli <group> <sub> ...` runs the command registered as "<group>-<sub>" when there is one.
 int runCli(int argc, char** argv);
 
 }  // namespace fedmrg::cli

@@ -1,17 +1,20 @@
-// fedmrg-cli bench-engine: decoder speed of the fast inference path, for the fixed reference shape and
-// optionally for a model folder or LLaMA-family checkpoint. One function per measurement, so that draft time
-// from DICOM and training samples/s can be added beside them.
+// fedmrg-cli bench engine (alias bench-engine): every figure of issue 5 in one run, each against its target:
+// decode tokens/s (fixed reference shape and the model), draft time from a DICOM file, training samples/s and
+// peak memory, with the command line, the machine and its load. The decode measurements below are the source of
+// truth for the inference path; draft and training come from cmd_bench_draft.cpp and cmd_bench_train.cpp.
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
 #include "engine/core/json.h"
 #include "engine/infer/fast_decoder.h"
@@ -19,6 +22,12 @@
 #include "engine/infer/linear_kernels.h"
 #include "engine/infer/model_loader.h"
 #include "engine/infer/thread_pool.h"
+#include "engine/model/report_generator.h"
+#ifdef FEDMRG_HAVE_DCMTK
+#include "engine/datasets/chest_renderer.h"
+#include "engine/datasets/dicom_writer.h"
+#include "engine/datasets/synth_study.h"
+#endif
 
 namespace fedmrg::cli {
 namespace {
@@ -28,30 +37,11 @@ using engine::DecoderState;
 using engine::DecoderWeights;
 using engine::FastDecoder;
 using engine::Json;
-using Clock = std::chrono::steady_clock;
-
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-std::string commandLine() {
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string out;
-  for (char c : all) out += c ? c : ' ';
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
-double peakRssMiB() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return double(ru.ru_maxrss) / 1024.0;
-}
+using bench::Clock;
+using bench::median;
+using bench::seconds;
+using bench::Target;
+namespace fs = std::filesystem;
 
 // The fixed reference shape of issue 5: d=256, 6 layers, 4 heads, 4 kv heads, SwiGLU 688, vocabulary 4,000.
 DecoderConfig referenceShape() {
@@ -264,53 +254,271 @@ Json benchDecoder(const std::string& title, const FastDecoder& dec, int context,
   return j;
 }
 
-int runBenchEngine(const Args& a) {
-  const int threads = int(a.getInt("threads", 0));
-  const int context = int(a.getInt("context", 100));
-  const double budget = a.getDouble("seconds", 2.0);
-  if (context < 1 || context > 400) throw UsageError("--context must be between 1 and 400");
-  std::printf("command: %s\n", commandLine().c_str());
-  Json report = Json::object();
-  report["command"] = commandLine();
-  report["reference"] = Json::array();
-  const DecoderConfig ref = referenceShape();
-  const DecoderWeights refWeights = DecoderWeights::random(ref, 42);
-  for (auto p : precisions(a)) {
-    const FastDecoder dec(ref, refWeights, threads, p);
-    report["reference"].push_back(benchDecoder("reference shape (random weights)", dec, context, budget));
-  }
+// The model folder: --model, else the shipped default model found above the executable (a build folder inside
+// the checkout, or an installed bin/ beside share/fedmrg/models), in the source tree it was built from, or above
+// the current folder.
+std::string modelFolder(const Args& a) {
   if (auto dir = a.get("model")) {
-    const engine::LoadedDecoder m = engine::loadDecoder(*dir);
-    std::printf("\nmodel %s (%s)\n", dir->c_str(), m.description.c_str());
-    report["model"] = Json::array();
-    for (auto p : precisions(a)) {
-      const FastDecoder dec(m.config, m.weights, threads, p);
-      report["model"].push_back(
-          benchDecoder("model decoder", dec, std::max(1, std::min(context, m.config.maxSeqLen - 80)), budget));
+    if (!fs::exists(fs::path(*dir) / "config.json")) throw std::runtime_error(*dir + ": no config.json (not a model folder)");
+    return *dir;
+  }
+  std::error_code ec;
+  std::vector<fs::path> starts;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+#ifdef FEDMRG_SOURCE_DIR
+  starts.push_back(FEDMRG_SOURCE_DIR);
+#endif
+  starts.push_back(fs::current_path(ec));
+  for (fs::path dir : starts) {
+    for (; !dir.empty(); dir = dir.parent_path()) {
+      for (const char* rel : {"resources/models/default", "share/fedmrg/models/default"})
+        if (fs::exists(dir / rel / "config.json", ec)) return (dir / rel).string();
+      if (dir == dir.parent_path()) break;
     }
   }
-  const double rss = peakRssMiB();  // before the bandwidth test's 256 MB buffer
-  report["kernel_read_gb_per_s"] = benchBandwidth(threads, budget);
-  std::printf("\npeak memory of the decoder measurements (ru_maxrss): %.1f MiB\n", rss);
-  report["peak_rss_mib"] = rss;
-  if (auto out = a.get("json")) {
-    std::ofstream f(*out);
-    if (!f) throw std::runtime_error("cannot write " + *out);
-    f << report.dump(2) << "\n";
+  throw std::runtime_error("no --model given and no resources/models/default (or share/fedmrg/models/default) above " +
+                           exe.parent_path().string() + ", the source tree or the current folder");
+}
+
+// A temporary folder removed with its files when the run ends.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "fedmrg-bench-XXXXXX").string();
+    if (!mkdtemp(t.data())) throw std::runtime_error(t + ": cannot create a temporary folder");
+    path = t;
   }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+// One synthetic study of the first built-in site, rendered and written as that site's DICOM files are.
+std::string writeSyntheticStudy(const fs::path& dir, int rows) {
+#ifndef FEDMRG_HAVE_DCMTK
+  (void)dir, (void)rows;
+  throw std::runtime_error("this build has no DICOM support (DCMTK): give --skip-draft");
+#else
+  const std::vector<engine::SiteProfile> sites = engine::builtinSites();
+  const engine::SiteProfile& site = sites.front();
+  const uint64_t seed = 5;
+  const engine::StudyTruth truth = engine::sampleStudy(site, seed);
+  const engine::SynthImage image = engine::renderChest(truth, site.acquisition, rows);
+  const engine::SynthDicomInfo info =
+      engine::synthDicomInfo(seed, site, truth.patient.female, truth.patient.ageYears, truth.patient.apView, 1);
+  const std::string file = (dir / "synthetic-study.dcm").string();
+  engine::writeSynthDicom(file, image, info, site.acquisition.transferSyntax);
+  std::printf("synthetic study: %s, %d x %d, %s, written to %s\n", site.id.c_str(), image.width, image.height,
+              engine::transferSyntaxName(site.acquisition.transferSyntax), file.c_str());
+  return file;
+#endif
+}
+
+Target atLeast(std::string figure, double value, std::string unit, double target) {
+  return {std::move(figure), value, std::move(unit), Target::Kind::AtLeast, target};
+}
+Target atMost(std::string figure, double value, std::string unit, double target) {
+  return {std::move(figure), value, std::move(unit), Target::Kind::AtMost, target};
+}
+Target info(std::string figure, double value, std::string unit) {
+  return {std::move(figure), value, std::move(unit), Target::Kind::None, 0};
+}
+
+// Issue 5's targets.
+constexpr double kDecodeTokensPerSecond = 1500, kDraftGreedyP50 = 0.25, kDraftBeamP50 = 0.6,
+                 kTrainSamplesPerSecond = 8, kGenerationPeakMb = 500;
+
+int runBenchEngine(const Args& a) {
+  const bool quick = a.has("quick");
+  const int threads = int(a.getInt("threads", 0));
+  const int context = int(a.getInt("context", 100));
+  const double budget = a.getDouble("seconds", quick ? 0.2 : 2.0);
+  const int runs = int(a.getInt("runs", quick ? 2 : 10));
+  const int rows = int(a.getInt("dicom-rows", 1024));
+  bench::TrainBenchOptions train;
+  train.batch = int(a.getInt("batch", quick ? 4 : 16));
+  train.steps = int(a.getInt("steps", quick ? 2 : 5));
+  train.threads = threads;
+  const bool doDraft = !a.has("skip-draft"), doTrain = !a.has("skip-train");
+  if (context < 1 || context > 400) throw UsageError("--context must be between 1 and 400");
+  if (budget <= 0) throw UsageError("--seconds must be positive");
+  if (runs < 1) throw UsageError("--runs must be >= 1");
+  if (rows < 64 || rows > 4096) throw UsageError("--dicom-rows must be between 64 and 4096");
+  if (train.batch < 1 || train.steps < 2) throw UsageError("--batch must be >= 1 and --steps >= 2");
+  const auto precisionList = precisions(a);
+  // Everything that can fail for a reason of the caller's is checked before the first measurement.
+  const std::string model = modelFolder(a);
+  const auto dicom = a.get("dicom");
+  if (dicom && doDraft && !fs::is_regular_file(*dicom)) throw std::runtime_error(*dicom + ": no such DICOM file");
+  if (auto out = a.get("json")) bench::checkWritable(*out);
+
+  const bench::Machine m = bench::machine();
+  std::printf("command: %s\n", bench::commandLine().c_str());
+  std::printf("machine: %d cores, %s; CPU flags avx2 %s, fma %s, f16c %s\n", m.cores, m.cpuModel.c_str(),
+              m.avx2 ? "yes" : "no", m.fma ? "yes" : "no", m.f16c ? "yes" : "no");
+  std::printf("load average at start: %.2f %.2f %.2f (1, 5, 15 min)%s\n", m.load1, m.load5, m.load15,
+              m.load1 > 0.5 * m.cores ? ": the machine was busy, figures are lower than on a quiet one" : "");
+  std::printf("model: %s\n", model.c_str());
+  Json report = Json::object();
+  report["command"] = bench::commandLine();
+  report["machine"] = bench::machineJson(m);
+  report["model"] = model;
+  Json settings = Json::object();
+  settings["quick"] = quick;
+  settings["threads"] = threads;
+  settings["context"] = context;
+  settings["decode_seconds"] = budget;
+  settings["draft_runs"] = runs;
+  settings["train_batch"] = train.batch;
+  settings["train_steps"] = train.steps;
+  report["settings"] = settings;
+  bench::TargetTable targets;
+
+  // The synthetic study is written first and the peak is reset after it, so that rendering does not count as
+  // generation memory.
+  std::unique_ptr<TempDir> tmp;
+  std::string dicomFile;
+  double fixturePeak = 0;
+  bool peakReset = false;
+  if (doDraft) {
+    if (dicom) {
+      dicomFile = *dicom;
+    } else {
+      tmp = std::make_unique<TempDir>();
+      dicomFile = writeSyntheticStudy(tmp->path, rows);
+      fixturePeak = bench::peakRssMb();
+      peakReset = bench::resetPeakRss();
+    }
+  }
+
+  // Decode, batch 1.
+  std::printf("\n== decode, batch 1, context %d ==\n", context);
+  Json decode = Json::object();
+  std::string kernels;
+  {
+    const DecoderConfig ref = referenceShape();
+    const DecoderWeights refWeights = DecoderWeights::random(ref, 42);
+    for (auto p : precisionList) {
+      const FastDecoder dec(ref, refWeights, threads, p);
+      kernels = dec.kernelName();
+      Json j = benchDecoder("reference shape (random weights)", dec, context, budget);
+      targets.add(atLeast(std::string("decode, reference shape, ") + precisionName(dec),
+                          j.at("decode_tokens_per_s").asNumber(), "tokens/s", kDecodeTokensPerSecond));
+      decode[std::string("reference_") + precisionName(dec)] = j;
+    }
+  }
+  {
+    const engine::LoadedDecoder md = engine::loadDecoder(model);
+    std::printf("\nmodel %s (%s)\n", model.c_str(), md.description.c_str());
+    const int modelContext = std::max(1, std::min(context, md.config.maxSeqLen - 80));
+    for (auto p : precisionList) {
+      const FastDecoder dec(md.config, md.weights, threads, p);
+      Json j = benchDecoder("model decoder", dec, modelContext, budget);
+      targets.add(atLeast(std::string("decode, model, ") + precisionName(dec), j.at("decode_tokens_per_s").asNumber(),
+                          "tokens/s", kDecodeTokensPerSecond));
+      decode[std::string("model_") + precisionName(dec)] = j;
+    }
+  }
+  report["decode"] = decode;
+  report["machine"]["decoder_kernels"] = kernels;
+
+  // Draft from a DICOM file.
+  if (doDraft) {
+    engine::ReportGenerator::Options go;
+    go.threads = threads;
+    go.torchThreads = 1;
+    const engine::ReportGenerator gen(model, go);
+    engine::GenerationOptions greedy = gen.defaultOptions(), beam = greedy;
+    greedy.beamSize = 1;
+    beam.beamSize = 3;
+    std::printf("\n== draft from DICOM: %s, %d timed runs after a warm-up ==\n%s\n", dicomFile.c_str(), runs,
+                gen.description().c_str());
+    Json draft = Json::object();
+    draft["file"] = dicom ? *dicom : std::string("synthetic study (temporary)");
+    draft["synthetic"] = !dicom;
+    draft["runs"] = runs;
+    draft["model"] = gen.description();
+    for (const auto* o : {&greedy, &beam}) {
+      const std::string name = o->beamSize == 1 ? "greedy" : "beam 3";
+      const bench::DraftTimes t = bench::measureDraft(gen, dicomFile, *o, runs);
+      std::printf("  %-7s %zu tokens: p50 %.3f s, p95 %.3f s\n", name.c_str(), t.tokens, t.p50, t.p95);
+      targets.add(atMost("draft p50, " + name, t.p50, "s", o->beamSize == 1 ? kDraftGreedyP50 : kDraftBeamP50));
+      targets.add(info("draft p95, " + name, t.p95, "s"));
+      Json e = Json::object();
+      e["tokens"] = double(t.tokens);
+      e["p50_s"] = t.p50;
+      e["p95_s"] = t.p95;
+      draft[o->beamSize == 1 ? "greedy" : "beam3"] = e;
+    }
+    report["draft"] = draft;
+  }
+
+  Json memory = Json::object();
+  const double generationPeak = bench::peakRssMb();
+  targets.add(atMost("peak memory, generation (decode + draft)", generationPeak, "MB", kGenerationPeakMb));
+  memory["generation_peak_mb"] = generationPeak;
+  memory["synthetic_study_peak_mb"] = fixturePeak;
+  memory["peak_reset_after_synthetic_study"] = peakReset;
+
+  // Training, after the generation peak was taken.
+  if (doTrain) {
+    const engine::ModelConfig config = engine::ModelConfig::load((fs::path(model) / "config.json").string());
+    std::printf("\n== training, scope base (every loss the config enables), batch %d, %d steps (first untimed) ==\n",
+                train.batch, train.steps);
+    const bench::TrainBench t = bench::measureTraining(config, train);
+    std::printf("  %.2f samples/s over %.2f s\n", t.samplesPerSecond, t.secondsTimed);
+    targets.add(atLeast("training", t.samplesPerSecond, "samples/s", kTrainSamplesPerSecond));
+    Json j = Json::object();
+    j["scope"] = "base";
+    j["batch"] = train.batch;
+    j["steps"] = train.steps;
+    j["samples_per_second"] = t.samplesPerSecond;
+    j["seconds_timed"] = t.secondsTimed;
+    report["train"] = j;
+  }
+  const double overallPeak = std::max(bench::peakRssMb(), fixturePeak);
+  targets.add(info("peak memory, overall", overallPeak, "MB"));
+  memory["overall_peak_mb"] = overallPeak;
+  report["memory"] = memory;
+
+  // Last, so that its 256 MB buffer counts in no peak above.
+  if (!a.has("skip-bandwidth")) report["kernel_read_gb_per_s"] = benchBandwidth(threads, budget);
+
+  const double loadEnd = bench::loadAverage1();
+  std::printf("\nload average (1 min): %.2f at start, %.2f at the end\n", m.load1, loadEnd);
+  report["load_average_1m_end"] = loadEnd;
+  targets.print("== issue 5 targets ==");
+  std::printf("%d of the targets missed\n", targets.misses());
+  report["targets"] = targets.json();
+  report["misses"] = targets.misses();
+  if (auto out = a.get("json")) bench::writeJson(*out, report);
   return 0;
 }
 
-const CommandRegistration reg({"bench-engine", "decoder speed of the inference path (reference shape, --model)",
-                               "[--model DIR] [--threads N] [--precision f32|f16|both] [--context N] [--seconds S] "
-                               "[--json OUT]",
-                               {{"model", true, "model folder or LLaMA-family checkpoint folder to measure as well"},
-                                {"threads", true, "decoder threads (default: one per core)"},
-                                {"precision", true, "weight storage to measure: f32, f16 or both (default both)"},
-                                {"context", true, "context rows before decoding (default 100)"},
-                                {"seconds", true, "time budget of the decode measurement (default 2)"},
-                                {"json", true, "write the figures as JSON"}},
-                               runBenchEngine});
+const CommandRegistration reg(
+    {"bench-engine",
+     "every figure of issue 5 against its target: decode, draft from DICOM, training, peak memory",
+     "[--model DIR] [--dicom FILE] [--runs 10] [--batch 16] [--quick] [--skip-draft] [--skip-train] [--json OUT]",
+     {{"model", true, "model folder (default: resources/models/default found above the program or here)"},
+      {"dicom", true, "DICOM file for the draft times (default: one synthetic study, written to a temporary folder)"},
+      {"dicom-rows", true, "rows of the synthetic study (default 1024)"},
+      {"runs", true, "timed drafts per setting, after one warm-up (default 10; --quick 2)"},
+      {"batch", true, "training samples per step (default 16; --quick 4)"},
+      {"steps", true, "training steps, the first one untimed (default 5; --quick 2)"},
+      {"threads", true, "decoder and training threads (default: one per core)"},
+      {"precision", true, "decoder weight storage to measure: f32, f16 or both (default both)"},
+      {"context", true, "context rows before decoding (default 100)"},
+      {"seconds", true, "time budget of each decode measurement (default 2; --quick 0.2)"},
+      {"quick", false, "short budgets (smoke test; the figures are not meaningful)"},
+      {"skip-draft", false, "leave out the draft times"},
+      {"skip-train", false, "leave out the training measurement"},
+      {"skip-bandwidth", false, "leave out the kernel read bandwidth table"},
+      {"json", true, "write every figure as JSON"}},
+     runBenchEngine, true});
 
 }  // namespace
 }  // namespace fedmrg::cli

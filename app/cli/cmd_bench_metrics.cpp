@@ -1,10 +1,11 @@
-// fedmrg-cli bench-metrics: labeling throughput on one core and the time for every report metric on N
-// report pairs (IU X-ray reports when the reference folder is present, else generated sentences).
+// fedmrg-cli bench metrics (alias bench-metrics): labeling throughput on one core and the time for every report
+// metric on N report pairs (IU X-ray reports when the reference folder is present, else generated sentences).
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <random>
 
+#include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
 #include "engine/labeler/labeler.h"
 #include "engine/metrics/meteor.h"
@@ -16,9 +17,9 @@
 namespace fedmrg::cli {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
 
-double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+double secondsSince(Clock::time_point t0) { return bench::seconds(t0, Clock::now()); }
 
 std::vector<std::string> iuReports(const std::string& path) {
   std::vector<std::string> out;
@@ -61,7 +62,7 @@ int runBenchMetrics(const Args& a) {
   const long long n = a.getInt("reports", 10000);
   if (n < 1) throw UsageError("--reports must be at least 1");
   const std::string iuPath = a.get("iu", "../shared/reference/iu-xray-dev/indiana_reports_dev.csv");
-  std::printf("command: fedmrg-cli bench-metrics --reports %lld --iu %s\n", n, iuPath.c_str());
+  std::printf("command: %s (--reports %lld --iu %s)\n", bench::commandLine().c_str(), n, iuPath.c_str());
   std::vector<std::string> base = iuReports(iuPath);
   const bool fromIu = !base.empty();
   if (!fromIu) base = generatedReports(2000, 7);
@@ -140,7 +141,7 @@ const CommandRegistration reg({"bench-metrics", "benchmark the labeler and the r
                                "[--reports N] [--iu indiana_reports_dev.csv]",
                                {{"reports", true, "report pairs to score (default 10000)"},
                                 {"iu", true, "IU X-ray reports CSV (default ../shared/reference/iu-xray-dev/...)"}},
-                               runBenchMetrics});
+                               runBenchMetrics, true});
 
 }  // namespace
 }  // namespace fedmrg::cli

@@ -1,34 +1,27 @@
-// fedmrg-cli bench-train: training samples/s of the report model on synthetic inputs (no data set needed).
+// fedmrg-cli bench train (alias bench-train): training samples/s of the report model on synthetic inputs (no data
+// set needed).
 #include <cstdio>
-#include <fstream>
 #include <random>
 #include <string>
 
+#include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
-#include "app/cli/peak_memory.h"
 #include "engine/core/json.h"
 #include "engine/train/trainer.h"
 
 namespace fedmrg::cli {
-namespace {
 
-int runBenchTrain(const Args& a) {
-  engine::ModelConfig c = a.has("tiny") ? engine::ModelConfig::tiny(4000) : engine::ModelConfig{};
-  if (auto path = a.get("config")) c = engine::ModelConfig::load(*path);
-  const int promptLen = int(a.getInt("prompt-tokens", 40)), reportLen = int(a.getInt("report-tokens", 100));
-  if (promptLen < 1 || reportLen < 1) throw UsageError("--prompt-tokens and --report-tokens must be >= 1");
+namespace bench {
+
+TrainBench measureTraining(const engine::ModelConfig& c, const TrainBenchOptions& b) {
   engine::TrainOptions o;
-  o.steps = int(a.getInt("steps", 5));
-  o.batchSize = int(a.getInt("batch", 8));
-  o.threads = int(a.getInt("threads", 0));
-  o.device = a.get("device", "cpu");
+  o.steps = b.steps;
+  o.batchSize = b.batch;
+  o.threads = b.threads;
+  o.device = b.device;
   o.warmupSteps = 1;
   o.numSites = 2;
-  const std::string scope = a.get("scope", "base");
-  if (scope != "base" && scope != "adapters") throw UsageError("--scope is base or adapters");
-  o.scope = scope == "base" ? engine::TrainOptions::Scope::Base : engine::TrainOptions::Scope::Adapters;
-  if (o.steps < 2 || o.batchSize < 1) throw UsageError("--steps must be >= 2 and --batch >= 1");
-
+  o.scope = b.adapters ? engine::TrainOptions::Scope::Adapters : engine::TrainOptions::Scope::Base;
   std::mt19937 rng(1);
   std::vector<engine::TrainExample> data(size_t(o.batchSize) * 2);
   for (size_t i = 0; i < data.size(); ++i) {
@@ -36,31 +29,58 @@ int runBenchTrain(const Args& a) {
     e.image.resize(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
     for (float& v : e.image) v = float(rng() % 1000) / 1000.0f;
     for (auto& s : e.states) s = engine::ObservationState(rng() % 4);
-    for (int k = 0; k < promptLen; ++k) e.promptIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
-    for (int k = 0; k < reportLen; ++k) e.reportIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
+    for (int k = 0; k < b.promptTokens; ++k) e.promptIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
+    for (int k = 0; k < b.reportTokens; ++k) e.reportIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
     e.site = int(i % 2);
   }
   engine::Trainer trainer(c, 0);
   // The first step pays one-time costs (allocator, oneDNN primitives): time the others.
   double firstStepEnd = 0;
-  engine::TrainResult r = trainer.train(data, o, [&](const engine::TrainProgress& p) {
+  const engine::TrainResult r = trainer.train(data, o, [&](const engine::TrainProgress& p) {
     if (p.step == 1) firstStepEnd = p.elapsedSeconds;
     return true;
   });
-  const double timed = r.seconds - firstStepEnd;
-  const double sps = double(o.steps - 1) * o.batchSize / timed;
-  std::printf("bench-train: scope %s, batch %d, %d timed steps, %d threads, rows %d prefix + %d prompt + %d report,"
+  TrainBench out;
+  out.secondsTimed = r.seconds - firstStepEnd;
+  out.samplesPerSecond = double(o.steps - 1) * o.batchSize / out.secondsTimed;
+  return out;
+}
+
+}  // namespace bench
+
+namespace {
+
+int runBenchTrain(const Args& a) {
+  engine::ModelConfig c = a.has("tiny") ? engine::ModelConfig::tiny(4000) : engine::ModelConfig{};
+  if (auto path = a.get("config")) c = engine::ModelConfig::load(*path);
+  bench::TrainBenchOptions o;
+  o.promptTokens = int(a.getInt("prompt-tokens", 40));
+  o.reportTokens = int(a.getInt("report-tokens", 100));
+  if (o.promptTokens < 1 || o.reportTokens < 1) throw UsageError("--prompt-tokens and --report-tokens must be >= 1");
+  o.steps = int(a.getInt("steps", 5));
+  o.batch = int(a.getInt("batch", 8));
+  o.threads = int(a.getInt("threads", 0));
+  o.device = a.get("device", "cpu");
+  const std::string scope = a.get("scope", "base");
+  if (scope != "base" && scope != "adapters") throw UsageError("--scope is base or adapters");
+  o.adapters = scope == "adapters";
+  if (o.steps < 2 || o.batch < 1) throw UsageError("--steps must be >= 2 and --batch >= 1");
+
+  const bench::TrainBench r = bench::measureTraining(c, o);
+  std::printf("bench train: scope %s, batch %d, %d timed steps, %d threads, rows %d prefix + %d prompt + %d report,"
               " d=%d x %d layers, V=%d\n",
-              scope.c_str(), o.batchSize, o.steps - 1, o.threads, c.visualPrefixRows(), promptLen, reportLen,
+              scope.c_str(), o.batch, o.steps - 1, o.threads, c.visualPrefixRows(), o.promptTokens, o.reportTokens,
               c.decoder.dim, c.decoder.nLayers, c.decoder.vocabSize);
-  std::printf("  %.2f samples/s (%.1f ms per sample), peak RSS %.0f MB\n", sps, 1000.0 / sps, peakRssKb() / 1024.0);
+  std::printf("  %.2f samples/s (%.1f ms per sample), peak RSS %.0f MB\n", r.samplesPerSecond,
+              1000.0 / r.samplesPerSecond, bench::peakRssMb());
   if (auto path = a.get("json")) {
     engine::Json j = engine::Json::object();
+    j["command"] = bench::commandLine();
     j["scope"] = scope;
-    j["batch"] = o.batchSize;
-    j["samples_per_second"] = sps;
-    j["peak_rss_mb"] = peakRssKb() / 1024.0;
-    std::ofstream(*path) << j.dump(2) << "\n";
+    j["batch"] = o.batch;
+    j["samples_per_second"] = r.samplesPerSecond;
+    j["peak_rss_mb"] = bench::peakRssMb();
+    bench::writeJson(*path, j);
   }
   return 0;
 }
@@ -78,7 +98,7 @@ const CommandRegistration reg(
       {"prompt-tokens", true, "prompt length (default 40)"},
       {"report-tokens", true, "report length (default 100)"},
       {"json", true, "write the result as JSON"}},
-     runBenchTrain});
+     runBenchTrain, true});
 
 }  // namespace
 }  // namespace fedmrg::cli

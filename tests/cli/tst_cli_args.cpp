@@ -26,7 +26,7 @@ class TestCliArgs : public QObject {
   void helpListsEveryCommand() {
     const Result r = run({"--help"});
     QCOMPARE(r.code, 0);
-    for (const char* c : {"synth", "evaluate", "label", "pretrain", "train", "generate", "bench-engine"})
+    for (const char* c : {"synth", "evaluate", "label", "pretrain", "train", "generate", "bench"})
       QVERIFY2(r.out.contains(QString("\n  ") + c + " "), c);
   }
   void versionIsTheProjectVersion() {

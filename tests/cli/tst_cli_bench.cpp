@@ -1,0 +1,160 @@
+// fedmrg-cli bench: `bench engine --quick --json` runs every measurement of issue 5 and writes each figure with
+// a positive value and a target verdict; subcommands dispatch; the old hyphenated names still run but are not
+// listed; bad usage exits 2 and a missing DICOM file exits 1, each naming the problem. No timing is asserted.
+#include <QtTest>
+
+namespace {
+
+struct Result {
+  int code = -1;
+  QString out, err;
+};
+
+Result run(const QStringList& args, int timeoutMs = 60000) {
+  QProcess p;
+  p.start(FEDMRG_CLI, args);
+  if (!p.waitForFinished(timeoutMs)) {
+    p.kill();
+    p.waitForFinished();
+    return {-1, QString(), "timed out"};
+  }
+  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QJsonObject readJson(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+double number(const QJsonObject& root, const QStringList& path) {
+  QJsonValue v = root;
+  for (const QString& key : path) v = v.toObject().value(key);
+  return v.isDouble() ? v.toDouble() : -1;
+}
+
+bool defaultModelPresent() {
+  return QFile::exists(QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default/config.json");
+}
+
+}  // namespace
+
+class TestCliBench : public QObject {
+  Q_OBJECT
+ private slots:
+  void engineQuickWritesEveryFigure() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const QString json = dir.filePath("bench.json");
+    const Result r = run({"bench", "engine", "--quick", "--json", json}, 600000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject j = readJson(json);
+    QVERIFY2(!j.isEmpty(), "no JSON written");
+    QVERIFY(j.value("command").toString().contains("bench engine --quick"));
+    QVERIFY(j.value("model").toString().endsWith("resources/models/default"));
+    QVERIFY(number(j, {"machine", "cores"}) >= 1);
+    QVERIFY(number(j, {"machine", "load_average_1m"}) >= 0);
+    QVERIFY(!j.value("machine").toObject().value("cpu_model").toString().isEmpty());
+    const QList<QStringList> figures = {
+        {"decode", "reference_fp32", "decode_tokens_per_s"}, {"decode", "reference_fp16", "decode_tokens_per_s"},
+        {"decode", "model_fp32", "decode_tokens_per_s"},     {"decode", "model_fp16", "decode_tokens_per_s"},
+        {"draft", "greedy", "p50_s"},                        {"draft", "greedy", "p95_s"},
+        {"draft", "beam3", "p50_s"},                         {"draft", "beam3", "p95_s"},
+        {"train", "samples_per_second"},                     {"memory", "generation_peak_mb"},
+        {"memory", "overall_peak_mb"}};
+    for (const QStringList& f : figures) QVERIFY2(number(j, f) > 0, qPrintable(f.join('.')));
+    QVERIFY(number(j, {"draft", "greedy", "p95_s"}) >= number(j, {"draft", "greedy", "p50_s"}));
+    QVERIFY(number(j, {"memory", "overall_peak_mb"}) >= number(j, {"memory", "generation_peak_mb"}));
+    QVERIFY(j.value("draft").toObject().value("synthetic").toBool());
+    // Every figure against its target: 4 decode rows, 4 draft rows, training, 2 memory rows.
+    const QJsonArray targets = j.value("targets").toArray();
+    QCOMPARE(targets.size(), 11);
+    int withTarget = 0;
+    for (const QJsonValue& t : targets) {
+      const QJsonObject o = t.toObject();
+      QVERIFY2(o.value("value").toDouble() > 0, qPrintable(o.value("figure").toString()));
+      const QString verdict = o.value("verdict").toString();
+      QVERIFY2(verdict == "PASS" || verdict == "MISS" || verdict == "-", qPrintable(verdict));
+      withTarget += verdict != "-";
+      QVERIFY2(r.out.contains(o.value("figure").toString()), qPrintable(o.value("figure").toString()));
+    }
+    QCOMPARE(withTarget, 8);
+    QVERIFY(r.out.contains("load average at start"));
+  }
+  void engineSkipsWhatItIsTold() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const QString json = dir.filePath("bench.json");
+    const Result r = run({"bench-engine", "--quick", "--skip-draft", "--skip-train", "--skip-bandwidth",
+                          "--precision", "f32", "--json", json},
+                         300000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject j = readJson(json);
+    QVERIFY(number(j, {"decode", "reference_fp32", "decode_tokens_per_s"}) > 0);
+    QVERIFY(!j.value("decode").toObject().contains("reference_fp16"));
+    QVERIFY(!j.contains("draft"));
+    QVERIFY(!j.contains("train"));
+    QVERIFY(!j.contains("kernel_read_gb_per_s"));
+    QVERIFY(number(j, {"memory", "generation_peak_mb"}) > 0);
+  }
+  void helpListsTheGroupNotTheAliases() {
+    const Result r = run({"--help"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("\n  bench "));
+    for (const char* alias : {"bench-engine", "bench-draft", "bench-train", "bench-metrics"})
+      QVERIFY2(!r.out.contains(alias), alias);
+  }
+  void subcommandHelpUsesTheSubcommandName_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("usage");
+    QTest::newRow("engine") << QStringList{"bench", "engine", "--help"} << "usage: fedmrg-cli bench engine";
+    QTest::newRow("draft") << QStringList{"bench", "draft", "--help"} << "usage: fedmrg-cli bench draft";
+    QTest::newRow("train") << QStringList{"bench", "train", "--help"} << "usage: fedmrg-cli bench train";
+    QTest::newRow("metrics") << QStringList{"bench", "metrics", "--help"} << "usage: fedmrg-cli bench metrics";
+    QTest::newRow("alias") << QStringList{"bench-train", "--help"} << "usage: fedmrg-cli bench-train";
+  }
+  void subcommandHelpUsesTheSubcommandName() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, usage);
+    const Result r = run(args);
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(usage), qPrintable(r.out));
+  }
+  void badUsageIsNamed_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("no subcommand") << QStringList{"bench"} << 2 << "bench needs a subcommand: ";
+    QTest::newRow("unknown subcommand") << QStringList{"bench", "frobnicate"} << 2
+                                        << "unknown bench subcommand 'frobnicate'";
+    QTest::newRow("unknown option") << QStringList{"bench", "engine", "--colour", "red"} << 2
+                                    << "fedmrg-cli bench engine: unknown option --colour";
+    QTest::newRow("option of another subcommand") << QStringList{"bench", "metrics", "--runs", "3"} << 2
+                                                  << "unknown option --runs";
+    QTest::newRow("bad number") << QStringList{"bench", "engine", "--runs", "0"} << 2 << "--runs must be >= 1";
+    QTest::newRow("bad precision") << QStringList{"bench", "engine", "--precision", "f8"} << 2
+                                   << "--precision must be f32, f16 or both";
+    QTest::newRow("missing model") << QStringList{"bench", "engine", "--model", "/nonexistent/model"} << 1
+                                   << "/nonexistent/model: no config.json";
+  }
+  void badUsageIsNamed() {
+    QFETCH(QStringList, args);
+    QFETCH(int, code);
+    QFETCH(QString, message);
+    const Result r = run(args);
+    QCOMPARE(r.code, code);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+  }
+  void missingDicomFileIsNamedBeforeAnyMeasurement() {
+    QTemporaryDir dir;
+    const QString missing = dir.filePath("absent.dcm");
+    const Result r = run({"bench", "engine", "--dicom", missing, "--json", dir.filePath("out.json")});
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains(missing + ": no such DICOM file"), qPrintable(r.err));
+    QVERIFY(!r.out.contains("decode"));
+    QVERIFY(!QFile::exists(dir.filePath("out.json")));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliBench)
+#include "tst_cli_bench.moc"
