@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/cli/generate_args.h"
+#include "app/cli/synth_sites.h"
 #include "engine/core/json.h"
 #include "engine/model/report_generator.h"
 #include "engine/train/synth_examples.h"
@@ -20,22 +21,7 @@
 namespace fedmrg::cli {
 namespace {
 
-// "seen" (every site that is not held out), "heldout", "all", or a comma-separated list of site ids.
-std::set<std::string> selectSites(const std::string& data, const std::string& which) {
-  const std::vector<engine::SynthSiteEntry> sites = engine::readSynthSites(data);
-  std::set<std::string> known, out;
-  for (const auto& s : sites) {
-    known.insert(s.id);
-    if (which == "all" || (which == "seen" && !s.heldOut) || (which == "heldout" && s.heldOut)) out.insert(s.id);
-  }
-  if (which == "all" || which == "seen" || which == "heldout") return out;
-  std::stringstream list(which);
-  for (std::string id; std::getline(list, id, ',');) {
-    if (!known.count(id)) throw UsageError("--sites: no site '" + id + "' in " + data + "/manifest.json");
-    out.insert(id);
-  }
-  return out;
-}
+using synthsites::selectSites;
 
 // Byte-level BPE can stop inside a multi-byte character: invalid sequences become U+FFFD so that every
 // JSONL line stays valid UTF-8.

@@ -1,6 +1,7 @@
 #include "engine/model/model_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 
 namespace fedmrg::engine {
@@ -74,6 +75,34 @@ void require(bool ok, const std::string& field, const std::string& why) {
   if (!ok) throw ModelConfigError("config field " + field + ": " + why);
 }
 
+const char* const kStateKeys[4] = {"blank", "positive", "negative", "uncertain"};
+
+// diagnosis.calibration: {"<observation key or name>": [blank, positive, negative, uncertain], ...};
+// observations left out keep offsets 0.
+DiagnosisCalibration readCalibration(const Json* section) {
+  DiagnosisCalibration cal;
+  if (!section) return cal;
+  const std::string where = "diagnosis.calibration";
+  require(section->isObject(), where, "must be an object of observation: [4 offsets]");
+  std::array<bool, kNumObservations> seen{};
+  for (const auto& [name, value] : section->asObject()) {
+    const int i = observationIndex(name);
+    const std::string field = where + "." + name;
+    require(i >= 0, field, "unknown observation (use a CheXpert name such as 'pleural_effusion')");
+    require(!seen[size_t(i)], field, "observation given twice");
+    seen[size_t(i)] = true;
+    require(value.isArray() && value.size() == 4, field,
+            "must be an array of 4 numbers (blank, positive, negative, uncertain)");
+    for (size_t k = 0; k < 4; ++k) {
+      const Json& v = value.at(k);
+      require(v.isNumber() && std::isfinite(v.asNumber()), field + "[" + std::to_string(k) + "]",
+              std::string("offset of '") + kStateKeys[k] + "' must be a finite number");
+      cal.offsets[size_t(i)][k] = v.asNumber();
+    }
+  }
+  return cal;
+}
+
 Json term(const LossTerm& t) {
   Json j = Json::object();
   j["enabled"] = t.enabled;
@@ -87,6 +116,13 @@ void ModelConfig::validate() const {
   require(imageSize > 0, "image_size", "must be positive");
   require(numObservations > 0, "diagnosis.observations", "must be positive");
   require(numStates > 1, "diagnosis.states", "must be at least 2");
+  for (int i = 0; i < kNumObservations; ++i)
+    for (size_t k = 0; k < 4; ++k)
+      require(std::isfinite(calibration.offsets[size_t(i)][k]),
+              std::string("diagnosis.calibration.") + observationKey(i) + "[" + std::to_string(k) + "]",
+              "must be a finite number");
+  require(calibration.isIdentity() || (numObservations == kNumObservations && numStates == 4),
+          "diagnosis.calibration", "needs the 14 CheXpert observations x 4 states");
   const VisionConfig& v = vision;
   require(v.patch > 0, "vision.patch", "must be positive");
   require(imageSize % v.patch == 0, "vision.patch", "must divide image_size " + std::to_string(imageSize));
@@ -145,6 +181,7 @@ ModelConfig ModelConfig::fromJson(const Json& j) {
   Reader diag(j.find("diagnosis"), "diagnosis");
   diag.get("observations", c.numObservations);
   diag.get("states", c.numStates);
+  if (const Json* d = j.find("diagnosis")) c.calibration = readCalibration(d->find("calibration"));
 
   Reader v(j.find("vision"), "vision");
   v.get("patch", c.vision.patch);
@@ -232,6 +269,17 @@ Json ModelConfig::toJson() const {
   Json& dg = j["diagnosis"];
   dg["observations"] = numObservations;
   dg["states"] = numStates;
+  if (!calibration.isIdentity()) {  // written only when set, so uncalibrated configs stay as they were
+    Json& cal = dg["calibration"];
+    cal = Json::object();
+    for (int i = 0; i < kNumObservations; ++i) {
+      const auto& row = calibration.offsets[size_t(i)];
+      if (row == std::array<double, 4>{}) continue;
+      Json offsets = Json::array();
+      for (double v : row) offsets.push_back(v);
+      cal[observationKey(i)] = offsets;
+    }
+  }
   Json& v = j["vision"];
   v["patch"] = vision.patch;
   v["dim"] = vision.dim;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/core/json.h"
+#include "engine/model/diagnosis_calibration.h"
 
 namespace fedmrg::engine {
 
@@ -94,6 +95,8 @@ struct ModelConfig {
   int imageSize = 224;
   int numObservations = 14;
   int numStates = 4;
+  // diagnosis.calibration: decision offsets per observation (absent: the plain argmax, as trained).
+  DiagnosisCalibration calibration;
   VisionConfig vision;
   DecoderConfig decoder;
   LoraConfig lora;

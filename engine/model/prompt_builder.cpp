@@ -1,7 +1,8 @@
 #include "engine/model/prompt_builder.h"
 
 #include <cctype>
-#include <stdexcept>
+
+#include "engine/model/diagnosis_calibration.h"
 
 namespace fedmrg::engine {
 
@@ -26,17 +27,7 @@ std::string promptText(const ObservationStates& states, bool withDiagnosis, cons
 }
 
 ObservationStates argmaxStates(const std::vector<float>& probabilities) {
-  if (probabilities.size() != size_t(kNumObservations) * 4)
-    throw std::invalid_argument("argmaxStates: expected 14 x 4 probabilities, got " +
-                                std::to_string(probabilities.size()));
-  ObservationStates s{};
-  for (int i = 0; i < kNumObservations; ++i) {
-    int best = 0;
-    for (int k = 1; k < 4; ++k)
-      if (probabilities[size_t(i * 4 + k)] > probabilities[size_t(i * 4 + best)]) best = k;
-    s[size_t(i)] = ObservationState(best);
-  }
-  return s;
+  return decideStates(probabilities, DiagnosisCalibration{});
 }
 
 }  // namespace fedmrg::engine

@@ -15,7 +15,7 @@ std::string diagnosisPrompt(const ObservationStates& states);
 // The whole text that precedes the report: the prompt line (when enabled) and the instruction.
 std::string promptText(const ObservationStates& states, bool withDiagnosis, const std::string& instruction);
 
-// The most probable state per observation from row-major [14 x 4] probabilities.
+// The most probable state per observation from row-major [14 x 4] probabilities (no calibration).
 ObservationStates argmaxStates(const std::vector<float>& probabilities);
 
 }  // namespace fedmrg::engine

@@ -8,6 +8,7 @@
 #include "engine/infer/fast_decoder.h"
 #include "engine/infer/generator.h"
 #include "engine/infer/model_loader.h"
+#include "engine/model/diagnosis_calibration.h"
 #include "engine/model/prompt_builder.h"
 #include "engine/model/report_net.h"
 #include "engine/text/bpe_tokenizer.h"
@@ -69,6 +70,32 @@ GenerationOptions ReportGenerator::defaultOptions() const {
   return o;
 }
 
+std::vector<std::vector<float>> ReportGenerator::diagnoseFromPixels(const std::vector<std::vector<float>>& images) const {
+  const ModelConfig& c = d_->config;
+  const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
+  std::vector<float> batch;
+  batch.reserve(pixels * images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (images[i].size() != pixels)
+      throw GeneratorError("image " + std::to_string(i) + " has " + std::to_string(images[i].size()) +
+                           " values, the model needs " + std::to_string(pixels));
+    batch.insert(batch.end(), images[i].begin(), images[i].end());
+  }
+  std::vector<std::vector<float>> out;
+  if (images.empty()) return out;
+  std::lock_guard<std::mutex> lock(d_->mutex);
+  torch::NoGradGuard noGrad;
+  torch::Tensor img = torch::from_blob(batch.data(),
+                                       {int64_t(images.size()), int64_t(c.vision.channels), int64_t(c.imageSize),
+                                        int64_t(c.imageSize)},
+                                       torch::kFloat);
+  torch::Tensor probs = torch::softmax(d_->model->encode(img).diagLogits, -1).contiguous();
+  const int64_t per = probs.numel() / int64_t(images.size());
+  const float* p = probs.data_ptr<float>();
+  for (size_t i = 0; i < images.size(); ++i) out.emplace_back(p + int64_t(i) * per, p + int64_t(i + 1) * per);
+  return out;
+}
+
 Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
                                        const std::atomic<bool>* cancel, const ObservationStates* promptStates) const {
   const ModelConfig& c = d_->config;
@@ -96,7 +123,7 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
     net::Encoded e = d_->model->encode(img);
     torch::Tensor probs = torch::softmax(e.diagLogits, -1).contiguous();
     draft.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
-    draft.states = argmaxStates(draft.probabilities);
+    draft.states = decideStates(draft.probabilities, c.calibration);
     torch::Tensor prefix = d_->model->visualPrefix(e).contiguous();
     rows.assign(prefix.data_ptr<float>(), prefix.data_ptr<float>() + prefix.numel());
     nRows = int(prefix.size(1));
@@ -126,14 +153,18 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
 }
 
 #ifdef FEDMRG_HAVE_DCMTK
-Draft ReportGenerator::draft(const DicomImage& image, const GenerationOptions& options,
-                             const std::atomic<bool>* cancel, const ObservationStates* promptStates) const {
+std::vector<float> ReportGenerator::pixels(const DicomImage& image) const {
   const ModelConfig& c = d_->config;
   std::vector<float> plane = modelInput(image, c.imageSize);
   std::vector<float> input;
   input.reserve(plane.size() * size_t(c.vision.channels));
   for (int ch = 0; ch < c.vision.channels; ++ch) input.insert(input.end(), plane.begin(), plane.end());
-  return draftFromPixels(input, options, cancel, promptStates);
+  return input;
+}
+
+Draft ReportGenerator::draft(const DicomImage& image, const GenerationOptions& options,
+                             const std::atomic<bool>* cancel, const ObservationStates* promptStates) const {
+  return draftFromPixels(pixels(image), options, cancel, promptStates);
 }
 #endif
 

@@ -19,8 +19,8 @@ struct DicomImage;
 
 struct Draft {
   std::string text;                 // the generated report: a draft for a radiologist to review
-  ObservationStates states{};       // predicted state per observation (argmax)
-  std::vector<float> probabilities; // [14 x 4] row-major, softmax over the states
+  ObservationStates states{};       // predicted state per observation (argmax, after diagnosis.calibration)
+  std::vector<float> probabilities; // [14 x 4] row-major, softmax over the states (the model's, uncalibrated)
   std::string prompt;               // the diagnosis-driven prompt the decoder was given
   std::vector<int> tokens;          // generated ids without the end token
   bool endedWithEos = false;
@@ -60,6 +60,13 @@ class ReportGenerator {
 #ifdef FEDMRG_HAVE_DCMTK
   Draft draft(const DicomImage& image, const GenerationOptions& options, const std::atomic<bool>* cancel = nullptr,
               const ObservationStates* promptStates = nullptr) const;
+#endif
+  // The diagnosis head alone (no decoding) for a batch of images, each as draftFromPixels takes it; returns
+  // one row-major [14 x 4] probability vector per image (uncalibrated: decide with decideStates).
+  std::vector<std::vector<float>> diagnoseFromPixels(const std::vector<std::vector<float>>& images) const;
+#ifdef FEDMRG_HAVE_DCMTK
+  // The model's input for a DICOM image: resampled to image_size, repeated over the channels.
+  std::vector<float> pixels(const DicomImage& image) const;
 #endif
   // Greedy options with the model's end token and a length limit that fits max_seq_len.
   GenerationOptions defaultOptions() const;

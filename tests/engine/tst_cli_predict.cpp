@@ -9,23 +9,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_process.h"
+
 namespace {
 
-struct Run {
-  int code = -1;
-  QString out;
-};
-
-Run cli(const QStringList& args) {
-  QProcess p;
-  p.setProcessChannelMode(QProcess::MergedChannels);
-  p.start(QStringLiteral(FEDMRG_CLI), args);
-  Run r;
-  if (!p.waitForFinished(300000)) return r;
-  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-  r.out = QString::fromUtf8(p.readAll());
-  return r;
-}
+using clitest::cli;
+using clitest::Run;
 
 QList<QJsonObject> readJsonl(const QString& path) {
   QList<QJsonObject> out;
@@ -64,11 +53,8 @@ class TestCliPredict : public QObject {
     QVERIFY(dir_.isValid());
     data_ = dir_.filePath("synth");
     model_ = dir_.filePath("model");
-    Run s = cli({"synth", "--out", data_, "--studies-per-site", "10", "--size", "64", "--seed", "5", "--threads", "1"});
-    QVERIFY2(s.code == 0, qPrintable(s.out));
-    Run p = cli({"pretrain", "--data", data_, "--out", model_, "--tiny", "--steps", "4", "--batch", "4", "--vocab", "400",
-                 "--threads", "1"});
-    QVERIFY2(p.code == 0, qPrintable(p.out));
+    const QString failed = clitest::makeTinySynthModel(data_, model_, 10);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
   }
 
   void seenTestSplitMatchesTheDataSet() {
