@@ -2,23 +2,11 @@
 // message that names the command, the option and the reason.
 #include <QtTest>
 
+#include "cli/cli_run.h"
 #include "fedmrg_version.h"
 
-namespace {
-
-struct Result {
-  int code = -1;
-  QString out, err;
-};
-
-Result run(const QStringList& args) {
-  QProcess p;
-  p.start(FEDMRG_CLI, args);
-  if (!p.waitForFinished(60000)) return {};
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-
-}  // namespace
+using clirun::Result;
+using clirun::run;
 
 class TestCliArgs : public QObject {
   Q_OBJECT

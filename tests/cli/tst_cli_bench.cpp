@@ -3,23 +3,12 @@
 // listed; bad usage exits 2 and a missing DICOM file exits 1, each naming the problem. No timing is asserted.
 #include <QtTest>
 
+#include "cli/cli_run.h"
+
 namespace {
 
-struct Result {
-  int code = -1;
-  QString out, err;
-};
-
-Result run(const QStringList& args, int timeoutMs = 60000) {
-  QProcess p;
-  p.start(FEDMRG_CLI, args);
-  if (!p.waitForFinished(timeoutMs)) {
-    p.kill();
-    p.waitForFinished();
-    return {-1, QString(), "timed out"};
-  }
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using clirun::Result;
+using clirun::run;
 
 QJsonObject readJson(const QString& path) {
   QFile f(path);

@@ -1,0 +1,26 @@
+#pragma once
+// Runs the fedmrg-cli program (FEDMRG_CLI, set by tests/cli/CMakeLists.txt) as a child process and keeps its
+// exit code, stdout and stderr apart, for the suites that check what the command line answers.
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace clirun {
+
+struct Result {
+  int code = -1;  // -1: did not finish in time
+  QString out, err;
+};
+
+inline Result run(const QStringList& args, int timeoutMs = 60000) {
+  QProcess p;
+  p.start(QStringLiteral(FEDMRG_CLI), args);
+  if (!p.waitForFinished(timeoutMs)) {
+    p.kill();
+    p.waitForFinished();
+    return {-1, QString(), "timed out"};
+  }
+  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+}  // namespace clirun
