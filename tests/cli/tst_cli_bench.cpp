@@ -86,6 +86,30 @@ class TestCliBench : public QObject {
     QVERIFY(!j.contains("kernel_read_gb_per_s"));
     QVERIFY(number(j, {"memory", "generation_peak_mb"}) > 0);
   }
+  void engineTimesTheGivenDicomFile() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const Result synth = run({"synth", "--out", dir.filePath("synth"), "--studies-per-site", "1", "--size", "64",
+                              "--threads", "1"});
+    QVERIFY2(synth.code == 0, qPrintable(synth.err));
+    QDirIterator it(dir.filePath("synth"), {"*.dcm"}, QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY(it.hasNext());
+    const QString dicom = it.next();
+    const QString json = dir.filePath("bench.json");
+    const Result r = run({"bench", "engine", "--quick", "--dicom", dicom, "--skip-train", "--skip-bandwidth",
+                          "--precision", "f16", "--runs", "3", "--json", json},
+                         300000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(!r.out.contains("synthetic study:"));
+    const QJsonObject j = readJson(json);
+    const QJsonObject draft = j.value("draft").toObject();
+    QCOMPARE(draft.value("file").toString(), dicom);
+    QVERIFY(!draft.value("synthetic").toBool());
+    QCOMPARE(draft.value("runs").toInt(), 3);
+    QVERIFY(number(j, {"draft", "beam3", "p50_s"}) > 0);
+    QVERIFY(number(j, {"draft", "greedy", "tokens"}) > 0);
+    QVERIFY(!j.contains("train"));
+  }
   void helpListsTheGroupNotTheAliases() {
     const Result r = run({"--help"});
     QCOMPARE(r.code, 0);
