@@ -69,6 +69,7 @@ std::vector<ObservationState> parseStates(const std::string& text) {
   return out;
 }
 
+#ifdef FEDMRG_HAVE_DCMTK
 engine::ClinicalScores scoresOf(const std::vector<std::vector<float>>& probs, const std::vector<ObservationStates>& refs,
                                 const engine::DiagnosisCalibration& cal) {
   std::vector<ObservationStates> written;
@@ -108,6 +109,7 @@ void copyModelFolder(const std::string& from, const std::string& to) {
     if (ec) throw std::runtime_error(e.path().string() + ": cannot copy: " + ec.message());
   }
 }
+#endif
 
 int runCalibrate(const Args& a) {
   const std::string model = a.require("model"), dataArg = a.require("data");
