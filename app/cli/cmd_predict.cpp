@@ -23,6 +23,7 @@ namespace {
 
 using synthsites::selectSites;
 
+#ifdef FEDMRG_HAVE_DCMTK  // the helpers below serve the DICOM path only
 // Byte-level BPE can stop inside a multi-byte character: invalid sequences become U+FFFD so that every
 // JSONL line stays valid UTF-8.
 std::string validUtf8(const std::string& s) {
@@ -83,6 +84,7 @@ std::ofstream openOut(const std::string& path) {
   if (!f) throw std::runtime_error(path + ": cannot write");
   return f;
 }
+#endif
 
 int runPredict(const Args& a) {
   const std::string model = a.require("model"), data = a.require("data"), predPath = a.require("pred");

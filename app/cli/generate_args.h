@@ -20,7 +20,8 @@ inline std::vector<OptionSpec> withGenerateOptions(std::vector<OptionSpec> speci
       {"no-generic", false, "leave out the generic adapter"},
       {"no-specialized", false, "leave out the specialized adapter"},
       {"threads", true, "decoder threads (default: every core)"},
-      {"encoder-threads", true, "LibTorch threads of the image encoder (default 1)"}};
+      {"encoder-threads", true, "LibTorch threads of the image encoder (default 1)"},
+      {"device", true, "device of the image encoder: cpu, cuda or auto (default cpu; decoding stays on the CPU)"}};
   specific.insert(specific.begin(), common.begin(), common.end());
   return specific;
 }
@@ -31,6 +32,7 @@ inline engine::ReportGenerator::Options generatorOptions(const Args& a) {
   go.specialized = !a.has("no-specialized");
   go.threads = int(a.getInt("threads", 0));
   go.torchThreads = int(a.getInt("encoder-threads", 1));
+  go.device = a.get("device", "cpu");
   return go;
 }
 

@@ -24,6 +24,7 @@ struct ReportGenerator::Impl {
   BpeTokenizer tokenizer;
   std::unique_ptr<FastDecoder> decoder;
   std::string description;
+  torch::Device device{torch::kCPU};
   mutable std::mutex mutex;
 };
 
@@ -39,6 +40,8 @@ ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) 
       torch::NoGradGuard noGrad;
       for (auto& p : d_->model->decoder->parameters()) p.set_data(torch::empty({0}));
     }
+    d_->device = torch::Device(resolveDevice(o.device));
+    d_->model->to(d_->device);
     d_->tokenizer = BpeTokenizer::load((std::filesystem::path(modelDir) / "tokenizer.json").string());
     if (d_->tokenizer.vocabSize() > d_->config.decoder.vocabSize)
       throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
@@ -57,6 +60,7 @@ ReportGenerator::~ReportGenerator() = default;
 
 const ModelConfig& ReportGenerator::config() const { return d_->config; }
 std::string ReportGenerator::description() const { return d_->description; }
+std::string ReportGenerator::device() const { return d_->device.is_cuda() ? "cuda" : "cpu"; }
 
 GenerationOptions ReportGenerator::defaultOptions() const {
   GenerationOptions o;
@@ -89,7 +93,8 @@ std::vector<std::vector<float>> ReportGenerator::diagnoseFromPixels(const std::v
                                        {int64_t(images.size()), int64_t(c.vision.channels), int64_t(c.imageSize),
                                         int64_t(c.imageSize)},
                                        torch::kFloat);
-  torch::Tensor probs = torch::softmax(d_->model->encode(img).diagLogits, -1).contiguous();
+  torch::Tensor logits = d_->model->encode(img.to(d_->device)).diagLogits;
+  torch::Tensor probs = torch::softmax(logits, -1).to(torch::kCPU).contiguous();
   const int64_t per = probs.numel() / int64_t(images.size());
   const float* p = probs.data_ptr<float>();
   for (size_t i = 0; i < images.size(); ++i) out.emplace_back(p + int64_t(i) * per, p + int64_t(i + 1) * per);
@@ -120,11 +125,11 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
     torch::Tensor img = torch::from_blob(const_cast<float*>(image.data()),
                                          {1, int64_t(c.vision.channels), int64_t(c.imageSize), int64_t(c.imageSize)},
                                          torch::kFloat);
-    net::Encoded e = d_->model->encode(img);
-    torch::Tensor probs = torch::softmax(e.diagLogits, -1).contiguous();
+    net::Encoded e = d_->model->encode(img.to(d_->device));
+    torch::Tensor probs = torch::softmax(e.diagLogits, -1).to(torch::kCPU).contiguous();
     draft.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
     draft.states = decideStates(draft.probabilities, c.calibration);
-    torch::Tensor prefix = d_->model->visualPrefix(e).contiguous();
+    torch::Tensor prefix = d_->model->visualPrefix(e).to(torch::kCPU).contiguous();
     rows.assign(prefix.data_ptr<float>(), prefix.data_ptr<float>() + prefix.numel());
     nRows = int(prefix.size(1));
   }

@@ -40,6 +40,10 @@ class ReportGenerator {
     bool specialized = true;  // use specialized.safetensors when present
     int threads = 0;          // fast decoder threads; 0: every core
     int torchThreads = -1;    // LibTorch threads (process-wide!); 0: every core; < 0: leave as they are
+    // Device of the LibTorch part (encoder, diagnosis head, projector): "cpu", "cuda" or "auto" (CUDA when this
+    // LibTorch build has a GPU). The decoder always runs on the CPU fast path: at batch 1 a decode step is ~30
+    // small matrix-vector products, which a GPU spends in kernel launches rather than arithmetic.
+    std::string device = "cpu";
   };
   // Throws GeneratorError naming the folder and the reason (missing file, bad config, shapes).
   explicit ReportGenerator(const std::string& modelDir);
@@ -50,6 +54,7 @@ class ReportGenerator {
 
   const ModelConfig& config() const;
   std::string description() const;  // "fedmrg-model d=256 ... + generic.safetensors" for logs
+  std::string device() const;       // where the encoder runs: "cpu" or "cuda"
 
   // image: channels x image_size x image_size values in [0, 1] (engine::modelInput's output).
   // promptStates: when given, the prompt uses these states (e.g. findings the radiologist set) instead of

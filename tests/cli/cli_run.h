@@ -1,6 +1,9 @@
 #pragma once
 // Runs the fedmrg-cli program (FEDMRG_CLI, set by tests/cli/CMakeLists.txt) as a child process and keeps its
 // exit code, stdout and stderr apart, for the suites that check what the command line answers.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -21,6 +24,13 @@ inline Result run(const QStringList& args, int timeoutMs = 60000) {
     return {-1, QString(), "timed out"};
   }
   return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+// The JSON object a command wrote with --json (empty when the file is missing or not an object).
+inline QJsonObject readJson(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return QJsonDocument::fromJson(f.readAll()).object();
 }
 
 }  // namespace clirun

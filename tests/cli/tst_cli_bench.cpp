@@ -7,14 +7,9 @@
 
 namespace {
 
+using clirun::readJson;
 using clirun::Result;
 using clirun::run;
-
-QJsonObject readJson(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 double number(const QJsonObject& root, const QStringList& path) {
   QJsonValue v = root;
