@@ -29,8 +29,8 @@ class ThreadPool {
 
  private:
   void workerLoop(int thread);
-  // Claims and runs chunks of generation `gen` until none is left.
-  void drain(uint32_t gen, int thread);
+  // Claims and runs chunks of generation `gen` until none is left; returns how many this thread ran.
+  int drain(uint32_t gen, int thread);
 
   std::vector<std::thread> workers_;
   // High 32 bits: generation of the current region; low 32 bits: next chunk to claim.
@@ -50,7 +50,8 @@ class ThreadPool {
   // the caller's chunks and all chunks.
   double windowWork_ = 0, windowTotal_ = 0;
   int windowMine_ = 0, windowChunks_ = 0, windowRegions_ = 0;
-  int soloRegions_ = 0;  // regions left to run on the caller alone
+  int soloRegions_ = 0;    // regions left to run on the caller alone
+  int warmupRegions_ = 0;  // threaded regions left before the window counts again (workers waking up)
 };
 
 }  // namespace fedmrg::engine
