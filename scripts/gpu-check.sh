@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the engine and fedmrg-cli against a CUDA LibTorch (by default the one inside python3's PyTorch) and runs
 # the GPU checks: `fedmrg-cli device-check` (training and drafting parity with the CPU, training on the GPU) and
-# `fedmrg-cli bench-train` on the GPU and on the CPU. For a machine with an NVIDIA GPU; Debian's libtorch-dev is
+# `fedmrg-cli bench train` on the GPU and on the CPU. For a machine with an NVIDIA GPU; Debian's libtorch-dev is
 # CPU-only, so this is not part of scripts/test.sh. No DCMTK, Qt or gRPC needed.
 #   bash scripts/gpu-check.sh [OUTDIR]        (TORCH_PREFIX=... to use another LibTorch)
 set -uo pipefail
@@ -27,8 +27,10 @@ fi
 cli="$build/app/cli/fedmrg-cli"
 status=0
 "$cli" device-check --device cuda --model resources/models/default --json "$out/device-check.json" || status=1
+# Training speed of the shipped model's shape and of the larger built-in default shape (docs/model.md).
 for dev in cuda cpu; do
-  "$cli" bench-train --config resources/models/default/config.json --batch 16 --steps 6 --device "$dev" \
-    --json "$out/bench-train-$dev.json" || status=1
+  "$cli" bench train --config resources/models/default/config.json --batch 16 --steps 6 --device "$dev" \
+    --json "$out/bench-train-shipped-$dev.json" || status=1
+  "$cli" bench train --batch 16 --steps 6 --device "$dev" --json "$out/bench-train-builtin-$dev.json" || status=1
 done
 exit $status

@@ -3,7 +3,8 @@
 // checks. Prints LibTorch's build facts, then
 //   1. training parity: one model (seeded), the same batch, evaluated on the CPU and on the device: the losses must
 //      agree to 1e-3 relative (eval mode: no dropout, so both compute the same function);
-//   2. training on the device: --steps steps on a fixed batch must lower the loss, with samples/s;
+//   2. training on the device: --steps steps of base training, then --steps of adapter training (a site's
+//      training, base frozen), on a fixed batch must each lower the loss, with samples/s;
 //   3. drafting parity (--model DIR): the diagnosis probabilities from the same image on the CPU and on the device
 //      must agree to 1e-4 and the greedy draft texts must be equal.
 // Exit code 0 when every check passes, 1 when one fails or the device cannot be used.
@@ -86,10 +87,16 @@ int runDeviceCheck(const Args& a) {
   checks.push_back({"training forward parity (cpu vs " + device + ")", gap <= 1e-3,
                     "loss " + std::to_string(onCpu.total) + " vs " + std::to_string(onDevice.total) +
                         " (relative gap " + std::to_string(gap) + ", limit 1e-3)"});
-  const engine::TrainResult r = devModel.train(data, o);
-  checks.push_back({"training on " + device + " lowers the loss", r.last.total < r.first.total,
-                    "loss " + std::to_string(r.first.total) + " -> " + std::to_string(r.last.total) + " in " +
-                        std::to_string(r.steps) + " steps, " + std::to_string(r.samplesPerSecond) + " samples/s"});
+  auto trainCheck = [&](const std::string& what) {
+    const engine::TrainResult r = devModel.train(data, o);
+    checks.push_back({what + " on " + device + " lowers the loss", r.last.total < r.first.total,
+                      "loss " + std::to_string(r.first.total) + " -> " + std::to_string(r.last.total) + " in " +
+                          std::to_string(r.steps) + " steps, " + std::to_string(r.samplesPerSecond) + " samples/s"});
+  };
+  trainCheck("base training");
+  // A site's training: both adapters and the heads, base frozen, mutual boosting when the config enables it.
+  o.scope = engine::TrainOptions::Scope::Adapters;
+  trainCheck("adapter training");
 
   // 3: drafting.
   if (auto dir = a.get("model")) {

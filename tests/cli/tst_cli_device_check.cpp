@@ -25,10 +25,11 @@ class TestCliDeviceCheck : public QObject {
     QCOMPARE(j.value("device").toString(), QString("cpu"));
     QVERIFY(j.value("passed").toBool());
     const QJsonArray checks = j.value("checks").toArray();
-    QCOMPARE(checks.size(), 4);
+    QCOMPARE(checks.size(), 5);
     for (const QJsonValue& c : checks)
       QVERIFY2(c.toObject().value("passed").toBool(), qPrintable(c.toObject().value("name").toString()));
     QVERIFY(checks[1].toObject().value("detail").toString().contains("samples/s"));
+    QVERIFY(checks[2].toObject().value("name").toString().startsWith("adapter training"));
   }
 
   void cudaWithoutGpuIsRefused() {
