@@ -47,6 +47,8 @@ class TestLinearKernels : public QObject {
       QTest::addRow("%s k 5 (less than one group)", p) << 9 << 5 << 2 << half;
       QTest::addRow("%s 3 input rows (beams)", p) << 24 << 40 << 3 << half;
       QTest::addRow("%s 7 input rows (prefill)", p) << 53 << 32 << 7 << half;
+      QTest::addRow("%s 3 rows, k 5 (blocked path, tail only)", p) << 11 << 5 << 3 << half;
+      QTest::addRow("%s 4 rows, rows 13, k 44 (blocked path, both tails)", p) << 13 << 44 << 4 << half;
     }
   }
   void packedMatchesRowMajor() {
