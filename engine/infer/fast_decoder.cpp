@@ -53,7 +53,6 @@ void rmsnorm(const float* x, const float* w, float* out, int n, float eps) {
   for (int j = 0; j < n; ++j) out[j] = x[j] * scale * w[j];
 }
 
-
 std::string layerName(int i, const char* sub) { return "model.layers." + std::to_string(i) + "." + sub; }
 
 // Calls f(name, tensor, shape) for every decoder tensor in file order; w.layers must have c.nLayers entries.
