@@ -21,7 +21,8 @@ inline std::vector<OptionSpec> withGenerateOptions(std::vector<OptionSpec> speci
       {"no-specialized", false, "leave out the specialized adapter"},
       {"threads", true, "decoder threads (default: every core)"},
       {"encoder-threads", true, "LibTorch threads of the image encoder (default 1)"},
-      {"device", true, "device of the image encoder: cpu, cuda or auto (default cpu; decoding stays on the CPU)"}};
+      {"device", true, "device of the image encoder: cpu, cuda or auto (default cpu; decoding stays on the CPU)"},
+      {"precision", true, "decoder weight storage: f32 (default, exact) or f16 (half the bytes per token)"}};
   specific.insert(specific.begin(), common.begin(), common.end());
   return specific;
 }
@@ -33,6 +34,7 @@ inline engine::ReportGenerator::Options generatorOptions(const Args& a) {
   go.threads = int(a.getInt("threads", 0));
   go.torchThreads = int(a.getInt("encoder-threads", 1));
   go.device = a.get("device", "cpu");
+  go.decoderPrecision = a.get("precision", "f32");
   return go;
 }
 

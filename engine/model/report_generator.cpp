@@ -47,7 +47,10 @@ ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) 
       throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
                            " tokens, more than decoder.vocab_size " + std::to_string(d_->config.decoder.vocabSize));
     LoadedDecoder ld = loadDecoder(modelDir, AdapterChoice{o.generic, o.specialized});
-    d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads);
+    if (o.decoderPrecision != "f32" && o.decoderPrecision != "f16")
+      throw GeneratorError("unknown decoder precision '" + o.decoderPrecision + "' (use f32 or f16)");
+    const DecoderPrecision precision = o.decoderPrecision == "f16" ? DecoderPrecision::F16 : DecoderPrecision::F32;
+    d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads, precision);
     d_->description = ld.description;
   } catch (const GeneratorError& e) {
     throw GeneratorError(modelDir + ": " + e.what());

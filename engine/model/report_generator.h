@@ -44,6 +44,9 @@ class ReportGenerator {
     // LibTorch build has a GPU). The decoder always runs on the CPU fast path: at batch 1 a decode step is ~30
     // small matrix-vector products, which a GPU spends in kernel launches rather than arithmetic.
     std::string device = "cpu";
+    // Storage of the decoder's matrices: "f32" (exact; what the parity tests check) or "f16" (half the bytes read
+    // per token, so faster when other work on the machine evicts the weights from cache; logits within ~1e-3).
+    std::string decoderPrecision = "f32";
   };
   // Throws GeneratorError naming the folder and the reason (missing file, bad config, shapes).
   explicit ReportGenerator(const std::string& modelDir);

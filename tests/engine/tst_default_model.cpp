@@ -83,6 +83,35 @@ class TestDefaultModel : public QObject {
           onlyText, drafts);
 #endif
   }
+
+  // fp16 decoder storage changes only the decoder's arithmetic: the same image gives the same diagnosis, and
+  // the draft stays a complete report that writes the same positive findings.
+  void halfPrecisionDecoderKeepsTheDraft() {
+    engine::ReportGenerator::Options go;
+    go.threads = 1;
+    engine::ReportGenerator exact(dir_, go);
+    go.decoderPrecision = "f16";
+    engine::ReportGenerator half(dir_, go);
+    const engine::ModelConfig& c = exact.config();
+    std::vector<float> image(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
+    for (size_t i = 0; i < image.size(); ++i) image[i] = float((i * 7919) % 1000) / 1000.0f;
+    const engine::GenerationOptions o = exact.defaultOptions();
+    const engine::Draft a = exact.draftFromPixels(image, o);
+    const engine::Draft b = half.draftFromPixels(image, o);
+    QCOMPARE(b.probabilities, a.probabilities);
+    QVERIFY(b.states == a.states);
+    QVERIFY(b.endedWithEos);
+    const engine::ReportLabeler labeler;
+    QVERIFY2(labeler.states(b.text) == labeler.states(a.text),
+             qPrintable(QString::fromStdString(a.text + "\n---\n" + b.text)));
+    go.decoderPrecision = "f8";
+    try {
+      engine::ReportGenerator bad(dir_, go);
+      QFAIL("an unknown precision was accepted");
+    } catch (const engine::GeneratorError& e) {
+      QVERIFY2(QString(e.what()).contains("unknown decoder precision 'f8'"), e.what());
+    }
+  }
 };
 
 QTEST_APPLESS_MAIN(TestDefaultModel)
