@@ -1,6 +1,7 @@
 #pragma once
-// Runs the fedmrg-cli program (FEDMRG_CLI, set by tests/cli/CMakeLists.txt) as a child process and keeps its
-// exit code, stdout and stderr apart, for the suites that check what the command line answers.
+// Runs the fedmrg-cli program (FEDMRG_CLI, set by the test's CMakeLists.txt) as a child process and keeps its
+// exit code, stdout and stderr apart, for the suites that check what the command line answers (tests/cli and
+// the end-to-end suites of tests/engine).
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,7 +12,7 @@
 namespace clirun {
 
 struct Result {
-  int code = -1;  // -1: did not finish in time
+  int code = -1;  // -1: did not finish in time; -2: crashed (never mistaken for an exit code)
   QString out, err;
 };
 
@@ -23,7 +24,8 @@ inline Result run(const QStringList& args, int timeoutMs = 60000) {
     p.waitForFinished();
     return {-1, QString(), "timed out"};
   }
-  return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+  const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+  return {code, QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 // The JSON object a command wrote with --json (empty when the file is missing or not an object).

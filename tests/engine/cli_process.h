@@ -1,26 +1,21 @@
 #pragma once
 // Runs the fedmrg-cli program (FEDMRG_CLI, set by tests/engine/CMakeLists.txt) for the end-to-end tests, and
 // makes their tiny FL-MRG-Synth set and tiny pretrained model.
-#include <QProcess>
 #include <QString>
 #include <QStringList>
+
+#include "cli/cli_run.h"
 
 namespace clitest {
 
 struct Run {
   int code = -1;  // -1: did not finish in 5 minutes; -2: crashed
-  QString out;    // stdout and stderr together
+  QString out;    // stdout, then stderr
 };
 
 inline Run cli(const QStringList& args) {
-  QProcess p;
-  p.setProcessChannelMode(QProcess::MergedChannels);
-  p.start(QStringLiteral(FEDMRG_CLI), args);
-  Run r;
-  if (!p.waitForFinished(300000)) return r;
-  r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-  r.out = QString::fromUtf8(p.readAll());
-  return r;
+  const clirun::Result r = clirun::run(args, 300000);
+  return {r.code, r.out + r.err};
 }
 
 // synth (64 px, seed 5) into data, then pretrain --tiny (4 steps, 400 tokens) into model. Returns the
