@@ -24,7 +24,7 @@ int runBench(const Args& a) {
 }
 
 const CommandRegistration reg(
-    {"bench", "benchmarks: `bench engine` prints every figure of issue 5 against its target; also draft, train, metrics",
+    {"bench", "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics",
      "engine|draft|train|metrics [options]   (fedmrg-cli bench <subcommand> --help for its options)",
      {},
      runBench});

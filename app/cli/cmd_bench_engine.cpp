@@ -501,7 +501,7 @@ int runBenchEngine(const Args& a) {
   const double loadEnd = bench::loadAverage1();
   std::printf("\nload average (1 min): %.2f at start, %.2f at the end\n", m.load1, loadEnd);
   report["load_average_1m_end"] = loadEnd;
-  targets.print("== issue 5 targets ==");
+  targets.print("== targets (decode, draft, training, memory) ==");
   std::printf("%d of the targets missed\n", targets.misses());
   report["targets"] = targets.json();
   report["misses"] = targets.misses();
@@ -511,7 +511,7 @@ int runBenchEngine(const Args& a) {
 
 const CommandRegistration reg(
     {"bench-engine",
-     "every figure of issue 5 against its target: decode, draft from DICOM, training, peak memory",
+     "every engine figure against its target: decode, draft from DICOM, training, peak memory",
      "[--model DIR] [--dicom FILE] [--runs 10] [--batch 16] [--quick] [--skip-draft] [--skip-train] [--json OUT]",
      {{"model", true, "model folder (default: resources/models/default found above the program or here)"},
       {"dicom", true, "DICOM file for the draft times (default: one synthetic study, written to a temporary folder)"},
