@@ -63,7 +63,6 @@ ReportGenerator::~ReportGenerator() = default;
 
 const ModelConfig& ReportGenerator::config() const { return d_->config; }
 std::string ReportGenerator::description() const { return d_->description; }
-std::string ReportGenerator::device() const { return d_->device.is_cuda() ? "cuda" : "cpu"; }
 
 GenerationOptions ReportGenerator::defaultOptions() const {
   GenerationOptions o;

@@ -57,7 +57,6 @@ class ReportGenerator {
 
   const ModelConfig& config() const;
   std::string description() const;  // "fedmrg-model d=256 ... + generic.safetensors" for logs
-  std::string device() const;       // where the encoder runs: "cpu" or "cuda"
 
   // image: channels x image_size x image_size values in [0, 1] (engine::modelInput's output).
   // promptStates: when given, the prompt uses these states (e.g. findings the radiologist set) instead of
