@@ -10,6 +10,7 @@
 #include "engine/core/json.h"
 #include "engine/infer/generation_options.h"
 #include "engine/model/model_config.h"
+#include "engine/train/trainer.h"
 
 namespace fedmrg::engine {
 class ReportGenerator;
@@ -92,5 +93,11 @@ struct TrainBench {
   double secondsTimed = 0;
 };
 TrainBench measureTraining(const engine::ModelConfig& config, const TrainBenchOptions& options);
+
+// n random training examples for benchmarks and device checks: pixels in [0, 1), random states, token ids in
+// [minId, vocabulary), sites 0 and 1 alternating; the prompt starts with `bos` when bos >= 0. Deterministic for
+// a seed. Defined in cmd_bench_train.cpp.
+std::vector<engine::TrainExample> randomExamples(const engine::ModelConfig& config, int n, int promptTokens,
+                                                 int reportTokens, unsigned seed, int minId = 0, int bos = -1);
 
 }  // namespace fedmrg::cli::bench

@@ -13,6 +13,24 @@ namespace fedmrg::cli {
 
 namespace bench {
 
+std::vector<engine::TrainExample> randomExamples(const engine::ModelConfig& c, int n, int promptTokens,
+                                                 int reportTokens, unsigned seed, int minId, int bos) {
+  std::mt19937 rng(seed);
+  const unsigned span = unsigned(c.decoder.vocabSize - minId);
+  std::vector<engine::TrainExample> data(static_cast<size_t>(n));
+  for (size_t i = 0; i < data.size(); ++i) {
+    engine::TrainExample& e = data[i];
+    e.image.resize(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
+    for (float& v : e.image) v = float(rng() % 1000) / 1000.0f;
+    for (auto& s : e.states) s = engine::ObservationState(rng() % 4);
+    if (bos >= 0) e.promptIds.push_back(bos);
+    for (int k = 0; k < promptTokens; ++k) e.promptIds.push_back(minId + int(rng() % span));
+    for (int k = 0; k < reportTokens; ++k) e.reportIds.push_back(minId + int(rng() % span));
+    e.site = int(i % 2);
+  }
+  return data;
+}
+
 TrainBench measureTraining(const engine::ModelConfig& c, const TrainBenchOptions& b) {
   engine::TrainOptions o;
   o.steps = b.steps;
@@ -22,17 +40,7 @@ TrainBench measureTraining(const engine::ModelConfig& c, const TrainBenchOptions
   o.warmupSteps = 1;
   o.numSites = 2;
   o.scope = b.adapters ? engine::TrainOptions::Scope::Adapters : engine::TrainOptions::Scope::Base;
-  std::mt19937 rng(1);
-  std::vector<engine::TrainExample> data(size_t(o.batchSize) * 2);
-  for (size_t i = 0; i < data.size(); ++i) {
-    engine::TrainExample& e = data[i];
-    e.image.resize(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
-    for (float& v : e.image) v = float(rng() % 1000) / 1000.0f;
-    for (auto& s : e.states) s = engine::ObservationState(rng() % 4);
-    for (int k = 0; k < b.promptTokens; ++k) e.promptIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
-    for (int k = 0; k < b.reportTokens; ++k) e.reportIds.push_back(int(rng() % unsigned(c.decoder.vocabSize)));
-    e.site = int(i % 2);
-  }
+  const std::vector<engine::TrainExample> data = randomExamples(c, o.batchSize * 2, b.promptTokens, b.reportTokens, 1);
   engine::Trainer trainer(c, 0);
   // The first step pays one-time costs (allocator, oneDNN primitives): time the others.
   double firstStepEnd = 0;

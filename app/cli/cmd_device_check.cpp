@@ -13,10 +13,10 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
 #include "engine/core/json.h"
 #include "engine/core/torch_runtime.h"
@@ -25,22 +25,6 @@
 
 namespace fedmrg::cli {
 namespace {
-
-std::vector<engine::TrainExample> fixedBatch(const engine::ModelConfig& c, int n) {
-  std::mt19937 rng(7);
-  std::vector<engine::TrainExample> data(static_cast<size_t>(n));
-  for (size_t i = 0; i < data.size(); ++i) {
-    engine::TrainExample& e = data[i];
-    e.image.resize(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
-    for (float& v : e.image) v = float(rng() % 1000) / 1000.0f;
-    for (auto& s : e.states) s = engine::ObservationState(rng() % 4);
-    e.promptIds.push_back(1);
-    for (int k = 0; k < 12; ++k) e.promptIds.push_back(2 + int(rng() % unsigned(c.decoder.vocabSize - 2)));
-    for (int k = 0; k < 24; ++k) e.reportIds.push_back(2 + int(rng() % unsigned(c.decoder.vocabSize - 2)));
-    e.site = int(i % 2);
-  }
-  return data;
-}
 
 double relativeGap(double a, double b) { return std::fabs(a - b) / std::max(1e-6, std::max(std::fabs(a), std::fabs(b))); }
 
@@ -69,7 +53,8 @@ int runDeviceCheck(const Args& a) {
   // 1 and 2: training.
   engine::ModelConfig config = engine::ModelConfig::tiny(64);
   if (auto path = a.get("config")) config = engine::ModelConfig::load(*path);
-  const auto data = fixedBatch(config, batch);
+  // One fixed batch: a bos (id 1), 12 prompt and 24 report tokens from ids 2 and up.
+  const auto data = bench::randomExamples(config, batch, 12, 24, 7, 2, 1);
   engine::TrainOptions o;
   o.batchSize = batch;
   o.steps = steps;
