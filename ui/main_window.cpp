@@ -239,7 +239,7 @@ void MainWindow::importPaths(const QStringList& paths) {
                                  .arg(lastImport_.errors.size())
                                  .arg(lastImport_.cancelled ? tr(", cancelled") : QString()),
                              10000);
-    if (!lastImport_.errors.empty() && !qEnvironmentVariableIsSet("FEDMRG_NO_DIALOGS")) showImportReport();
+    if (!lastImport_.errors.empty() && importReportOnErrors_) showImportReport();
     emit importFinished();
   });
   QPointer<QProgressDialog> bar = dialog;

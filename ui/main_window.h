@@ -49,6 +49,8 @@ class MainWindow : public QMainWindow {
   bool importRunning() const { return importRunning_; }
   // Decode the next worklist study's first image in the background (on by default).
   void setPrefetch(bool on) { prefetch_ = on; prefetched_ = {}; }
+  // Show the import report by itself when an import had errors (on by default; tests turn it off).
+  void setImportReportOnErrors(bool on) { importReportOnErrors_ = on; }
 
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
@@ -92,6 +94,7 @@ class MainWindow : public QMainWindow {
   bool importRunning_ = false;
   std::shared_ptr<std::atomic<bool>> cancelImport_;
   bool prefetch_ = true;
+  bool importReportOnErrors_ = true;
   std::pair<QString, QFuture<std::shared_ptr<const app::DisplayImage>>> prefetched_;
 };
 

@@ -126,12 +126,12 @@ class TstMainWindow : public QObject {
     cut.write(whole.read(whole.size() / 2));
     cut.close();
 
-    qputenv("FEDMRG_NO_DIALOGS", "1");
     // The window drafts from the model folder it was given; none is installed there yet.
     window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
         *site_, user_, std::make_shared<app::ReportService>(*site_, user_.id),
         app::makeDraftService(dir_.filePath("model")), std::make_shared<app::DicomImporter>(*site_, user_.id),
         std::make_shared<const app::ImageLoader>()});
+    window_->setImportReportOnErrors(false);  // the test reads lastImport() instead of a modal dialog
     window_->resize(1400, 860);
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
