@@ -56,7 +56,7 @@ ImageViewer::ImageViewer(QWidget* parent) : VtkViewWidget(parent) {
 
 ImageViewer::~ImageViewer() = default;
 
-void ImageViewer::setImage(std::shared_ptr<const engine::DicomImage> image) {
+void ImageViewer::setImage(std::shared_ptr<const app::DisplayImage> image) {
   if (!image || image->width <= 0 || image->height <= 0) {
     clearImage();
     return;
@@ -85,7 +85,7 @@ void ImageViewer::setImage(std::shared_ptr<const engine::DicomImage> image) {
 }
 
 void ImageViewer::updatePixels() {
-  const engine::Window w = state_.window();
+  const app::DisplayWindow w = state_.window();
   const bool invert = state_.invert();
   if (w.center == shownWindow_.center && w.width == shownWindow_.width && invert == shownInvert_) return;
   shownWindow_ = w;
@@ -113,7 +113,7 @@ void ImageViewer::clearImage() {
   requestRender();
 }
 
-void ImageViewer::setWindow(const engine::Window& window) {
+void ImageViewer::setWindow(const app::DisplayWindow& window) {
   state_.setWindow(window);
   applyState();
 }
@@ -174,7 +174,7 @@ void ImageViewer::paintGL() {
 void ImageViewer::updateOverlays() {
   for (QLabel* l : {topLeft_, topRight_, bottomLeft_, bottomRight_}) l->setVisible(overlaysVisible_ && image_);
   if (!image_) return;
-  const auto& m = image_->meta;
+  const auto& m = image_->info;
   topLeft_->setText(QStringLiteral("%1\n%2  %3 %4")
                         .arg(QString::fromStdString(m.patientName).replace('^', ' '),
                              QString::fromStdString(m.patientId), QString::fromStdString(m.patientSex),

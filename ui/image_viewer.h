@@ -1,13 +1,13 @@
 #pragma once
-// The study image view: a DICOM image as a VTK image actor with window/level, zoom, pan and invert
+// The study image view: a decoded study image (app::DisplayImage) as a VTK image actor with window/level, zoom, pan and invert
 // driven by the mouse and keys, and text overlays. The state and its rules live in app::ViewState.
 #include <memory>
 
 #include <QLabel>
 #include <vtkSmartPointer.h>
 
+#include "app/site/display_image.h"
 #include "app/site/view_state.h"
-#include "engine/imaging/dicom_image.h"
 #include "ui/vtk_view_widget.h"
 
 class vtkImageActor;
@@ -24,13 +24,13 @@ class ImageViewer : public VtkViewWidget {
   ~ImageViewer() override;
 
   // Shows `image` with its default window, fit to the view.
-  void setImage(std::shared_ptr<const engine::DicomImage> image);
+  void setImage(std::shared_ptr<const app::DisplayImage> image);
   void clearImage();
   bool hasImage() const { return image_ != nullptr; }
-  const engine::DicomImage* image() const { return image_.get(); }
+  const app::DisplayImage* image() const { return image_.get(); }
 
   const app::ViewState& viewState() const { return state_; }
-  void setWindow(const engine::Window& window);
+  void setWindow(const app::DisplayWindow& window);
   void applyPreset(const QString& name);
   void resetView();
   void toggleInvert();
@@ -57,12 +57,12 @@ class ImageViewer : public VtkViewWidget {
   void updatePixels();
   void updateOverlays();
 
-  std::shared_ptr<const engine::DicomImage> image_;
+  std::shared_ptr<const app::DisplayImage> image_;
   app::ViewState state_;
   vtkSmartPointer<vtkRenderer> renderer_;
   vtkSmartPointer<vtkImageActor> actor_;
   vtkSmartPointer<vtkImageData> data_;
-  engine::Window shownWindow_{0, -1};
+  app::DisplayWindow shownWindow_{0, -1};
   bool shownInvert_ = false;
   QLabel* topLeft_;
   QLabel* topRight_;

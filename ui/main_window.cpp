@@ -29,7 +29,6 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
-#include "engine/imaging/dicom_image.h"
 #include "ui/image_viewer.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
@@ -38,11 +37,10 @@ namespace fedmrg::ui {
 namespace {
 
 // A small thumbnail of a study image: the default window, shrunk to 96 px.
-QIcon thumbnailOf(const QString& file) {
+QIcon thumbnailOf(const app::ImageLoader& images, const QString& file) {
   try {
-    const auto image = engine::readDicomImage(file.toStdString());
-    const auto pixels = engine::renderWindowed(image, image.defaultWindow);
-    QImage q(pixels.data(), image.width, image.height, image.width, QImage::Format_Grayscale8);
+    const auto grey = images.thumbnail(file);
+    QImage q(grey.pixels.data(), grey.width, grey.height, grey.width, QImage::Format_Grayscale8);
     return QIcon(QPixmap::fromImage(q.scaled(96, 96, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
   } catch (const std::exception&) {
     return {};
@@ -74,13 +72,13 @@ constexpr Shortcut kShortcuts[] = {
 
 }  // namespace
 
-MainWindow::MainWindow(app::Site& site, const app::User& user, QWidget* parent)
-    : QMainWindow(parent), site_(site), user_(user) {
+MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
+    : QMainWindow(parent), services_(std::move(services)) {
   setWindowTitle(tr("FedMRG Workstation — %1 — %2")
-                     .arg(QString::fromStdString(site_.name()), QString::fromStdString(user_.displayName)));
+                     .arg(QString::fromStdString(services_.site.name()), QString::fromStdString(services_.user.displayName)));
   setAcceptDrops(true);
 
-  model_ = new app::WorklistModel(&site_, this);
+  model_ = new app::WorklistModel(&services_.site, this);
   filter_ = new app::WorklistFilter(this);
   filter_->setSourceModel(model_);
 
@@ -91,8 +89,10 @@ MainWindow::MainWindow(app::Site& site, const app::User& user, QWidget* parent)
   search_->setPlaceholderText(tr("Search patient, ID, description…"));
   search_->setClearButtonEnabled(true);
   statusFilter_ = new QComboBox(left);
-  statusFilter_->addItem(tr("All statuses"), QString());
-  for (const char* s : {"new", "draft", "preliminary", "final"}) statusFilter_->addItem(tr(s), QString::fromLatin1(s));
+  statusFilter_->addItem(tr("All statuses"), -1);
+  for (const auto s : {app::ReportStatus::New, app::ReportStatus::Draft, app::ReportStatus::Preliminary,
+                       app::ReportStatus::Final})
+    statusFilter_->addItem(tr(app::statusKey(s)), static_cast<int>(s));
   worklistView_ = new QTableView(left);
   worklistView_->setModel(filter_);
   worklistView_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -121,7 +121,7 @@ MainWindow::MainWindow(app::Site& site, const app::User& user, QWidget* parent)
   centreLayout->addWidget(viewer_, 1);
   centreLayout->addWidget(thumbnails_);
 
-  editor_ = new ReportEditor(site_, user_.id, this);
+  editor_ = new ReportEditor(services_.site, *services_.reports, services_.drafts, this);
 
   auto* splitter = new QSplitter(this);
   splitter->addWidget(left);
@@ -138,7 +138,11 @@ MainWindow::MainWindow(app::Site& site, const app::User& user, QWidget* parent)
 
   connect(search_, &QLineEdit::textChanged, filter_, &app::WorklistFilter::setSearchText);
   connect(statusFilter_, &QComboBox::currentIndexChanged, this,
-          [this](int i) { filter_->setStatusFilter(statusFilter_->itemData(i).toString()); });
+          [this](int i) {
+            const int status = statusFilter_->itemData(i).toInt();
+            filter_->setStatusFilter(status < 0 ? std::nullopt
+                                                : std::optional<app::ReportStatus>(static_cast<app::ReportStatus>(status)));
+          });
   connect(worklistView_, &QTableView::activated, this, [this] { openCurrentWorklistRow(); });
   connect(worklistView_, &QTableView::clicked, this, [this] { openCurrentWorklistRow(); });
   connect(thumbnails_, &QListWidget::currentRowChanged, this, [this](int row) { showImage(row); });
@@ -168,8 +172,8 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) importPaths({dir});
   });
   file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
-  auto* users = file->addAction(tr("&Users…"), this, [this] { UsersDialog(site_, this).exec(); });
-  users->setEnabled(user_.role == app::Role::Admin);
+  auto* users = file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, this).exec(); });
+  users->setEnabled(services_.user.role == app::Role::Admin);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -203,11 +207,11 @@ void MainWindow::refreshStatus() {
   const auto c = model_->statusCounts();
   counts_->setText(tr("%1 studies — new %2, draft %3, preliminary %4, final %5")
                        .arg(model_->rowCount())
-                       .arg(c.at("new"))
-                       .arg(c.at("draft"))
-                       .arg(c.at("preliminary"))
-                       .arg(c.at("final")));
-  queueLabel_->setText(tr("Training queue: %1").arg(app::ReportService(site_, user_.id).trainingQueueCount()));
+                       .arg(c.at(app::ReportStatus::New))
+                       .arg(c.at(app::ReportStatus::Draft))
+                       .arg(c.at(app::ReportStatus::Preliminary))
+                       .arg(c.at(app::ReportStatus::Final)));
+  queueLabel_->setText(tr("Training queue: %1").arg(services_.reports->trainingQueueCount()));
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
@@ -235,15 +239,13 @@ void MainWindow::importPaths(const QStringList& paths) {
                                  .arg(lastImport_.errors.size())
                                  .arg(lastImport_.cancelled ? tr(", cancelled") : QString()),
                              10000);
-    if (!lastImport_.errors.empty() && !qEnvironmentVariableIsSet("FEDMRG_NO_DIALOGS")) showImportReport();
+    if (!lastImport_.errors.empty() && importReportOnErrors_) showImportReport();
     emit importFinished();
   });
   QPointer<QProgressDialog> bar = dialog;
-  app::Site* site = &site_;
-  const int64_t userId = user_.id;
-  watcher->setFuture(QtConcurrent::run([site, userId, paths, cancel, bar] {
-    app::DicomImporter importer(*site, userId);
-    return importer.importPaths(paths,
+  auto importer = services_.importer;
+  watcher->setFuture(QtConcurrent::run([importer, paths, cancel, bar] {
+    return importer->importPaths(paths,
                                 [bar](int done, int total) {
                                   QMetaObject::invokeMethod(bar, [bar, done, total] {
                                     if (!bar) return;
@@ -279,7 +281,7 @@ void MainWindow::showImportReport() {
 }
 
 bool MainWindow::openStudy(qint64 studyId) {
-  const auto images = app::studyImages(site_, studyId);
+  const auto images = app::studyImages(services_.site, studyId);
   currentStudy_ = studyId;
   currentImages_.clear();
   thumbnails_->blockSignals(true);
@@ -305,7 +307,7 @@ bool MainWindow::openStudy(qint64 studyId) {
     disconnect(*once);
     QTimer::singleShot(0, this, [this, studyId] {
       for (int i = 0; i < thumbnails_->count() && currentStudy_ == studyId; ++i)
-        thumbnails_->item(i)->setIcon(thumbnailOf(currentImages_[i]));
+        thumbnails_->item(i)->setIcon(thumbnailOf(*services_.images, currentImages_[i]));
       if (currentStudy_ == studyId) prefetchNextStudy();
     });
   });
@@ -331,9 +333,9 @@ void MainWindow::showImage(int index) {
   if (index < 0 || index >= currentImages_.size()) return;
   const QString file = currentImages_[index];
   try {
-    std::shared_ptr<const engine::DicomImage> image;
+    std::shared_ptr<const app::DisplayImage> image;
     if (prefetched_.first == file) image = prefetched_.second.result();  // decoded ahead, or being decoded
-    if (!image) image = std::make_shared<const engine::DicomImage>(engine::readDicomImage(file.toStdString()));
+    if (!image) image = services_.images->load(file);
     viewer_->setImage(std::move(image));
   } catch (const std::exception& e) {
     viewer_->clearImage();
@@ -347,13 +349,13 @@ void MainWindow::prefetchNextStudy() {
   if (row < 0) return;
   const QModelIndex next = filter_->index(filter_->mapFromSource(model_->index(row, 0)).row() + 1, 0);
   if (!next.isValid()) return;
-  const auto images = app::studyImages(site_, filter_->mapToSource(next).data(app::WorklistModel::StudyIdRole).toLongLong());
+  const auto images = app::studyImages(services_.site, filter_->mapToSource(next).data(app::WorklistModel::StudyIdRole).toLongLong());
   if (images.empty() || prefetched_.first == images.front().file) return;
   const QString file = images.front().file;
   // The reading order is the worklist's: decode the next study's first image while this one is read.
-  prefetched_ = {file, QtConcurrent::run([file]() -> std::shared_ptr<const engine::DicomImage> {
+  prefetched_ = {file, QtConcurrent::run([loader = services_.images, file]() -> std::shared_ptr<const app::DisplayImage> {
                    try {
-                     return std::make_shared<const engine::DicomImage>(engine::readDicomImage(file.toStdString()));
+                     return loader->load(file);
                    } catch (const std::exception&) {
                      return nullptr;  // showImage decodes again and reports the error
                    }

@@ -7,9 +7,8 @@
 #include <atomic>
 #include <memory>
 
-#include "app/site/dicom_importer.h"
-#include "app/site/user_directory.h"
-#include "engine/imaging/dicom_image.h"
+#include "app/site/display_image.h"
+#include "app/site/workstation_services.h"
 
 class QComboBox;
 class QLabel;
@@ -18,7 +17,6 @@ class QListWidget;
 class QTableView;
 
 namespace fedmrg::app {
-class Site;
 class WorklistModel;
 class WorklistFilter;
 }  // namespace fedmrg::app
@@ -32,10 +30,12 @@ class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
-  MainWindow(app::Site& site, const app::User& user, QWidget* parent = nullptr);
+  // Works with the services the composition root built for one site and signed-in user.
+  explicit MainWindow(app::WorkstationServices services, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  app::Site& site() const { return site_; }
+  app::Site& site() const { return services_.site; }
+  const app::WorkstationServices& services() const { return services_; }
   ImageViewer* viewer() const { return viewer_; }
   ReportEditor* reportEditor() const { return editor_; }
   QTableView* worklistView() const { return worklistView_; }
@@ -49,6 +49,8 @@ class MainWindow : public QMainWindow {
   bool importRunning() const { return importRunning_; }
   // Decode the next worklist study's first image in the background (on by default).
   void setPrefetch(bool on) { prefetch_ = on; prefetched_ = {}; }
+  // Show the import report by itself when an import had errors (on by default; tests turn it off).
+  void setImportReportOnErrors(bool on) { importReportOnErrors_ = on; }
 
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
@@ -75,8 +77,7 @@ class MainWindow : public QMainWindow {
   void showImportReport();
   void prefetchNextStudy();
 
-  app::Site& site_;
-  app::User user_;
+  app::WorkstationServices services_;
   app::WorklistModel* model_;
   app::WorklistFilter* filter_;
   QTableView* worklistView_;
@@ -93,7 +94,8 @@ class MainWindow : public QMainWindow {
   bool importRunning_ = false;
   std::shared_ptr<std::atomic<bool>> cancelImport_;
   bool prefetch_ = true;
-  std::pair<QString, QFuture<std::shared_ptr<const engine::DicomImage>>> prefetched_;
+  bool importReportOnErrors_ = true;
+  std::pair<QString, QFuture<std::shared_ptr<const app::DisplayImage>>> prefetched_;
 };
 
 }  // namespace fedmrg::ui

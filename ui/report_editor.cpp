@@ -23,7 +23,6 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
-#include "app/site/finding_labels.h"
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
 #include "app/site/text_diff.h"
@@ -33,12 +32,12 @@ namespace {
 
 constexpr int kAutosaveMs = 2000;
 
-QString chipStyle(engine::ObservationState s) {
+QString chipStyle(app::FindingState s) {
   const char* colour = "#3a3a3a";
   switch (s) {
-    case engine::ObservationState::Positive: colour = "#8b2e2e"; break;
-    case engine::ObservationState::Negative: colour = "#2e6b3a"; break;
-    case engine::ObservationState::Uncertain: colour = "#8a6d1f"; break;
+    case app::FindingState::Positive: colour = "#8b2e2e"; break;
+    case app::FindingState::Negative: colour = "#2e6b3a"; break;
+    case app::FindingState::Uncertain: colour = "#8a6d1f"; break;
     default: break;
   }
   return QStringLiteral("QPushButton { background: %1; color: white; border-radius: 9px; padding: 2px 8px; }").arg(colour);
@@ -48,13 +47,14 @@ struct DraftOutcome {
   bool ok = false;
   bool cancelled = false;
   QString error;
-  app::Draft draft;
+  app::DraftedReport draft;
 };
 
 }  // namespace
 
-ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
-    : QWidget(parent), site_(site), reports_(site, userId), drafts_(app::makeDraftService(app::defaultModelDir(site.dir()))) {
+ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::shared_ptr<app::DraftService> drafts,
+                           QWidget* parent)
+    : QWidget(parent), site_(site), reports_(reports), drafts_(std::move(drafts)) {
   auto* layout = new QVBoxLayout(this);
   banner_ = new QLabel(this);
   banner_->setAlignment(Qt::AlignCenter);
@@ -63,7 +63,7 @@ ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
 
   auto* chipGrid = new QGridLayout;
   chipGrid->setSpacing(4);
-  for (int i = 0; i < engine::kNumObservations; ++i) {
+  for (int i = 0; i < app::kFindingCount; ++i) {
     auto* chip = new QPushButton(this);
     chip->setFocusPolicy(Qt::TabFocus);
     chip->setToolTip(tr("Click: blank, positive, negative, uncertain"));
@@ -143,8 +143,7 @@ ReportEditor::ReportEditor(app::Site& site, int64_t userId, QWidget* parent)
   confirm_ = [this](const QString& question) {
     return QMessageBox::question(this, tr("Sign report"), question) == QMessageBox::Yes;
   };
-  states_.fill(engine::ObservationState::Blank);
-  for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, engine::ObservationState::Blank);
+  for (int i = 0; i < app::kFindingCount; ++i) setChip(i, app::FindingState::Blank);
   refreshState();
 }
 
@@ -155,8 +154,6 @@ ReportEditor::~ReportEditor() {
   } catch (...) {  // the store is closing: nothing more can be kept
   }
 }
-
-void ReportEditor::setDraftService(std::unique_ptr<app::DraftService> service) { drafts_ = std::move(service); }
 
 void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
   autosaveNow();
@@ -173,18 +170,18 @@ void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
   findings_->setPlainText(QString::fromStdString(findings));
   impression_->setPlainText(QString::fromStdString(impression));
   const auto states = app::decodeLabels(labels);
-  for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, states[size_t(i)]);
+  for (int i = 0; i < app::kFindingCount; ++i) setChip(i, states[size_t(i)]);
   loading_ = false;
   dirty_ = restore;
   showMessage(restore ? tr("Restored unsaved text from %1.").arg(QString::fromStdString(saved->savedAt)) : QString());
   refreshState();
 }
 
-void ReportEditor::setChip(int i, engine::ObservationState s) {
+void ReportEditor::setChip(int i, app::FindingState s) {
   states_[size_t(i)] = s;
   auto* chip = chips_[size_t(i)];
-  chip->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(engine::observationName(i)),
-                                             QString::fromLatin1(engine::stateName(s))));
+  chip->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
+                                             QString::fromLatin1(app::findingStateName(s))));
   chip->setStyleSheet(chipStyle(s));
 }
 
@@ -195,13 +192,13 @@ void ReportEditor::markDirty() {
 }
 
 void ReportEditor::refreshState() {
-  const std::string status = studyId_ ? reports_.studyStatus(studyId_) : std::string("new");
-  const bool final = status == "final";
+  const app::ReportStatus status = studyId_ ? reports_.studyStatus(studyId_) : app::ReportStatus::New;
+  const bool final = status == app::ReportStatus::Final;
   QString text;
   QString colour = QStringLiteral("#8b2e2e");
   if (!studyId_) text = tr("No study open");
   else if (final) text = tr("FINAL — signed"), colour = QStringLiteral("#2e6b3a");
-  else if (status == "preliminary") text = tr("PRELIMINARY — not final"), colour = QStringLiteral("#8a6d1f");
+  else if (status == app::ReportStatus::Preliminary) text = tr("PRELIMINARY — not final"), colour = QStringLiteral("#8a6d1f");
   else text = tr("DRAFT — not signed");
   if (dirty_ && studyId_) text += tr("  (unsaved changes)");
   banner_->setText(text);
@@ -212,8 +209,8 @@ void ReportEditor::refreshState() {
   for (auto* chip : chips_) chip->setEnabled(editable);
   generate_->setEnabled(editable);
   save_->setEnabled(editable);
-  signPrelim_->setEnabled(editable && status != "new");
-  signFinal_->setEnabled(editable && status != "new");
+  signPrelim_->setEnabled(editable && status != app::ReportStatus::New);
+  signFinal_->setEnabled(editable && status != app::ReportStatus::New);
   addendum_->setEnabled(studyId_ && final);
   exportSr_->setEnabled(studyId_ && final);
 }
@@ -256,7 +253,7 @@ void ReportEditor::generateDraft() {
       findings_->setPlainText(QString::fromStdString(outcome.draft.findings));
       impression_->setPlainText(QString::fromStdString(outcome.draft.impression));
       const auto states = app::decodeLabels(outcome.draft.labels);
-      for (int i = 0; i < engine::kNumObservations; ++i) setChip(i, states[size_t(i)]);
+      for (int i = 0; i < app::kFindingCount; ++i) setChip(i, states[size_t(i)]);
       loading_ = false;
       try {
         reports_.save(studyId_, outcome.draft.findings, outcome.draft.impression, outcome.draft.labels, "model");
@@ -314,14 +311,14 @@ bool ReportEditor::save() {
       tr("Saved."));
 }
 
-bool ReportEditor::sign(const QString& status) {
+bool ReportEditor::sign(app::ReportStatus status) {
   if (!studyId_) return false;
   if (dirty_ && !save()) return false;
-  const bool final = status == QLatin1String("final");
+  const bool final = status == app::ReportStatus::Final;
   const QString question = final ? tr("Sign this report as FINAL? It can then only be changed by an addendum.")
                                  : tr("Sign this report as PRELIMINARY?");
   if (!confirm_(question)) return false;
-  return runStoreAction([&] { reports_.sign(studyId_, status.toStdString()); },
+  return runStoreAction([&] { reports_.sign(studyId_, status); },
                         final ? tr("Signed as final; added to the training queue.") : tr("Signed as preliminary."));
 }
 
@@ -370,7 +367,7 @@ void ReportEditor::showVersions() {
   for (const auto& v : versions)
     list->addItem(tr("v%1 %2 %3 — %4, %5")
                       .arg(v.version)
-                      .arg(QString::fromStdString(v.kind), QString::fromStdString(v.status),
+                      .arg(QString::fromLatin1(app::kindKey(v.kind)), QString::fromLatin1(app::statusKey(v.status)),
                            QString::fromStdString(v.author.empty() ? "system" : v.author), QString::fromStdString(v.createdAt)));
   auto text = [](const app::ReportVersion& v) { return "FINDINGS: " + v.findings + "\nIMPRESSION: " + v.impression; };
   connect(list, &QListWidget::currentRowChanged, view, [&](int row) {

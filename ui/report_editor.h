@@ -9,8 +9,8 @@
 #include <memory>
 
 #include "app/site/draft_service.h"
+#include "app/site/finding_labels.h"
 #include "app/site/report_service.h"
-#include "engine/labeler/observations.h"
 
 class QLabel;
 class QPlainTextEdit;
@@ -28,7 +28,10 @@ class ReportEditor : public QWidget {
   Q_OBJECT
 
  public:
-  ReportEditor(app::Site& site, int64_t userId, QWidget* parent = nullptr);
+  // `reports` is the signed-in user's workflow on `site` and outlives the editor; `drafts` is shared
+  // with the worker thread of a running draft.
+  ReportEditor(app::Site& site, app::ReportService& reports, std::shared_ptr<app::DraftService> drafts,
+               QWidget* parent = nullptr);
   ~ReportEditor() override;
 
   // Loads the study's latest report, or the autosaved text when it is newer.
@@ -42,19 +45,18 @@ class ReportEditor : public QWidget {
   QLabel* messageLabel() const { return message_; }
   QPushButton* generateButton() const { return generate_; }
   bool generating() const { return generating_; }
-  engine::ObservationStates labels() const { return states_; }
+  app::FindingStates labels() const { return states_; }
   bool dirty() const { return dirty_; }
 
   // Replaces the confirmation dialog (tests; returns true to proceed).
   void setConfirmer(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
-  void setDraftService(std::unique_ptr<app::DraftService> service);
 
  public slots:
   void generateDraft();
   void cancelDraft();
   bool save();
-  bool signPreliminary() { return sign(QStringLiteral("preliminary")); }
-  bool signFinal() { return sign(QStringLiteral("final")); }
+  bool signPreliminary() { return sign(app::ReportStatus::Preliminary); }
+  bool signFinal() { return sign(app::ReportStatus::Final); }
   bool addAddendum(const QString& text = {});
   // Exports the final report as DICOM Basic Text SR (asks for the file when none is given).
   bool exportSr(const QString& file = {});
@@ -67,21 +69,21 @@ class ReportEditor : public QWidget {
   void reportChanged(qint64 studyId);  // a version was saved or signed
 
  private:
-  bool sign(const QString& status);
+  bool sign(app::ReportStatus status);
   // Runs a store change; shows its error, or `done` and announces the change.
   bool runStoreAction(const std::function<void()>& action, const QString& done);
   void markDirty();
   void refreshState();
-  void setChip(int i, engine::ObservationState s);
+  void setChip(int i, app::FindingState s);
   void showMessage(const QString& text, bool error = false);
 
   app::Site& site_;
-  app::ReportService reports_;
+  app::ReportService& reports_;
   std::shared_ptr<app::DraftService> drafts_;
   int64_t studyId_ = 0;
   QString imageFile_;
-  engine::ObservationStates states_{};
-  std::array<QPushButton*, engine::kNumObservations> chips_{};
+  app::FindingStates states_ = app::blankFindings();
+  std::array<QPushButton*, app::kFindingCount> chips_{};
   QLabel* banner_;
   QLabel* message_;
   QPlainTextEdit* findings_;

@@ -18,17 +18,19 @@
 
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_service.h"
+#include "app/site/image_loader.h"
+#include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/site/study_catalog.h"
 #include "app/site/user_directory.h"
+#include "app/site/workstation_services.h"
+#include "app/site/worklist_model.h"
 #include "engine/core/torch_runtime.h"
 #include "fedmrg_version.h"
 #include "ui/image_viewer.h"
 #include "ui/main_window.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
-#include "app/site/study_catalog.h"
-#include "app/site/worklist_model.h"
-#include "engine/imaging/dicom_image.h"
 #include "ui/vtk_view_widget.h"
 
 namespace {
@@ -95,6 +97,14 @@ std::unique_ptr<app::Site> openInteractively(const QString& dir, app::User& user
   return site;
 }
 
+// The model folder drafts come from: --model, else $FEDMRG_MODEL_DIR (both user input, read only
+// here), else the site's own model folder.
+QString chooseModelDir(const QCommandLineParser& parser, const QString& siteDir) {
+  if (parser.isSet("model")) return QFileInfo(parser.value("model")).absoluteFilePath();
+  const QString env = qEnvironmentVariable("FEDMRG_MODEL_DIR");
+  return env.isEmpty() ? app::siteModelDir(siteDir) : env;
+}
+
 int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   if (!window.selectFirstStudy()) {
     std::fprintf(stderr, "fedmrg: the demo site has no study to show; pass --import DICOM_DIR\n");
@@ -105,7 +115,7 @@ int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
     std::fprintf(stderr, "fedmrg: the image did not render within 20 s\n");
   auto* editor = window.reportEditor();
   QString reason;
-  if (app::makeDraftService(app::defaultModelDir(window.property("siteDir").toString()))->available(&reason)) {
+  if (window.services().drafts->available(&reason)) {
     editor->generateDraft();
     waitFor([editor] { return !editor->generating(); }, 120000);
     std::printf("Draft: %s\n", qPrintable(editor->messageLabel()->text()));
@@ -153,7 +163,7 @@ int runViewerBenchmark(ui::MainWindow& window, int runs) {
       ms.push_back(double(t.nsecsElapsed()) / 1e6);
       const auto* image = viewer->image();
       std::printf("%s run %d: %dx%d, %d bits, %s: %.1f ms (opening %.1f ms)\n", prefetch ? "prefetched" : "cold", i + 1,
-                  image->width, image->height, image->meta.bitsStored, image->meta.transferSyntaxUid.c_str(), ms.back(),
+                  image->width, image->height, image->info.bitsStored, image->info.transferSyntaxUid.c_str(), ms.back(),
                   syncMs);
       waitFor([] { return false; }, 400);  // reading time: thumbnails and the prefetch finish here
     }
@@ -200,7 +210,6 @@ int main(int argc, char** argv) {
   describeOptions(parser);
   parser.process(args);
 
-  if (parser.isSet("model")) qputenv("FEDMRG_MODEL_DIR", QFileInfo(parser.value("model")).absoluteFilePath().toLocal8Bit());
   app::User user;
   std::unique_ptr<app::Site> site;
   const bool demo = parser.isSet("demo-site");
@@ -216,9 +225,17 @@ int main(int argc, char** argv) {
   }
   if (!site) return 0;  // the user cancelled
 
+  // The composition root: every service the window uses is built once, here.
+  const app::WorkstationServices services{*site,
+                                          user,
+                                          std::make_shared<app::ReportService>(*site, user.id),
+                                          app::makeDraftService(chooseModelDir(parser, site->dir())),
+                                          std::make_shared<app::DicomImporter>(*site, user.id),
+                                          std::make_shared<const app::ImageLoader>()};
+
   const QStringList imports = parser.values("import");
   if (!imports.isEmpty()) {
-    const auto r = app::DicomImporter(*site, user.id).importPaths(imports, [](int done, int total) {
+    const auto r = services.importer->importPaths(imports, [](int done, int total) {
       if (done == total || done % 50 == 0) std::printf("Importing: %d/%d\n", done, total);
     });
     std::printf("Imported %d images (%d new studies), %d duplicates, %zu errors\n", r.imported, r.studiesAdded,
@@ -226,8 +243,7 @@ int main(int argc, char** argv) {
     for (const auto& e : r.errors) std::printf("  %s: %s\n", qPrintable(e.file), qPrintable(e.reason));
   }
 
-  ui::MainWindow window(*site, user);
-  window.setProperty("siteDir", dir);
+  ui::MainWindow window(services);
   window.show();
   if (parser.isSet("bench-viewer")) return runViewerBenchmark(window, parser.value("bench-viewer").toInt());
   const QString screenshot = parser.value("screenshot");

@@ -15,6 +15,19 @@ namespace {
 
 std::string trimmed(const QString& s) { return s.trimmed().toStdString(); }
 
+static_assert(kFindingCount == engine::kNumObservations, "one finding per labeler observation");
+static_assert(static_cast<int>(FindingState::Uncertain) == static_cast<int>(engine::ObservationState::Uncertain) &&
+                  static_cast<int>(FindingState::Negative) == static_cast<int>(engine::ObservationState::Negative) &&
+                  static_cast<int>(FindingState::Positive) == static_cast<int>(engine::ObservationState::Positive) &&
+                  static_cast<int>(FindingState::Blank) == static_cast<int>(engine::ObservationState::Blank),
+              "the app's finding states mirror the labeler's");
+
+FindingStates findingStates(const engine::ObservationStates& states) {
+  FindingStates out{};
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<FindingState>(states[i]);
+  return out;
+}
+
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
@@ -30,7 +43,7 @@ class EngineDraftService : public DraftService {
     return why.isEmpty();
   }
 
-  bool generate(const QString& dicomFile, Draft& out, const std::function<void(double)>& progress,
+  bool generate(const QString& dicomFile, DraftedReport& out, const std::function<void(double)>& progress,
                 const std::atomic<bool>& cancel) override {
     QString reason;
     if (!available(&reason)) throw std::runtime_error(reason.toStdString());
@@ -47,7 +60,7 @@ class EngineDraftService : public DraftService {
     const ReportSections sections = splitReportText(d.text);
     out.findings = sections.findings;
     out.impression = sections.impression;
-    out.labels = encodeLabels(d.states);
+    out.labels = encodeLabels(findingStates(d.states));
     report(1.0);
     return true;
   }
@@ -81,9 +94,6 @@ std::unique_ptr<DraftService> makeDraftService(const QString& modelDir) {
   return std::make_unique<EngineDraftService>(modelDir);
 }
 
-QString defaultModelDir(const QString& siteDir) {
-  const QString env = qEnvironmentVariable("FEDMRG_MODEL_DIR");
-  return env.isEmpty() ? QDir(siteDir).filePath(QStringLiteral("model")) : env;
-}
+QString siteModelDir(const QString& siteDir) { return QDir(siteDir).filePath(QStringLiteral("model")); }
 
 }  // namespace fedmrg::app

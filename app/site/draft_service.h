@@ -9,7 +9,9 @@
 
 namespace fedmrg::app {
 
-struct Draft {
+// The model's draft of one study's report, split into the editor's sections (not the engine's
+// token-level draft: that stays inside the service).
+struct DraftedReport {
   std::string findings, impression;
   std::string labels;  // encoded as in finding_labels.h
 };
@@ -21,7 +23,7 @@ class DraftService {
   virtual bool available(QString* reason) const = 0;
   // Runs off the GUI thread. `progress` gets values in [0, 1]; returns false when cancelled.
   // Throws std::runtime_error with a clear message on failure.
-  virtual bool generate(const QString& dicomFile, Draft& out, const std::function<void(double)>& progress,
+  virtual bool generate(const QString& dicomFile, DraftedReport& out, const std::function<void(double)>& progress,
                         const std::atomic<bool>& cancel) = 0;
 };
 
@@ -32,10 +34,12 @@ struct ReportSections {
 // COMPARISON) stays with the findings; without markers everything is findings.
 ReportSections splitReportText(const std::string& text);
 
-// The engine-backed service for the model folder `modelDir` (config + weights + tokenizer).
+// The engine-backed service for the model folder `modelDir` (config + weights + tokenizer). The
+// folder is checked on every call, so a model installed later is found without a restart.
 std::unique_ptr<DraftService> makeDraftService(const QString& modelDir);
 
-// The model folder a site uses: $FEDMRG_MODEL_DIR, else <site>/model.
-QString defaultModelDir(const QString& siteDir);
+// The model folder inside a site, <site>/model: where a site keeps its model when the user names
+// no other folder (the workstation's --model option or FEDMRG_MODEL_DIR, read by its main).
+QString siteModelDir(const QString& siteDir);
 
 }  // namespace fedmrg::app

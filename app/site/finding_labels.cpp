@@ -2,21 +2,39 @@
 
 #include <sstream>
 
-namespace fedmrg::app {
+#include "engine/labeler/observations.h"
 
-std::string encodeLabels(const engine::ObservationStates& states) {
+namespace fedmrg::app {
+namespace {
+
+static_assert(kFindingCount == engine::kNumObservations, "one chip per labeler observation");
+
+engine::ObservationState toEngine(FindingState s) { return static_cast<engine::ObservationState>(s); }
+
+}  // namespace
+
+const char* findingName(int i) { return engine::observationName(i); }
+
+const char* findingStateName(FindingState s) { return engine::stateName(toEngine(s)); }
+
+FindingStates blankFindings() {
+  FindingStates states{};
+  states.fill(FindingState::Blank);
+  return states;
+}
+
+std::string encodeLabels(const FindingStates& states) {
   std::string out;
-  for (int i = 0; i < engine::kNumObservations; ++i) {
-    if (states[size_t(i)] == engine::ObservationState::Blank) continue;
+  for (int i = 0; i < kFindingCount; ++i) {
+    if (states[size_t(i)] == FindingState::Blank) continue;
     if (!out.empty()) out += ';';
-    out += std::string(engine::observationKey(i)) + "=" + engine::stateName(states[size_t(i)]);
+    out += std::string(engine::observationKey(i)) + "=" + findingStateName(states[size_t(i)]);
   }
   return out;
 }
 
-engine::ObservationStates decodeLabels(const std::string& text) {
-  engine::ObservationStates states{};
-  states.fill(engine::ObservationState::Blank);
+FindingStates decodeLabels(const std::string& text) {
+  FindingStates states = blankFindings();
   std::istringstream in(text);
   std::string item;
   while (std::getline(in, item, ';')) {
@@ -25,19 +43,18 @@ engine::ObservationStates decodeLabels(const std::string& text) {
     const int index = engine::observationIndex(item.substr(0, eq));
     if (index < 0) continue;
     const std::string state = item.substr(eq + 1);
-    for (auto s : {engine::ObservationState::Positive, engine::ObservationState::Negative,
-                   engine::ObservationState::Uncertain})
-      if (state == engine::stateName(s)) states[size_t(index)] = s;
+    for (auto s : {FindingState::Positive, FindingState::Negative, FindingState::Uncertain})
+      if (state == findingStateName(s)) states[size_t(index)] = s;
   }
   return states;
 }
 
-engine::ObservationState nextState(engine::ObservationState s) {
+FindingState nextState(FindingState s) {
   switch (s) {
-    case engine::ObservationState::Blank: return engine::ObservationState::Positive;
-    case engine::ObservationState::Positive: return engine::ObservationState::Negative;
-    case engine::ObservationState::Negative: return engine::ObservationState::Uncertain;
-    default: return engine::ObservationState::Blank;
+    case FindingState::Blank: return FindingState::Positive;
+    case FindingState::Positive: return FindingState::Negative;
+    case FindingState::Negative: return FindingState::Uncertain;
+    default: return FindingState::Blank;
   }
 }
 

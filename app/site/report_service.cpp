@@ -9,14 +9,23 @@ constexpr const char* kVersionColumns =
     "SELECT r.id, r.version, r.kind, r.status, r.findings, r.impression, r.labels, r.origin, "
     "COALESCE(u.display_name, ''), r.created_at FROM reports r LEFT JOIN users u ON r.author_id = u.id ";
 
+// The store's words back to enums; the schema's CHECK constraints allow no other words.
+ReportStatus storedStatus(const std::string& key) {
+  const auto status = parseStatus(key);
+  if (!status) throw StoreError("unknown report status '" + key + "' in the store");
+  return *status;
+}
+
 ReportVersion readVersion(const Statement& st) {
-  return {st.int64(0), int(st.int64(1)), st.text(2), st.text(3), st.text(4),
+  const auto kind = parseKind(st.text(2));
+  if (!kind) throw StoreError("unknown report kind '" + st.text(2) + "' in the store");
+  return {st.int64(0), int(st.int64(1)), *kind, storedStatus(st.text(3)), st.text(4),
           st.text(5),  st.text(6),       st.text(7), st.text(8), st.text(9)};
 }
 
 }  // namespace
 
-ReportVersion ReportService::insertVersion(int64_t studyId, const std::string& kind, const std::string& status,
+ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                                            const std::string& findings, const std::string& impression,
                                            const std::string& labels, const std::string& origin) {
   SiteStore& store = site_.store();
@@ -27,13 +36,13 @@ ReportVersion ReportService::insertVersion(int64_t studyId, const std::string& k
   auto st = store.prepare(
       "INSERT INTO reports(study_id, version, kind, status, findings, impression, labels, origin, author_id, "
       "created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, studyId).bind(2, version).bind(3, kind).bind(4, status).bind(5, findings).bind(6, impression);
+  st.bind(1, studyId).bind(2, version).bind(3, kindKey(kind)).bind(4, statusKey(status)).bind(5, findings).bind(6, impression);
   st.bind(7, labels).bind(8, origin);
   if (userId_ > 0) st.bind(9, userId_); else st.bindNull(9);
   st.bind(10, nowUtc()).run();
   const int64_t id = store.lastInsertId();
   auto upd = store.prepare("UPDATE studies SET status = ? WHERE id = ?");
-  upd.bind(1, status).bind(2, studyId).run();
+  upd.bind(1, statusKey(status)).bind(2, studyId).run();
   auto row = store.prepare(std::string(kVersionColumns) + "WHERE r.id = ?");
   row.bind(1, id);
   row.step();
@@ -44,33 +53,34 @@ ReportVersion ReportService::save(int64_t studyId, const std::string& findings, 
                                   const std::string& labels, const std::string& origin) {
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);
-  if (last && last->status == "final")
+  if (last && last->status == ReportStatus::Final)
     throw StoreError("the report is final; add an addendum instead of editing it");
   if (last && last->findings == findings && last->impression == impression && last->labels == labels)
     throw StoreError("nothing changed since version " + std::to_string(last->version));
   // A person's edit of a model draft is "mixed": training and audits can tell the provenance apart.
   const std::string kept = origin == "human" && last && last->origin != "human" ? "mixed" : origin;
-  const auto v = insertVersion(studyId, "report", "draft", findings, impression, labels, kept);
+  const auto v = insertVersion(studyId, ReportKind::Report, ReportStatus::Draft, findings, impression, labels, kept);
   site_.audit(userId_, "report.save", studyId, "version " + std::to_string(v.version) + " (" + kept + ")");
   clearAutosave(studyId);
   tx.commit();
   return v;
 }
 
-ReportVersion ReportService::sign(int64_t studyId, const std::string& status) {
-  if (status != "preliminary" && status != "final")
-    throw StoreError("a report is signed as preliminary or final, not '" + status + "'");
+ReportVersion ReportService::sign(int64_t studyId, ReportStatus status) {
+  if (status != ReportStatus::Preliminary && status != ReportStatus::Final)
+    throw StoreError(std::string("a report is signed as preliminary or final, not '") + statusKey(status) + "'");
+  const std::string key = statusKey(status);
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);
   if (!last) throw StoreError("there is no report to sign; save one first");
-  if (last->status == "final") throw StoreError("the report is final already");
-  const auto v = insertVersion(studyId, "report", status, last->findings, last->impression, last->labels, last->origin);
+  if (last->status == ReportStatus::Final) throw StoreError("the report is final already");
+  const auto v = insertVersion(studyId, ReportKind::Report, status, last->findings, last->impression, last->labels, last->origin);
   auto so = site_.store().prepare("INSERT INTO signoffs(report_id, user_id, status, signed_at) VALUES(?, ?, ?, ?)");
   so.bind(1, v.id);
   if (userId_ > 0) so.bind(2, userId_); else so.bindNull(2);
-  so.bind(3, status).bind(4, nowUtc()).run();
-  site_.audit(userId_, "report.sign." + status, studyId, "version " + std::to_string(v.version));
-  if (status == "final") {
+  so.bind(3, key).bind(4, nowUtc()).run();
+  site_.audit(userId_, "report.sign." + key, studyId, "version " + std::to_string(v.version));
+  if (status == ReportStatus::Final) {
     auto q = site_.store().prepare("INSERT INTO training_queue(report_id, study_id, queued_at) VALUES(?, ?, ?)");
     q.bind(1, v.id).bind(2, studyId).bind(3, nowUtc()).run();
     site_.audit(userId_, "training.queue", studyId, "version " + std::to_string(v.version));
@@ -83,8 +93,8 @@ ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& tex
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw StoreError("the addendum is empty");
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);
-  if (!last || last->status != "final") throw StoreError("addenda are added to final reports only");
-  const auto v = insertVersion(studyId, "addendum", "final", text, "", "", "human");
+  if (!last || last->status != ReportStatus::Final) throw StoreError("addenda are added to final reports only");
+  const auto v = insertVersion(studyId, ReportKind::Addendum, ReportStatus::Final, text, "", "", "human");
   site_.audit(userId_, "report.addendum", studyId, "version " + std::to_string(v.version));
   tx.commit();
   return v;
@@ -106,11 +116,11 @@ std::vector<ReportVersion> ReportService::versions(int64_t studyId) {
   return out;
 }
 
-std::string ReportService::studyStatus(int64_t studyId) {
+ReportStatus ReportService::studyStatus(int64_t studyId) {
   auto st = site_.store().prepare("SELECT status FROM studies WHERE id = ?");
   st.bind(1, studyId);
   if (!st.step()) throw StoreError("no study with id " + std::to_string(studyId));
-  return st.text(0);
+  return storedStatus(st.text(0));
 }
 
 void ReportService::autosave(int64_t studyId, const std::string& findings, const std::string& impression,
@@ -131,7 +141,7 @@ std::optional<AutosavedText> ReportService::autosaveToRestore(int64_t studyId) {
   auto saved = autosaved(studyId);
   if (!saved) return std::nullopt;
   const auto last = latest(studyId);
-  if (last && (last->status == "final" || saved->savedAt <= last->createdAt)) return std::nullopt;
+  if (last && (last->status == ReportStatus::Final || saved->savedAt <= last->createdAt)) return std::nullopt;
   return saved;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/site/report_status.h"
+
 namespace fedmrg::app {
 
 class Site;
@@ -13,8 +15,8 @@ class Site;
 struct ReportVersion {
   int64_t id = 0;
   int version = 0;
-  std::string kind;    // "report" or "addendum"
-  std::string status;  // "draft", "preliminary", "final"
+  ReportKind kind = ReportKind::Report;
+  ReportStatus status = ReportStatus::Draft;  // never New: a kept version is at least a draft
   std::string findings, impression, labels, origin, author, createdAt;
 };
 
@@ -37,15 +39,15 @@ class ReportService {
   // or when nothing changed since the latest version (no empty versions).
   ReportVersion save(int64_t studyId, const std::string& findings, const std::string& impression,
                      const std::string& labels, const std::string& origin = "human");
-  // Signs the latest version as "preliminary" or "final". Throws StoreError when there is no report,
+  // Signs the latest version as Preliminary or Final. Throws StoreError when there is no report,
   // when it is final already, or for another status.
-  ReportVersion sign(int64_t studyId, const std::string& status);
+  ReportVersion sign(int64_t studyId, ReportStatus status);
   // Adds an addendum to a final report.
   ReportVersion addAddendum(int64_t studyId, const std::string& text);
 
   std::optional<ReportVersion> latest(int64_t studyId);
   std::vector<ReportVersion> versions(int64_t studyId);  // oldest first
-  std::string studyStatus(int64_t studyId);
+  ReportStatus studyStatus(int64_t studyId);
 
   // Autosave: at most one row per study, replaced on each call, cleared by save().
   void autosave(int64_t studyId, const std::string& findings, const std::string& impression, const std::string& labels);
@@ -58,7 +60,7 @@ class ReportService {
   int trainingQueueCount();
 
  private:
-  ReportVersion insertVersion(int64_t studyId, const std::string& kind, const std::string& status,
+  ReportVersion insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                               const std::string& findings, const std::string& impression, const std::string& labels,
                               const std::string& origin);
   Site& site_;

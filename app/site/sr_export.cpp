@@ -33,7 +33,7 @@ void addSection(DSRDocumentTree& tree, bool first, const DSRCodedEntryValue& tit
 SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString& file, int64_t userId) {
   ReportService reports(site, userId);
   const auto latest = reports.latest(studyId);
-  if (!latest || latest->status != "final") throw StoreError("only a final report can be exported as DICOM SR");
+  if (!latest || latest->status != ReportStatus::Final) throw StoreError("only a final report can be exported as DICOM SR");
 
   auto st = site.store().prepare(
       "SELECT study_uid, patient_name, patient_id, patient_sex, patient_birth_date, study_date, study_time, "
@@ -65,7 +65,7 @@ SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString&
   addSection(tree, false, DSRCodedEntryValue("121072", "DCM", "Impressions"),
              DSRCodedEntryValue("121073", "DCM", "Impression"), latest->impression);
   for (const auto& v : reports.versions(studyId)) {
-    if (v.kind != "addendum") continue;
+    if (v.kind != ReportKind::Addendum) continue;
     check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, DSRCodedEntryValue("121106", "DCM", "Comment")),
           "addendum");
     check(tree.getCurrentContentItem().setStringValue("Addendum " + v.createdAt + ": " + v.findings, false), "addendum");

@@ -12,9 +12,12 @@ std::vector<StudySummary> listStudies(Site& site) {
       "SELECT s.id, s.study_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.body_part, "
       "s.description, s.status, (SELECT count(*) FROM images i JOIN series r ON i.series_id = r.id "
       "WHERE r.study_id = s.id) FROM studies s ORDER BY s.study_date DESC, s.id");
-  while (st.step())
+  while (st.step()) {
+    const auto status = parseStatus(st.text(8));
+    if (!status) throw StoreError("unknown study status '" + st.text(8) + "' in the store");
     out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7),
-                   st.text(8), int(st.int64(9))});
+                   *status, int(st.int64(9))});
+  }
   return out;
 }
 

@@ -4,13 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "app/site/report_status.h"
+
 namespace fedmrg::app {
 
 class Site;
 
 struct StudySummary {
   int64_t id = 0;
-  std::string studyUid, patientName, patientId, studyDate, modality, bodyPart, description, status;
+  std::string studyUid, patientName, patientId, studyDate, modality, bodyPart, description;
+  ReportStatus status = ReportStatus::New;
   int images = 0;
 };
 

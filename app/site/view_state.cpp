@@ -14,7 +14,7 @@ const std::vector<WindowPreset>& windowPresets() {
   return presets;
 }
 
-void ViewState::reset(const engine::Window& defaultWindow, bool invert, double valueMin, double valueMax) {
+void ViewState::reset(const DisplayWindow& defaultWindow, bool invert, double valueMin, double valueMax) {
   default_ = defaultWindow;
   if (default_.width <= 0) default_.width = std::max(1.0, valueMax - valueMin);
   window_ = default_;
@@ -26,7 +26,7 @@ void ViewState::reset(const engine::Window& defaultWindow, bool invert, double v
   imageInvert_ = invert;
 }
 
-void ViewState::setWindow(const engine::Window& w) {
+void ViewState::setWindow(const DisplayWindow& w) {
   window_.center = w.center;
   window_.width = std::max(1.0, w.width);
 }

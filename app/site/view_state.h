@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/imaging/dicom_image.h"
+#include "app/site/display_image.h"
 
 namespace fedmrg::app {
 
@@ -23,10 +23,10 @@ const std::vector<WindowPreset>& windowPresets();
 class ViewState {
  public:
   // Resets to the image's default window, fit to the view, no pan; `invert` as the image says.
-  void reset(const engine::Window& defaultWindow, bool invert, double valueMin, double valueMax);
+  void reset(const DisplayWindow& defaultWindow, bool invert, double valueMin, double valueMax);
 
-  const engine::Window& window() const { return window_; }
-  void setWindow(const engine::Window& w);
+  const DisplayWindow& window() const { return window_; }
+  void setWindow(const DisplayWindow& w);
   // A mouse drag of (dx, dy) screen pixels: right widens, down raises the center (brighter image
   // content moves darker), scaled so that a drag across 500 pixels sweeps the whole value range.
   void dragWindow(int dx, int dy);
@@ -44,7 +44,7 @@ class ViewState {
   bool imageInverted() const { return imageInvert_; }
 
  private:
-  engine::Window default_, window_;
+  DisplayWindow default_, window_;
   double valueMin_ = 0, valueMax_ = 1;
   double zoom_ = 1, panX_ = 0, panY_ = 0;
   bool invert_ = false, imageInvert_ = false;

@@ -34,7 +34,7 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
                                      : QString::fromStdString(s.studyDate);
     case Modality: return QString::fromStdString(s.modality);
     case BodyPart: return QString::fromStdString(s.bodyPart);
-    case Status: return QString::fromStdString(s.status);
+    case Status: return QString::fromLatin1(statusKey(s.status));
     case Images: return role == Qt::EditRole ? QVariant(s.images) : QVariant(QString::number(s.images));
     default: return {};
   }
@@ -60,8 +60,9 @@ int WorklistModel::rowOfStudy(int64_t studyId) const {
   return -1;
 }
 
-std::map<std::string, int> WorklistModel::statusCounts() const {
-  std::map<std::string, int> counts{{"new", 0}, {"draft", 0}, {"preliminary", 0}, {"final", 0}};
+std::map<ReportStatus, int> WorklistModel::statusCounts() const {
+  std::map<ReportStatus, int> counts{
+      {ReportStatus::New, 0}, {ReportStatus::Draft, 0}, {ReportStatus::Preliminary, 0}, {ReportStatus::Final, 0}};
   for (const auto& s : rows_) ++counts[s.status];
   return counts;
 }
@@ -76,7 +77,7 @@ void WorklistFilter::setSearchText(const QString& text) {
   invalidateFilter();
 }
 
-void WorklistFilter::setStatusFilter(const QString& status) {
+void WorklistFilter::setStatusFilter(std::optional<ReportStatus> status) {
   status_ = status;
   invalidateFilter();
 }
@@ -84,12 +85,12 @@ void WorklistFilter::setStatusFilter(const QString& status) {
 bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
   auto* model = sourceModel();
   auto cell = [&](int column) { return model->index(sourceRow, column, sourceParent).data().toString(); };
-  if (!status_.isEmpty() && cell(WorklistModel::Status) != status_) return false;
+  const auto& study = static_cast<const WorklistModel*>(model)->study(sourceRow);
+  if (status_ && study.status != *status_) return false;
   if (search_.isEmpty()) return true;
   for (int c : {WorklistModel::Patient, WorklistModel::PatientId, WorklistModel::Modality, WorklistModel::BodyPart})
     if (cell(c).contains(search_, Qt::CaseInsensitive)) return true;
-  const auto& s = static_cast<const WorklistModel*>(model)->study(sourceRow);
-  return QString::fromStdString(s.description).contains(search_, Qt::CaseInsensitive);
+  return QString::fromStdString(study.description).contains(search_, Qt::CaseInsensitive);
 }
 
 }  // namespace fedmrg::app

@@ -4,6 +4,7 @@
 #include <QAbstractTableModel>
 #include <QSortFilterProxyModel>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "app/site/study_catalog.h"
@@ -30,8 +31,8 @@ class WorklistModel : public QAbstractTableModel {
 
   const StudySummary& study(int row) const { return rows_.at(size_t(row)); }
   int rowOfStudy(int64_t studyId) const;
-  // Studies per status ("new", "draft", "preliminary", "final").
-  std::map<std::string, int> statusCounts() const;
+  // Studies per status; every status is present, with 0 when no study has it.
+  std::map<ReportStatus, int> statusCounts() const;
 
  private:
   Site* site_;
@@ -45,14 +46,15 @@ class WorklistFilter : public QSortFilterProxyModel {
   explicit WorklistFilter(QObject* parent = nullptr);
   // Case-insensitive match on patient name, patient ID, description, modality or body part.
   void setSearchText(const QString& text);
-  // Empty: every status.
-  void setStatusFilter(const QString& status);
+  // Nothing: every status.
+  void setStatusFilter(std::optional<ReportStatus> status);
 
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
  private:
-  QString search_, status_;
+  QString search_;
+  std::optional<ReportStatus> status_;
 };
 
 }  // namespace fedmrg::app

@@ -80,7 +80,7 @@ class TstDicomImporter : public QObject {
     QCOMPARE(int(studies.size()), 2);
     WorklistModel model(site.get());
     QCOMPARE(model.rowCount(), 2);
-    QCOMPARE(model.statusCounts().at("new"), 2);
+    QCOMPARE(model.statusCounts().at(ReportStatus::New), 2);
     const int row = model.rowOfStudy(studies[0].id);
     QVERIFY(row >= 0);
     WorklistFilter filter;
@@ -88,8 +88,13 @@ class TstDicomImporter : public QObject {
     filter.setSearchText("second");
     QCOMPARE(filter.rowCount(), 1);
     filter.setSearchText("");
-    filter.setStatusFilter("final");
+    filter.setStatusFilter(ReportStatus::Final);
     QCOMPARE(filter.rowCount(), 0);
+    filter.setStatusFilter(ReportStatus::New);
+    QCOMPARE(filter.rowCount(), 2);
+    QCOMPARE(filter.index(0, WorklistModel::Status).data().toString(), QString("new"));
+    filter.setStatusFilter(std::nullopt);
+    QCOMPARE(filter.rowCount(), 2);
 
     // Images live in the site's managed folder, not at their source.
     for (const auto& s : studies)

@@ -34,13 +34,21 @@ class TstDraftService : public QObject {
     QString reason;
     QVERIFY(!service->available(&reason));
     QVERIFY2(reason.contains("No report model installed"), qPrintable(reason));
-    Draft d;
+    DraftedReport d;
     std::atomic<bool> cancel{false};
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, service->generate("x.dcm", d, {}, cancel));
     QVERIFY(d.findings.empty() && d.impression.empty());
     QVERIFY(QDir().mkpath(dir.filePath("model")));
     QVERIFY(!service->available(&reason));
     QVERIFY2(reason.contains("config.json"), qPrintable(reason));
+  }
+
+  void siteModelFolderIsInsideTheSite() {
+    // Only the site decides: the user's FEDMRG_MODEL_DIR is read by the program's main, not here.
+    qputenv("FEDMRG_MODEL_DIR", "/elsewhere/model");
+    const QString site = QDir::temp().filePath("some-site");
+    QCOMPARE(siteModelDir(site), QDir(site).filePath("model"));
+    qunsetenv("FEDMRG_MODEL_DIR");
   }
 
   void draftsWithAModelFolder() {
@@ -55,7 +63,7 @@ class TstDraftService : public QObject {
 
     auto service = makeDraftService(model);
     QVERIFY(service->available(nullptr));
-    Draft d;
+    DraftedReport d;
     std::atomic<bool> cancel{false};
     std::vector<double> steps;
     QVERIFY(service->generate(file, d, [&](double p) { steps.push_back(p); }, cancel));
@@ -65,12 +73,12 @@ class TstDraftService : public QObject {
     QVERIFY(std::is_sorted(steps.begin(), steps.end()));
     decodeLabels(d.labels);  // well-formed
     // Deterministic: the same image drafts the same text.
-    Draft again;
+    DraftedReport again;
     QVERIFY(service->generate(file, again, {}, cancel));
     QCOMPARE(again.findings, d.findings);
 
     std::atomic<bool> cancelled{true};
-    Draft none;
+    DraftedReport none;
     QVERIFY(!service->generate(file, none, {}, cancelled));
     QVERIFY(none.findings.empty());
   }

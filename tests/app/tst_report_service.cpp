@@ -43,29 +43,30 @@ class TstReportService : public QObject {
   void workflowKeepsEveryVersion() {
     const int64_t study = addStudy("1.2.3.100");
     ReportService reports(*site_, user_);
-    QCOMPARE(reports.studyStatus(study), std::string("new"));
-    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "final"));  // nothing to sign yet
+    QVERIFY(reports.studyStatus(study) == ReportStatus::New);
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, ReportStatus::Final));  // nothing to sign yet
     reports.save(study, "Heart size normal.", "No acute disease.", "", "model");
-    QCOMPARE(reports.studyStatus(study), std::string("draft"));
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Draft);
     QVERIFY_THROWS_EXCEPTION(StoreError, reports.save(study, "Heart size normal.", "No acute disease.", ""));
     reports.save(study, "Heart size is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
-    reports.sign(study, "preliminary");
-    QCOMPARE(reports.studyStatus(study), std::string("preliminary"));
+    reports.sign(study, ReportStatus::Preliminary);
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Preliminary);
     QVERIFY_THROWS_EXCEPTION(StoreError, reports.addAddendum(study, "too early"));
-    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "approved"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, ReportStatus::Draft));  // signing is prelim. or final
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, ReportStatus::New));
     const int queued = reports.trainingQueueCount();
-    const auto final = reports.sign(study, "final");
-    QCOMPARE(final.status, std::string("final"));
+    const auto final = reports.sign(study, ReportStatus::Final);
+    QVERIFY(final.status == ReportStatus::Final);
     QCOMPARE(final.findings, std::string("Heart size is enlarged."));
     QCOMPARE(final.author, std::string("Dr Rad"));
     QCOMPARE(reports.trainingQueueCount(), queued + 1);
     QVERIFY_THROWS_EXCEPTION(StoreError, reports.save(study, "edited after final", "", ""));
-    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, "final"));
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, ReportStatus::Final));
     reports.addAddendum(study, "Prior film reviewed: unchanged.");
     const auto versions = reports.versions(study);
     QCOMPARE(int(versions.size()), 5);
     QStringList trail;
-    for (const auto& v : versions) trail << QString::fromStdString(v.kind + ":" + v.status + ":" + v.origin);
+    for (const auto& v : versions) trail << QString::fromStdString(std::string(kindKey(v.kind)) + ":" + statusKey(v.status) + ":" + v.origin);
     QCOMPARE(trail, QStringList({"report:draft:model", "report:draft:mixed", "report:preliminary:mixed",
                                  "report:final:mixed", "addendum:final:human"}));
     QCOMPARE(reports.latest(study)->version, 4);  // the addendum does not replace the report
@@ -91,17 +92,20 @@ class TstReportService : public QObject {
   }
 
   void labelsRoundTripAndChipsCycle() {
-    fedmrg::engine::ObservationStates s{};
-    s.fill(fedmrg::engine::ObservationState::Blank);
-    s[2] = fedmrg::engine::ObservationState::Positive;
-    s[10] = fedmrg::engine::ObservationState::Uncertain;
+    FindingStates s = blankFindings();
+    s[2] = FindingState::Positive;
+    s[10] = FindingState::Uncertain;
     const std::string text = encodeLabels(s);
     QCOMPARE(text, std::string("cardiomegaly=positive;pleural_effusion=uncertain"));
     QVERIFY(decodeLabels(text) == s);
-    QVERIFY(decodeLabels("nonsense;edema=sideways;cardiomegaly=negative")[2] == fedmrg::engine::ObservationState::Negative);
-    auto state = fedmrg::engine::ObservationState::Blank;
-    for (int i = 0; i < 4; ++i) state = nextState(state);
-    QVERIFY(state == fedmrg::engine::ObservationState::Blank);
+    QVERIFY(decodeLabels("nonsense;edema=sideways;cardiomegaly=negative")[2] == FindingState::Negative);
+    auto state = FindingState::Blank;
+    for (auto expected : {FindingState::Positive, FindingState::Negative, FindingState::Uncertain, FindingState::Blank}) {
+      state = nextState(state);
+      QVERIFY(state == expected);
+    }
+    QCOMPARE(std::string(findingName(2)), std::string("Cardiomegaly"));
+    QCOMPARE(std::string(findingStateName(FindingState::Uncertain)), std::string("uncertain"));
   }
 
   void diffMarksChangedWords() {

@@ -50,7 +50,7 @@ class TstSrExport : public QObject {
 
   void exportsAndReReads() {
     ReportService reports(*site_, user_);
-    reports.sign(study_, "final");
+    reports.sign(study_, ReportStatus::Final);
     reports.addAddendum(study_, "Compared with prior: unchanged.");
     const QString file = dir_.filePath("report-sr.dcm");
     const auto result = exportFinalReportAsSr(*site_, study_, file, user_);

@@ -23,8 +23,10 @@
 #include <dcmtk/dcmsr/dsrdoc.h>
 
 #include "app/site/draft_service.h"
+#include "app/site/image_loader.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/site/workstation_services.h"
 #include "app/site/worklist_model.h"
 #include "app/test_dicom.h"
 #include "ui/image_viewer.h"
@@ -124,8 +126,12 @@ class TstMainWindow : public QObject {
     cut.write(whole.read(whole.size() / 2));
     cut.close();
 
-    qputenv("FEDMRG_NO_DIALOGS", "1");
-    window_ = std::make_unique<ui::MainWindow>(*site_, user_);
+    // The window drafts from the model folder it was given; none is installed there yet.
+    window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
+        *site_, user_, std::make_shared<app::ReportService>(*site_, user_.id),
+        app::makeDraftService(dir_.filePath("model")), std::make_shared<app::DicomImporter>(*site_, user_.id),
+        std::make_shared<const app::ImageLoader>()});
+    window_->setImportReportOnErrors(false);  // the test reads lastImport() instead of a modal dialog
     window_->resize(1400, 860);
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
@@ -165,7 +171,7 @@ class TstMainWindow : public QObject {
     QTest::keyClick(view, Qt::Key_Enter);
     QCOMPARE(view->currentIndex().row(), 1);
     QTRY_VERIFY(window_->currentStudy() != 0);
-    QCOMPARE(window_->viewer()->image()->meta.patientId, std::string("A001"));
+    QCOMPARE(window_->viewer()->image()->info.patientId, std::string("A001"));
     QCOMPARE(window_->thumbnails()->count(), 2);
   }
 
@@ -198,11 +204,11 @@ class TstMainWindow : public QObject {
     QVERIFY(editor->messageLabel()->text().contains("No report model installed"));
     QVERIFY(editor->findingsEdit()->toPlainText().isEmpty());
 
-    // With a model folder the draft comes from the real generator, off the GUI thread.
+    // Once a model is installed in that folder the draft comes from the real generator, off the
+    // GUI thread, through the same service.
     const QString model = dir_.filePath("model");
     QVERIFY(QDir().mkpath(model));
     testing::writeTinyModel(model.toStdString());
-    editor->setDraftService(app::makeDraftService(model));
     QTest::mouseClick(editor->generateButton(), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!editor->generating(), 60000);
     QVERIFY2(!editor->findingsEdit()->toPlainText().isEmpty(), qPrintable(editor->messageLabel()->text()));
@@ -217,8 +223,8 @@ class TstMainWindow : public QObject {
       e->selectAll();
       QTest::keyClick(e, Qt::Key_Delete);
     }
-    for (int i = 0; i < engine::kNumObservations; ++i)  // clear the model's chips: back to blank
-      while (editor->labels()[size_t(i)] != engine::ObservationState::Blank) QTest::mouseClick(editor->chip(i), Qt::LeftButton);
+    for (int i = 0; i < app::kFindingCount; ++i)  // clear the model's chips: back to blank
+      while (editor->labels()[size_t(i)] != app::FindingState::Blank) QTest::mouseClick(editor->chip(i), Qt::LeftButton);
     QTest::mouseClick(editor->chip(2), Qt::LeftButton);  // cardiomegaly: positive
     editor->findingsEdit()->setFocus();
     QTest::keyClicks(editor->findingsEdit(), "The heart is enlarged. No pleural effusion.");
@@ -229,13 +235,13 @@ class TstMainWindow : public QObject {
     QVERIFY(editor->statusBanner()->text().contains("FINAL"));
     QVERIFY(editor->findingsEdit()->isReadOnly());
     QCOMPARE(reports.trainingQueueCount(), queued + 1);
-    QCOMPARE(reports.studyStatus(editor->study()), std::string("final"));
+    QVERIFY(reports.studyStatus(editor->study()) == app::ReportStatus::Final);
     const auto versions = reports.versions(editor->study());
     QCOMPARE(int(versions.size()), 3);
     QCOMPARE(versions[0].origin, std::string("model"));
-    QCOMPARE(versions[1].status, std::string("draft"));
+    QVERIFY(versions[1].status == app::ReportStatus::Draft);
     QCOMPARE(versions[1].origin, std::string("mixed"));
-    QCOMPARE(versions[2].status, std::string("final"));
+    QVERIFY(versions[2].status == app::ReportStatus::Final);
     QCOMPARE(versions[2].findings, std::string("The heart is enlarged. No pleural effusion."));
     QCOMPARE(versions[2].labels, std::string("cardiomegaly=positive"));
     QStringList actions;
@@ -245,6 +251,7 @@ class TstMainWindow : public QObject {
     QVERIFY(actions.contains("training.queue"));
     QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
     QCOMPARE(int(reports.versions(editor->study()).size()), 4);
+    QVERIFY(reports.versions(editor->study()).back().kind == app::ReportKind::Addendum);
 
     // The final report exports as DICOM SR that dcmsr reads back.
     const QString sr = dir_.filePath("final-sr.dcm");

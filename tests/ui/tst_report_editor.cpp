@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/draft_service.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "ui/report_editor.h"
@@ -19,6 +20,7 @@ class TstReportEditor : public QObject {
  private:
   QTemporaryDir dir_;
   std::unique_ptr<app::Site> site_;
+  std::shared_ptr<app::DraftService> drafts_;  // no model installed: the editor's own checks only
   int64_t study_ = 0;
 
  private slots:
@@ -27,12 +29,13 @@ class TstReportEditor : public QObject {
     auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES('1.2.3.77', ?)");
     st.bind(1, app::nowUtc()).run();
     study_ = site_->store().lastInsertId();
+    drafts_ = app::makeDraftService(dir_.filePath("no-model"));
   }
 
   void autosaveKeepsTypingAndRestoresIt() {
     app::ReportService reports(*site_, 1);
     {
-      ui::ReportEditor editor(*site_, 1);
+      ui::ReportEditor editor(*site_, reports, drafts_);
       editor.show();
       editor.setStudy(study_, {});
       QVERIFY(editor.statusBanner()->text().contains("DRAFT"));
@@ -44,7 +47,7 @@ class TstReportEditor : public QObject {
       QCOMPARE(reports.autosaved(study_)->findings, std::string("Typed but never saved."));
       QVERIFY(!reports.latest(study_).has_value());
     }
-    ui::ReportEditor reopened(*site_, 1);
+    ui::ReportEditor reopened(*site_, reports, drafts_);
     reopened.setStudy(study_, {});
     QCOMPARE(reopened.findingsEdit()->toPlainText(), QString("Typed but never saved."));
     QVERIFY(reopened.messageLabel()->text().contains("Restored unsaved text"));
@@ -54,17 +57,19 @@ class TstReportEditor : public QObject {
   }
 
   void finalIsReadOnlyAndCancelledSignChangesNothing() {
-    ui::ReportEditor editor(*site_, 1);
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, drafts_);
     editor.setStudy(study_, {});
     editor.setConfirmer([](const QString&) { return false; });
     QVERIFY(!editor.signFinal());
-    app::ReportService reports(*site_, 1);
-    QCOMPARE(reports.studyStatus(study_), std::string("draft"));
+    QVERIFY(reports.studyStatus(study_) == app::ReportStatus::Draft);
     editor.setConfirmer([](const QString&) { return true; });
     QVERIFY(editor.signPreliminary());
+    QVERIFY(reports.studyStatus(study_) == app::ReportStatus::Preliminary);
     QVERIFY(editor.statusBanner()->text().contains("PRELIMINARY"));
     QVERIFY(!editor.findingsEdit()->isReadOnly());
     QVERIFY(editor.signFinal());
+    QVERIFY(reports.studyStatus(study_) == app::ReportStatus::Final);
     QVERIFY(editor.findingsEdit()->isReadOnly());
     QVERIFY(!editor.generateButton()->isEnabled());
     QVERIFY(!editor.chip(0)->isEnabled());

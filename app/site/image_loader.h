@@ -1,0 +1,20 @@
+#pragma once
+// Decodes study images for the viewer and the thumbnails (through the engine's DICOM decoder) into
+// the app's display types. Stateless and thread-safe: the window decodes ahead on a worker thread.
+#include <QString>
+#include <memory>
+
+#include "app/site/display_image.h"
+
+namespace fedmrg::app {
+
+class ImageLoader {
+ public:
+  // The image at `file` with its default window. Throws std::runtime_error("<file>: <reason>").
+  std::shared_ptr<const DisplayImage> load(const QString& file) const;
+  // The image at `file` windowed with its default window (MONOCHROME1 shown inverted), full size.
+  // Throws std::runtime_error like load().
+  GreyPixels thumbnail(const QString& file) const;
+};
+
+}  // namespace fedmrg::app
