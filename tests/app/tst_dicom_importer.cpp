@@ -1,5 +1,10 @@
-// Import: folders (recursive), DICOMDIR, de-duplication by SOP Instance UID, per-file errors,
-// cancel, images copied into the managed folder.
+// Import: folders (recursive), DICOMDIR media (a real index written with DCMTK), de-duplication by SOP
+// Instance UID, per-file errors, cancel, images copied into the managed folder.
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dcddirif.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
+#include <dcmtk/dcmdata/dcstack.h>
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -14,6 +19,46 @@
 using namespace fedmrg::app;
 using fedmrg::testing::TestDicom;
 using fedmrg::testing::writeTestDicom;
+
+namespace {
+
+// Writes <media>/DICOMDIR indexing `files` (paths relative to media, in the DICOM file-ID form) as a
+// General Purpose CD-R file-set; type 1 record attributes the test files lack (study time, series and instance
+// numbers) are invented by DCMTK, as dcmmkdir +I does. Returns an error text, empty on success.
+QString writeDicomDir(const QString& media, const QStringList& files) {
+  DicomDirInterface dir;
+  dir.enableInventMode(OFTrue);
+  const std::string path = (media + "/DICOMDIR").toStdString();
+  OFCondition c = dir.createNewDicomDir(DicomDirInterface::AP_GeneralPurpose, path.c_str(), "FEDMRG_TEST");
+  for (const QString& f : files) {
+    if (c.bad()) break;
+    c = dir.addDicomFile(f.toStdString().c_str(), media.toStdString().c_str());
+  }
+  if (c.good()) c = dir.writeDicomDir();
+  return c.good() ? QString() : QString::fromLatin1(c.text());
+}
+
+// The SOP Instance UIDs a DICOMDIR's records reference, read back with DCMTK (empty when it is no DICOMDIR).
+QStringList referencedSopUids(const QString& dicomdir) {
+  DcmFileFormat file;
+  if (file.loadFile(dicomdir.toStdString().c_str()).bad()) return {};
+  OFString sopClass;
+  file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPClassUID, sopClass);
+  if (sopClass != UID_MediaStorageDirectoryStorage) return {};
+  DcmStack found;
+  QStringList uids;
+  if (file.getDataset()->findAndGetElements(DCM_ReferencedSOPInstanceUIDInFile, found).good()) {
+    while (!found.empty()) {
+      OFString uid;
+      static_cast<DcmElement*>(found.pop())->getOFString(uid, 0);
+      uids << QString::fromLatin1(uid.c_str());
+    }
+  }
+  uids.sort();
+  return uids;
+}
+
+}  // namespace
 
 class TstDicomImporter : public QObject {
   Q_OBJECT
@@ -104,24 +149,39 @@ class TstDicomImporter : public QObject {
       }
   }
 
+  // A DICOMDIR stands for the media it indexes: the importer takes the files of its folder (recursively) and
+  // never the index itself, which is a DICOM file without pixels. What it imports is what the index references.
   void dicomdirImportsTheMediaItIndexes() {
     auto site = freshSite("site2");
     const QString media = dir_.filePath("media");
-    QVERIFY(QDir().mkpath(media + "/DICOM/ST1"));
+    QVERIFY(QDir().mkpath(media + "/DICOM/ST1/SE1"));
     TestDicom d;
     d.width = d.height = 32;
     d.studyUid = "1.2.3.9";
-    writeTestDicom((media + "/DICOM/ST1/IM1").toStdString(), d);
-    writeTestDicom((media + "/DICOM/ST1/IM2").toStdString(), d);
-    QFile dicomdir(media + "/DICOMDIR");
-    QVERIFY(dicomdir.open(QIODevice::WriteOnly));
-    dicomdir.write("placeholder index");
-    dicomdir.close();
+    QStringList written;
+    for (const char* f : {"DICOM/ST1/SE1/IM1", "DICOM/ST1/SE1/IM2"})
+      written << QString::fromStdString(writeTestDicom((media + "/" + f).toStdString(), d));
+    written.sort();
+    const QString error = writeDicomDir(media, {"DICOM/ST1/SE1/IM1", "DICOM/ST1/SE1/IM2"});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(referencedSopUids(media + "/DICOMDIR"), written);  // a real index of both images
+
     const auto files = DicomImporter::collectFiles({media + "/DICOMDIR"});
-    QCOMPARE(files.size(), 2);  // the index itself is not an image
+    QCOMPARE(files, QStringList({media + "/DICOM/ST1/SE1/IM1", media + "/DICOM/ST1/SE1/IM2"}));
     const auto r = DicomImporter(*site).importFiles(files);
     QCOMPARE(r.imported, 2);
+    QCOMPARE(r.studiesAdded, 1);
     QVERIFY(r.errors.empty());
+    QStringList imported;
+    auto st = site->store().prepare("SELECT sop_uid FROM images ORDER BY sop_uid");
+    while (st.step()) imported << QString::fromStdString(st.text(0));
+    QCOMPARE(imported, referencedSopUids(media + "/DICOMDIR"));
+
+    // The media folder itself: the same images (already there), and the index is not an error.
+    const auto again = DicomImporter(*site).importPaths({media});
+    QCOMPARE(again.scanned, 2);
+    QCOMPARE(again.duplicates, 2);
+    QVERIFY(again.errors.empty());
   }
 
   void cancelStopsBetweenFiles() {

@@ -1,5 +1,6 @@
-// Draft generation: through the real ReportGenerator with a model folder; a clear "no report model
-// installed" without one; report text split into FINDINGS and IMPRESSION.
+// Draft generation: through the real ReportGenerator with a model folder, giving exactly the engine's draft
+// (its text split into FINDINGS and IMPRESSION, its diagnosis states as labels); a clear "no report model
+// installed" without one; a file that is not a readable DICOM image refused with the file and the reason.
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 
 #include <QDir>
@@ -9,8 +10,23 @@
 #include "app/site/draft_service.h"
 #include "app/site/finding_labels.h"
 #include "app/test_dicom.h"
+#include "engine/imaging/dicom_image.h"
+#include "engine/model/report_generator.h"
 
 using namespace fedmrg::app;
+namespace engine = fedmrg::engine;
+
+namespace {
+
+// What the engine alone drafts for the file with the model's default options.
+engine::Draft engineDraft(const QString& model, const QString& file) {
+  engine::ReportGenerator generator(model.toStdString());
+  return generator.draft(engine::readDicomImage(file.toStdString()), generator.defaultOptions());
+}
+
+QString defaultModel() { return QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default"; }
+
+}  // namespace
 
 class TstDraftService : public QObject {
   Q_OBJECT
@@ -67,20 +83,79 @@ class TstDraftService : public QObject {
     std::atomic<bool> cancel{false};
     std::vector<double> steps;
     QVERIFY(service->generate(file, d, [&](double p) { steps.push_back(p); }, cancel));
-    QVERIFY(!d.findings.empty() || !d.impression.empty());
     QVERIFY(!steps.empty());
     QCOMPARE(steps.back(), 1.0);
     QVERIFY(std::is_sorted(steps.begin(), steps.end()));
-    decodeLabels(d.labels);  // well-formed
-    // Deterministic: the same image drafts the same text.
+    // Exactly the engine's draft of this image: its text in the two sections, its decided states as labels.
+    const engine::Draft expected = engineDraft(model, file);
+    QVERIFY(!expected.text.empty());
+    const ReportSections sections = splitReportText(expected.text);
+    QCOMPARE(d.findings, sections.findings);
+    QCOMPARE(d.impression, sections.impression);
+    QCOMPARE(d.labels, encodeLabels(expected.states));
+    QVERIFY(decodeLabels(d.labels) == expected.states);
+    // Deterministic: the same image drafts the same report.
     DraftedReport again;
     QVERIFY(service->generate(file, again, {}, cancel));
     QCOMPARE(again.findings, d.findings);
+    QCOMPARE(again.impression, d.impression);
+    QCOMPARE(again.labels, d.labels);
 
     std::atomic<bool> cancelled{true};
     DraftedReport none;
     QVERIFY(!service->generate(file, none, {}, cancelled));
-    QVERIFY(none.findings.empty());
+    QVERIFY(none.findings.empty() && none.impression.empty() && none.labels.empty());
+  }
+
+  // The shipped model writes both sections, and its labels carry the observations it decided (the tiny model
+  // above writes noise, which has no IMPRESSION to split off).
+  void shippedModelDraftsBothSections() {
+    if (!QFile::exists(defaultModel() + "/config.json")) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    fedmrg::testing::TestDicom image;
+    image.width = image.height = 256;
+    const QString file = dir.filePath("study.dcm");
+    fedmrg::testing::writeTestDicom(file.toStdString(), image);
+    auto service = makeDraftService(defaultModel());
+    DraftedReport d;
+    std::atomic<bool> cancel{false};
+    QVERIFY(service->generate(file, d, {}, cancel));
+    const engine::Draft expected = engineDraft(defaultModel(), file);
+    const ReportSections sections = splitReportText(expected.text);
+    QVERIFY2(!sections.findings.empty() && !sections.impression.empty(), expected.text.c_str());
+    QCOMPARE(d.findings, sections.findings);
+    QCOMPARE(d.impression, sections.impression);
+    QCOMPARE(d.labels, encodeLabels(expected.states));
+  }
+
+  // An empty file and a file that is not DICOM: refused with the file's path and the reader's reason, and the
+  // draft is left as it was.
+  void refusesUnreadableFilesWithTheReason() {
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model");
+    QVERIFY(QDir().mkpath(model));
+    fedmrg::testing::writeTinyModel(model.toStdString());
+    auto service = makeDraftService(model);
+    const QString empty = dir.filePath("empty.dcm"), text = dir.filePath("notes.dcm");
+    QFile e(empty), t(text);
+    QVERIFY(e.open(QIODevice::WriteOnly) && t.open(QIODevice::WriteOnly));
+    t.write(QByteArray(400, 'x'));
+    e.close();
+    t.close();
+    for (const QString& file : {empty, text}) {
+      DraftedReport d;
+      d.findings = "unchanged";
+      std::atomic<bool> cancel{false};
+      try {
+        service->generate(file, d, {}, cancel);
+        QFAIL(qPrintable(file + " drafted"));
+      } catch (const std::runtime_error& error) {
+        const QString what = QString::fromUtf8(error.what());
+        QVERIFY2(what.startsWith(file + ": cannot read DICOM: "), qPrintable(what));
+        QVERIFY2(what.size() > file.size() + 20, qPrintable(what));  // and a reason after it
+      }
+      QCOMPARE(d.findings, std::string("unchanged"));
+    }
   }
 };
 

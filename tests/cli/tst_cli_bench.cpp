@@ -1,7 +1,11 @@
-// fedmrg-cli bench: `bench engine --quick --json` runs every measurement of issue 5 and writes each figure with
-// a positive value and a target verdict; subcommands dispatch; the old hyphenated names still run but are not
-// listed; bad usage exits 2 and a missing DICOM file exits 1, each naming the problem. No timing is asserted.
+// fedmrg-cli bench: `bench engine --quick --json` runs every measurement and writes each figure with a positive
+// value and a target verdict, measured with the batch, context and thread counts it was asked for; a draft it
+// times has as many tokens as `generate` drafts for the same file; subcommands dispatch; the old hyphenated
+// names still run but are not listed; bad usage exits 2 and a missing DICOM file exits 1, each naming the
+// problem. No timing is asserted.
 #include <QtTest>
+
+#include <utility>
 
 #include "cli/cli_run.h"
 
@@ -30,11 +34,20 @@ class TestCliBench : public QObject {
     if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
     QTemporaryDir dir;
     const QString json = dir.filePath("bench.json");
-    const Result r = run({"bench", "engine", "--quick", "--json", json}, 600000);
+    const Result r =
+        run({"bench", "engine", "--quick", "--context", "60", "--batch", "2", "--steps", "3", "--json", json}, 600000);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonObject j = readJson(json);
     QVERIFY2(!j.isEmpty(), "no JSON written");
     QVERIFY(j.value("command").toString().contains("bench engine --quick"));
+    // Measured with what was asked for: every decode row after a context of 60 rows, training batches of 2
+    // samples over 3 steps.
+    QCOMPARE(number(j, {"settings", "context"}), 60.0);
+    for (const char* row : {"reference_fp32", "reference_fp16", "model_fp32", "model_fp16"})
+      QVERIFY2(number(j, {"decode", row, "context"}) == 60.0, row);
+    QCOMPARE(number(j, {"settings", "train_batch"}), 2.0);
+    QCOMPARE(number(j, {"train", "batch"}), 2.0);
+    QCOMPARE(number(j, {"train", "steps"}), 3.0);
     QVERIFY(j.value("model").toString().endsWith("resources/models/default"));
     QVERIFY(number(j, {"machine", "cores"}) >= 1);
     QVERIFY(number(j, {"machine", "load_average_1m"}) >= 0);
@@ -70,11 +83,15 @@ class TestCliBench : public QObject {
     QTemporaryDir dir;
     const QString json = dir.filePath("bench.json");
     const Result r = run({"bench-engine", "--quick", "--skip-draft", "--skip-train", "--skip-bandwidth",
-                          "--precision", "f32", "--json", json},
+                          "--precision", "f32", "--threads", "1", "--context", "30", "--json", json},
                          300000);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonObject j = readJson(json);
     QVERIFY(number(j, {"decode", "reference_fp32", "decode_tokens_per_s"}) > 0);
+    for (const char* row : {"reference_fp32", "model_fp32"}) {
+      QVERIFY2(number(j, {"decode", row, "threads"}) == 1.0, row);
+      QVERIFY2(number(j, {"decode", row, "context"}) == 30.0, row);
+    }
     QVERIFY(!j.value("decode").toObject().contains("reference_fp16"));
     QVERIFY(!j.contains("draft"));
     QVERIFY(!j.contains("train"));
@@ -102,8 +119,17 @@ class TestCliBench : public QObject {
     QVERIFY(!draft.value("synthetic").toBool());
     QCOMPARE(draft.value("runs").toInt(), 3);
     QVERIFY(number(j, {"draft", "beam3", "p50_s"}) > 0);
-    QVERIFY(number(j, {"draft", "greedy", "tokens"}) > 0);
     QVERIFY(!j.contains("train"));
+    // The timed drafts are the drafts `generate` writes for this file: as many tokens, greedy and beam 3.
+    const QString model = QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default";
+    for (const auto& [beam, row] : {std::pair<QString, QString>{"1", "greedy"}, {"3", "beam3"}}) {
+      const Result g = run({"generate", "--model", model, "--beam", beam, dicom});
+      QVERIFY2(g.code == 0, qPrintable(g.err));
+      const QRegularExpressionMatch m = QRegularExpression("\\n(\\d+) tokens in ").match(g.out);
+      QVERIFY2(m.hasMatch(), qPrintable(g.out));
+      QVERIFY2(m.captured(1).toInt() > 0, qPrintable(g.out));
+      QCOMPARE(number(j, {"draft", row, "tokens"}), m.captured(1).toDouble());
+    }
   }
   void helpListsTheGroupNotTheAliases() {
     const Result r = run({"--help"});

@@ -84,8 +84,9 @@ class TestDefaultModel : public QObject {
 #endif
   }
 
-  // fp16 decoder storage changes only the decoder's arithmetic: the same image gives the same diagnosis, and
-  // the draft stays a complete report that writes the same positive findings.
+  // fp16 decoder storage changes only the decoder's arithmetic (logits within ~1e-3), and with this model that
+  // does not change a single token: measured over the 25 studies of draftsFollowThePredictedStates, greedy and
+  // beam 3, every f16 draft was token for token the f32 draft. So the drafts must be identical (no tolerance).
   void halfPrecisionDecoderKeepsTheDraft() {
     engine::ReportGenerator::Options go;
     go.threads = 1;
@@ -95,15 +96,17 @@ class TestDefaultModel : public QObject {
     const engine::ModelConfig& c = exact.config();
     std::vector<float> image(size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize));
     for (size_t i = 0; i < image.size(); ++i) image[i] = float((i * 7919) % 1000) / 1000.0f;
-    const engine::GenerationOptions o = exact.defaultOptions();
-    const engine::Draft a = exact.draftFromPixels(image, o);
-    const engine::Draft b = half.draftFromPixels(image, o);
-    QCOMPARE(b.probabilities, a.probabilities);
-    QVERIFY(b.states == a.states);
-    QVERIFY(b.endedWithEos);
-    const engine::ReportLabeler labeler;
-    QVERIFY2(labeler.states(b.text) == labeler.states(a.text),
-             qPrintable(QString::fromStdString(a.text + "\n---\n" + b.text)));
+    for (const int beam : {1, 3}) {
+      engine::GenerationOptions o = exact.defaultOptions();
+      o.beamSize = beam;
+      const engine::Draft a = exact.draftFromPixels(image, o);
+      const engine::Draft b = half.draftFromPixels(image, o);
+      QVERIFY(a.endedWithEos && a.tokens.size() > 20);  // a complete report, not a trivially short one
+      QVERIFY2(b.tokens == a.tokens, qPrintable(QString("beam %1:\n%2\n---\n%3").arg(beam).arg(
+                                         QString::fromStdString(a.text), QString::fromStdString(b.text))));
+      QCOMPARE(b.text, a.text);
+      QCOMPARE(b.endedWithEos, a.endedWithEos);
+    }
     go.decoderPrecision = "f8";
     try {
       engine::ReportGenerator bad(dir_, go);

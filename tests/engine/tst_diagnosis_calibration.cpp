@@ -2,6 +2,8 @@
 // the coordinate-ascent fitter, and the diagnosis.calibration section of config.json.
 #include <QtTest>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -19,14 +21,12 @@ const int kEdema = observationIndex("edema");
 const int kOpacity = observationIndex("lung_opacity");
 const int kDevices = observationIndex("support_devices");
 
-std::vector<float> randomProbabilities(std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(0.001f, 1.0f);
-  std::vector<float> p(kNumObservations * 4);
-  for (int i = 0; i < kNumObservations; ++i) {
-    float sum = 0;
-    for (int k = 0; k < 4; ++k) sum += p[size_t(i * 4 + k)] = u(rng);
-    for (int k = 0; k < 4; ++k) p[size_t(i * 4 + k)] /= sum;
-  }
+// The softmax of hand-made logits, in float as the head returns its probabilities.
+std::array<float, 4> softmax(const std::array<double, 4>& logits) {
+  double sum = 0;
+  for (double l : logits) sum += std::exp(l);
+  std::array<float, 4> p{};
+  for (size_t k = 0; k < 4; ++k) p[k] = float(std::exp(logits[k]) / sum);
   return p;
 }
 
@@ -52,18 +52,44 @@ QString configError(const std::string& json) {
 class TestDiagnosisCalibration : public QObject {
   Q_OBJECT
  private slots:
+  // Studies whose answers are known by construction: each row's logits give a chosen state the largest value
+  // by a margin of at least 0.1. Edema's positive logit trails the winner by 0.35 in half of the studies (an
+  // offset of +0.7 on positive lifts it above) and by 1.4 in the others (it does not).
   void zeroOffsetsGiveTheArgmax() {
     std::mt19937 rng(7);
+    std::uniform_int_distribution<int> pick(0, 3);
+    std::uniform_real_distribution<double> logit(-3.0, 1.0), margin(0.1, 3.0);
     DiagnosisCalibration other;  // offsets on one observation only: the zero rows still decide by argmax
     other.offsets[size_t(kEdema)] = {0, 0.7, 0, 0};
+    int flipped = 0;
     for (int n = 0; n < 300; ++n) {
-      const std::vector<float> p = randomProbabilities(rng);
-      const ObservationStates plain = argmaxStates(p);
+      std::vector<float> p;
+      ObservationStates plain{}, withOffset{};
+      for (int i = 0; i < kNumObservations; ++i) {
+        const int winner = pick(rng);
+        std::array<double, 4> l{};
+        if (i == kEdema) {
+          for (double& v : l) v = -2.0 - margin(rng);
+          l[size_t(winner)] = 0;
+          const bool flips = n % 2 == 0;
+          if (winner != 1) l[1] = flips ? -0.35 : -1.4;
+          withOffset[size_t(i)] = winner == 1 || flips ? ObservationState::Positive : ObservationState(winner);
+          flipped += winner != 1 && flips;
+        } else {
+          double best = -1e9;
+          for (size_t k = 0; k < 4; ++k)
+            if (int(k) != winner) best = std::max(best, l[k] = logit(rng));
+          l[size_t(winner)] = best + margin(rng);
+          withOffset[size_t(i)] = ObservationState(winner);
+        }
+        plain[size_t(i)] = ObservationState(winner);
+        for (float v : softmax(l)) p.push_back(v);
+      }
+      QVERIFY(argmaxStates(p) == plain);
       QVERIFY(decideStates(p, DiagnosisCalibration{}) == plain);
-      const ObservationStates partly = decideStates(p, other);
-      for (int i = 0; i < kNumObservations; ++i)
-        if (i != kEdema) QCOMPARE(int(partly[size_t(i)]), int(plain[size_t(i)]));
+      QVERIFY(decideStates(p, other) == withOffset);
     }
+    QVERIFY2(flipped > 75, qPrintable(QString::number(flipped)));  // the offset did change decisions
     QVERIFY(DiagnosisCalibration{}.isIdentity());
     QVERIFY(!other.isIdentity());
   }
@@ -135,7 +161,11 @@ class TestDiagnosisCalibration : public QObject {
       const bool present = n % 3 == 0;
       probs.push_back(withRow(kEdema, present ? std::array<float, 4>{0.1f, 0.8f, 0.05f, 0.05f}
                                               : std::array<float, 4>{0.8f, 0.1f, 0.05f, 0.05f}));
-      refs.push_back(writtenStates(argmaxStates(probs.back())));
+      // The reference a labeler would read: edema when present, else No Finding (nothing else is found).
+      ObservationStates r{};
+      r.fill(ObservationState::Blank);
+      r[size_t(present ? kEdema : 0)] = ObservationState::Positive;
+      refs.push_back(r);
     }
     const CalibrationFit fit = fitCalibration(probs, refs);
     QCOMPARE(fit.f1Before, 1.0);
