@@ -207,7 +207,7 @@ void MainWindow::refreshStatus() {
                        .arg(c.at("draft"))
                        .arg(c.at("preliminary"))
                        .arg(c.at("final")));
-  queueLabel_->setText(tr("Training queue: %1").arg(app::ReportService(site_, user_.id).trainingQueueCount()));
+  queueLabel_->setText(tr("Training queue (not used yet): %1").arg(app::ReportService(site_, user_.id).trainingQueueCount()));
 }
 
 void MainWindow::importPaths(const QStringList& paths) {
