@@ -1,4 +1,4 @@
-// fedmrg-cli bench: `bench engine --quick --json` runs every measurement of issue 5 and writes each figure with
+// fedmrg-cli bench: `bench engine --quick --json` runs every engine measurement and writes each figure with
 // a positive value and a target verdict; subcommands dispatch; the old hyphenated names still run but are not
 // listed; bad usage exits 2 and a missing DICOM file exits 1, each naming the problem. No timing is asserted.
 #include <QtTest>
