@@ -34,6 +34,6 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 echo "bootstrap: installing ${#missing[@]} packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# libvtk9-qt-dev is deliberately absent: Debian builds VTK's Qt module against Qt5 (DESIGN.md section 6).
+# libvtk9-qt-dev is deliberately absent: Debian builds VTK's Qt module against Qt5 (docs/design.md, section 6).
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "bootstrap: done"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb from a configured build folder and checks that it carries the three programs,
-# the desktop entry and the icon. Usage: scripts/check-package.sh BUILD_DIR
+# the desktop entry, the icon, and the copyright file with the project licence and the third-party
+# notices. Usage: scripts/check-package.sh BUILD_DIR
 set -euo pipefail
 build=${1:?usage: check-package.sh BUILD_DIR}
 (cd "$build" && cpack -G DEB >cpack.log 2>&1) || { cat "$build/cpack.log"; exit 1; }
@@ -9,8 +10,15 @@ echo "package: $deb ($(du -h "$deb" | cut -f1))"
 contents=$(dpkg-deb -c "$deb")
 status=0
 for f in ./usr/bin/fedmrg ./usr/bin/fedmrg-cli ./usr/bin/fedmrg-coordinator \
-         ./usr/share/applications/fedmrg.desktop ./usr/share/icons/hicolor/scalable/apps/fedmrg.svg; do
+         ./usr/share/applications/fedmrg.desktop ./usr/share/icons/hicolor/scalable/apps/fedmrg.svg \
+         ./usr/share/doc/fedmrg-workstation/copyright; do
   if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
+done
+copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/doc/fedmrg-workstation/copyright 2>/dev/null || true)
+for text in "Copyright (c) 2026 The FedMRG Workstation authors" "Copyright (c) 2018 Stanford Machine Learning Group" \
+            "WordNet 3.0 Copyright 2006 by Princeton University"; do
+  if grep -qF "$text" <<<"$copyright"; then echo "package: copyright has \"$text\""
+  else echo "package: copyright LACKS \"$text\""; status=1; fi
 done
 echo "package: depends on $(dpkg-deb -f "$deb" Depends | tr ',' '\n' | wc -l) Debian packages"
 exit $status

@@ -211,7 +211,7 @@ void MainWindow::refreshStatus() {
                        .arg(c.at(app::ReportStatus::Draft))
                        .arg(c.at(app::ReportStatus::Preliminary))
                        .arg(c.at(app::ReportStatus::Final)));
-  queueLabel_->setText(tr("Training queue: %1").arg(services_.reports->trainingQueueCount()));
+  queueLabel_->setText(tr("Training queue (not used yet): %1").arg(services_.reports->trainingQueueCount()));
 }
 
 void MainWindow::importPaths(const QStringList& paths) {

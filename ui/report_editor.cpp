@@ -319,7 +319,7 @@ bool ReportEditor::sign(app::ReportStatus status) {
                                  : tr("Sign this report as PRELIMINARY?");
   if (!confirm_(question)) return false;
   return runStoreAction([&] { reports_.sign(studyId_, status); },
-                        final ? tr("Signed as final; added to the training queue.") : tr("Signed as preliminary."));
+                        final ? tr("Signed as final; added to the training queue (nothing trains from it yet).") : tr("Signed as preliminary."));
 }
 
 bool ReportEditor::addAddendum(const QString& given) {

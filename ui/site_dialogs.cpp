@@ -52,8 +52,9 @@ SiteDialog::SiteDialog(QString siteDir, QWidget* parent)
 SetupDialog::SetupDialog(const QString& siteDir, QWidget* parent) : SiteDialog(siteDir, parent) {
   setWindowTitle(tr("Create the site"));
   auto* form = dialogFrame(this,
-                           tr("No site exists at %1 yet. Create it: its data is encrypted with the passphrase, "
-                              "which cannot be recovered if it is lost.")
+                           tr("No site exists at %1 yet. Create it: its database (study details, reports, users, "
+                              "audit log) is encrypted with the passphrase, which cannot be recovered if it is "
+                              "lost. Imported DICOM files are kept unencrypted in the site's images folder.")
                                .arg(QDir::toNativeSeparators(siteDir)),
                            error_);
   siteName = new QLineEdit(this);
@@ -85,7 +86,7 @@ void SetupDialog::accept() {
 
 UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : SiteDialog(siteDir, parent) {
   setWindowTitle(tr("Unlock the site"));
-  auto* form = dialogFrame(this, tr("The site at %1 is encrypted.").arg(QDir::toNativeSeparators(siteDir)), error_);
+  auto* form = dialogFrame(this, tr("The database of the site at %1 is encrypted.").arg(QDir::toNativeSeparators(siteDir)), error_);
   passphrase = secretField(this);
   form->addRow(tr("Passphrase"), passphrase);
 }

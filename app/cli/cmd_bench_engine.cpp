@@ -1,4 +1,5 @@
-// fedmrg-cli bench engine (alias bench-engine): every figure of issue 5 in one run, each against its target:
+// fedmrg-cli bench engine (alias bench-engine): every engine figure in one run, each against its target
+// (docs/design.md, section 7):
 // decode tokens/s (fixed reference shape and the model), draft time from a DICOM file, training samples/s and
 // peak memory, with the command line, the machine and its load. The decode measurements below are the source of
 // truth for the inference path; draft and training come from cmd_bench_draft.cpp and cmd_bench_train.cpp.
@@ -44,7 +45,7 @@ using bench::seconds;
 using bench::Target;
 namespace fs = std::filesystem;
 
-// The fixed reference shape of issue 5: d=256, 6 layers, 4 heads, 4 kv heads, SwiGLU 688, vocabulary 4,000.
+// The fixed reference shape (docs/design.md, section 7): d=256, 6 layers, 4 heads, 4 kv heads, SwiGLU 688, vocabulary 4,000.
 DecoderConfig referenceShape() {
   DecoderConfig c;
   c.vocabSize = 4000;
@@ -335,7 +336,7 @@ Target info(std::string figure, double value, std::string unit) {
   return {std::move(figure), value, std::move(unit), Target::Kind::None, 0};
 }
 
-// Issue 5's targets.
+// The targets of docs/design.md, section 7.
 constexpr double kDecodeTokensPerSecond = 1500, kDraftGreedyP50 = 0.25, kDraftBeamP50 = 0.6,
                  kTrainSamplesPerSecond = 8, kGenerationPeakMb = 500;
 

@@ -1,5 +1,5 @@
 // fedmrg-cli device-check: can this machine train and draft on the chosen device, and does the device compute what
-// the CPU computes? For hospital IT before a site joins federated training on a GPU, and for the project's GPU
+// the CPU computes? For hospital IT checking a GPU machine before training on it, and for the project's GPU
 // checks. Prints LibTorch's build facts, then
 //   1. training parity: one model (seeded), the same batch, evaluated on the CPU and on the device: the losses must
 //      agree to 1e-3 relative (eval mode: no dropout, so both compute the same function);

@@ -28,7 +28,7 @@ int runTrain(const Args& a) {
   if (records.empty()) throw std::runtime_error(data + ": no '" + split + "' studies for site '" + siteId + "'");
   std::vector<engine::TrainExample> examples =
       trainargs::buildExamples(records, std::vector<int>(records.size(), 0), config, tok);
-  // Other sites' prototypes (from the coordinator): rows 1.. of the table; this site is row 0.
+  // Other sites' prototypes (a file: no program exchanges them yet): rows 1.. of the table; this site is row 0.
   if (auto path = a.get("prototypes")) {
     const engine::Json j = engine::Json::parseFile(*path);
     for (const auto& [id, values] : j.at("prototypes").asObject()) {

@@ -1,4 +1,5 @@
-// fedmrg-coordinator: the federation server that sites upload their adapter updates to.
+// fedmrg-coordinator: the federation server's transport: accepts adapter-update uploads and keeps them
+// in memory (no aggregation, no TLS yet).
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -17,10 +18,13 @@ void onSignal(int) {
 
 void printHelp() {
   std::cout << "fedmrg-coordinator " << FEDMRG_VERSION_STRING
-            << ": the FedMRG federation server.\n\n"
-               "Sites stream low-rank adapter updates to it over gRPC (package fedmrg.federation.v1)\n"
-               "and download the aggregated global update. No image, report text or patient data is\n"
-               "ever sent to it.\n\n"
+            << ": the FedMRG federation server (transport only, for now).\n\n"
+               "It accepts adapter updates streamed to it over gRPC (package fedmrg.federation.v1),\n"
+               "checks each upload's sizes and digest, and keeps the accepted ones in memory until it\n"
+               "exits. It does not aggregate them yet, so it has no global update for sites to download.\n"
+               "The connection is not encrypted (no TLS) and sites are not authenticated: run it on a\n"
+               "trusted network only. The protocol carries named tensors, not images, report text or\n"
+               "patient data; the workstation does not connect to it yet.\n\n"
                "usage: fedmrg-coordinator [--listen ADDRESS:PORT]\n\n"
                "options:\n"
                "  --listen ADDR   address to listen on (default 127.0.0.1:50051)\n"

@@ -1,7 +1,7 @@
 #pragma once
 // The report model's decoder as plain threaded C++ for generation on CPU (LibTorch stays the training path):
 // weights laid out once with LoRA adapters merged, a preallocated KV cache per sequence, no allocation per token.
-// The math is the model-folder contract's (DESIGN.md section 3): RMSNorm, rotary positions (rotate_half),
+// The math is the model-folder contract's (docs/design.md, section 3; docs/model.md): RMSNorm, rotary positions (rotate_half),
 // causal grouped-query attention, SwiGLU MLP, final RMSNorm and lm_head.
 #include <cstddef>
 #include <cstdint>

@@ -1,3 +1,9 @@
+// The phrase tables. The mention lists, the exclusions and the "other findings" list contain most
+// of the CheXpert labeler's phrases/mention/*.txt and phrases/unmention/*.txt (141 of its 153
+// phrases), Copyright (c) 2018 Stanford Machine Learning Group, MIT licence (THIRD_PARTY_NOTICES),
+// with the project's additions. The size cues and the trigger lists are the project's own words for
+// the cues that the CheXpert labeler's Semgrex patterns and NegBio's (public-domain) regular
+// expressions describe; no pattern was copied.
 #include "engine/labeler/lexicon.h"
 
 namespace fedmrg::engine {

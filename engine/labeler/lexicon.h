@@ -1,5 +1,7 @@
 // The labeler's phrase tables: observation mentions, mention exclusions and negation/uncertainty
-// triggers. Written for this project; the CheXpert phrase lists were the facts it had to cover.
+// triggers. The mention, exclusion and "other findings" lists hold most of the CheXpert labeler's
+// phrase lists (stanfordmlgroup/chexpert-labeler, MIT; notice in THIRD_PARTY_NOTICES) plus the
+// project's additions; the trigger and size-cue lists are the project's own (see lexicon.cpp).
 //
 // Phrase syntax: lower-case words separated by single spaces; a trailing '*' on the last word matches
 // any word that starts with it ("atelecta*" matches "atelectasis", "atelectatic"). Words are runs of

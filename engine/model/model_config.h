@@ -1,6 +1,6 @@
 #pragma once
 // The report model's sizes and switches, read from and written to a model folder's config.json
-// (the contract in DESIGN.md section 3). Validation errors name the field and the reason.
+// (docs/design.md, section 3; fields in docs/model.md). Validation errors name the field and the reason.
 #include <stdexcept>
 #include <string>
 #include <vector>

@@ -7,6 +7,7 @@
 #include "engine/labeler/labeler.h"
 #include "engine/labeler/observations.h"
 #include "engine/metrics/report_io.h"
+#include "reference_data.h"
 
 using namespace fedmrg::engine;
 
@@ -47,8 +48,9 @@ class TestLabeler : public QObject {
   }
 
   void goldenReportsMatchTheReferenceLabeler() {
-    const std::string dir = std::string(FEDMRG_SHARED_REFERENCE) + "/chexpert-labeler/";
-    if (!std::ifstream(dir + "labeled_reports.csv")) QSKIP("../shared/reference/chexpert-labeler is not present");
+    const std::string dir = fedmrg::testing::referencePath("chexpert-labeler/");
+    if (!std::ifstream(dir + "labeled_reports.csv"))
+      FEDMRG_REFERENCE_MISSING("chexpert-labeler/labeled_reports.csv", "the golden reports not checked");
     std::vector<ReadProblem> problems;
     CsvTable labeled = readCsvFile(dir + "labeled_reports.csv", problems);
     QVERIFY(problems.empty());

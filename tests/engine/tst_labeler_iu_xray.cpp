@@ -1,6 +1,6 @@
 // Real-world sanity check of the labeler: agreement of "positive" with the human MeSH tags of the
 // IU X-ray (Open-i) development reports in ../shared/reference/iu-xray-dev. Prints a per-observation
-// table; asserts macro F1 >= 0.85 over the mapped observations (issue 4's mapping and the concept mapping). Set FEDMRG_IU_VERBOSE=1 to print the
+// table; asserts macro F1 >= 0.85 over the mapped observations (the direct mapping and the concept mapping). Set FEDMRG_IU_VERBOSE=1 to print the
 // disagreements.
 #include <QtTest>
 
@@ -9,6 +9,7 @@
 
 #include "engine/labeler/labeler.h"
 #include "engine/metrics/report_io.h"
+#include "reference_data.h"
 
 using namespace fedmrg::engine;
 
@@ -26,9 +27,10 @@ struct TagMap {
     std::vector<TagRule> rules;
 };
 
-// The mapping of issue 4: Cardiomegaly, Pleural Effusion, Pneumothorax, Edema, Consolidation, Pneumonia,
-// Atelectasis, Fracture, Opacity -> lung opacity, Nodule/Mass -> lung lesion.
-const std::vector<TagMap>& issueMap() {
+// The direct mapping, each observation to the MeSH heading of its name: Cardiomegaly, Pleural Effusion,
+// Pneumothorax, Edema, Consolidation, Pneumonia, Atelectasis, Fracture, Opacity -> lung opacity,
+// Nodule/Mass -> lung lesion.
+const std::vector<TagMap>& directMap() {
     static const std::vector<TagMap> map = {
         {"cardiomegaly", {{"Cardiomegaly", nullptr}}},
         {"pleural_effusion", {{"Pleural Effusion", nullptr}}},
@@ -51,7 +53,7 @@ const std::vector<TagMap>& issueMap() {
 // The test prints and asserts both.
 const std::vector<TagMap>& conceptMap() {
     static const std::vector<TagMap> map = [] {
-        std::vector<TagMap> m = issueMap();
+        std::vector<TagMap> m = directMap();
         m[0].rules.push_back({"Cardiac Shadow", "enlarged"});
         m[9].rules.insert(m[9].rules.end(), {{"Density", "round"}, {"Opacity", "round"}});
         m[8].rules.insert(m[8].rules.end(), {{"Airspace Disease", nullptr}, {"Infiltrate", nullptr},
@@ -126,8 +128,9 @@ class TestLabelerIuXray : public QObject {
   Q_OBJECT
  private slots:
   void positiveAgreesWithMeshTags() {
-    const std::string path = std::string(FEDMRG_SHARED_REFERENCE) + "/iu-xray-dev/indiana_reports_dev.csv";
-    if (!std::ifstream(path)) QSKIP("../shared/reference/iu-xray-dev is not present: IU X-ray agreement not measured");
+    const std::string path = fedmrg::testing::referencePath("iu-xray-dev/indiana_reports_dev.csv");
+    if (!std::ifstream(path))
+      FEDMRG_REFERENCE_MISSING("iu-xray-dev/indiana_reports_dev.csv", "IU X-ray agreement not measured");
     std::vector<ReadProblem> problems;
     CsvTable table = readCsvFile(path, problems);
     QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().message().c_str());
@@ -141,7 +144,7 @@ class TestLabelerIuXray : public QObject {
     QVERIFY(table.rows.size() > 1000);
 
     const bool verbose = qEnvironmentVariableIsSet("FEDMRG_IU_VERBOSE");
-    const auto& strict = issueMap();
+    const auto& strict = directMap();
     const auto& concept = conceptMap();
     Counts strictCounts(strict.size()), conceptCounts(concept.size());
     ReportLabeler labeler;
@@ -173,10 +176,10 @@ class TestLabelerIuXray : public QObject {
         }
       }
     }
-    const double strictMacro = printTable("Positive vs MeSH tags, issue 4 mapping:", strict, strictCounts);
+    const double strictMacro = printTable("Positive vs MeSH tags, direct mapping:", strict, strictCounts);
     const double macro = printTable("Positive vs MeSH tags, concept mapping:", concept, conceptCounts);
     std::printf("\n");
-    QVERIFY2(strictMacro >= 0.85, qPrintable(QString("issue-mapping macro F1 %1 < 0.85").arg(strictMacro)));
+    QVERIFY2(strictMacro >= 0.85, qPrintable(QString("direct-mapping macro F1 %1 < 0.85").arg(strictMacro)));
     QVERIFY2(macro >= 0.85, qPrintable(QString("macro F1 %1 < 0.85").arg(macro)));
   }
 };

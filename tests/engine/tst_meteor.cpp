@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "nlg_eval_cases.h"
+#include "reference_data.h"
 
 #include "engine/metrics/meteor.h"
 #include "engine/metrics/porter_stemmer.h"
@@ -95,8 +96,8 @@ class TestMeteor : public QObject {
   }
 
   void nlgEvalVectorsWithinTwoHundredths() {
-    const auto cases = loadNlgEvalCases(std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval");
-    if (cases.empty()) QSKIP("../shared/reference/nlg-eval is not present");
+    const auto cases = loadNlgEvalCases(fedmrg::testing::referencePath("nlg-eval"));
+    if (cases.empty()) FEDMRG_REFERENCE_MISSING("nlg-eval", "METEOR not checked against the METEOR 1.5 jar's figures");
     Meteor meteor;
     std::printf("METEOR (%s):\n", meteor.synonymStatus().c_str());
     for (const NlgEvalCase& c : cases) {

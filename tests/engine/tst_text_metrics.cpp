@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "nlg_eval_cases.h"
+#include "reference_data.h"
 
 #include "engine/core/json.h"
 #include "engine/metrics/text_metrics.h"
@@ -26,8 +27,8 @@ class TestTextMetrics : public QObject {
   Q_OBJECT
  private slots:
   void nlgEvalVectors() {
-    const auto cases = loadNlgEvalCases(std::string(FEDMRG_SHARED_REFERENCE) + "/nlg-eval");
-    if (cases.empty()) QSKIP("../shared/reference/nlg-eval is not present: nlg-eval vectors not checked");
+    const auto cases = loadNlgEvalCases(fedmrg::testing::referencePath("nlg-eval"));
+    if (cases.empty()) FEDMRG_REFERENCE_MISSING("nlg-eval", "BLEU, ROUGE-L and CIDEr-D not checked against nlg-eval");
     for (const NlgEvalCase& c : cases) {
       const char* name = c.name.c_str();
       BleuScores bleu = corpusBleu(c.corpus);
