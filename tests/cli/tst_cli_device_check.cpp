@@ -15,7 +15,7 @@ class TestCliDeviceCheck : public QObject {
  private slots:
   void cpuChecksPass() {
     const QString model = QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default";
-    if (!QFile::exists(model + "/config.json")) QSKIP("resources/models/default is not in this checkout");
+    if (!QFileInfo(model).isDir()) QSKIP("resources/models/default is not in this checkout");
     QTemporaryDir dir;
     const QString json = dir.filePath("check.json");
     const Result r = run({"device-check", "--device", "cpu", "--model", model, "--steps", "12", "--json", json}, 300000);
