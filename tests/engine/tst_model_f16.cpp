@@ -20,8 +20,8 @@ namespace {
 void writeF16Copy(const std::string& from, const std::string& to) {
   const engine::ModelFolder src(from), dst(to);
   fs::create_directories(to);
-  for (const auto& [a, b] : {std::pair{src.configPath(), dst.configPath()}, {src.tokenizerPath(), dst.tokenizerPath()}})
-    fs::copy_file(a, b);
+  fs::copy_file(src.configPath(), dst.configPath());
+  fs::copy_file(src.tokenizerPath(), dst.tokenizerPath());
   const auto in = engine::SafetensorsFile::open(src.weightsPath());
   engine::SafetensorsWriter w;
   for (const auto& [k, v] : in.metadata()) w.setMetadata(k, v);
