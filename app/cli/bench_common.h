@@ -85,7 +85,7 @@ DraftTimes measureDraft(const engine::ReportGenerator& gen, const std::string& d
 struct TrainBenchOptions {
   bool adapters = false;  // scope: false = base (pretrain), true = adapters (site training)
   int batch = 16, steps = 5, threads = 0;
-  std::string device = "cpu";
+  engine::ComputeDevice device = engine::ComputeDevice::Cpu;
   int promptTokens = 40, reportTokens = 100;
 };
 struct TrainBench {

@@ -22,9 +22,10 @@
 #include "engine/infer/generator.h"
 #include "engine/infer/linear_kernels.h"
 #include "engine/infer/model_loader.h"
+#include "engine/infer/report_generator.h"
 #include "engine/infer/thread_pool.h"
 #include "engine/infer/weight_arena.h"
-#include "engine/model/report_generator.h"
+#include "engine/model/model_folder.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/chest_renderer.h"
 #include "engine/datasets/dicom_writer.h"
@@ -267,7 +268,8 @@ Json benchDecoder(const std::string& title, const FastDecoder& dec, int context,
 // the current folder.
 std::string modelFolder(const Args& a) {
   if (auto dir = a.get("model")) {
-    if (!fs::exists(fs::path(*dir) / "config.json")) throw std::runtime_error(*dir + ": no config.json (not a model folder)");
+    if (const std::string why = engine::ModelFolder(*dir).problem(); !why.empty())
+      throw std::runtime_error(why);
     return *dir;
   }
   std::error_code ec;
@@ -281,7 +283,7 @@ std::string modelFolder(const Args& a) {
   for (fs::path dir : starts) {
     for (; !dir.empty(); dir = dir.parent_path()) {
       for (const char* rel : {"resources/models/default", "share/fedmrg/models/default"})
-        if (fs::exists(dir / rel / "config.json", ec)) return (dir / rel).string();
+        if (engine::ModelFolder((dir / rel).string()).kind() != engine::ModelFolder::Kind::None) return (dir / rel).string();
       if (dir == dir.parent_path()) break;
     }
   }
@@ -477,7 +479,7 @@ int runBenchEngine(const Args& a) {
 
   // Training, after the generation peak was taken.
   if (doTrain) {
-    const engine::ModelConfig config = engine::ModelConfig::load((fs::path(model) / "config.json").string());
+    const engine::ModelConfig config = engine::ModelFolder(model).loadConfig();
     std::printf("\n== training, scope base (every loss the config enables), batch %d, %d steps (first untimed) ==\n",
                 train.batch, train.steps);
     const bench::TrainBench t = bench::measureTraining(config, train);

@@ -6,6 +6,7 @@
 
 #include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
+#include "app/cli/engine_args.h"
 #include "engine/core/json.h"
 #include "engine/train/trainer.h"
 
@@ -68,7 +69,7 @@ int runBenchTrain(const Args& a) {
   o.steps = int(a.getInt("steps", 5));
   o.batch = int(a.getInt("batch", 8));
   o.threads = int(a.getInt("threads", 0));
-  o.device = a.get("device", "cpu");
+  o.device = engineargs::device(a, "cpu");
   const std::string scope = a.get("scope", "base");
   if (scope != "base" && scope != "adapters") throw UsageError("--scope is base or adapters");
   o.adapters = scope == "adapters";
@@ -96,7 +97,7 @@ int runBenchTrain(const Args& a) {
 const CommandRegistration reg(
     {"bench-train", "training samples/s of the report model on synthetic inputs",
      "[--config cfg.json | --tiny] [--scope base|adapters] [--batch 8] [--steps 5] [--threads 0] [--json OUT]",
-     {{"config", true, "model config.json (default: the built-in default model)"},
+     {{"config", true, "model config file, JSON (default: the built-in default model)"},
       {"tiny", false, "the tiny test configuration"},
       {"scope", true, "base (pretrain) or adapters (site training with mutual boosting)"},
       {"batch", true, "samples per step (default 8)"},

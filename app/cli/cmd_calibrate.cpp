@@ -1,6 +1,6 @@
-// fedmrg-cli calibrate: fits the diagnosis head's decision offsets (config.json diagnosis.calibration) on a
+// fedmrg-cli calibrate: fits the diagnosis head's decision offsets (the model config's diagnosis.calibration) on a
 // validation split, by coordinate ascent on the example-based CE-F1 that `evaluate` would report for drafts
-// that follow the diagnosis prompt, and writes the calibrated config.json. Only the encoder and the head run.
+// that follow the diagnosis prompt, and writes the calibrated config. Only the encoder and the head run.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -10,11 +10,12 @@
 #include <sstream>
 
 #include "app/cli/synth_sites.h"
+#include "engine/infer/report_generator.h"
 #include "engine/labeler/labeler.h"
 #include "engine/metrics/clinical_metrics.h"
 #include "engine/model/diagnosis_calibration.h"
 #include "engine/model/model_config.h"
-#include "engine/model/report_generator.h"
+#include "engine/model/model_folder.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/dataset_loaders.h"
 #include "engine/imaging/dicom_image.h"
@@ -97,14 +98,15 @@ void printReport(const engine::CalibrationFit& fit, const engine::ClinicalScores
               after.micro14.f1, before.macroF1_14, after.macroF1_14);
 }
 
-// Copies the model folder's files (not config.json) into a new or empty folder.
+// Copies the model folder's files (not its config) into a new or empty folder.
 void copyModelFolder(const std::string& from, const std::string& to) {
+  const fs::path config = fs::path(engine::ModelFolder(from).configPath()).filename();
   std::error_code ec;
   if (fs::exists(to) && !fs::is_empty(to, ec)) throw std::runtime_error(to + ": exists and is not empty");
   fs::create_directories(to, ec);
   if (ec) throw std::runtime_error(to + ": cannot create: " + ec.message());
   for (const auto& e : fs::directory_iterator(from)) {
-    if (!e.is_regular_file() || e.path().filename() == "config.json") continue;
+    if (!e.is_regular_file() || e.path().filename() == config) continue;
     fs::copy_file(e.path(), fs::path(to) / e.path().filename(), fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error(e.path().string() + ": cannot copy: " + ec.message());
   }
@@ -195,10 +197,10 @@ int runCalibrate(const Args& a) {
   config.calibration = fit.calibration;
   std::string written;
   if (inPlace) {
-    written = (fs::path(model) / "config.json").string();
+    written = engine::ModelFolder(model).configPath();
   } else if (outDir) {
     copyModelFolder(model, *outDir);
-    written = (fs::path(*outDir) / "config.json").string();
+    written = engine::ModelFolder(*outDir).configPath();
   }
   if (!written.empty()) {
     config.save(written);
@@ -218,8 +220,8 @@ const CommandRegistration reg(
       {"data", true, "FL-MRG-Synth folder(s), comma-separated"},
       {"split", true, "split to fit on: val (default) or train; test is refused"},
       {"sites", true, "seen (default), heldout, all or a comma-separated list of site ids"},
-      {"out", true, "write a copy of the model folder with the calibrated config.json here (new or empty)"},
-      {"in-place", false, "rewrite the model folder's config.json"},
+      {"out", true, "write a copy of the model folder with the calibrated config here (new or empty)"},
+      {"in-place", false, "rewrite the model folder's config"},
       {"grid", true, "candidate offsets MIN:MAX:STEP (default -2:4:0.25)"},
       {"states", true, "states whose offsets are fitted (default positive,uncertain)"},
       {"passes", true, "coordinate-ascent sweeps at most (default 4)"},

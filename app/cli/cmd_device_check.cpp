@@ -18,9 +18,10 @@
 
 #include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
+#include "app/cli/engine_args.h"
 #include "engine/core/json.h"
 #include "engine/core/torch_runtime.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
 #include "engine/train/trainer.h"
 
 namespace fedmrg::cli {
@@ -38,13 +39,15 @@ int runDeviceCheck(const Args& a) {
   const engine::TorchInfo info = engine::torchInfo();
   std::printf("LibTorch %s, %d threads, CUDA %s (%d device%s)\n", info.version.c_str(), info.threads,
               info.cudaAvailable ? "available" : "not available", info.cudaDevices, info.cudaDevices == 1 ? "" : "s");
-  std::string device;
+  const engine::ComputeDevice requested = engineargs::device(a, "auto");
+  engine::ComputeDevice resolved = engine::ComputeDevice::Cpu;
   try {
-    device = engine::resolveDevice(a.get("device", "auto"));
+    resolved = engine::resolveDevice(requested);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "device-check: %s\n", e.what());
     return 1;
   }
+  const std::string device = engine::deviceName(resolved);
   std::printf("checking device: %s\n", device.c_str());
   const int steps = int(a.getInt("steps", 30)), batch = int(a.getInt("batch", 8));
   if (steps < 2 || batch < 1) throw UsageError("--steps must be >= 2 and --batch >= 1");
@@ -62,10 +65,10 @@ int runDeviceCheck(const Args& a) {
   o.warmupSteps = 1;
   o.numSites = 2;
   o.progressEvery = steps;
-  o.device = "cpu";
+  o.device = engine::ComputeDevice::Cpu;
   engine::Trainer cpuModel(config, 11);
   const engine::TrainLosses onCpu = cpuModel.evaluate(data, o);
-  o.device = device;
+  o.device = resolved;
   engine::Trainer devModel(config, 11);
   const engine::TrainLosses onDevice = devModel.evaluate(data, o);
   const double gap = relativeGap(onCpu.total, onDevice.total);
@@ -86,9 +89,9 @@ int runDeviceCheck(const Args& a) {
   // 3: drafting.
   if (auto dir = a.get("model")) {
     engine::ReportGenerator::Options go;
-    go.device = "cpu";
+    go.device = engine::ComputeDevice::Cpu;
     engine::ReportGenerator cpuGen(*dir, go);
-    go.device = device;
+    go.device = resolved;
     engine::ReportGenerator devGen(*dir, go);
     const engine::ModelConfig& mc = cpuGen.config();
     std::vector<float> image(size_t(mc.vision.channels) * size_t(mc.imageSize) * size_t(mc.imageSize));
@@ -134,7 +137,7 @@ const CommandRegistration reg(
      "[--device auto|cpu|cuda] [--model DIR] [--config cfg.json] [--steps 30] [--batch 8] [--json OUT]",
      {{"device", true, "auto (CUDA when available), cpu or cuda"},
       {"model", true, "model folder: also check drafting parity"},
-      {"config", true, "model config.json for the training checks (default: the tiny test shape)"},
+      {"config", true, "model config file (JSON) for the training checks (default: the tiny test shape)"},
       {"steps", true, "training steps on the device (default 30)"},
       {"batch", true, "samples in the fixed batch (default 8)"},
       {"json", true, "write the results as JSON"}},

@@ -4,7 +4,7 @@
 
 #include "app/cli/generate_args.h"
 #include "engine/core/json.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/imaging/dicom_image.h"
 #endif

@@ -11,7 +11,7 @@
 #include "app/cli/generate_args.h"
 #include "app/cli/synth_sites.h"
 #include "engine/core/json.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
 #include "engine/train/synth_examples.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/dataset_loaders.h"

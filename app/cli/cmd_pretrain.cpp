@@ -1,8 +1,8 @@
 // fedmrg-cli pretrain: central training of the base model on the training splits of the seen sites.
 #include <cstdio>
-#include <filesystem>
 
 #include "app/cli/train_args.h"
+#include "engine/model/model_folder.h"
 #include "engine/text/bpe_tokenizer.h"
 
 namespace fedmrg::cli {
@@ -15,7 +15,7 @@ int runPretrain(const Args& a) {
     throw UsageError("--init uses the config and the tokenizer of its folder: leave out --config, --tiny and --vocab");
   engine::ModelConfig config = a.has("tiny") ? engine::ModelConfig::tiny(4000) : engine::ModelConfig{};
   if (auto path = a.get("config")) config = engine::ModelConfig::load(*path);
-  if (init) config = engine::ModelConfig::load((std::filesystem::path(*init) / "config.json").string());
+  if (init) config = engine::ModelFolder(*init).loadConfig();
   engine::TrainOptions o = trainargs::trainOptions(a, 1000, 1e-3);
   o.scope = engine::TrainOptions::Scope::Base;
 
@@ -37,7 +37,7 @@ int runPretrain(const Args& a) {
   engine::BpeTrainOptions to;
   to.vocabSize = int(a.getInt("vocab", config.decoder.vocabSize));
   engine::BpeTokenizer tok =
-      init ? engine::BpeTokenizer::load((std::filesystem::path(*init) / "tokenizer.json").string())
+      init ? engine::ModelFolder(*init).loadTokenizer()
            : engine::BpeTokenizer::train(engine::tokenizerCorpus(records, config), to);
   if (!init) config.decoder.vocabSize = tok.vocabSize();
   o.padId = tok.padId();
@@ -48,6 +48,7 @@ int runPretrain(const Args& a) {
   std::printf("parameters:");
   for (const auto& [part, n] : trainer.parameterCounts()) std::printf(" %s %lld;", part.c_str(), (long long)n);
   std::printf("\n");
+  trainargs::printScopeNotices(trainer.config(), o.scope);
   engine::TrainResult r = trainer.train(examples, o, trainargs::printProgress);
   trainer.save(out, &tok);
   trainargs::writeSummary(a, "pretrain", r, examples.size());
@@ -75,9 +76,9 @@ int runPretrain(const Args& a) {
 const CommandRegistration reg(
     {"pretrain", "train the base report model centrally on the seen sites' training splits",
      "--data DIR --out MODEL_DIR [--config cfg.json | --tiny] [--steps N] [--batch N] [--lr X] [--vocab N] ...",
-     trainargs::withTrainOptions({{"config", true, "model config.json (default: the built-in default model)"},
+     trainargs::withTrainOptions({{"config", true, "model config file, JSON (default: the built-in default model)"},
                                   {"tiny", false, "a tiny model for smoke tests"},
-                                  {"init", true, "start from this model folder (its weights, config.json and tokenizer)"},
+                                  {"init", true, "start from this model folder (its weights, config and tokenizer)"},
                                   {"vocab", true, "tokenizer vocabulary size (default: decoder.vocab_size)"},
                                   {"val", false, "report the mean losses on the val split after training"}}),
      runPretrain});

@@ -1,9 +1,9 @@
 // fedmrg-cli train: trains one site's adapters (generic + specialized) and projection heads; the base is frozen.
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 #include "app/cli/train_args.h"
+#include "engine/model/model_folder.h"
 #include "engine/text/bpe_tokenizer.h"
 
 namespace fedmrg::cli {
@@ -18,7 +18,7 @@ int runTrain(const Args& a) {
 
   engine::Trainer trainer = engine::Trainer::fromFolder(model);
   const engine::ModelConfig& config = trainer.config();
-  engine::BpeTokenizer tok = engine::BpeTokenizer::load((std::filesystem::path(model) / "tokenizer.json").string());
+  engine::BpeTokenizer tok = engine::ModelFolder(model).loadTokenizer();
   o.padId = tok.padId();
 
   const std::string split = a.get("split", "train");
@@ -40,6 +40,7 @@ int runTrain(const Args& a) {
     std::printf("%zu other sites' prototypes from %s\n", o.externalPrototypes.size(), path->c_str());
   }
 
+  trainargs::printScopeNotices(config, o.scope);
   engine::TrainResult r = trainer.train(examples, o, trainargs::printProgress);
   trainer.save(out, &tok);
   trainargs::writeSummary(a, "train", r, examples.size());

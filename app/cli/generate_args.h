@@ -4,14 +4,15 @@
 #include <vector>
 
 #include "app/cli/cli.h"
-#include "engine/model/report_generator.h"
+#include "app/cli/engine_args.h"
+#include "engine/infer/report_generator.h"
 
 namespace fedmrg::cli::generateargs {
 
 inline std::vector<OptionSpec> withGenerateOptions(std::vector<OptionSpec> specific) {
   const std::vector<OptionSpec> common{
       {"model", true, "model folder"},
-      {"beam", true, "beam size (default: the model's config.json, generation.beam_size)"},
+      {"beam", true, "beam size (default: the model config's generation.beam_size)"},
       {"max-new", true, "maximum new tokens (default: generation.max_new_tokens)"},
       {"min-new", true, "minimum new tokens before the end token (default 0)"},
       {"repetition-penalty", true, "CTRL repetition penalty (default: generation.repetition_penalty)"},
@@ -33,8 +34,8 @@ inline engine::ReportGenerator::Options generatorOptions(const Args& a) {
   go.specialized = !a.has("no-specialized");
   go.threads = int(a.getInt("threads", 0));
   go.torchThreads = int(a.getInt("encoder-threads", 1));
-  go.device = a.get("device", "cpu");
-  go.decoderPrecision = a.get("precision", "f32");
+  go.device = engineargs::device(a, "cpu");
+  go.decoderPrecision = engineargs::precision(a, "f32");
   return go;
 }
 

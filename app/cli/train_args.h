@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "app/cli/cli.h"
+#include "app/cli/engine_args.h"
 #include "engine/core/json.h"
+#include "engine/train/scope_notices.h"
 #include "engine/train/synth_examples.h"
 #include "engine/train/trainer.h"
 
@@ -47,7 +49,7 @@ inline engine::TrainOptions trainOptions(const Args& a, int defaultSteps, double
   o.gradClip = a.getDouble("clip", 1.0);
   o.seed = uint64_t(a.getInt("seed", 0));
   o.threads = int(a.getInt("threads", 0));
-  o.device = a.get("device", "cpu");
+  o.device = engineargs::device(a, "cpu");
   o.checkpointDir = a.get("checkpoint", "");
   o.checkpointEvery = int(a.getInt("checkpoint-every", 0));
   o.progressEvery = int(a.getInt("progress-every", 10));
@@ -87,6 +89,12 @@ inline std::vector<engine::TrainExample> buildExamples(const std::vector<engine:
   if (failed) std::fprintf(stderr, "%d studies skipped (unreadable image)\n", failed);
   if (out.empty()) throw std::runtime_error("no usable training study");
   return out;
+}
+
+// Says on stderr what the model's config enables that this run's scope cannot train (instead of skipping it
+// silently).
+inline void printScopeNotices(const engine::ModelConfig& config, engine::TrainOptions::Scope scope) {
+  for (const std::string& n : engine::scopeNotices(config, scope)) std::fprintf(stderr, "note: %s\n", n.c_str());
 }
 
 inline bool printProgress(const engine::TrainProgress& p) {

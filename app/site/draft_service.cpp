@@ -8,7 +8,8 @@
 
 #include "app/site/finding_labels.h"
 #include "engine/imaging/dicom_image.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
+#include "engine/model/model_folder.h"
 
 namespace fedmrg::app {
 namespace {
@@ -37,8 +38,8 @@ class EngineDraftService : public DraftService {
     QString why;
     if (dir_.isEmpty() || !QFileInfo(dir_).isDir())
       why = QStringLiteral("No report model installed (expected a model folder at %1).").arg(QDir::toNativeSeparators(dir_));
-    else if (!QFileInfo::exists(QDir(dir_).filePath(QStringLiteral("config.json"))))
-      why = QStringLiteral("No report model installed: %1 has no config.json.").arg(QDir::toNativeSeparators(dir_));
+    else if (const std::string problem = engine::ModelFolder(dir_.toStdString()).problem(); !problem.empty())
+      why = QStringLiteral("No report model installed: %1.").arg(QString::fromStdString(problem));
     if (reason) *reason = why;
     return why.isEmpty();
   }

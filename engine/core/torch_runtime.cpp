@@ -26,15 +26,30 @@ TorchInfo torchInfo() {
   return info;
 }
 
-std::string resolveDevice(const std::string& requested) {
-  if (requested == "cpu") return "cpu";
-  const bool cuda = torch::cuda::is_available();
-  if (requested == "auto" || requested.empty()) return cuda ? "cuda" : "cpu";
-  if (requested == "cuda") {
-    if (!cuda) throw std::runtime_error("device 'cuda' was requested, but this LibTorch build has no usable CUDA GPU");
-    return "cuda";
+const char* deviceName(ComputeDevice d) {
+  switch (d) {
+    case ComputeDevice::Cpu: return "cpu";
+    case ComputeDevice::Cuda: return "cuda";
+    case ComputeDevice::Auto: return "auto";
   }
-  throw std::runtime_error("unknown device '" + requested + "' (use auto, cpu or cuda)");
+  return "cpu";
+}
+
+bool parseDevice(const std::string& text, ComputeDevice* out) {
+  for (ComputeDevice d : {ComputeDevice::Cpu, ComputeDevice::Cuda, ComputeDevice::Auto})
+    if (text == deviceName(d)) {
+      *out = d;
+      return true;
+    }
+  return false;
+}
+
+ComputeDevice resolveDevice(ComputeDevice requested) {
+  if (requested == ComputeDevice::Cpu) return ComputeDevice::Cpu;
+  const bool cuda = torch::cuda::is_available();
+  if (requested == ComputeDevice::Auto) return cuda ? ComputeDevice::Cuda : ComputeDevice::Cpu;
+  if (!cuda) throw std::runtime_error("device 'cuda' was requested, but this LibTorch build has no usable CUDA GPU");
+  return ComputeDevice::Cuda;
 }
 
 void reexecWithPassiveOpenMp(char** argv) {

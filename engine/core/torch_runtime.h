@@ -16,9 +16,13 @@ struct TorchInfo {
 };
 TorchInfo torchInfo();
 
-// Resolves "auto" (CUDA when available, else CPU), "cpu" or "cuda"; throws std::runtime_error
-// with the reason when "cuda" is asked for and cannot be had.
-std::string resolveDevice(const std::string& requested);
+// Where the LibTorch part of the work runs. Auto: CUDA when this LibTorch build has a usable GPU, else the CPU.
+enum class ComputeDevice { Cpu, Cuda, Auto };
+const char* deviceName(ComputeDevice d);  // "cpu", "cuda", "auto" (also LibTorch's names of the first two)
+// "cpu", "cuda" or "auto"; false for anything else (the command line names the allowed values).
+bool parseDevice(const std::string& text, ComputeDevice* out);
+// Resolves Auto to Cpu or Cuda; throws std::runtime_error with the reason when Cuda is asked for and cannot be had.
+ComputeDevice resolveDevice(ComputeDevice requested);
 
 // OpenMP threads that spin while waiting fight each other on a 2-core machine (measured: 0.70
 // samples/s training with 2 spinning threads against 3.30 with passive waiting). libgomp reads

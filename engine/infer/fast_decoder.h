@@ -10,49 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "engine/infer/decoder_precision.h"
+#include "engine/model/decoder_weights.h"
 #include "engine/model/model_config.h"
 
 namespace fedmrg::engine {
-
-class SafetensorsFile;
-class SafetensorsWriter;
-
-class DecoderError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Base weights of one decoder layer, row-major [out, in] as in the Hugging Face LLaMA layout.
-struct DecoderLayerWeights {
-  std::vector<float> inputNorm, q, k, v, o, postNorm, gate, up, down;
-};
-
-struct DecoderWeights {
-  std::vector<float> embed;  // [vocab, dim]
-  std::vector<DecoderLayerWeights> layers;
-  std::vector<float> finalNorm;  // [dim]
-  std::vector<float> lmHead;     // [vocab, dim]; empty when the config ties embeddings
-
-  // Normal(0, scale) weights and norms of 1 + Normal(0, 0.1): for tests and the benchmark.
-  static DecoderWeights random(const DecoderConfig& c, uint64_t seed, float scale = 0.05f);
-  // Reads the decoder tensors (Hugging Face LLaMA names, any float dtype); shapes are checked against c.
-  // prefix is prepended to every name (e.g. "" for model folders).
-  static DecoderWeights fromSafetensors(const DecoderConfig& c, const SafetensorsFile& file,
-                                        const std::string& prefix = "");
-  // The same over the shards of a checkpoint: each tensor is taken from the first file that holds it.
-  static DecoderWeights fromSafetensors(const DecoderConfig& c, const std::vector<const SafetensorsFile*>& files,
-                                        const std::string& prefix = "");
-  // Adds every tensor under its Hugging Face name (float32), e.g. to write a model.safetensors.
-  void addTo(const DecoderConfig& c, SafetensorsWriter& writer, const std::string& prefix = "") const;
-  // The tensor with that Hugging Face name ("model.layers.3.mlp.up_proj.weight"), or nullptr.
-  std::vector<float>* find(const std::string& name);
-  // Merges a LoRA adapter file: W += (alpha / r) * B @ A for every "<name>.lora_A" / "<name>.lora_B" pair.
-  // alpha comes from the file's metadata when present, else defaultAlpha. Returns the number of merged weights;
-  // a tensor that matches no decoder weight, a lone A or B, or a shape mismatch throws DecoderError.
-  int mergeLora(const DecoderConfig& c, const SafetensorsFile& adapter, double defaultAlpha);
-  // Throws DecoderError naming the first tensor whose size does not match c.
-  void validate(const DecoderConfig& c) const;
-};
 
 // One sequence's KV cache and position. Copyable (beam search); copyFrom() reuses the buffers.
 class DecoderState {
@@ -75,11 +37,6 @@ class DecoderState {
   std::vector<float> k_, v_;
   std::vector<float> logits_;
 };
-
-// Storage of the matrices: F32 is exact (the equivalence tests with the LibTorch path use it); F16 halves the
-// bytes read per token (faster when memory-bound) at about 1e-3 relative error in the logits. Norms, embeddings
-// and all arithmetic stay float32.
-enum class DecoderPrecision { F32, F16 };
 
 class FastDecoder {
  public:

@@ -3,32 +3,34 @@
 #include <filesystem>
 
 #include "engine/core/safetensors.h"
-#include "engine/infer/llama_checkpoint.h"
+#include "engine/model/llama_checkpoint.h"
+#include "engine/model/model_folder.h"
 
 namespace fedmrg::engine {
 
 LoadedDecoder loadDecoder(const std::string& dir, const AdapterChoice& choice) {
   LoadedDecoder out;
-  if (isLlamaCheckpoint(dir)) {
+  const ModelFolder folder(dir);
+  if (folder.isLlamaCheckpoint()) {
     LlamaCheckpoint ck = loadLlamaCheckpoint(dir);
     out.config = ck.config;
     out.weights = std::move(ck.weights);
     out.description = "LLaMA-family checkpoint: " + ck.description;
     return out;
   }
-  const ModelConfig mc = ModelConfig::load(dir + "/config.json");
+  const ModelConfig mc = folder.loadConfig();
   out.config = mc.decoder;
-  out.weights = DecoderWeights::fromSafetensors(mc.decoder, SafetensorsFile::open(dir + "/model.safetensors"));
+  out.weights = DecoderWeights::fromSafetensors(mc.decoder, SafetensorsFile::open(folder.weightsPath()));
   const struct {
-    const char* file;
+    AdapterKind kind;
     bool wanted;
-  } adapters[] = {{"generic.safetensors", choice.generic && mc.lora.generic},
-                  {"specialized.safetensors", choice.specialized && mc.lora.specialized}};
+  } adapters[] = {{AdapterKind::Generic, choice.generic && mc.lora.generic},
+                  {AdapterKind::Specialized, choice.specialized && mc.lora.specialized}};
   for (const auto& a : adapters) {
-    const std::string path = dir + "/" + a.file;
-    if (!a.wanted || !std::filesystem::exists(path)) continue;
+    if (!a.wanted || !folder.hasAdapter(a.kind)) continue;
+    const std::string path = folder.adapterPath(a.kind);
     out.weights.mergeLora(out.config, SafetensorsFile::open(path), mc.lora.alpha);
-    out.adapters.push_back(a.file);
+    out.adapters.push_back(std::filesystem::path(path).filename().string());
   }
   out.description = "fedmrg model folder";
   for (const auto& a : out.adapters) out.description += " + " + a;

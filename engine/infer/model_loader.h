@@ -1,7 +1,6 @@
 #pragma once
-// Reads the decoder of a model folder for inference: a fedmrg model folder (config.json "format": "fedmrg-model",
-// model.safetensors, optional generic.safetensors / specialized.safetensors merged into the weights) or a
-// LLaMA-family checkpoint folder.
+// Reads the decoder of a model folder for inference: a fedmrg model folder (base weights, with the generic and
+// specialized adapters merged into them when present) or a LLaMA-family checkpoint folder; ModelFolder tells which.
 #include <string>
 #include <vector>
 
@@ -10,14 +9,14 @@
 namespace fedmrg::engine {
 
 struct AdapterChoice {
-  bool generic = true;      // merge generic.safetensors when present
-  bool specialized = true;  // merge specialized.safetensors when present
+  bool generic = true;      // merge the generic adapter when the folder has it
+  bool specialized = true;  // merge the specialized adapter when the folder has it
 };
 
 struct LoadedDecoder {
   DecoderConfig config;
   DecoderWeights weights;
-  std::vector<std::string> adapters;  // the adapter files merged, in order
+  std::vector<std::string> adapters;  // the names of the adapter files merged, in order
   std::string description;
 };
 

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
+
+#include "engine/model/decoder_tensors.h"
 
 namespace fedmrg::engine {
 namespace {
 
-const std::vector<std::string> kLoraTargets{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+const std::vector<std::string> kLoraTargets(std::begin(decoder_tensors::kProjections), std::end(decoder_tensors::kProjections));
 
 // Reads fields of one section, naming "section.field" in every error.
 class Reader {

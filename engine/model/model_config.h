@@ -1,11 +1,14 @@
 #pragma once
-// The report model's sizes and switches, read from and written to a model folder's config.json
-// (docs/design.md, section 3; fields in docs/model.md). Validation errors name the field and the reason.
+// The report model's sizes and switches, read from and written to a model folder's config file (ModelFolder
+// owns where it lies; docs/design.md, section 3; fields in docs/model.md). Validation errors name the field and
+// the reason.
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/core/json.h"
+#include "engine/model/decoder_tensors.h"
 #include "engine/model/diagnosis_calibration.h"
 
 namespace fedmrg::engine {
@@ -42,7 +45,9 @@ struct LoraConfig {
   int rank = 8;
   double alpha = 16;
   double dropout = 0.05;
-  std::vector<std::string> targets{"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+  // Projections that carry adapters (decoder_tensors::kProjections names them); by default all of them.
+  std::vector<std::string> targets =
+      std::vector<std::string>(std::begin(decoder_tensors::kProjections), std::end(decoder_tensors::kProjections));
   bool generic = true;      // the federated adapter exists
   bool specialized = true;  // the site-local adapter exists
   double scale() const { return alpha / rank; }

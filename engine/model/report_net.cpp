@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "engine/core/safetensors.h"
-#include "engine/infer/llama_checkpoint.h"
+#include "engine/model/decoder_tensors.h"
+#include "engine/model/llama_checkpoint.h"
+#include "engine/model/model_folder.h"
 
 namespace fedmrg::engine::net {
 namespace {
+namespace names = decoder_tensors;
 
 constexpr float kMaskedScore = -1e9f;
 
@@ -47,12 +49,12 @@ std::string adapterParamName(int adapter, const char* factor) {
 
 }  // namespace
 
-const char* adapterName(int adapter) { return adapter == kGeneric ? "generic" : "specialized"; }
+const char* adapterName(int adapter) { return engine::adapterName(adapter == kGeneric ? AdapterKind::Generic : AdapterKind::Specialized); }
 
 // ---- decoder ----
 
 LoraLinearImpl::LoraLinearImpl(int64_t in, int64_t out, const LoraConfig* lora) {
-  weight = register_parameter("weight", torch::randn({out, in}) * 0.02);
+  weight = register_parameter(names::kWeight, torch::randn({out, in}) * 0.02);
   if (!lora) return;
   scale = lora->scale();
   dropout = lora->dropout;
@@ -76,7 +78,7 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
   return y;
 }
 
-RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) { weight = register_parameter("weight", torch::ones({dim})); }
+RMSNormImpl::RMSNormImpl(int64_t dim, double e) : eps(e) { weight = register_parameter(names::kWeight, torch::ones({dim})); }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
   return x * torch::rsqrt(x.pow(2).mean(-1, true) + eps) * weight;
@@ -84,10 +86,10 @@ torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
 
 AttentionImpl::AttentionImpl(const DecoderConfig& c, const LoraConfig& lora)
     : nHeads(c.nHeads), nKvHeads(c.nKvHeads), headDim(c.headDim()) {
-  q_proj = projection(*this, "q_proj", c.dim, nHeads * headDim, lora);
-  k_proj = projection(*this, "k_proj", c.dim, nKvHeads * headDim, lora);
-  v_proj = projection(*this, "v_proj", c.dim, nKvHeads * headDim, lora);
-  o_proj = projection(*this, "o_proj", nHeads * headDim, c.dim, lora);
+  q_proj = projection(*this, names::kQProj, c.dim, nHeads * headDim, lora);
+  k_proj = projection(*this, names::kKProj, c.dim, nKvHeads * headDim, lora);
+  v_proj = projection(*this, names::kVProj, c.dim, nKvHeads * headDim, lora);
+  o_proj = projection(*this, names::kOProj, nHeads * headDim, c.dim, lora);
 }
 
 torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
@@ -117,18 +119,18 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x, const torch::Tensor
 }
 
 MlpImpl::MlpImpl(const DecoderConfig& c, const LoraConfig& lora) {
-  gate_proj = projection(*this, "gate_proj", c.dim, c.hiddenDim, lora);
-  up_proj = projection(*this, "up_proj", c.dim, c.hiddenDim, lora);
-  down_proj = projection(*this, "down_proj", c.hiddenDim, c.dim, lora);
+  gate_proj = projection(*this, names::kGateProj, c.dim, c.hiddenDim, lora);
+  up_proj = projection(*this, names::kUpProj, c.dim, c.hiddenDim, lora);
+  down_proj = projection(*this, names::kDownProj, c.hiddenDim, c.dim, lora);
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) { return down_proj(torch::silu(gate_proj(x)) * up_proj(x)); }
 
 DecoderLayerImpl::DecoderLayerImpl(const DecoderConfig& c, const LoraConfig& lora) {
-  input_layernorm = register_module("input_layernorm", RMSNorm(c.dim, c.normEps));
-  self_attn = register_module("self_attn", Attention(c, lora));
-  post_attention_layernorm = register_module("post_attention_layernorm", RMSNorm(c.dim, c.normEps));
-  mlp = register_module("mlp", Mlp(c, lora));
+  input_layernorm = register_module(names::kInputNorm, RMSNorm(c.dim, c.normEps));
+  self_attn = register_module(names::kSelfAttn, Attention(c, lora));
+  post_attention_layernorm = register_module(names::kPostAttentionNorm, RMSNorm(c.dim, c.normEps));
+  mlp = register_module(names::kMlp, Mlp(c, lora));
 }
 
 torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
@@ -138,11 +140,11 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& x, const torch::Ten
 }
 
 LlamaModelImpl::LlamaModelImpl(const DecoderConfig& c, const LoraConfig& lora) : config(c) {
-  embed_tokens = register_module("embed_tokens", torch::nn::Embedding(c.vocabSize, c.dim));
+  embed_tokens = register_module(names::kEmbedTokens, torch::nn::Embedding(c.vocabSize, c.dim));
   torch::nn::init::normal_(embed_tokens->weight, 0.0, 0.02);
-  layers = register_module("layers", torch::nn::ModuleList());
+  layers = register_module(names::kLayers, torch::nn::ModuleList());
   for (int i = 0; i < c.nLayers; ++i) layers->push_back(DecoderLayer(c, lora));
-  norm = register_module("norm", RMSNorm(c.dim, c.normEps));
+  norm = register_module(names::kNorm, RMSNorm(c.dim, c.normEps));
 }
 
 torch::Tensor attentionMask(int64_t past, int64_t T, const torch::Tensor& keyMask, const torch::TensorOptions& opts) {
@@ -178,9 +180,9 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& inputsEmbeds, const t
 }
 
 DecoderLMImpl::DecoderLMImpl(const DecoderConfig& c, const LoraConfig& lora) : config(c) {
-  model = register_module("model", LlamaModel(c, lora));
+  model = register_module(names::kModel, LlamaModel(c, lora));
   if (!c.tieEmbeddings) {
-    lm_head = register_module("lm_head", torch::nn::Linear(torch::nn::LinearOptions(c.dim, c.vocabSize).bias(false)));
+    lm_head = register_module(names::kLmHead, torch::nn::Linear(torch::nn::LinearOptions(c.dim, c.vocabSize).bias(false)));
     torch::nn::init::normal_(lm_head->weight, 0.0, 0.02);
   }
 }
@@ -281,8 +283,8 @@ ReportNetImpl::ReportNetImpl(const ModelConfig& c) : config(c) {
   heads = register_module("heads", Heads(c));
   projector = register_module("projector", Projector(c));
   decoder = DecoderLM(c.decoder, c.lora);
-  register_module("model", decoder->model);
-  if (decoder->lm_head) register_module("lm_head", decoder->lm_head);
+  register_module(names::kModel, decoder->model);
+  if (decoder->lm_head) register_module(names::kLmHead, decoder->lm_head);
 }
 
 Encoded ReportNetImpl::encode(const torch::Tensor& images) {
@@ -330,7 +332,7 @@ std::map<std::string, torch::Tensor> adapterTensors(torch::nn::Module& m, int ad
     const std::string& n = p.key();
     size_t at = n.find(a);
     if (at == std::string::npos || at + a.size() + 1 != n.size()) continue;
-    out[n.substr(0, at) + ".lora_" + n.substr(at + a.size())] = p.value();
+    out[names::loraFactor(n.substr(0, at) + "." + names::kWeight, n.back())] = p.value();
   }
   return out;
 }
@@ -362,88 +364,24 @@ void loadBaseTensors(torch::nn::Module& m, const std::map<std::string, torch::Te
 
 void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::string, torch::Tensor>& t) {
   auto params = m.named_parameters(true);
+  const std::string weightSuffix = std::string(".") + names::kWeight;
   for (const auto& [fileName, tensor] : t) {
-    size_t dot = fileName.rfind(".lora_");
-    if (dot == std::string::npos || dot + 7 != fileName.size())
-      throw std::runtime_error("adapter tensor " + fileName + ": expected a name ending in .lora_A or .lora_B");
-    std::string name = fileName.substr(0, dot) + "." + adapterName(adapter) + "_lora_" + fileName.substr(dot + 6);
+    std::string weight;
+    char factor = 0;
+    if (!names::parseLoraFactor(fileName, &weight, &factor))
+      throw std::runtime_error("adapter tensor " + fileName + ": expected a name ending in ." + names::kLoraA +
+                               " or ." + names::kLoraB);
+    const std::string name = weight.substr(0, weight.size() - weightSuffix.size()) + "." + adapterName(adapter) +
+                             "_lora_" + factor;
     torch::Tensor* p = params.find(name);
     if (!p) throw std::runtime_error("adapter tensor " + fileName + ": the model has no such adapted projection");
     copyInto(*p, tensor, fileName);
   }
 }
 
-namespace {
-void writeTensors(const std::map<std::string, torch::Tensor>& tensors, const std::map<std::string, std::string>& meta,
-                  const std::string& path) {
-  SafetensorsWriter w;
-  for (const auto& [k, v] : meta) w.setMetadata(k, v);
-  for (const auto& [name, t] : tensors) {
-    torch::Tensor c = t.detach().to(torch::kCPU).to(torch::kFloat).contiguous();
-    w.addFloat32(name, c.sizes().vec(), c.data_ptr<float>());
-  }
-  w.write(path);
-}
-
-std::map<std::string, torch::Tensor> readTensors(const std::string& path) {
-  SafetensorsFile f = SafetensorsFile::open(path);
-  std::map<std::string, torch::Tensor> out;
-  for (const std::string& name : f.names()) {
-    const TensorView& v = f.at(name);
-    std::vector<float> data = v.toFloat32();
-    out[name] = torch::from_blob(data.data(), {int64_t(data.size())}, torch::kFloat).clone().view(v.shape);
-  }
-  return out;
-}
-
-std::string adapterPath(const std::string& dir, int adapter) {
-  return (std::filesystem::path(dir) / (std::string(adapterName(adapter)) + ".safetensors")).string();
-}
-
-template <typename F>
-void namingFile(const std::string& path, F&& f) {
-  try {
-    f();
-  } catch (const SafetensorsError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw std::runtime_error(path + ": " + e.what());
-  }
-}
-}  // namespace
-
-void saveAdapterFile(ReportNetImpl& m, int adapter, const std::string& path) {
-  const LoraConfig& l = m.config.lora;
-  std::map<std::string, std::string> meta{{"adapter", adapterName(adapter)},
-                                          {"rank", std::to_string(l.rank)},
-                                          {"alpha", Json(l.alpha).dump()}};
-  writeTensors(adapterTensors(m, adapter), meta, path);
-}
-
-void loadAdapterFile(ReportNetImpl& m, int adapter, const std::string& path) {
-  namingFile(path, [&] { loadAdapterTensors(m, adapter, readTensors(path)); });
-}
-
-void saveModelFolder(ReportNetImpl& m, const std::string& dir) {
-  std::filesystem::create_directories(dir);
-  m.config.save((std::filesystem::path(dir) / "config.json").string());
-  writeTensors(baseTensors(m), {{"format", "fedmrg-model"}}, (std::filesystem::path(dir) / "model.safetensors").string());
-  const bool present[2] = {m.config.lora.generic, m.config.lora.specialized};
-  for (int a = 0; a < 2; ++a)
-    if (present[a]) saveAdapterFile(m, a, adapterPath(dir, a));
-}
-
-void loadModelWeights(ReportNetImpl& m, const std::string& dir) {
-  const std::string base = (std::filesystem::path(dir) / "model.safetensors").string();
-  namingFile(base, [&] { loadBaseTensors(m, readTensors(base), true); });
-  const bool present[2] = {m.config.lora.generic, m.config.lora.specialized};
-  for (int a = 0; a < 2; ++a)
-    if (present[a] && std::filesystem::exists(adapterPath(dir, a))) loadAdapterFile(m, a, adapterPath(dir, a));
-}
-
-ReportNet loadReportNet(const std::string& dir) {
-  ReportNet m(ModelConfig::load((std::filesystem::path(dir) / "config.json").string()));
-  loadModelWeights(*m, dir);
+ReportNet loadReportNet(const ModelFolder& folder) {
+  ReportNet m(folder.loadConfig());
+  folder.loadWeights(*m);
   return m;
 }
 

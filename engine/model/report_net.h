@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/model/model_config.h"
+#include "engine/model/model_folder.h"
 
 namespace fedmrg::engine::net {
 
@@ -169,7 +170,7 @@ struct Encoded {
   torch::Tensor g, s;        // generic and site features [B, proj_dim] (not normalized)
 };
 
-// The whole report model. Parameter names follow the model folder contract.
+// The whole report model. The decoder's parameter names are decoder_tensors.h's.
 class ReportNetImpl : public torch::nn::Module {
  public:
   explicit ReportNetImpl(const ModelConfig& c);
@@ -200,21 +201,11 @@ std::map<std::string, torch::Tensor> adapterTensors(torch::nn::Module& m, int ad
 void loadBaseTensors(torch::nn::Module& m, const std::map<std::string, torch::Tensor>& t, bool strict);
 void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::string, torch::Tensor>& t);
 
-// Model folder I/O (the contract): config.json, model.safetensors (float32 base weights) and
-// generic.safetensors / specialized.safetensors (adapters, with "adapter", "rank", "alpha" metadata).
-// The tokenizer is written by the caller. Errors name the file and the tensor.
-void saveModelFolder(ReportNetImpl& m, const std::string& dir);
-// Loads the weights of a folder into m: model.safetensors must hold every base tensor; a missing
-// adapter file leaves that adapter as it is (B = 0 in a fresh model: no adapter).
-void loadModelWeights(ReportNetImpl& m, const std::string& dir);
-// Reads config.json and the weights.
-ReportNet loadReportNet(const std::string& dir);
-// One adapter file alone (generic or specialized), e.g. a federated update received by a site.
-void saveAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
-void loadAdapterFile(ReportNetImpl& m, int adapter, const std::string& path);
+// A model folder's config and weights as a model (ModelFolder owns the layout and reads the files).
+ReportNet loadReportNet(const ModelFolder& folder);
 
-// A LLaMA-family checkpoint folder (Hugging Face config.json + model.safetensors or shards) as a
-// decoder of this class, with fresh (B = 0) adapters from lora for fine-tuning. maxSeqLen caps the context.
+// A LLaMA-family checkpoint folder (Hugging Face config and weights, or shards) as a decoder of this class,
+// with fresh (B = 0) adapters from lora for fine-tuning. maxSeqLen caps the context.
 DecoderLM loadLlamaDecoder(const std::string& dir, const LoraConfig& lora, int maxSeqLen = 4096);
 
 // Which parameters train: Base = everything but the adapters; Adapters = both adapters plus the

@@ -8,7 +8,7 @@
 // with at most one leading ' ' attached; whitespace runs form their own pieces, giving their last ' ' to the
 // following word. Merges never cross pieces.
 //
-// tokenizer.json (version 1):
+// The tokenizer file (version 1):
 //   {"format": "fedmrg-bpe", "version": 1, "pretokenizer": "gpt2-bytes-v1",
 //    "special_tokens": ["<pad>", "<bos>", "<eos>", ...],
 //    "merges": [[left_id, right_id], ...]}      merge k creates id S + 256 + k
@@ -47,7 +47,7 @@ class BpeTokenizer {
   // Deterministic: the same corpus and options give the same tokenizer.
   static BpeTokenizer train(const std::vector<std::string>& corpus, const BpeTrainOptions& options);
   static BpeTokenizer load(const std::string& path);
-  static BpeTokenizer fromJson(const Json& json, const std::string& source = "tokenizer.json");
+  static BpeTokenizer fromJson(const Json& json, const std::string& source = "tokenizer");
   void save(const std::string& path) const;
   Json toJson() const;
 

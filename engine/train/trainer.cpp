@@ -10,7 +10,9 @@
 
 #include "engine/core/torch_runtime.h"
 #include "engine/text/bpe_tokenizer.h"
+#include "engine/model/model_folder.h"
 #include "engine/train/losses.h"
+#include "engine/train/scope_notices.h"
 
 namespace fedmrg::engine {
 namespace fs = std::filesystem;
@@ -169,7 +171,7 @@ Trainer::Trainer(const ModelConfig& config, uint64_t seed) : d_(std::make_unique
 
 Trainer Trainer::fromFolder(const std::string& dir) {
   auto d = std::make_unique<Impl>();
-  d->model = net::loadReportNet(dir);
+  d->model = net::loadReportNet(ModelFolder(dir));
   d->config = d->model->config;
   return Trainer(std::move(d));
 }
@@ -189,7 +191,7 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
   const int sites = std::max(o.numSites, 1);
   for (size_t i = 0; i < data.size(); ++i) validateExample(c, data[i], i, sites);
   configureTorchThreads(o.threads);
-  const torch::Device dev(resolveDevice(o.device));
+  const torch::Device dev(deviceName(resolveDevice(o.device)));
 
   Impl& d = *d_;
   net::ReportNetImpl& m = *d.model;
@@ -218,6 +220,7 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
   trainable.insert(trainable.end(), noDecay.begin(), noDecay.end());
 
   TrainResult result;
+  result.notices = scopeNotices(c, o.scope);
   const std::string ckpt = o.checkpointDir.empty() ? "" : (fs::path(o.checkpointDir) / "checkpoint.pt").string();
   int start = 0;
   if (!ckpt.empty() && o.resume && fs::exists(ckpt)) {
@@ -312,7 +315,7 @@ TrainLosses Trainer::evaluate(const std::vector<TrainExample>& data, const Train
   const ModelConfig& c = d_->config;
   for (size_t i = 0; i < data.size(); ++i) validateExample(c, data[i], i, std::max(o.numSites, 1));
   configureTorchThreads(o.threads);
-  const torch::Device dev(resolveDevice(o.device));
+  const torch::Device dev(deviceName(resolveDevice(o.device)));
   net::ReportNetImpl& m = *d_->model;
   d_->ensurePrototypes(std::max(o.numSites, 1));
   m.to(dev);
@@ -333,8 +336,7 @@ TrainLosses Trainer::evaluate(const std::vector<TrainExample>& data, const Train
 }
 
 void Trainer::save(const std::string& dir, const BpeTokenizer* tokenizer) {
-  net::saveModelFolder(*d_->model, dir);
-  if (tokenizer) tokenizer->save((fs::path(dir) / "tokenizer.json").string());
+  ModelFolder(dir).save(*d_->model, tokenizer);
 }
 
 std::vector<float> Trainer::sitePrototype(int site) const {

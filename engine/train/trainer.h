@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/torch_runtime.h"
 #include "engine/labeler/observations.h"
 #include "engine/model/model_config.h"
 
@@ -43,7 +44,7 @@ struct TrainOptions {
   double minLearningRateRatio = 0.1;  // cosine decays to learningRate * this
   double gradClip = 1.0;      // <= 0: off
   uint64_t seed = 0;
-  std::string device = "cpu";  // "cpu", "cuda" or "auto"
+  ComputeDevice device = ComputeDevice::Cpu;
   int threads = 0;             // LibTorch threads; 0: every core
   std::string checkpointDir;   // empty: no checkpoints
   int checkpointEvery = 0;     // steps; 0: only at the end
@@ -69,6 +70,8 @@ struct TrainProgress {
 };
 
 struct TrainResult {
+  // What the config enables that this scope cannot run (scopeNotices); the caller shows them.
+  std::vector<std::string> notices;
   int startStep = 0;  // > 0 when resumed
   int steps = 0;
   TrainLosses first, last;
@@ -91,7 +94,7 @@ class Trainer {
  public:
   // A fresh model with weights drawn from the seed.
   Trainer(const ModelConfig& config, uint64_t seed);
-  // A model folder (config.json, model.safetensors, adapters when present).
+  // A model folder's config and weights (adapters when present).
   static Trainer fromFolder(const std::string& dir);
   ~Trainer();
   Trainer(Trainer&&) noexcept;
@@ -104,7 +107,7 @@ class Trainer {
                     const std::function<bool(const TrainProgress&)>& progress = {});
   // Mean losses over the data without training (eval mode, batches of batchSize).
   TrainLosses evaluate(const std::vector<TrainExample>& data, const TrainOptions& options);
-  // Writes the model folder (config.json, weights, adapters, and tokenizer.json when given).
+  // Writes the model folder (config, weights, adapters, and the tokenizer when given).
   void save(const std::string& dir, const BpeTokenizer* tokenizer = nullptr);
   // The running prototype of a site (empty until the site was seen in training).
   std::vector<float> sitePrototype(int site) const;

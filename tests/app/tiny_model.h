@@ -27,8 +27,7 @@ inline void writeTinyModel(const std::string& dir) {
     for (auto& p : m->parameters()) p.normal_(0.0, 0.1);
   }
   m->eval();
-  engine::net::saveModelFolder(*m, dir);
-  tok.save(dir + "/tokenizer.json");
+  engine::ModelFolder(dir).save(*m, &tok);
 }
 
 }  // namespace fedmrg::testing

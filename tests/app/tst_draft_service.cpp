@@ -4,6 +4,7 @@
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 
 #include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,7 +12,8 @@
 #include "app/site/finding_labels.h"
 #include "app/test_dicom.h"
 #include "engine/imaging/dicom_image.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
+#include "engine/model/model_folder.h"
 
 using namespace fedmrg::app;
 namespace engine = fedmrg::engine;
@@ -63,7 +65,8 @@ class TstDraftService : public QObject {
     QVERIFY(d.findings.empty() && d.impression.empty());
     QVERIFY(QDir().mkpath(dir.filePath("model")));
     QVERIFY(!service->available(&reason));
-    QVERIFY2(reason.contains("config.json"), qPrintable(reason));
+    const std::string config = fedmrg::engine::ModelFolder(dir.filePath("model").toStdString()).configPath();
+    QVERIFY2(reason.contains(QFileInfo(QString::fromStdString(config)).fileName()), qPrintable(reason));
   }
 
   void siteModelFolderIsInsideTheSite() {
@@ -117,7 +120,8 @@ class TstDraftService : public QObject {
   // The shipped model writes both sections, and its labels carry the observations it decided (the tiny model
   // above writes noise, which has no IMPRESSION to split off).
   void shippedModelDraftsBothSections() {
-    if (!QFile::exists(defaultModel() + "/config.json")) QSKIP("resources/models/default is not in this checkout");
+    if (engine::ModelFolder(defaultModel().toStdString()).kind() != engine::ModelFolder::Kind::Fedmrg)
+      QSKIP("resources/models/default is not in this checkout");
     QTemporaryDir dir;
     fedmrg::testing::TestDicom image;
     image.width = image.height = 256;

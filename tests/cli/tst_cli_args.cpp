@@ -42,6 +42,15 @@ class TestCliArgs : public QObject {
     QTest::newRow("not an integer") << QStringList{"synth", "--out", "x", "--studies-per-site", "lots"}
                                     << "option --studies-per-site needs an integer, got 'lots'";
     QTest::newRow("required option") << QStringList{"evaluate", "--pred", "p.jsonl"} << "missing required option --ref";
+    // Device and precision are parsed where they enter: the flag and the allowed values are named before any model
+    // is read.
+    QTest::newRow("unknown precision") << QStringList{"generate", "--model", "/nonexistent/m", "--precision", "f8", "x.dcm"}
+                                       << "--precision: 'f8' is not one of f32, f16";
+    QTest::newRow("unknown device") << QStringList{"generate", "--model", "/nonexistent/m", "--device", "tpu", "x.dcm"}
+                                    << "--device: 'tpu' is not one of cpu, cuda, auto";
+    QTest::newRow("unknown training device")
+        << QStringList{"train", "--model", "/nonexistent/m", "--data", "d", "--site", "s", "--out", "o", "--device", "gpu"}
+        << "--device: 'gpu' is not one of cpu, cuda, auto";
   }
   void badUsageIsNamed() {
     QFETCH(QStringList, args);

@@ -22,7 +22,7 @@ double number(const QJsonObject& root, const QStringList& path) {
 }
 
 bool defaultModelPresent() {
-  return QFile::exists(QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default/config.json");
+  return QFileInfo(QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default").isDir();
 }
 
 }  // namespace
@@ -169,7 +169,7 @@ class TestCliBench : public QObject {
     QTest::newRow("bad precision") << QStringList{"bench", "engine", "--precision", "f8"} << 2
                                    << "--precision must be f32, f16 or both";
     QTest::newRow("missing model") << QStringList{"bench", "engine", "--model", "/nonexistent/model"} << 1
-                                   << "/nonexistent/model: no config.json";
+                                   << "no model folder at /nonexistent/model";
   }
   void badUsageIsNamed() {
     QFETCH(QStringList, args);

@@ -1,4 +1,4 @@
-// Tests of engine::BpeTokenizer: training, exact round trip, special tokens, tokenizer.json.
+// Tests of engine::BpeTokenizer: training, exact round trip, special tokens, its JSON file.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -161,7 +161,7 @@ class TestBpeTokenizer : public QObject {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const BpeTokenizer tok = trained();
-    const std::string path = dir.filePath("tokenizer.json").toStdString();
+    const std::string path = dir.filePath("bpe-vocab.json").toStdString();
     tok.save(path);
     const BpeTokenizer back = BpeTokenizer::load(path);
     QCOMPARE(back.vocabSize(), tok.vocabSize());
@@ -172,7 +172,7 @@ class TestBpeTokenizer : public QObject {
   void malformedFileGivesClearError_data() {
     QTest::addColumn<QString>("content");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("not json") << "{\"format\": " << "tokenizer.json";
+    QTest::newRow("not json") << "{\"format\": " << "bpe-vocab.json";
     QTest::newRow("wrong format") << "{\"format\":\"x\",\"version\":1,\"special_tokens\":[],\"merges\":[]}"
                                   << "format";
     QTest::newRow("future version") << "{\"format\":\"fedmrg-bpe\",\"version\":9,\"special_tokens\":[],\"merges\":[]}"
@@ -189,7 +189,7 @@ class TestBpeTokenizer : public QObject {
     QFETCH(QString, content);
     QFETCH(QString, expected);
     QTemporaryDir dir;
-    const QString path = dir.filePath("tokenizer.json");
+    const QString path = dir.filePath("bpe-vocab.json");
     writeText(path, content.toStdString());
     try {
       BpeTokenizer::load(path.toStdString());
@@ -197,7 +197,7 @@ class TestBpeTokenizer : public QObject {
     } catch (const TokenizerError& e) {
       const QString what = QString::fromUtf8(e.what());
       QVERIFY2(what.contains(expected), qPrintable(what));
-      QVERIFY2(what.contains("tokenizer.json"), qPrintable(what));
+      QVERIFY2(what.contains("bpe-vocab.json"), qPrintable(what));
     }
   }
 };

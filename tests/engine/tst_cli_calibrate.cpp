@@ -1,5 +1,5 @@
 // fedmrg-cli calibrate end to end on a tiny model: it fits on the val split, writes a model folder whose
-// config.json loads with the calibration, refuses the test split, and ReportGenerator's drafts decide their
+// config loads with the calibration, refuses the test split, and ReportGenerator's drafts decide their
 // states with the calibration while reporting the model's own probabilities.
 #include <QFile>
 #include <QProcess>
@@ -10,8 +10,9 @@
 #include <filesystem>
 
 #include "cli_process.h"
+#include "engine/infer/report_generator.h"
 #include "engine/model/model_config.h"
-#include "engine/model/report_generator.h"
+#include "engine/model/model_folder.h"
 
 using namespace fedmrg::engine;
 
@@ -19,6 +20,13 @@ namespace {
 
 using clitest::cli;
 using clitest::Run;
+
+// The files of the model folder dir, as ModelFolder names them.
+QString configOf(const QString& dir) { return QString::fromStdString(ModelFolder(dir.toStdString()).configPath()); }
+QString weightsOf(const QString& dir) { return QString::fromStdString(ModelFolder(dir.toStdString()).weightsPath()); }
+QString tokenizerOf(const QString& dir) {
+  return QString::fromStdString(ModelFolder(dir.toStdString()).tokenizerPath());
+}
 
 QByteArray bytes(const QString& path) {
   QFile f(path);
@@ -52,11 +60,12 @@ class TestCliCalibrate : public QObject {
     QVERIFY2(r.code == 0, qPrintable(r.out));
     QVERIFY2(r.out.contains("split val"), qPrintable(r.out));
     QVERIFY2(r.out.contains("uncalibrated") && r.out.contains("calibrated config written"), qPrintable(r.out));
-    // Every file but config.json is copied unchanged; the config differs only by the calibration.
-    for (const char* f : {"model.safetensors", "tokenizer.json"})
-      QCOMPARE(bytes(out + "/" + f), bytes(model_ + "/" + f));
-    const ModelConfig original = ModelConfig::load((model_ + "/config.json").toStdString());
-    ModelConfig written = ModelConfig::load((out + "/config.json").toStdString());
+    // Every file but the config is copied unchanged; the config differs only by the calibration.
+    QCOMPARE(bytes(weightsOf(out)), bytes(weightsOf(model_)));
+    QCOMPARE(bytes(tokenizerOf(out)), bytes(tokenizerOf(model_)));
+    QVERIFY(!bytes(weightsOf(out)).isEmpty());
+    const ModelConfig original = ModelFolder(model_.toStdString()).loadConfig();
+    ModelConfig written = ModelFolder(out.toStdString()).loadConfig();
     for (const auto& row : written.calibration.offsets)
       for (double v : row) QVERIFY(v >= -1.0 && v <= 3.0);  // from the grid
     written.calibration = original.calibration;
@@ -75,9 +84,9 @@ class TestCliCalibrate : public QObject {
     std::filesystem::create_directories(calibrated);
     for (const auto& e : std::filesystem::directory_iterator(model_.toStdString()))
       std::filesystem::copy_file(e.path(), std::filesystem::path(calibrated) / e.path().filename());
-    ModelConfig c = ModelConfig::load(calibrated + "/config.json");
+    ModelConfig c = ModelFolder(calibrated).loadConfig();
     for (auto& row : c.calibration.offsets) row = {0, 50, 0, 0};  // positive wins everywhere
-    c.save(calibrated + "/config.json");
+    ModelFolder(calibrated).saveConfig(c);
 
     ReportGenerator plain(model_.toStdString()), forced(calibrated);
     const ModelConfig& mc = plain.config();
@@ -107,11 +116,11 @@ class TestCliCalibrate : public QObject {
     QVERIFY2(grid.out.contains("--grid"), qPrintable(grid.out));
     const QString broken = dir_.filePath("broken");
     QVERIFY(QDir().mkpath(broken));
-    QFile::copy(model_ + "/model.safetensors", broken + "/model.safetensors");
-    QFile::copy(model_ + "/tokenizer.json", broken + "/tokenizer.json");
-    QFile cfg(broken + "/config.json");
+    QFile::copy(weightsOf(model_), weightsOf(broken));
+    QFile::copy(tokenizerOf(model_), tokenizerOf(broken));
+    QFile cfg(configOf(broken));
     QVERIFY(cfg.open(QIODevice::WriteOnly));
-    QByteArray text = bytes(model_ + "/config.json");
+    QByteArray text = bytes(configOf(model_));
     text.replace("\"states\": 4", "\"states\": 4, \"calibration\": {\"lung_nodule\": [0, 1, 0, 0]}");
     cfg.write(text);
     cfg.close();

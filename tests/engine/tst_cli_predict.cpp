@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "cli_process.h"
+#include "engine/model/model_folder.h"
 
 namespace {
 
@@ -114,9 +115,11 @@ class TestCliPredict : public QObject {
       QFile f(path);
       return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     };
-    QCOMPARE(bytes(next + "/tokenizer.json"), bytes(model_ + "/tokenizer.json"));  // same tokens, not retrained
-    QVERIFY(!bytes(next + "/model.safetensors").isEmpty());
-    QVERIFY(bytes(next + "/model.safetensors") != bytes(model_ + "/model.safetensors"));  // it trained
+    const fedmrg::engine::ModelFolder from(model_.toStdString()), to(next.toStdString());
+    auto file = [&](const std::string& path) { return bytes(QString::fromStdString(path)); };
+    QCOMPARE(file(to.tokenizerPath()), file(from.tokenizerPath()));  // same tokens, not retrained
+    QVERIFY(!file(to.weightsPath()).isEmpty());
+    QVERIFY(file(to.weightsPath()) != file(from.weightsPath()));  // it trained
 
     Run clash = cli({"pretrain", "--data", data_, "--out", next, "--init", model_, "--vocab", "300"});
     QVERIFY(clash.code != 0);

@@ -1,5 +1,5 @@
 // Tests of the diagnosis head's decision calibration: the decision rule, the states a draft's text carries,
-// the coordinate-ascent fitter, and the diagnosis.calibration section of config.json.
+// the coordinate-ascent fitter, and the diagnosis.calibration section of the model config.
 #include <QtTest>
 
 #include <algorithm>
@@ -195,7 +195,7 @@ class TestDiagnosisCalibration : public QObject {
     ModelConfig back = ModelConfig::fromJson(Json::parse(j.dump(2)));
     QVERIFY(back.calibration == c.calibration);
     QTemporaryDir dir;
-    const std::string path = dir.filePath("config.json").toStdString();
+    const std::string path = dir.filePath("model-cfg.json").toStdString();
     c.save(path);
     QVERIFY(ModelConfig::load(path).calibration == c.calibration);
     // Display names are accepted as keys too; observations left out are 0.

@@ -113,7 +113,7 @@ class TestFastDecoder : public QObject {
     wr.setMetadata("adapter", "generic");
     wr.setMetadata("rank", "3");
     wr.setMetadata("alpha", "6");
-    const SafetensorsFile f = SafetensorsFile::fromBytes(wr.serialize(), "generic.safetensors");
+    const SafetensorsFile f = SafetensorsFile::fromBytes(wr.serialize(), "adapter-g");
     QCOMPARE(adapted.mergeLora(c, f, 16.0), 1);
     QCOMPARE(adapted.layers[1].q, base.layers[1].q);
   }
@@ -149,7 +149,7 @@ class TestFastDecoder : public QObject {
           (*t.weight)[size_t(o * t.in + i)] += float(alpha / r * s);
         }
     }
-    const SafetensorsFile f = SafetensorsFile::fromBytes(wr.serialize(), "specialized.safetensors");
+    const SafetensorsFile f = SafetensorsFile::fromBytes(wr.serialize(), "adapter-s");
     DecoderWeights merged = base;
     QCOMPARE(merged.mergeLora(c, f, alpha), 2);
     QVERIFY(merged.layers[0].k != base.layers[0].k);
@@ -172,26 +172,26 @@ class TestFastDecoder : public QObject {
       SafetensorsWriter wr;
       wr.addFloat32("model.layers.7.mlp.up_proj.lora_A", {2, c.dim}, A.data());
       wr.addFloat32("model.layers.7.mlp.up_proj.lora_B", {c.hiddenDim, 2}, std::vector<float>(88).data());
-      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "generic.safetensors");
+      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "adapter-g");
       try {
         w.mergeLora(c, f, 16);
         QFAIL("no error");
       } catch (const DecoderError& e) {
-        QVERIFY2(QString(e.what()).contains("generic.safetensors: tensor 'model.layers.7.mlp.up_proj.lora_A'"),
+        QVERIFY2(QString(e.what()).contains("adapter-g: tensor 'model.layers.7.mlp.up_proj.lora_A'"),
                  e.what());
       }
     }
     {
       SafetensorsWriter wr;
       wr.addFloat32("model.layers.0.mlp.up_proj.lora_A", {2, c.dim}, A.data());
-      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "generic.safetensors");
+      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "adapter-g");
       QVERIFY_THROWS_EXCEPTION(DecoderError, w.mergeLora(c, f, 16));
     }
     {
       SafetensorsWriter wr;  // A is [r, in] but in does not match the weight
       wr.addFloat32("model.layers.0.mlp.up_proj.lora_A", {2, 16}, A.data());
       wr.addFloat32("model.layers.0.mlp.up_proj.lora_B", {c.hiddenDim, 2}, std::vector<float>(88).data());
-      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "generic.safetensors");
+      const auto f = SafetensorsFile::fromBytes(wr.serialize(), "adapter-g");
       QVERIFY_THROWS_EXCEPTION(DecoderError, w.mergeLora(c, f, 16));
     }
   }
@@ -279,7 +279,7 @@ class TestFastDecoder : public QObject {
     const DecoderWeights w = DecoderWeights::random(c, 8, 0.2f);
     SafetensorsWriter wr;
     w.addTo(c, wr);
-    const auto f = SafetensorsFile::fromBytes(wr.serialize(), "model.safetensors");
+    const auto f = SafetensorsFile::fromBytes(wr.serialize(), "base-weights");
     QVERIFY(f.contains("model.layers.1.mlp.gate_proj.weight"));
     QVERIFY(f.contains("lm_head.weight"));
     const DecoderWeights back = DecoderWeights::fromSafetensors(c, f);

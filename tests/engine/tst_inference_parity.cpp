@@ -8,11 +8,12 @@
 
 #include "engine/core/safetensors.h"
 #include "engine/infer/fast_decoder.h"
-#include "engine/infer/llama_checkpoint.h"
 #include "engine/infer/generator.h"
 #include "engine/infer/model_loader.h"
+#include "engine/infer/report_generator.h"
+#include "engine/model/llama_checkpoint.h"
+#include "engine/model/model_folder.h"
 #include "engine/model/prompt_builder.h"
-#include "engine/model/report_generator.h"
 #include "engine/text/bpe_tokenizer.h"
 
 using namespace fedmrg::engine;
@@ -62,7 +63,7 @@ class TestInferenceParity : public QObject {
     randomize(*m, 0.15);  // adapters included: B != 0, so the merge is exercised
     m->eval();
     QTemporaryDir dir;
-    net::saveModelFolder(*m, dir.path().toStdString());
+    ModelFolder(dir.path().toStdString()).save(*m);
     LoadedDecoder ld = loadDecoder(dir.path().toStdString());
     QCOMPARE(ld.adapters.size(), size_t(2));
     FastDecoder fast(ld.config, ld.weights, 2);
@@ -103,8 +104,7 @@ class TestInferenceParity : public QObject {
     randomize(*m, 0.1);
     m->eval();
     QTemporaryDir dir;
-    net::saveModelFolder(*m, dir.path().toStdString());
-    tok.save(dir.filePath("tokenizer.json").toStdString());
+    ModelFolder(dir.path().toStdString()).save(*m, &tok);
 
     ReportGenerator gen(dir.path().toStdString());
     std::vector<float> image(size_t(c.imageSize * c.imageSize));
@@ -158,7 +158,8 @@ class TestInferenceParity : public QObject {
         " \"num_key_value_heads\": 2, \"num_hidden_layers\": 2, \"vocab_size\": 70, \"rms_norm_eps\": 1e-6,"
         " \"rope_theta\": 10000.0, \"max_position_embeddings\": 256, \"tie_word_embeddings\": false,"
         " \"hidden_act\": \"silu\"}";
-    QFile cf(dir.filePath("config.json"));
+    const ModelFolder folder(dir.path().toStdString());
+    QFile cf(QString::fromStdString(folder.configPath()));
     QVERIFY(cf.open(QIODevice::WriteOnly));
     cf.write(cfg.c_str());
     cf.close();
@@ -184,7 +185,7 @@ class TestInferenceParity : public QObject {
     }
     add("model.norm.weight", {d}, true);
     add("lm_head.weight", {vocab, d}, false);
-    w.write(dir.filePath("model.safetensors").toStdString());
+    w.write(folder.weightsPath());
 
     net::DecoderLM lm = net::loadLlamaDecoder(dir.path().toStdString(), ModelConfig::tiny(vocab).lora, 256);
     lm->eval();

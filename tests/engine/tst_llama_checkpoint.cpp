@@ -7,8 +7,9 @@
 
 #include "engine/core/json.h"
 #include "engine/core/safetensors.h"
-#include "engine/infer/llama_checkpoint.h"
 #include "engine/infer/model_loader.h"
+#include "engine/model/llama_checkpoint.h"
+#include "engine/model/model_folder.h"
 #include "reference_decoder.h"
 
 using namespace fedmrg::engine;
@@ -71,13 +72,14 @@ class TestLlamaCheckpoint : public QObject {
     QVERIFY(dir.isValid());
     const DecoderConfig c = tinyGqaConfig();
     const DecoderWeights w = DecoderWeights::random(c, 31, 0.2f);
-    writeJson(dir.filePath("config.json").toStdString(), hfConfig(c));
+    const ModelFolder folder(dir.path().toStdString());
+    writeJson(folder.configPath(), hfConfig(c));
     SafetensorsWriter wr;
     w.addTo(c, wr);
     wr.setMetadata("format", "pt");
-    wr.write(dir.filePath("model.safetensors").toStdString());
+    wr.write(folder.weightsPath());
 
-    QVERIFY(isLlamaCheckpoint(dir.path().toStdString()));
+    QVERIFY(folder.isLlamaCheckpoint());
     const LlamaCheckpoint ck = loadLlamaCheckpoint(dir.path().toStdString());
     QCOMPARE(ck.config.dim, c.dim);
     QCOMPARE(ck.config.nKvHeads, c.nKvHeads);
@@ -119,13 +121,14 @@ class TestLlamaCheckpoint : public QObject {
     Json index = Json::object();
     index["metadata"] = Json::object();
     index["weight_map"] = std::move(weightMap);
-    writeJson(dir.filePath("model.safetensors.index.json").toStdString(), index);
+    const ModelFolder folder(dir.path().toStdString());
+    writeJson(folder.shardIndexPath(), index);
     Json cfg = hfConfig(c);
     cfg.asObject().erase(std::remove_if(cfg.asObject().begin(), cfg.asObject().end(),
                                         [](const auto& kv) { return kv.first == "num_key_value_heads"; }),
                          cfg.asObject().end());
     cfg["num_key_value_heads"] = 1;
-    writeJson(dir.filePath("config.json").toStdString(), cfg);
+    writeJson(folder.configPath(), cfg);
 
     const LlamaCheckpoint ck = loadLlamaCheckpoint(dir.path().toStdString());
     QVERIFY(ck.config.tieEmbeddings);
@@ -151,11 +154,11 @@ class TestLlamaCheckpoint : public QObject {
     Json j = hfConfig(tinyGqaConfig());
     j[field.toStdString()] = Json::parse(value.toStdString());
     try {
-      llamaConfigFromJson(j, "ckpt/config.json");
+      llamaConfigFromJson(j, "ckpt/hf-config");
       QFAIL("no error");
     } catch (const DecoderError& e) {
       QVERIFY2(QString(e.what()).contains(expected), e.what());
-      QVERIFY(QString(e.what()).startsWith("ckpt/config.json"));
+      QVERIFY(QString(e.what()).startsWith("ckpt/hf-config"));
     }
     Json missing = hfConfig(tinyGqaConfig());
     auto& obj = missing.asObject();
@@ -174,20 +177,22 @@ class TestLlamaCheckpoint : public QObject {
   void missingTensorNamesFileAndTensor() {
     QTemporaryDir dir;
     const DecoderConfig c = tinyGqaConfig();
-    writeJson(dir.filePath("config.json").toStdString(), hfConfig(c));
+    const ModelFolder folder(dir.path().toStdString());
+    writeJson(folder.configPath(), hfConfig(c));
     SafetensorsWriter wr;
     const std::vector<float> e(size_t(c.vocabSize * c.dim));
     wr.addFloat32("model.embed_tokens.weight", {c.vocabSize, c.dim}, e.data());
-    wr.write(dir.filePath("model.safetensors").toStdString());
+    wr.write(folder.weightsPath());
     try {
       loadLlamaCheckpoint(dir.path().toStdString());
       QFAIL("no error");
     } catch (const SafetensorsError& err) {
-      QVERIFY2(QString(err.what()).contains("model.safetensors: missing tensor 'model.layers.0.input_layernorm.weight'"),
+      QVERIFY2(QString(err.what()).contains(QString::fromStdString(folder.weightsPath()) +
+                                            ": missing tensor 'model.layers.0.input_layernorm.weight'"),
                err.what());
     }
     QTemporaryDir empty;
-    writeJson(empty.filePath("config.json").toStdString(), hfConfig(c));
+    writeJson(ModelFolder(empty.path().toStdString()).configPath(), hfConfig(c));
     QVERIFY_THROWS_EXCEPTION(DecoderError, loadLlamaCheckpoint(empty.path().toStdString()));
   }
 };

@@ -1,4 +1,4 @@
-// Tests of ModelConfig (config.json of a model folder) and of the diagnosis-driven prompt text.
+// Tests of ModelConfig (the config of a model folder) and of the diagnosis-driven prompt text.
 #include <QtTest>
 
 #include "engine/model/model_config.h"
@@ -29,7 +29,7 @@ class TestModelConfig : public QObject {
   }
   void saveAndLoadFile() {
     QTemporaryDir dir;
-    const std::string path = dir.filePath("config.json").toStdString();
+    const std::string path = dir.filePath("model-cfg.json").toStdString();
     ModelConfig c = ModelConfig::tiny(77);
     c.save(path);
     QCOMPARE(ModelConfig::load(path).toJson(), c.toJson());
@@ -73,10 +73,10 @@ class TestModelConfig : public QObject {
   }
   void missingFileNamesPath() {
     try {
-      ModelConfig::load("/nonexistent/config.json");
+      ModelConfig::load("/nonexistent/model-cfg.json");
       QFAIL("no error");
     } catch (const std::exception& e) {
-      QVERIFY2(QString(e.what()).contains("/nonexistent/config.json"), e.what());
+      QVERIFY2(QString(e.what()).contains("/nonexistent/model-cfg.json"), e.what());
     }
   }
   void promptListsNonBlankStates() {

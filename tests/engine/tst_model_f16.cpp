@@ -1,4 +1,4 @@
-// A model folder whose model.safetensors stores float16 loads on both paths: LibTorch (training, encoder)
+// A model folder whose base weights are stored as float16 loads on both paths: LibTorch (training, encoder)
 // converts every tensor to float32 exactly, and ReportGenerator drafts from it exactly what it drafts from a
 // float32 folder holding the same (rounded) values; the shipped model stored as float16 drafts the tokens of
 // its float32 original.
@@ -10,19 +10,22 @@
 
 #include "app/tiny_model.h"
 #include "engine/core/safetensors.h"
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
+#include "engine/model/model_folder.h"
 
 namespace fs = std::filesystem;
 using namespace fedmrg;
 
 namespace {
 
-// Copies a model folder, storing every F32 tensor of model.safetensors as F16 or, with `asF32`, as the F32
+// Copies a model folder, storing every F32 tensor of the base weights as F16 or, with `asF32`, as the F32
 // values that F16 storage gives back (each value rounded to float16 and widened again).
 void writeF16Copy(const std::string& from, const std::string& to, bool asF32 = false) {
+  const engine::ModelFolder src(from), dst(to);
   fs::create_directories(to);
-  for (const char* f : {"config.json", "tokenizer.json"}) fs::copy_file(fs::path(from) / f, fs::path(to) / f);
-  const auto in = engine::SafetensorsFile::open((fs::path(from) / "model.safetensors").string());
+  fs::copy_file(src.configPath(), dst.configPath());
+  fs::copy_file(src.tokenizerPath(), dst.tokenizerPath());
+  const auto in = engine::SafetensorsFile::open(src.weightsPath());
   engine::SafetensorsWriter w;
   for (const auto& [k, v] : in.metadata()) w.setMetadata(k, v);
   for (const std::string& name : in.names()) {
@@ -41,7 +44,7 @@ void writeF16Copy(const std::string& from, const std::string& to, bool asF32 = f
       w.add(name, engine::DType::F16, t.shape, h.data(), h.size() * 2);
     }
   }
-  w.write((fs::path(to) / "model.safetensors").string());
+  w.write(dst.weightsPath());
 }
 
 }  // namespace
@@ -60,16 +63,17 @@ class TestModelF16 : public QObject {
     f16_ = dir_.filePath("f16").toStdString();
     testing::writeTinyModel(f32_);
     writeF16Copy(f32_, f16_);
-    const auto f16 = engine::SafetensorsFile::open(f16_ + "/model.safetensors");
+    const engine::ModelFolder f32(f32_), f16Folder(f16_);
+    const auto f16 = engine::SafetensorsFile::open(f16Folder.weightsPath());
     int halves = 0;
     for (const std::string& n : f16.names()) halves += f16.at(n).dtype == engine::DType::F16;
     QVERIFY(halves > 10);
-    QVERIFY(fs::file_size(f16_ + "/model.safetensors") < fs::file_size(f32_ + "/model.safetensors") * 6 / 10);
+    QVERIFY(fs::file_size(f16Folder.weightsPath()) < fs::file_size(f32.weightsPath()) * 6 / 10);
   }
 
   void libtorchPathConvertsEveryTensorExactly() {
-    engine::net::ReportNet a = engine::net::loadReportNet(f32_);
-    engine::net::ReportNet b = engine::net::loadReportNet(f16_);
+    engine::net::ReportNet a = engine::net::loadReportNet(engine::ModelFolder(f32_));
+    engine::net::ReportNet b = engine::net::loadReportNet(engine::ModelFolder(f16_));
     const auto ta = engine::net::baseTensors(*a), tb = engine::net::baseTensors(*b);
     QCOMPARE(tb.size(), ta.size());
     int changed = 0;
@@ -107,7 +111,7 @@ class TestModelF16 : public QObject {
   // identical (no tolerance). Its adapters are left out on both sides (this copy holds the base weights only).
   void shippedModelStoredAsF16KeepsItsGreedyDrafts() {
     const std::string shipped = std::string(FEDMRG_SOURCE_DIR) + "/resources/models/default";
-    if (!fs::exists(shipped + "/config.json")) QSKIP("resources/models/default is not in this checkout");
+    if (engine::ModelFolder(shipped).kind() != engine::ModelFolder::Kind::Fedmrg) QSKIP("resources/models/default is not in this checkout");
     const std::string half = dir_.filePath("default-f16").toStdString();
     writeF16Copy(shipped, half);
     engine::ReportGenerator::Options o;
@@ -130,12 +134,13 @@ class TestModelF16 : public QObject {
   void corruptF16FileIsNamed() {
     const std::string bad = dir_.filePath("bad").toStdString();
     writeF16Copy(f32_, bad);
-    fs::resize_file(bad + "/model.safetensors", fs::file_size(bad + "/model.safetensors") - 64);
+    const std::string weights = engine::ModelFolder(bad).weightsPath();
+    fs::resize_file(weights, fs::file_size(weights) - 64);
     try {
       engine::ReportGenerator g(bad);
-      QFAIL("a truncated model.safetensors loaded");
+      QFAIL("truncated base weights loaded");
     } catch (const engine::GeneratorError& e) {
-      QVERIFY2(std::string(e.what()).find("model.safetensors") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find(weights) != std::string::npos, e.what());
     }
   }
 };

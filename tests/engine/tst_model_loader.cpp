@@ -2,12 +2,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <filesystem>
 #include <random>
 
 #include "engine/core/safetensors.h"
 #include "engine/infer/model_loader.h"
+#include "engine/model/model_folder.h"
 
 using namespace fedmrg::engine;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -42,24 +45,26 @@ class TestModelLoader : public QObject {
   void mergesTheAdaptersThatArePresentAndChosen() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const auto path = [&](const char* f) { return dir.filePath(f).toStdString(); };
+    const ModelFolder folder(dir.path().toStdString());
     const ModelConfig mc = ModelConfig::tiny(40);
-    mc.save(path("config.json"));
+    folder.saveConfig(mc);
     const DecoderWeights base = DecoderWeights::random(mc.decoder, 3);
     SafetensorsWriter w;
     base.addTo(mc.decoder, w);
     const std::vector<float> visionStub(4, 1.f);
     w.addFloat32("vision.stub", {4}, visionStub.data());  // other prefixes are ignored by the decoder
-    w.write(path("model.safetensors"));
+    w.write(folder.weightsPath());
 
     LoadedDecoder plain = loadDecoder(dir.path().toStdString());
     QVERIFY(plain.adapters.empty());
     QCOMPARE(plain.weights.layers[0].q, base.layers[0].q);
 
-    const auto g = writeAdapter(path("generic.safetensors"), "generic", mc.decoder, 4, 8, 1);
-    const auto s = writeAdapter(path("specialized.safetensors"), "specialized", mc.decoder, 2, 6, 2);
+    const auto g = writeAdapter(folder.adapterPath(AdapterKind::Generic), "generic", mc.decoder, 4, 8, 1);
+    const auto s = writeAdapter(folder.adapterPath(AdapterKind::Specialized), "specialized", mc.decoder, 2, 6, 2);
+    const std::string genericFile = fs::path(folder.adapterPath(AdapterKind::Generic)).filename().string();
+    const std::string specializedFile = fs::path(folder.adapterPath(AdapterKind::Specialized)).filename().string();
     const LoadedDecoder both = loadDecoder(dir.path().toStdString());
-    QCOMPARE(both.adapters, (std::vector<std::string>{"generic.safetensors", "specialized.safetensors"}));
+    QCOMPARE(both.adapters, (std::vector<std::string>{genericFile, specializedFile}));
     for (size_t i = 0; i < g.size(); ++i)
       QVERIFY(std::fabs(both.weights.layers[0].q[i] - (base.layers[0].q[i] + g[i] + s[i])) < 1e-5);
     QCOMPARE(both.weights.layers[1].q, base.layers[1].q);
@@ -67,7 +72,7 @@ class TestModelLoader : public QObject {
     AdapterChoice genericOnly;
     genericOnly.specialized = false;
     const LoadedDecoder gen = loadDecoder(dir.path().toStdString(), genericOnly);
-    QCOMPARE(gen.adapters, (std::vector<std::string>{"generic.safetensors"}));
+    QCOMPARE(gen.adapters, (std::vector<std::string>{genericFile}));
     for (size_t i = 0; i < g.size(); ++i)
       QVERIFY(std::fabs(gen.weights.layers[0].q[i] - (base.layers[0].q[i] + g[i])) < 1e-5);
     FastDecoder dec(gen.config, gen.weights, 1);
@@ -76,12 +81,13 @@ class TestModelLoader : public QObject {
 
   void missingWeightsGiveAClearError() {
     QTemporaryDir dir;
-    ModelConfig::tiny(40).save(dir.filePath("config.json").toStdString());
+    const ModelFolder folder(dir.path().toStdString());
+    folder.saveConfig(ModelConfig::tiny(40));
     try {
       loadDecoder(dir.path().toStdString());
       QFAIL("no error");
     } catch (const SafetensorsError& e) {
-      QVERIFY2(QString(e.what()).contains("model.safetensors"), e.what());
+      QVERIFY2(QString(e.what()).contains(QString::fromStdString(folder.weightsPath())), e.what());
     }
   }
 };

@@ -8,7 +8,7 @@
 #include "engine/datasets/synth_generator.h"
 #include "engine/imaging/dicom_image.h"
 #endif
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
 #include "engine/model/prompt_builder.h"
 #include "engine/text/bpe_tokenizer.h"
 #include "engine/train/synth_examples.h"

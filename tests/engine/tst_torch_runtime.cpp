@@ -22,23 +22,35 @@ class TestTorchRuntime : public QObject {
   }
 
   void devicesResolveOrExplain() {
-    QCOMPARE(resolveDevice("cpu"), std::string("cpu"));
-    const std::string automatic = resolveDevice("auto");
-    QCOMPARE(automatic, std::string(torchInfo().cudaAvailable ? "cuda" : "cpu"));
+    QCOMPARE(resolveDevice(ComputeDevice::Cpu), ComputeDevice::Cpu);
+    const ComputeDevice automatic = resolveDevice(ComputeDevice::Auto);
+    QCOMPARE(automatic, torchInfo().cudaAvailable ? ComputeDevice::Cuda : ComputeDevice::Cpu);
     if (!torchInfo().cudaAvailable) {
       try {
-        resolveDevice("cuda");
+        resolveDevice(ComputeDevice::Cuda);
         QFAIL("cuda resolved without a GPU");
       } catch (const std::runtime_error& e) {
         QVERIFY2(QString(e.what()).contains("no usable CUDA"), e.what());
       }
     }
-    QVERIFY_THROWS_EXCEPTION(std::runtime_error, resolveDevice("tpu"));
+  }
+
+  void deviceNamesParseBack() {
+    for (ComputeDevice d : {ComputeDevice::Cpu, ComputeDevice::Cuda, ComputeDevice::Auto}) {
+      ComputeDevice parsed = d == ComputeDevice::Cpu ? ComputeDevice::Auto : ComputeDevice::Cpu;
+      QVERIFY(parseDevice(deviceName(d), &parsed));
+      QCOMPARE(parsed, d);
+    }
+    ComputeDevice untouched = ComputeDevice::Cuda;
+    QVERIFY(!parseDevice("tpu", &untouched));
+    QVERIFY(!parseDevice("", &untouched));
+    QVERIFY(!parseDevice("CPU", &untouched));
+    QCOMPARE(untouched, ComputeDevice::Cuda);
   }
 
   void smallModuleTrainsAndItsLossFalls() {
     torch::manual_seed(7);
-    const torch::Device device(resolveDevice("auto"));
+    const torch::Device device(deviceName(resolveDevice(ComputeDevice::Auto)));
     torch::nn::Sequential net(torch::nn::Linear(4, 32), torch::nn::Tanh(), torch::nn::Linear(32, 1));
     net->to(device);
     const auto x = torch::randn({64, 4}).to(device);

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "engine/core/safetensors.h"
+#include "engine/model/model_folder.h"
 #include "engine/train/trainer.h"
 
 using namespace fedmrg::engine;
@@ -38,6 +39,14 @@ std::map<std::string, std::vector<uint8_t>> tensorBytes(const QString& path) {
     out[n] = std::vector<uint8_t>(v.data, v.data + v.nbytes);
   }
   return out;
+}
+
+// The files of a model folder that a test saved into dir.
+QString weightsIn(const QTemporaryDir& dir) {
+  return QString::fromStdString(ModelFolder(dir.path().toStdString()).weightsPath());
+}
+QString adapterIn(const QTemporaryDir& dir, AdapterKind a) {
+  return QString::fromStdString(ModelFolder(dir.path().toStdString()).adapterPath(a));
 }
 
 TrainOptions quick(int steps) {
@@ -80,8 +89,8 @@ class TestTrainer : public QObject {
     o.scope = TrainOptions::Scope::Adapters;
     t.train(examples(c, 6, 2), o);
     t.save(after.path().toStdString());
-    auto a = tensorBytes(before.filePath("model.safetensors"));
-    auto b = tensorBytes(after.filePath("model.safetensors"));
+    auto a = tensorBytes(weightsIn(before));
+    auto b = tensorBytes(weightsIn(after));
     QCOMPARE(a.size(), b.size());
     int headsChanged = 0;
     for (const auto& [name, bytes] : a) {
@@ -92,13 +101,13 @@ class TestTrainer : public QObject {
       QVERIFY2(bytes == b.at(name), name.c_str());
     }
     QVERIFY(headsChanged > 0);
-    for (const char* file : {"generic.safetensors", "specialized.safetensors"}) {
-      auto ga = tensorBytes(before.filePath(file)), gb = tensorBytes(after.filePath(file));
+    for (AdapterKind kind : kAdapterKinds) {
+      auto ga = tensorBytes(adapterIn(before, kind)), gb = tensorBytes(adapterIn(after, kind));
       int changed = 0;
       for (const auto& [name, bytes] : ga) changed += bytes != gb.at(name);
-      QVERIFY2(changed > 0, file);
+      QVERIFY2(changed > 0, adapterName(kind));
     }
-    SafetensorsFile g = SafetensorsFile::open(after.filePath("generic.safetensors").toStdString());
+    SafetensorsFile g = SafetensorsFile::open(adapterIn(after, AdapterKind::Generic).toStdString());
     QCOMPARE(g.metadata().at("adapter"), std::string("generic"));
     QCOMPARE(g.metadata().at("rank"), std::to_string(c.lora.rank));
   }
@@ -126,8 +135,8 @@ class TestTrainer : public QObject {
     TrainResult r = second.train(data, o);
     QCOMPARE(r.startStep, 3);
     second.save(resumedOut.path().toStdString());
-    QVERIFY(tensorBytes(straightOut.filePath("model.safetensors")) ==
-            tensorBytes(resumedOut.filePath("model.safetensors")));
+    QVERIFY(tensorBytes(weightsIn(straightOut)) ==
+            tensorBytes(weightsIn(resumedOut)));
   }
 
   void modelFolderLoadsBack() {
@@ -139,12 +148,12 @@ class TestTrainer : public QObject {
     t.train(data, o);
     QTemporaryDir dir;
     t.save(dir.path().toStdString());
-    QVERIFY(QFile::exists(dir.filePath("config.json")));
+    QVERIFY(QFile::exists(QString::fromStdString(ModelFolder(dir.path().toStdString()).configPath())));
     Trainer loaded = Trainer::fromFolder(dir.path().toStdString());
     QCOMPARE(loaded.config().toJson(), c.toJson());
     QCOMPARE(loaded.evaluate(data, o).lm, t.evaluate(data, o).lm);
     // A corrupted weights file gives an error naming it.
-    QFile f(dir.filePath("model.safetensors"));
+    QFile f(weightsIn(dir));
     QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write("garbage");
     f.close();
@@ -152,7 +161,7 @@ class TestTrainer : public QObject {
       Trainer::fromFolder(dir.path().toStdString());
       QFAIL("no error");
     } catch (const std::exception& e) {
-      QVERIFY2(QString(e.what()).contains("model.safetensors"), e.what());
+      QVERIFY2(QString(e.what()).contains(weightsIn(dir)), e.what());
     }
   }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/torch_runtime.h"
+#include "engine/infer/decoder_precision.h"
 #include "engine/infer/generation_options.h"
 #include "engine/labeler/observations.h"
 #include "engine/model/model_config.h"
@@ -36,17 +38,17 @@ class GeneratorError : public std::runtime_error {
 class ReportGenerator {
  public:
   struct Options {
-    bool generic = true;      // use generic.safetensors when present
-    bool specialized = true;  // use specialized.safetensors when present
+    bool generic = true;      // merge the generic adapter when the folder has it
+    bool specialized = true;  // merge the specialized adapter when the folder has it
     int threads = 0;          // fast decoder threads; 0: every core
     int torchThreads = -1;    // LibTorch threads (process-wide!); 0: every core; < 0: leave as they are
-    // Device of the LibTorch part (encoder, diagnosis head, projector): "cpu", "cuda" or "auto" (CUDA when this
-    // LibTorch build has a GPU). The decoder always runs on the CPU fast path: at batch 1 a decode step is ~30
-    // small matrix-vector products, which a GPU spends in kernel launches rather than arithmetic.
-    std::string device = "cpu";
-    // Storage of the decoder's matrices: "f32" (exact; what the parity tests check) or "f16" (half the bytes read
-    // per token, so faster when other work on the machine evicts the weights from cache; logits within ~1e-3).
-    std::string decoderPrecision = "f32";
+    // Device of the LibTorch part (encoder, diagnosis head, projector); Auto: CUDA when this LibTorch build has a
+    // GPU. The decoder always runs on the CPU fast path: at batch 1 a decode step is ~30 small matrix-vector
+    // products, which a GPU spends in kernel launches rather than arithmetic.
+    ComputeDevice device = ComputeDevice::Cpu;
+    // Storage of the decoder's matrices: F32 (exact; what the parity tests check) or F16 (half the bytes read per
+    // token, so faster when other work on the machine evicts the weights from cache; logits within ~1e-3).
+    DecoderPrecision decoderPrecision = DecoderPrecision::F32;
   };
   // Throws GeneratorError naming the folder and the reason (missing file, bad config, shapes).
   explicit ReportGenerator(const std::string& modelDir);
@@ -56,7 +58,7 @@ class ReportGenerator {
   ReportGenerator& operator=(const ReportGenerator&) = delete;
 
   const ModelConfig& config() const;
-  std::string description() const;  // "fedmrg-model d=256 ... + generic.safetensors" for logs
+  std::string description() const;  // what was loaded (folder kind and merged adapter files), for logs
 
   // image: channels x image_size x image_size values in [0, 1] (engine::modelInput's output).
   // promptStates: when given, the prompt uses these states (e.g. findings the radiologist set) instead of

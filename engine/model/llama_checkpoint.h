@@ -1,9 +1,9 @@
 #pragma once
-// Loads a LLaMA-family checkpoint folder in the common Hugging Face layout (config.json + model.safetensors, or
-// shards listed in model.safetensors.index.json) into the fast decoder's config and weights.
+// Loads a LLaMA-family checkpoint folder in the common Hugging Face layout (a config and one weights file, or shards
+// listed in an index; ModelFolder names the files and detects the layout) into the decoder's config and weights.
 #include <string>
 
-#include "engine/infer/fast_decoder.h"
+#include "engine/model/decoder_weights.h"
 
 namespace fedmrg::engine {
 
@@ -20,9 +20,6 @@ struct LlamaCheckpoint {
 // implement (rope_scaling, attention or MLP biases, an activation other than silu). maxSeqLen caps the context
 // (the KV cache is preallocated for it); <= 0 keeps max_position_embeddings. Errors name the file and the field.
 DecoderConfig llamaConfigFromJson(const Json& config, const std::string& source, int maxSeqLen = 4096);
-
-// True when dir/config.json looks like a Hugging Face LLaMA-family config (it has hidden_size).
-bool isLlamaCheckpoint(const std::string& dir);
 
 LlamaCheckpoint loadLlamaCheckpoint(const std::string& dir, int maxSeqLen = 4096);
 

@@ -1,7 +1,6 @@
-#include "engine/model/report_generator.h"
+#include "engine/infer/report_generator.h"
 
 #include <chrono>
-#include <filesystem>
 #include <mutex>
 
 #include "engine/core/torch_runtime.h"
@@ -9,6 +8,7 @@
 #include "engine/infer/generator.h"
 #include "engine/infer/model_loader.h"
 #include "engine/model/diagnosis_calibration.h"
+#include "engine/model/model_folder.h"
 #include "engine/model/prompt_builder.h"
 #include "engine/model/report_net.h"
 #include "engine/text/bpe_tokenizer.h"
@@ -33,24 +33,22 @@ ReportGenerator::ReportGenerator(const std::string& modelDir) : ReportGenerator(
 ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) : d_(std::make_unique<Impl>()) {
   try {
     if (o.torchThreads >= 0) configureTorchThreads(o.torchThreads);
-    d_->model = net::loadReportNet(modelDir);
+    const ModelFolder folder(modelDir);
+    d_->model = net::loadReportNet(folder);
     d_->model->eval();
     d_->config = d_->model->config;
     {  // The fast decoder holds the decoder: drop LibTorch's copy (only the encoder side runs here).
       torch::NoGradGuard noGrad;
       for (auto& p : d_->model->decoder->parameters()) p.set_data(torch::empty({0}));
     }
-    d_->device = torch::Device(resolveDevice(o.device));
+    d_->device = torch::Device(deviceName(resolveDevice(o.device)));
     d_->model->to(d_->device);
-    d_->tokenizer = BpeTokenizer::load((std::filesystem::path(modelDir) / "tokenizer.json").string());
+    d_->tokenizer = folder.loadTokenizer();
     if (d_->tokenizer.vocabSize() > d_->config.decoder.vocabSize)
       throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
                            " tokens, more than decoder.vocab_size " + std::to_string(d_->config.decoder.vocabSize));
     LoadedDecoder ld = loadDecoder(modelDir, AdapterChoice{o.generic, o.specialized});
-    if (o.decoderPrecision != "f32" && o.decoderPrecision != "f16")
-      throw GeneratorError("unknown decoder precision '" + o.decoderPrecision + "' (use f32 or f16)");
-    const DecoderPrecision precision = o.decoderPrecision == "f16" ? DecoderPrecision::F16 : DecoderPrecision::F32;
-    d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads, precision);
+    d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads, o.decoderPrecision);
     d_->description = ld.description;
   } catch (const GeneratorError& e) {
     throw GeneratorError(modelDir + ": " + e.what());

@@ -1,4 +1,4 @@
-#include "engine/infer/llama_checkpoint.h"
+#include "engine/model/llama_checkpoint.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +7,7 @@
 
 #include "engine/core/json.h"
 #include "engine/core/safetensors.h"
+#include "engine/model/model_folder.h"
 
 namespace fedmrg::engine {
 namespace {
@@ -67,19 +68,9 @@ DecoderConfig llamaConfigFromJson(const Json& j, const std::string& source, int 
   return c;
 }
 
-bool isLlamaCheckpoint(const std::string& dir) {
-  const std::string path = dir + "/config.json";
-  if (!std::filesystem::exists(path)) return false;
-  try {
-    const Json j = Json::parseFile(path);
-    return j.isObject() && j.contains("hidden_size");
-  } catch (const JsonError&) {
-    return false;
-  }
-}
-
 LlamaCheckpoint loadLlamaCheckpoint(const std::string& dir, int maxSeqLen) {
-  const std::string configPath = dir + "/config.json";
+  const ModelFolder folder(dir);
+  const std::string configPath = folder.configPath();
   Json cj;
   try {
     cj = Json::parseFile(configPath);
@@ -90,7 +81,7 @@ LlamaCheckpoint loadLlamaCheckpoint(const std::string& dir, int maxSeqLen) {
   ck.config = llamaConfigFromJson(cj, configPath, maxSeqLen);
 
   std::vector<std::string> shardPaths;
-  const std::string single = dir + "/model.safetensors", index = dir + "/model.safetensors.index.json";
+  const std::string single = folder.weightsPath(), index = folder.shardIndexPath();
   if (std::filesystem::exists(single)) {
     shardPaths.push_back(single);
   } else if (std::filesystem::exists(index)) {
@@ -108,9 +99,10 @@ LlamaCheckpoint loadLlamaCheckpoint(const std::string& dir, int maxSeqLen) {
         throw DecoderError(index + ": weight_map entry '" + name + "' must name a file in the folder");
       files.insert(file.asString());
     }
-    for (const auto& f : files) shardPaths.push_back(dir + "/" + f);
+    for (const auto& f : files) shardPaths.push_back((std::filesystem::path(dir) / f).string());
   } else {
-    throw DecoderError(dir + ": no model.safetensors or model.safetensors.index.json");
+    throw DecoderError(dir + ": no " + std::filesystem::path(single).filename().string() + " or " +
+                       std::filesystem::path(index).filename().string());
   }
   std::vector<SafetensorsFile> shards;
   for (const auto& p : shardPaths) shards.push_back(SafetensorsFile::open(p));

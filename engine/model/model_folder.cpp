@@ -1,0 +1,164 @@
+#include "engine/model/model_folder.h"
+
+#include <filesystem>
+
+#include "engine/core/json.h"
+#include "engine/core/safetensors.h"
+#include "engine/model/report_net.h"
+#include "engine/text/bpe_tokenizer.h"
+
+namespace fedmrg::engine {
+namespace fs = std::filesystem;
+namespace {
+
+// The layout: every file name of a model folder is spelled here and nowhere else.
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kWeightsFile = "model.safetensors";
+constexpr const char* kTokenizerFile = "tokenizer.json";
+constexpr const char* kShardIndexFile = "model.safetensors.index.json";  // LLaMA-family checkpoints only
+constexpr const char* kAdapterExtension = ".safetensors";                 // after the adapter's name
+// Safetensors metadata of the files this class writes.
+constexpr const char* kFormatKey = "format";
+constexpr const char* kFormatValue = "fedmrg-model";
+constexpr const char* kAdapterKey = "adapter";
+constexpr const char* kRankKey = "rank";
+constexpr const char* kAlphaKey = "alpha";
+// The field that tells a Hugging Face LLaMA-family config from ours.
+constexpr const char* kLlamaConfigField = "hidden_size";
+
+void writeTensors(const std::map<std::string, torch::Tensor>& tensors, const std::map<std::string, std::string>& meta,
+                  const std::string& path) {
+  SafetensorsWriter w;
+  for (const auto& [k, v] : meta) w.setMetadata(k, v);
+  for (const auto& [name, t] : tensors) {
+    torch::Tensor c = t.detach().to(torch::kCPU).to(torch::kFloat).contiguous();
+    w.addFloat32(name, c.sizes().vec(), c.data_ptr<float>());
+  }
+  w.write(path);
+}
+
+std::map<std::string, torch::Tensor> readTensors(const std::string& path) {
+  SafetensorsFile f = SafetensorsFile::open(path);
+  std::map<std::string, torch::Tensor> out;
+  for (const std::string& name : f.names()) {
+    const TensorView& v = f.at(name);
+    std::vector<float> data = v.toFloat32();
+    out[name] = torch::from_blob(data.data(), {int64_t(data.size())}, torch::kFloat).clone().view(v.shape);
+  }
+  return out;
+}
+
+// Runs f; an error that does not name the file yet (a shape mismatch, a missing tensor) gets the path in front.
+template <typename F>
+void namingFile(const std::string& path, F&& f) {
+  try {
+    f();
+  } catch (const SafetensorsError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+bool present(const LoraConfig& l, AdapterKind a) { return a == AdapterKind::Generic ? l.generic : l.specialized; }
+
+}  // namespace
+
+const char* adapterName(AdapterKind a) { return a == AdapterKind::Generic ? "generic" : "specialized"; }
+
+ModelFolder::ModelFolder(std::string dir) : dir_(std::move(dir)) {}
+
+std::string ModelFolder::file(const char* name) const { return (fs::path(dir_) / name).string(); }
+std::string ModelFolder::configPath() const { return file(kConfigFile); }
+std::string ModelFolder::weightsPath() const { return file(kWeightsFile); }
+std::string ModelFolder::tokenizerPath() const { return file(kTokenizerFile); }
+std::string ModelFolder::shardIndexPath() const { return file(kShardIndexFile); }
+std::string ModelFolder::adapterPath(AdapterKind a) const {
+  return file((std::string(adapterName(a)) + kAdapterExtension).c_str());
+}
+
+std::vector<std::string> ModelFolder::files() const {
+  return {configPath(), weightsPath(), adapterPath(AdapterKind::Generic), adapterPath(AdapterKind::Specialized),
+          tokenizerPath()};
+}
+
+ModelFolder::Kind ModelFolder::kind() const {
+  const std::string path = configPath();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return Kind::None;
+  try {
+    const Json j = Json::parseFile(path);
+    if (j.isObject() && j.contains(kLlamaConfigField)) return Kind::LlamaCheckpoint;
+  } catch (const JsonError&) {
+    // Not readable as a checkpoint config: loading it as ours names the problem.
+  }
+  return Kind::Fedmrg;
+}
+
+std::string ModelFolder::problem() const {
+  std::error_code ec;
+  if (dir_.empty() || !fs::is_directory(dir_, ec)) return "no model folder at " + dir_;
+  if (!fs::exists(configPath(), ec)) return dir_ + " has no " + kConfigFile;
+  return {};
+}
+
+ModelConfig ModelFolder::loadConfig() const { return ModelConfig::load(configPath()); }
+
+void ModelFolder::saveConfig(const ModelConfig& config) const {
+  fs::create_directories(dir_);
+  config.save(configPath());
+}
+
+BpeTokenizer ModelFolder::loadTokenizer() const { return BpeTokenizer::load(tokenizerPath()); }
+
+void ModelFolder::saveTokenizer(const BpeTokenizer& tokenizer) const { tokenizer.save(tokenizerPath()); }
+
+bool ModelFolder::hasAdapter(AdapterKind a) const {
+  std::error_code ec;
+  return fs::exists(adapterPath(a), ec);
+}
+
+AdapterInfo ModelFolder::adapterInfo(AdapterKind a, const LoraConfig& config) const {
+  const std::string path = adapterPath(a);
+  const SafetensorsFile f = SafetensorsFile::open(path);
+  AdapterInfo info{a, config.rank, config.alpha};
+  const auto& meta = f.metadata();
+  try {
+    if (auto it = meta.find(kAdapterKey); it != meta.end() && it->second != adapterName(a))
+      throw ModelFolderError("metadata '" + std::string(kAdapterKey) + "' says '" + it->second + "', expected '" +
+                             adapterName(a) + "'");
+    if (auto it = meta.find(kRankKey); it != meta.end()) info.rank = std::stoi(it->second);
+    if (auto it = meta.find(kAlphaKey); it != meta.end()) info.alpha = std::stod(it->second);
+  } catch (const ModelFolderError& e) {
+    throw ModelFolderError(path + ": " + e.what());
+  } catch (const std::exception&) {
+    throw ModelFolderError(path + ": metadata '" + std::string(kRankKey) + "' or '" + kAlphaKey +
+                           "' is not a number");
+  }
+  return info;
+}
+
+void ModelFolder::save(net::ReportNetImpl& m, const BpeTokenizer* tokenizer) const {
+  saveConfig(m.config);
+  writeTensors(net::baseTensors(m), {{kFormatKey, kFormatValue}}, weightsPath());
+  const LoraConfig& l = m.config.lora;
+  for (AdapterKind a : kAdapterKinds) {
+    if (!present(l, a)) continue;
+    const std::map<std::string, std::string> meta{
+        {kAdapterKey, adapterName(a)}, {kRankKey, std::to_string(l.rank)}, {kAlphaKey, Json(l.alpha).dump()}};
+    writeTensors(net::adapterTensors(m, int(a)), meta, adapterPath(a));
+  }
+  if (tokenizer) saveTokenizer(*tokenizer);
+}
+
+void ModelFolder::loadWeights(net::ReportNetImpl& m) const {
+  const std::string base = weightsPath();
+  namingFile(base, [&] { net::loadBaseTensors(m, readTensors(base), true); });
+  for (AdapterKind a : kAdapterKinds) {
+    const std::string path = adapterPath(a);
+    if (present(m.config.lora, a) && hasAdapter(a))
+      namingFile(path, [&] { net::loadAdapterTensors(m, int(a), readTensors(path)); });
+  }
+}
+
+}  // namespace fedmrg::engine
