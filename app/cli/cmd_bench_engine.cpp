@@ -27,9 +27,9 @@
 #include "engine/infer/weight_arena.h"
 #include "engine/model/model_folder.h"
 #ifdef FEDMRG_HAVE_DCMTK
-#include "engine/datasets/chest_renderer.h"
-#include "engine/datasets/dicom_writer.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/dicom_writer.h"
+#include "engine/synth/synth_study.h"
 #endif
 
 namespace fedmrg::cli {

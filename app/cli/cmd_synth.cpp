@@ -5,8 +5,8 @@
 
 #include "app/cli/cli.h"
 #ifdef FEDMRG_HAVE_DCMTK
-#include "engine/datasets/synth_generator.h"
-#include "engine/datasets/synth_montage.h"
+#include "engine/synth/synth_generator.h"
+#include "engine/synth/synth_montage.h"
 #endif
 
 namespace fedmrg::cli {

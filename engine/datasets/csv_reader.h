@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // Reads RFC 4180 CSV (quoted fields with commas, doubled quotes and newlines) with a header row,
 // as the public data sets ship their label and split tables.

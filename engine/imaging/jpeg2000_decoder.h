@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // JPEG 2000 pixel data through OpenJPEG: DCMTK 3.6.7 ships no JPEG 2000 codec.
 #include <string>

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // The report model's decoder as plain threaded C++ for generation on CPU (LibTorch stays the training path):
 // weights laid out once with LoRA adapters merged, a preallocated KV cache per sequence, no allocation per token.

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // Greedy and beam-search generation on the fast decoder after a prefix of embedding rows (visual tokens,
 // diagnosis prompt and instruction), with the logit processors of GenerationOptions. Deterministic.

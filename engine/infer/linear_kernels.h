@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // Kernels of the fast decoder: Y = X W^T over a range of W's rows, and attention of one head. Vectorized with
 // AVX2+FMA(+F16C) when the CPU has it (chosen at run time; the project is not built with -march), plain loops

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // A small persistent thread pool for the decoder's per-token loops. A parallel region is cut into a few chunks per
 // thread that the caller and the workers claim from a shared counter, so a worker that the OS has not scheduled

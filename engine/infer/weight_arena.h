@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // One block of memory for all of a decoder's matrices, laid out in the order a decode step reads them.
 // Why: a decode step streams every weight once. With each matrix in its own 4 KiB-paged allocation the hardware

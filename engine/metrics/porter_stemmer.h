@@ -1,3 +1,4 @@
+// fedmrg:internal
 // The Porter (1980) suffix-stripping stemmer for English words, written for METEOR's stem module.
 #pragma once
 

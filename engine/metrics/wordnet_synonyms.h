@@ -1,3 +1,4 @@
+// fedmrg:internal
 // WordNet synonym sets for METEOR's synonym module, read from the WordNet 3.0 database files
 // (Debian package wordnet-base: /usr/share/wordnet/data.{noun,verb,adj,adv} and {noun,verb,adj,adv}.exc).
 // Two words are synonyms when some base form of each (WordNet's morphology: exception lists, then the

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // The diagnosis-driven prompt: the 14 observation states (true labels in training, predicted at
 // inference) as a short text placed between the visual tokens and the instruction.

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // The report model as LibTorch modules (the training path): ViT encoder, diagnosis head,
 // projection heads, projector and the LLaMA-style decoder with generic + specialized LoRA adapters.

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // The training losses of the report model, each with a weight and a switch from the config.
 // ENGINE-INTERNAL header: it includes <torch/torch.h> (see engine/model/report_net.h).

@@ -9,11 +9,11 @@
 #include <fstream>
 
 #include "engine/core/png_writer.h"
-#include "engine/datasets/chest_renderer.h"
 #include "engine/datasets/csv_reader.h"
 #include "engine/datasets/dataset_loaders.h"
-#include "engine/datasets/dicom_writer.h"
-#include "engine/datasets/synth_generator.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/dicom_writer.h"
+#include "engine/synth/synth_generator.h"
 
 using namespace fedmrg::engine;
 namespace fs = std::filesystem;
@@ -64,7 +64,7 @@ class TestDatasetLoaders : public QObject {
 
  private slots:
 #ifndef FEDMRG_HAVE_DCMTK
-  void skipped() { QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK"); }
+  void skipped() { QSKIP("FL-MRG-Synth (engine/synth) is built only with DCMTK"); }
 #else
   void r2genAnnotation() {
     const fs::path d = root() / "r2gen";

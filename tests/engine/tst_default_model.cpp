@@ -6,8 +6,8 @@
 
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/dataset_loaders.h"
-#include "engine/datasets/synth_generator.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/synth/synth_generator.h"
 #endif
 #include "engine/infer/report_generator.h"
 #include "engine/labeler/labeler.h"
@@ -37,7 +37,7 @@ class TestDefaultModel : public QObject {
 
   void draftsFollowThePredictedStates() {
 #ifndef FEDMRG_HAVE_DCMTK
-    QSKIP("FL-MRG-Synth studies (engine/datasets) are built only with DCMTK");
+    QSKIP("FL-MRG-Synth studies (engine/synth) are built only with DCMTK");
 #else
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());

@@ -7,9 +7,9 @@
 #include "engine/labeler/labeler.h"
 
 #ifdef FEDMRG_HAVE_DCMTK
-#include "engine/datasets/report_writer.h"
-#include "engine/datasets/synth_site.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/report_writer.h"
+#include "engine/synth/synth_site.h"
+#include "engine/synth/synth_study.h"
 #endif
 
 using namespace fedmrg::engine;
@@ -19,7 +19,7 @@ class TestLabelerSynth : public QObject {
  private slots:
   void statesMatchTheSyntheticGroundTruth() {
 #ifndef FEDMRG_HAVE_DCMTK
-    QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK");
+    QSKIP("FL-MRG-Synth (engine/synth) is built only with DCMTK");
 #else
     ReportLabeler labeler;
     const bool verbose = qEnvironmentVariableIsSet("FEDMRG_SYNTH_VERBOSE");

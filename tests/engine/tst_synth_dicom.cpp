@@ -15,8 +15,8 @@
 #include <sstream>
 
 #include "engine/core/json.h"
-#include "engine/datasets/synth_generator.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/synth/synth_generator.h"
 
 using namespace fedmrg::engine;
 namespace fs = std::filesystem;
@@ -57,7 +57,7 @@ class TestSynthDicom : public QObject {
 
  private slots:
 #ifndef FEDMRG_HAVE_DCMTK
-  void skipped() { QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK"); }
+  void skipped() { QSKIP("FL-MRG-Synth (engine/synth) is built only with DCMTK"); }
 #else
   void initTestCase() {
     QVERIFY(tmp_.isValid());

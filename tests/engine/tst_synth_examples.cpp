@@ -5,8 +5,8 @@
 #include <fstream>
 
 #ifdef FEDMRG_HAVE_DCMTK
-#include "engine/datasets/synth_generator.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/synth/synth_generator.h"
 #endif
 #include "engine/infer/report_generator.h"
 #include "engine/model/prompt_builder.h"

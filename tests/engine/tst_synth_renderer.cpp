@@ -8,10 +8,10 @@
 #include <numeric>
 
 #include "engine/core/png_writer.h"
-#include "engine/datasets/bitmap_font.h"
-#include "engine/datasets/chest_renderer.h"
-#include "engine/datasets/synth_montage.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/bitmap_font.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/synth_montage.h"
+#include "engine/synth/synth_study.h"
 
 using namespace fedmrg::engine;
 
@@ -59,7 +59,7 @@ class TestSynthRenderer : public QObject {
   Q_OBJECT
  private slots:
 #ifndef FEDMRG_HAVE_DCMTK
-  void skipped() { QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK"); }
+  void skipped() { QSKIP("FL-MRG-Synth (engine/synth) is built only with DCMTK"); }
 #else
   void samePixelsForSameStudy() {
     const auto sites = builtinSites();

@@ -7,9 +7,9 @@
 #include <set>
 #include <string>
 
-#include "engine/datasets/report_writer.h"
-#include "engine/datasets/synth_montage.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/report_writer.h"
+#include "engine/synth/synth_montage.h"
+#include "engine/synth/synth_study.h"
 #include "engine/labeler/labeler.h"
 
 using namespace fedmrg::engine;
@@ -42,7 +42,7 @@ class TestSynthReports : public QObject {
   Q_OBJECT
  private slots:
 #ifndef FEDMRG_HAVE_DCMTK
-  void skipped() { QSKIP("FL-MRG-Synth (engine/datasets) is built only with DCMTK"); }
+  void skipped() { QSKIP("FL-MRG-Synth (engine/synth) is built only with DCMTK"); }
 #else
   void statesFollowTheGroundTruth() {
     // Present findings are positive or uncertain exactly as sampled; absent ones are negative or blank.

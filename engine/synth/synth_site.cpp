@@ -1,4 +1,4 @@
-#include "engine/datasets/synth_site.h"
+#include "engine/synth/synth_site.h"
 
 namespace fedmrg::engine {
 

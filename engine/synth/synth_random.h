@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // A small deterministic random generator for the synthetic data set: std:: distributions differ
 // between standard libraries, and the same seed must give the same bytes everywhere.

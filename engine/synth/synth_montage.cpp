@@ -1,13 +1,13 @@
-#include "engine/datasets/synth_montage.h"
+#include "engine/synth/synth_montage.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "engine/core/png_writer.h"
-#include "engine/datasets/bitmap_font.h"
-#include "engine/datasets/chest_renderer.h"
-#include "engine/datasets/synth_random.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/bitmap_font.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/synth_random.h"
+#include "engine/synth/synth_study.h"
 
 namespace fedmrg::engine {
 

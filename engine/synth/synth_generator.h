@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/datasets/synth_site.h"
+#include "engine/synth/synth_site.h"
 
 namespace fedmrg::engine {
 

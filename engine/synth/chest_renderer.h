@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/datasets/synth_site.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/synth_site.h"
+#include "engine/synth/synth_study.h"
 
 namespace fedmrg::engine {
 

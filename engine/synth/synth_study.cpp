@@ -1,9 +1,9 @@
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/synth_study.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "engine/datasets/synth_random.h"
+#include "engine/synth/synth_random.h"
 
 namespace fedmrg::engine {
 

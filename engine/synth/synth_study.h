@@ -6,7 +6,7 @@
 #include <string>
 
 #include "engine/core/json.h"
-#include "engine/datasets/synth_site.h"
+#include "engine/synth/synth_site.h"
 #include "engine/labeler/observations.h"
 
 namespace fedmrg::engine {

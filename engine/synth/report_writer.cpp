@@ -1,10 +1,10 @@
-#include "engine/datasets/report_writer.h"
+#include "engine/synth/report_writer.h"
 
 #include <cctype>
 #include <cmath>
 #include <vector>
 
-#include "engine/datasets/synth_random.h"
+#include "engine/synth/synth_random.h"
 
 namespace fedmrg::engine {
 namespace {

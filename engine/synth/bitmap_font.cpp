@@ -1,4 +1,4 @@
-#include "engine/datasets/bitmap_font.h"
+#include "engine/synth/bitmap_font.h"
 
 #include <cctype>
 

@@ -1,11 +1,11 @@
-#include "engine/datasets/chest_renderer.h"
+#include "engine/synth/chest_renderer.h"
 
 #include <algorithm>
 #include <cmath>
 #include <mutex>
 
-#include "engine/datasets/bitmap_font.h"
-#include "engine/datasets/synth_random.h"
+#include "engine/synth/bitmap_font.h"
+#include "engine/synth/synth_random.h"
 
 namespace fedmrg::engine {
 namespace {

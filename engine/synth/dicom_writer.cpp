@@ -1,4 +1,4 @@
-#include "engine/datasets/dicom_writer.h"
+#include "engine/synth/dicom_writer.h"
 
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
@@ -15,7 +15,7 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "engine/datasets/synth_random.h"
+#include "engine/synth/synth_random.h"
 
 namespace fedmrg::engine {
 namespace {

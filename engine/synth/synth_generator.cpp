@@ -1,4 +1,4 @@
-#include "engine/datasets/synth_generator.h"
+#include "engine/synth/synth_generator.h"
 
 #include <algorithm>
 #include <atomic>
@@ -12,12 +12,12 @@
 #include <thread>
 
 #include "engine/core/json.h"
-#include "engine/datasets/chest_renderer.h"
-#include "engine/datasets/dicom_writer.h"
-#include "engine/datasets/report_writer.h"
-#include "engine/datasets/synth_montage.h"
-#include "engine/datasets/synth_random.h"
-#include "engine/datasets/synth_study.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/dicom_writer.h"
+#include "engine/synth/report_writer.h"
+#include "engine/synth/synth_montage.h"
+#include "engine/synth/synth_random.h"
+#include "engine/synth/synth_study.h"
 
 namespace fedmrg::engine {
 namespace fs = std::filesystem;

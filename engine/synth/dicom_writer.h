@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/datasets/chest_renderer.h"
-#include "engine/datasets/synth_site.h"
+#include "engine/synth/chest_renderer.h"
+#include "engine/synth/synth_site.h"
 
 namespace fedmrg::engine {
 
