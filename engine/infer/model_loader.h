@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // Reads the decoder of a model folder for inference: a fedmrg model folder (base weights, with the generic and
 // specialized adapters merged into them when present) or a LLaMA-family checkpoint folder; ModelFolder tells which.

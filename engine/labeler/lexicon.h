@@ -1,3 +1,4 @@
+// fedmrg:internal
 // The labeler's phrase tables: observation mentions, mention exclusions and negation/uncertainty
 // triggers. The mention, exclusion and "other findings" lists hold most of the CheXpert labeler's
 // phrase lists (stanfordmlgroup/chexpert-labeler, MIT; notice in THIRD_PARTY_NOTICES) plus the

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // The decoder's base weights as plain float arrays, addressed by their tensor names (decoder_tensors.h): read from
 // model folders and checkpoints, merged with LoRA adapters, and handed to the fast decoder (engine/infer).

@@ -1,3 +1,4 @@
+// fedmrg:internal
 #pragma once
 // Loads a LLaMA-family checkpoint folder in the common Hugging Face layout (a config and one weights file, or shards
 // listed in an index; ModelFolder names the files and detects the layout) into the decoder's config and weights.
