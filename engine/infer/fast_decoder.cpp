@@ -13,20 +13,7 @@
 namespace fedmrg::engine {
 namespace {
 
-struct Dims {
-  int d, nh, nkv, hd, qDim, kvDim, qkvDim, h, vocab, layers;
-  explicit Dims(const DecoderConfig& c)
-      : d(c.dim),
-        nh(c.nHeads),
-        nkv(c.nKvHeads),
-        hd(c.nHeads > 0 ? c.dim / c.nHeads : 0),
-        qDim(c.nHeads * hd),
-        kvDim(c.nKvHeads * hd),
-        qkvDim(qDim + 2 * kvDim),
-        h(c.hiddenDim),
-        vocab(c.vocabSize),
-        layers(c.nLayers) {}
-};
+using Dims = DecoderDims;
 
 template <typename F>
 void parallel(ThreadPool& pool, int n, int grain, F&& f) {

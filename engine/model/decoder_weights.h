@@ -22,6 +22,23 @@ class DecoderError : public std::runtime_error {
 // Throws DecoderError when the sizes cannot make a decoder (non-positive, heads that do not divide, odd head size).
 void checkDecoderConfig(const DecoderConfig& c);
 
+// The decoder's derived sizes (head size, fused q/k/v width, ...) from its config, computed in one place for the
+// weight layout and the decode loops.
+struct DecoderDims {
+  int d, nh, nkv, hd, qDim, kvDim, qkvDim, h, vocab, layers;
+  explicit DecoderDims(const DecoderConfig& c)
+      : d(c.dim),
+        nh(c.nHeads),
+        nkv(c.nKvHeads),
+        hd(c.nHeads > 0 ? c.dim / c.nHeads : 0),
+        qDim(c.nHeads * hd),
+        kvDim(c.nKvHeads * hd),
+        qkvDim(qDim + 2 * kvDim),
+        h(c.hiddenDim),
+        vocab(c.vocabSize),
+        layers(c.nLayers) {}
+};
+
 // Base weights of one decoder layer, row-major [out, in] as in the Hugging Face LLaMA layout.
 struct DecoderLayerWeights {
   std::vector<float> inputNorm, q, k, v, o, postNorm, gate, up, down;
