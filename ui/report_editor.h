@@ -48,7 +48,8 @@ class ReportEditor : public QWidget {
   app::FindingStates labels() const { return states_; }
   bool dirty() const { return dirty_; }
 
-  // Replaces the confirmation dialog (tests; returns true to proceed).
+  // Replaces the confirmation dialogs (replacing text with a draft, chips that disagree with the
+  // text, signing) so tests run without modal loops; returns true to proceed.
   void setConfirmer(std::function<bool(const QString&)> confirm) { confirm_ = std::move(confirm); }
 
  public slots:
@@ -70,6 +71,10 @@ class ReportEditor : public QWidget {
 
  private:
   bool sign(app::ReportStatus status);
+  // Asks the user (or the test's confirmer); "No" is the default answer.
+  bool ask(const QString& title, const QString& question);
+  // Shows the model's draft as one undoable edit per section; undo in FINDINGS also restores the chips.
+  void showDraft(const app::DraftedReport& draft);
   // Runs a store change; shows its error, or `done` and announces the change.
   bool runStoreAction(const std::function<void()>& action, const QString& done);
   void markDirty();

@@ -23,6 +23,8 @@ ReportVersion readVersion(const Statement& st) {
           st.text(5),  st.text(6),       st.text(7), st.text(8), st.text(9)};
 }
 
+bool isBlank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
+
 }  // namespace
 
 ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
@@ -66,27 +68,75 @@ ReportVersion ReportService::save(int64_t studyId, const std::string& findings, 
   return v;
 }
 
-ReportVersion ReportService::sign(int64_t studyId, ReportStatus status) {
+std::string ReportService::signRefusal(int64_t studyId, ReportStatus status) {
   if (status != ReportStatus::Preliminary && status != ReportStatus::Final)
-    throw StoreError(std::string("a report is signed as preliminary or final, not '") + statusKey(status) + "'");
-  const std::string key = statusKey(status);
-  SiteStore::Transaction tx(site_.store());
+    return std::string("a report is signed as preliminary or final, not '") + statusKey(status) + "'";
   const auto last = latest(studyId);
-  if (!last) throw StoreError("there is no report to sign; save one first");
-  if (last->status == ReportStatus::Final) throw StoreError("the report is final already");
+  if (!last) return "there is no report to sign; save one first";
+  if (last->status == ReportStatus::Final) return "the report is final already";
+  // An empty report says nothing a clinician can act on, and would teach the model to write nothing.
+  if (isBlank(last->findings) && isBlank(last->impression))
+    return "the report is empty: write the findings or the impression before signing";
+  return {};
+}
+
+std::vector<LabelDisagreement> ReportService::labelDisagreements(int64_t studyId) {
+  const auto last = latest(studyId);
+  if (!last) return {};
+  return chipsAgainstText(last->findings, last->impression, last->labels);
+}
+
+ReportVersion ReportService::sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips) {
+  SiteStore::Transaction tx(site_.store());
+  if (const std::string refusal = signRefusal(studyId, status); !refusal.empty()) throw StoreError(refusal);
+  const std::string key = statusKey(status);
+  const auto last = latest(studyId);
+  const auto disagreements = labelDisagreements(studyId);
+  if (!disagreements.empty() && chips != ChipsAgainstText::ConfirmedByUser)
+    throw StoreError("the chips disagree with the text (" + describe(disagreements) +
+                     "); correct them, or confirm the chips to sign");
   const auto v = insertVersion(studyId, ReportKind::Report, status, last->findings, last->impression, last->labels, last->origin);
   auto so = site_.store().prepare("INSERT INTO signoffs(report_id, user_id, status, signed_at) VALUES(?, ?, ?, ?)");
   so.bind(1, v.id);
   if (userId_ > 0) so.bind(2, userId_); else so.bindNull(2);
   so.bind(3, key).bind(4, nowUtc()).run();
-  site_.audit(userId_, "report.sign." + key, studyId, "version " + std::to_string(v.version));
+  std::string detail = "version " + std::to_string(v.version);
+  if (!disagreements.empty()) detail += "; chips confirmed against the text: " + describe(disagreements);
+  site_.audit(userId_, "report.sign." + key, studyId, detail);
   if (status == ReportStatus::Final) {
+    // The queue names the signed version, whose labels are the chips as signed: where they disagreed
+    // with the text, the chips the user confirmed above (never the labeler's reading of the text).
     auto q = site_.store().prepare("INSERT INTO training_queue(report_id, study_id, queued_at) VALUES(?, ?, ?)");
     q.bind(1, v.id).bind(2, studyId).bind(3, nowUtc()).run();
     site_.audit(userId_, "training.queue", studyId, "version " + std::to_string(v.version));
   }
   tx.commit();
   return v;
+}
+
+DraftReplacement ReportService::draftReplacement(int64_t studyId, const std::string& findings,
+                                                 const std::string& impression, const std::string& labels) {
+  DraftReplacement r;
+  const auto last = latest(studyId);
+  const bool empty = isBlank(findings) && isBlank(impression) && decodeLabels(labels) == blankFindings();
+  const bool kept = last && last->findings == findings && last->impression == impression && last->labels == labels;
+  r.unsavedText = !empty && !kept;
+  r.signedText = last && last->status == ReportStatus::Preliminary;
+  return r;
+}
+
+ReportVersion ReportService::applyDraft(int64_t studyId, const std::string& findings, const std::string& impression,
+                                        const std::string& labels, const DraftedReport& draft, bool confirmed) {
+  const auto replaces = draftReplacement(studyId, findings, impression, labels);
+  if (replaces.needsConfirmation() && !confirmed)
+    throw StoreError(replaces.signedText ? "the draft would replace the signed preliminary report; confirm it first"
+                                         : "the draft would replace unsaved text; confirm it first");
+  const auto last = latest(studyId);
+  if (last && last->status == ReportStatus::Final)
+    throw StoreError("the report is final; add an addendum instead of editing it");
+  // Kept before the draft is saved: if the draft then fails, the user's text is still a version.
+  if (replaces.unsavedText) save(studyId, findings, impression, labels, "human");
+  return save(studyId, draft.findings, draft.impression, draft.labels, "model");
 }
 
 ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& text) {

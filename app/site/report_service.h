@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/site/draft_service.h"
+#include "app/site/label_check.h"
 #include "app/site/report_status.h"
 
 namespace fedmrg::app {
@@ -29,6 +31,16 @@ struct AuditEntry {
   int64_t studyId = 0;
 };
 
+// What applying a model draft would replace, so that the editor asks first.
+struct DraftReplacement {
+  bool unsavedText = false;  // the editor holds text or chips that no kept version has
+  bool signedText = false;   // the report is signed preliminary: the draft would return it to draft
+  bool needsConfirmation() const { return unsavedText || signedText; }
+};
+
+// Whether a sign-off may go ahead although the chips disagree with the text (see label_check.h).
+enum class ChipsAgainstText { MustAgree, ConfirmedByUser };
+
 class ReportService {
  public:
   ReportService(Site& site, int64_t userId) : site_(site), userId_(userId) {}
@@ -39,9 +51,24 @@ class ReportService {
   // or when nothing changed since the latest version (no empty versions).
   ReportVersion save(int64_t studyId, const std::string& findings, const std::string& impression,
                      const std::string& labels, const std::string& origin = "human");
-  // Signs the latest version as Preliminary or Final. Throws StoreError when there is no report,
-  // when it is final already, or for another status.
-  ReportVersion sign(int64_t studyId, ReportStatus status);
+  // Signs the latest version as Preliminary or Final. Throws StoreError with the reason of
+  // signRefusal(), or when the chips disagree with the text and the user has not confirmed them.
+  ReportVersion sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips = ChipsAgainstText::MustAgree);
+  // Why the latest version cannot be signed with `status` (no report, final already, empty, not a
+  // sign-off status); empty when it can.
+  std::string signRefusal(int64_t studyId, ReportStatus status);
+  // The latest version's chips that disagree with its text; signing them needs the user's confirmation.
+  std::vector<LabelDisagreement> labelDisagreements(int64_t studyId);
+
+  // What a model draft would replace when the editor shows this text and these chips.
+  DraftReplacement draftReplacement(int64_t studyId, const std::string& findings, const std::string& impression,
+                                    const std::string& labels);
+  // Saves a model draft of the study. The editor's text, when no version keeps it, is first saved as
+  // a version of its own, so the draft never loses it. Throws StoreError when draftReplacement() needs
+  // a confirmation that `confirmed` does not give, when the report is final, or when the draft
+  // changes nothing. Returns the draft's version.
+  ReportVersion applyDraft(int64_t studyId, const std::string& findings, const std::string& impression,
+                           const std::string& labels, const DraftedReport& draft, bool confirmed);
   // Adds an addendum to a final report.
   ReportVersion addAddendum(int64_t studyId, const std::string& text);
 

@@ -1,11 +1,14 @@
 // The report workflow: versions, sign-offs, addenda, audit, training queue, autosave, and that no
-// report sentence reaches the database file in plain text.
+// report sentence reaches the database file in plain text; an empty report is never signed, a model
+// draft never replaces unsaved or signed text unasked nor without keeping it, and chips that disagree
+// with the text are found and signed only when confirmed.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "app/site/finding_labels.h"
+#include "app/site/label_check.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/text_diff.h"
@@ -115,6 +118,103 @@ class TstReportService : public QObject {
       marked += (p.kind == DiffPiece::Added ? "+[" : p.kind == DiffPiece::Removed ? "-[" : "[") +
                 QString::fromStdString(p.text) + "]";
     QCOMPARE(marked, QString("[The heart is ]-[normal ]+[enlarged ][in size.]"));
+  }
+
+  void emptyReportIsNeverSigned() {
+    const int64_t study = addStudy("1.2.3.400");
+    ReportService reports(*site_, user_);
+    reports.save(study, "  \n\t", " ", "cardiomegaly=positive");
+    const int queued = reports.trainingQueueCount();
+    for (auto status : {ReportStatus::Final, ReportStatus::Preliminary}) {
+      const QString why = QString::fromStdString(reports.signRefusal(study, status));
+      QVERIFY2(why.contains("empty"), qPrintable(why));
+      QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, status, ChipsAgainstText::ConfirmedByUser));
+    }
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Draft);
+    QCOMPARE(reports.trainingQueueCount(), queued);
+    // Either section alone is a report.
+    reports.save(study, "", "Cardiomegaly.", "cardiomegaly=positive");
+    QVERIFY(reports.signRefusal(study, ReportStatus::Final).empty());
+    reports.sign(study, ReportStatus::Final);
+    QCOMPARE(reports.trainingQueueCount(), queued + 1);
+  }
+
+  void draftKeepsUnsavedTextAndAsksFirst() {
+    const int64_t study = addStudy("1.2.3.500");
+    ReportService reports(*site_, user_);
+    const DraftedReport draft{"The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive"};
+    // A blank editor loses nothing: no question.
+    QVERIFY(!reports.draftReplacement(study, "", " ", "").needsConfirmation());
+    // Typed text that no version keeps: refused unconfirmed, kept as a version of its own when confirmed.
+    const std::string typed = "My own words about the lungs.";
+    const auto replaces = reports.draftReplacement(study, typed, "", "edema=uncertain");
+    QVERIFY(replaces.unsavedText && !replaces.signedText);
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.applyDraft(study, typed, "", "edema=uncertain", draft, false));
+    QVERIFY(reports.versions(study).empty());
+    const auto v = reports.applyDraft(study, typed, "", "edema=uncertain", draft, true);
+    QCOMPARE(v.findings, draft.findings);
+    QCOMPARE(v.origin, std::string("model"));
+    auto versions = reports.versions(study);
+    QCOMPARE(int(versions.size()), 2);
+    QCOMPARE(versions[0].findings, typed);
+    QCOMPARE(versions[0].labels, std::string("edema=uncertain"));
+    QCOMPARE(versions[0].origin, std::string("human"));
+    // The editor now shows the kept draft: a new draft needs no question and keeps nothing twice.
+    QVERIFY(!reports.draftReplacement(study, draft.findings, draft.impression, draft.labels).needsConfirmation());
+    const DraftedReport second{"The heart is mildly enlarged.", "Mild cardiomegaly.", "cardiomegaly=positive"};
+    reports.applyDraft(study, draft.findings, draft.impression, draft.labels, second, false);
+    QCOMPARE(int(reports.versions(study).size()), 3);
+
+    // Signed preliminary: never silently back to draft; the signed version stays.
+    reports.sign(study, ReportStatus::Preliminary);
+    const auto signedText = reports.draftReplacement(study, second.findings, second.impression, second.labels);
+    QVERIFY(signedText.signedText && !signedText.unsavedText);
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.applyDraft(study, second.findings, second.impression, second.labels, draft, false));
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Preliminary);
+    reports.applyDraft(study, second.findings, second.impression, second.labels, draft, true);
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Draft);
+    versions = reports.versions(study);
+    QCOMPARE(int(versions.size()), 5);
+    QVERIFY(versions[3].status == ReportStatus::Preliminary);
+    QCOMPARE(versions[3].findings, second.findings);
+  }
+
+  void chipsThatContradictTheTextAreFound() {
+    const int effusion = 10;
+    QCOMPARE(std::string(findingName(effusion)), std::string("Pleural Effusion"));
+    auto found = chipsAgainstText("No pleural effusion.", "Normal chest.", "pleural_effusion=positive");
+    QCOMPARE(int(found.size()), 1);
+    QCOMPARE(found[0].finding, effusion);
+    QVERIFY(found[0].chip == FindingState::Positive);
+    QVERIFY(found[0].text == FindingState::Negative);
+    QVERIFY(QString::fromStdString(describe(found)).contains("Pleural Effusion: chip positive, text negative"));
+    // Agreement, and blank chips (which claim nothing), are no disagreement.
+    QVERIFY(chipsAgainstText("Small left pleural effusion.", "", "pleural_effusion=positive").empty());
+    QVERIFY(chipsAgainstText("No pleural effusion.", "", "").empty());
+    // A set chip the text never mentions disagrees too.
+    found = chipsAgainstText("The heart is normal in size.", "", "pneumothorax=negative");
+    QCOMPARE(int(found.size()), 1);
+    QVERIFY(found[0].text == FindingState::Blank);
+
+    // Signing: refused unconfirmed; confirmed, the chips are what is signed and queued, and the audit says so.
+    const int64_t study = addStudy("1.2.3.600");
+    ReportService reports(*site_, user_);
+    reports.save(study, "No pleural effusion.", "Normal chest.", "pleural_effusion=positive");
+    QCOMPARE(int(reports.labelDisagreements(study).size()), 1);
+    const int queued = reports.trainingQueueCount();
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.sign(study, ReportStatus::Final));
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Draft);
+    QCOMPARE(reports.trainingQueueCount(), queued);
+    const auto v = reports.sign(study, ReportStatus::Final, ChipsAgainstText::ConfirmedByUser);
+    QCOMPARE(v.labels, std::string("pleural_effusion=positive"));
+    QCOMPARE(reports.trainingQueueCount(), queued + 1);
+    QCOMPARE(site_->store().queryInt("SELECT count(*) FROM training_queue t JOIN reports r ON r.id = t.report_id "
+                                     "WHERE r.study_id = " + std::to_string(study) + " AND r.labels = 'pleural_effusion=positive'"),
+             int64_t(1));
+    bool audited = false;
+    for (const auto& e : auditLog(*site_, study))
+      audited |= e.action == "report.sign.final" && e.detail.find("chips confirmed") != std::string::npos;
+    QVERIFY(audited);
   }
 
   void noReportSentenceInPlainText() {

@@ -1,6 +1,11 @@
 // The report editor alone: autosave within 5 s of typing without any save, restored when the study
-// is opened again; final reports are read-only; addendum and export only after final.
+// is opened again; final reports are read-only; addendum and export only after final; a model draft
+// replaces typed or signed text only when confirmed, keeps it as a version and undo brings it back;
+// an empty report is not signed; chips that disagree with the text are shown and must be confirmed.
+#include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
+
 #include <QApplication>
+#include <QDir>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -10,6 +15,7 @@
 #include "app/site/draft_service.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/test_dicom.h"
 #include "ui/report_editor.h"
 
 using namespace fedmrg;
@@ -21,7 +27,21 @@ class TstReportEditor : public QObject {
   QTemporaryDir dir_;
   std::unique_ptr<app::Site> site_;
   std::shared_ptr<app::DraftService> drafts_;  // no model installed: the editor's own checks only
+  std::shared_ptr<app::DraftService> model_;   // a tiny real model: drafts are noise, but real drafts
+  QString image_;
   int64_t study_ = 0;
+
+  int64_t addStudy(const std::string& uid) {
+    auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES(?, ?)");
+    st.bind(1, uid).bind(2, app::nowUtc()).run();
+    return site_->store().lastInsertId();
+  }
+
+  // Clicks "Generate draft" and waits for the model when one runs.
+  static void clickGenerate(ui::ReportEditor& editor) {
+    QTest::mouseClick(editor.generateButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!editor.generating(), 60000);
+  }
 
  private slots:
   void initTestCase() {
@@ -30,6 +50,13 @@ class TstReportEditor : public QObject {
     st.bind(1, app::nowUtc()).run();
     study_ = site_->store().lastInsertId();
     drafts_ = app::makeDraftService(dir_.filePath("no-model"));
+    QVERIFY(QDir().mkpath(dir_.filePath("model")));
+    testing::writeTinyModel(dir_.filePath("model").toStdString());
+    model_ = app::makeDraftService(dir_.filePath("model"));
+    image_ = dir_.filePath("study.dcm");
+    testing::TestDicom image;
+    image.width = image.height = 128;
+    testing::writeTestDicom(image_.toStdString(), image);
   }
 
   void autosaveKeepsTypingAndRestoresIt() {
@@ -74,6 +101,124 @@ class TstReportEditor : public QObject {
     QVERIFY(!editor.generateButton()->isEnabled());
     QVERIFY(!editor.chip(0)->isEnabled());
     QVERIFY(!editor.save());  // nothing changed, and final anyway
+  }
+
+  void typedTextSurvivesADeclinedDraft() {
+    const int64_t study = addStudy("1.2.3.80");
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, model_);
+    editor.show();
+    editor.setStudy(study, image_);
+    QStringList asked;
+    editor.setConfirmer([&](const QString& q) { asked << q; return false; });
+    editor.findingsEdit()->setFocus();
+    QTest::keyClicks(editor.findingsEdit(), "My own careful findings.");
+    clickGenerate(editor);
+    QCOMPARE(asked.size(), 1);
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("My own careful findings."));
+    QVERIFY(editor.dirty());
+    QVERIFY(reports.versions(study).empty());
+  }
+
+  void acceptedDraftKeepsAVersionAndUndoRestores() {
+    const int64_t study = addStudy("1.2.3.81");
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, model_);
+    editor.show();
+    editor.setStudy(study, image_);
+    QStringList asked;
+    editor.setConfirmer([&](const QString& q) { asked << q; return true; });
+    editor.findingsEdit()->setFocus();
+    QTest::keyClicks(editor.findingsEdit(), "Typed before the draft.");
+    QTest::keyClicks(editor.impressionEdit(), "My impression.");
+    QTest::mouseClick(editor.chip(7), Qt::LeftButton);  // pneumonia: positive
+    const app::FindingStates typedChips = editor.labels();
+    clickGenerate(editor);
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(editor.messageLabel()->text().contains("Draft generated"), qPrintable(editor.messageLabel()->text()));
+    QVERIFY(editor.findingsEdit()->toPlainText() != QString("Typed before the draft."));
+    const auto versions = reports.versions(study);
+    QCOMPARE(int(versions.size()), 2);
+    QCOMPARE(versions[0].findings, std::string("Typed before the draft."));
+    QCOMPARE(versions[0].impression, std::string("My impression."));
+    QCOMPARE(versions[1].origin, std::string("model"));
+    // Undo brings the typed text (and, with the findings, the chips) back.
+    editor.findingsEdit()->undo();
+    editor.impressionEdit()->undo();
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Typed before the draft."));
+    QCOMPARE(editor.impressionEdit()->toPlainText(), QString("My impression."));
+    QVERIFY(editor.labels() == typedChips);
+    QVERIFY(editor.dirty());
+  }
+
+  void preliminaryIsNotDemotedUnasked() {
+    const int64_t study = addStudy("1.2.3.82");
+    app::ReportService reports(*site_, 1);
+    reports.save(study, "The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    reports.sign(study, app::ReportStatus::Preliminary);
+    ui::ReportEditor editor(*site_, reports, model_);
+    editor.show();
+    editor.setStudy(study, image_);
+    QStringList asked;
+    editor.setConfirmer([&](const QString& q) { asked << q; return false; });
+    clickGenerate(editor);
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked[0].contains("PRELIMINARY"), qPrintable(asked[0]));
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Preliminary);
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("The heart is enlarged."));
+    editor.setConfirmer([](const QString&) { return true; });
+    clickGenerate(editor);
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Draft);
+    QVERIFY(reports.versions(study)[1].status == app::ReportStatus::Preliminary);
+    editor.findingsEdit()->undo();
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("The heart is enlarged."));
+  }
+
+  void emptyReportIsNotSigned() {
+    const int64_t study = addStudy("1.2.3.83");
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    editor.show();
+    editor.setStudy(study, {});
+    editor.setConfirmer([](const QString&) { return true; });
+    editor.findingsEdit()->setFocus();
+    QTest::keyClicks(editor.findingsEdit(), "   ");
+    QTest::mouseClick(editor.chip(2), Qt::LeftButton);
+    const int queued = reports.trainingQueueCount();
+    QVERIFY(!editor.signFinal());
+    QVERIFY2(editor.messageLabel()->text().contains("empty"), qPrintable(editor.messageLabel()->text()));
+    QVERIFY(!editor.signPreliminary());
+    QVERIFY(reports.studyStatus(study) != app::ReportStatus::Final);
+    QVERIFY(reports.studyStatus(study) != app::ReportStatus::Preliminary);
+    QCOMPARE(reports.trainingQueueCount(), queued);
+    QVERIFY(editor.statusBanner()->text().contains("DRAFT"));
+  }
+
+  void contradictionIsShownAndMustBeConfirmed() {
+    const int64_t study = addStudy("1.2.3.84");
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    editor.show();
+    editor.setStudy(study, {});
+    editor.findingsEdit()->setFocus();
+    QTest::keyClicks(editor.findingsEdit(), "No pleural effusion.");
+    QTest::mouseClick(editor.chip(10), Qt::LeftButton);  // pleural effusion: positive
+    QStringList asked;
+    // Yes to signing, no to the disagreement.
+    editor.setConfirmer([&](const QString& q) { asked << q; return !q.contains("disagree"); });
+    const int queued = reports.trainingQueueCount();
+    QVERIFY(!editor.signFinal());
+    QVERIFY(!asked.isEmpty());
+    QVERIFY2(asked.front().contains("Pleural Effusion"), qPrintable(asked.join('|')));
+    QVERIFY2(editor.messageLabel()->text().contains("Pleural Effusion"), qPrintable(editor.messageLabel()->text()));
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Draft);
+    QCOMPARE(reports.trainingQueueCount(), queued);
+    // Confirmed: signed with the chips as they are.
+    editor.setConfirmer([](const QString&) { return true; });
+    QVERIFY(editor.signFinal());
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Final);
+    QCOMPARE(reports.latest(study)->labels, std::string("pleural_effusion=positive"));
+    QCOMPARE(reports.trainingQueueCount(), queued + 1);
   }
 };
 
