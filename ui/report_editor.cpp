@@ -187,7 +187,15 @@ void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
   for (int i = 0; i < app::kFindingCount; ++i) setChip(i, states[size_t(i)]);
   loading_ = false;
   dirty_ = restore;
-  showMessage(restore ? tr("Restored unsaved text from %1.").arg(QString::fromStdString(saved->savedAt)) : QString());
+  QString note = restore ? tr("Restored unsaved text from %1.").arg(QString::fromStdString(saved->savedAt)) : QString();
+  // Another user's unsaved text is theirs: named, never loaded into this user's editor.
+  const auto others = studyId ? reports_.othersAutosaves(studyId) : std::vector<app::AutosaveNotice>{};
+  if (!others.empty())
+    note = (note.isEmpty() ? QString() : note + QLatin1Char(' ')) +
+           tr("%1 left unsaved text on this study (%2); it is not shown here.")
+               .arg(others.front().user.empty() ? tr("Another session") : QString::fromStdString(others.front().user),
+                    QString::fromStdString(others.front().savedAt));
+  showMessage(note);
   refreshState();
 }
 

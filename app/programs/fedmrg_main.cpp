@@ -19,6 +19,7 @@
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
+#include "app/site/model_location.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -52,11 +53,16 @@ void describeOptions(QCommandLineParser& p) {
   p.addVersionOption();
   p.addOption({"site", "Site folder (default: the user's data folder).", "DIR"});
   p.addOption({"demo-site", "Open or create a demo site in DIR (demo passphrase, demo user).", "DIR"});
-  p.addOption({"model", "Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model).", "DIR"});
+  p.addOption({"model",
+               "Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model when it exists, "
+               "else the installed default model, <prefix>/share/fedmrg/models/default).",
+               "DIR"});
   p.addOption({"import", "Import DICOM files, folders or a DICOMDIR at start (repeatable).", "PATH"});
   p.addOption({"screenshot", "Save a PNG of the main window once the first study's image has rendered.", "FILE"});
   p.addOption({"quit-after-screenshot", "Exit after saving the screenshot."});
   p.addOption({"bench-viewer", "Benchmark: open the site's studies N times, print selection-to-rendered times, exit.", "N"});
+  p.addPositionalArgument("files", "DICOM files or folders to import once the site is open; the first one's study is opened.",
+                          "[FILES...]");
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -97,12 +103,22 @@ std::unique_ptr<app::Site> openInteractively(const QString& dir, app::User& user
   return site;
 }
 
-// The model folder drafts come from: --model, else $FEDMRG_MODEL_DIR (both user input, read only
-// here), else the site's own model folder.
+// The model folder drafts come from (app::chooseModelDir): --model and $FEDMRG_MODEL_DIR are user
+// input, read only here.
 QString chooseModelDir(const QCommandLineParser& parser, const QString& siteDir) {
-  if (parser.isSet("model")) return QFileInfo(parser.value("model")).absoluteFilePath();
-  const QString env = qEnvironmentVariable("FEDMRG_MODEL_DIR");
-  return env.isEmpty() ? app::siteModelDir(siteDir) : env;
+  return app::chooseModelDir({parser.value("model"), qEnvironmentVariable("FEDMRG_MODEL_DIR"), siteDir,
+                              QCoreApplication::applicationDirPath()});
+}
+
+// Imports at start (--import, and the files a desktop entry or a file manager passes), with a summary.
+app::ImportResult importAtStart(app::DicomImporter& importer, const QStringList& paths) {
+  const auto r = importer.importPaths(paths, [](int done, int total) {
+    if (done == total || done % 50 == 0) std::printf("Importing: %d/%d\n", done, total);
+  });
+  std::printf("Imported %d images (%d new studies), %d duplicates, %zu errors\n", r.imported, r.studiesAdded,
+              r.duplicates, r.errors.size());
+  for (const auto& e : r.errors) std::printf("  %s: %s\n", qPrintable(e.file), qPrintable(e.reason));
+  return r;
 }
 
 int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
@@ -234,17 +250,15 @@ int main(int argc, char** argv) {
                                           std::make_shared<const app::ImageLoader>()};
 
   const QStringList imports = parser.values("import");
-  if (!imports.isEmpty()) {
-    const auto r = services.importer->importPaths(imports, [](int done, int total) {
-      if (done == total || done % 50 == 0) std::printf("Importing: %d/%d\n", done, total);
-    });
-    std::printf("Imported %d images (%d new studies), %d duplicates, %zu errors\n", r.imported, r.studiesAdded,
-                r.duplicates, r.errors.size());
-    for (const auto& e : r.errors) std::printf("  %s: %s\n", qPrintable(e.file), qPrintable(e.reason));
-  }
+  if (!imports.isEmpty()) importAtStart(*services.importer, imports);
+  // Files given without an option (the desktop entry's %F): imported, and the first one's study opened.
+  const QStringList opened = parser.positionalArguments();
+  const int64_t openedStudy = opened.isEmpty() ? 0 : importAtStart(*services.importer, opened).firstStudyId;
 
   ui::MainWindow window(services);
   window.show();
+  if (openedStudy && window.openStudy(openedStudy))
+    std::printf("Opened the study of %s\n", qPrintable(QDir::toNativeSeparators(opened.front())));
   if (parser.isSet("bench-viewer")) return runViewerBenchmark(window, parser.value("bench-viewer").toInt());
   const QString screenshot = parser.value("screenshot");
   if (demo || !screenshot.isEmpty()) {

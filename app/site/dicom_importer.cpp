@@ -93,10 +93,12 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       const auto& m = image.meta;
       if (m.sopInstanceUid.empty() || m.studyInstanceUid.empty())
         throw engine::DicomError(file.toStdString() + ": no SOP Instance UID or Study Instance UID");
-      auto dup = store.prepare("SELECT 1 FROM images WHERE sop_uid = ?");
+      auto dup = store.prepare(
+          "SELECT se.study_id FROM images i JOIN series se ON i.series_id = se.id WHERE i.sop_uid = ?");
       dup.bind(1, m.sopInstanceUid);
       if (dup.step()) {
         ++result.duplicates;
+        if (!result.firstStudyId) result.firstStudyId = dup.int64(0);
       } else {
         const QString studyDir = QDir(site_.imageDir()).filePath(safeName(m.studyInstanceUid));
         const QString target = QDir(studyDir).filePath(safeName(m.sopInstanceUid) + QStringLiteral(".dcm"));
@@ -116,6 +118,7 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
         tx.commit();
         ++result.imported;
         if (added) ++result.studiesAdded;
+        if (!result.firstStudyId) result.firstStudyId = studyId;
       }
     } catch (const std::exception& e) {
       // The reader's message starts with the path; keep only the reason for the report's column.

@@ -23,6 +23,7 @@ struct ImportResult {
   int duplicates = 0;
   int studiesAdded = 0;
   bool cancelled = false;
+  int64_t firstStudyId = 0;  // the study of the first file imported or found there already; 0: none
   std::vector<ImportIssue> errors;
 };
 

@@ -176,28 +176,48 @@ ReportStatus ReportService::studyStatus(int64_t studyId) {
 void ReportService::autosave(int64_t studyId, const std::string& findings, const std::string& impression,
                              const std::string& labels) {
   auto st = site_.store().prepare(
-      "INSERT OR REPLACE INTO autosave(study_id, findings, impression, labels, saved_at) VALUES(?, ?, ?, ?, ?)");
-  st.bind(1, studyId).bind(2, findings).bind(3, impression).bind(4, labels).bind(5, nowUtc()).run();
+      "INSERT OR REPLACE INTO autosave(study_id, user_id, findings, impression, labels, saved_at) "
+      "VALUES(?, ?, ?, ?, ?, ?)");
+  st.bind(1, studyId).bind(2, userId_).bind(3, findings).bind(4, impression).bind(5, labels).bind(6, nowUtc()).run();
 }
 
 std::optional<AutosavedText> ReportService::autosaved(int64_t studyId) {
-  auto st = site_.store().prepare("SELECT findings, impression, labels, saved_at FROM autosave WHERE study_id = ?");
-  st.bind(1, studyId);
+  auto st = site_.store().prepare(
+      "SELECT findings, impression, labels, saved_at FROM autosave WHERE study_id = ? AND user_id = ?");
+  st.bind(1, studyId).bind(2, userId_);
   if (!st.step()) return std::nullopt;
   return AutosavedText{st.text(0), st.text(1), st.text(2), st.text(3)};
 }
 
+namespace {
+// Autosaved text is worth restoring or mentioning only while the report can still be edited and
+// when it is newer than the latest kept version.
+bool outdatedBy(const std::optional<ReportVersion>& last, const std::string& savedAt) {
+  return last && (last->status == ReportStatus::Final || savedAt <= last->createdAt);
+}
+}  // namespace
+
 std::optional<AutosavedText> ReportService::autosaveToRestore(int64_t studyId) {
   auto saved = autosaved(studyId);
-  if (!saved) return std::nullopt;
-  const auto last = latest(studyId);
-  if (last && (last->status == ReportStatus::Final || saved->savedAt <= last->createdAt)) return std::nullopt;
+  if (!saved || outdatedBy(latest(studyId), saved->savedAt)) return std::nullopt;
   return saved;
 }
 
+std::vector<AutosaveNotice> ReportService::othersAutosaves(int64_t studyId) {
+  const auto last = latest(studyId);
+  auto st = site_.store().prepare(
+      "SELECT COALESCE(u.display_name, ''), a.saved_at FROM autosave a LEFT JOIN users u ON a.user_id = u.id "
+      "WHERE a.study_id = ? AND (a.user_id IS NULL OR a.user_id <> ?) ORDER BY a.saved_at DESC");
+  st.bind(1, studyId).bind(2, userId_);
+  std::vector<AutosaveNotice> out;
+  while (st.step())
+    if (!outdatedBy(last, st.text(1))) out.push_back({st.text(0), st.text(1)});
+  return out;
+}
+
 void ReportService::clearAutosave(int64_t studyId) {
-  auto st = site_.store().prepare("DELETE FROM autosave WHERE study_id = ?");
-  st.bind(1, studyId).run();
+  auto st = site_.store().prepare("DELETE FROM autosave WHERE study_id = ? AND user_id = ?");
+  st.bind(1, studyId).bind(2, userId_).run();
 }
 
 int ReportService::trainingQueueCount() {

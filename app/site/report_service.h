@@ -26,6 +26,11 @@ struct AutosavedText {
   std::string findings, impression, labels, savedAt;
 };
 
+// Another user's autosaved text, named but not shown: who (display name; empty when unknown) and when.
+struct AutosaveNotice {
+  std::string user, savedAt;
+};
+
 struct AuditEntry {
   std::string at, user, action, detail;
   int64_t studyId = 0;
@@ -76,12 +81,17 @@ class ReportService {
   std::vector<ReportVersion> versions(int64_t studyId);  // oldest first
   ReportStatus studyStatus(int64_t studyId);
 
-  // Autosave: at most one row per study, replaced on each call, cleared by save().
+  // Autosave, kept per study and user: at most one row for this user on a study, replaced on each
+  // call, cleared by this user's save().
   void autosave(int64_t studyId, const std::string& findings, const std::string& impression, const std::string& labels);
+  // This user's autosaved text on the study (never another user's).
   std::optional<AutosavedText> autosaved(int64_t studyId);
-  // The autosaved text the editor should restore: one newer than the latest version of a report
-  // that is not final yet (a final report is never overwritten by an old autosave).
+  // The autosaved text the editor should restore: this user's, newer than the latest version of a
+  // report that is not final yet (a final report is never overwritten by an old autosave).
   std::optional<AutosavedText> autosaveToRestore(int64_t studyId);
+  // Unsaved text that other users (or a session of unknown user) left on the study, newer than its
+  // latest version of a report that is not final: to be mentioned, never restored here.
+  std::vector<AutosaveNotice> othersAutosaves(int64_t studyId);
   void clearAutosave(int64_t studyId);
 
   int trainingQueueCount();

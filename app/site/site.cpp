@@ -2,12 +2,20 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
 #include "app/site/user_directory.h"
 
 namespace fedmrg::app {
 namespace {
 QString storePath(const QString& dir) { return QDir(dir).filePath(QStringLiteral("site.db")); }
+
+// A store file and its write-ahead log and shared-memory index.
+void removeStoreFiles(const QString& path) {
+  for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
+    QFile::remove(path + suffix);
+}
 }  // namespace
 
 std::string nowUtc() {
@@ -20,18 +28,42 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
                                    const std::string& adminUser, const std::string& adminDisplayName,
                                    const std::string& adminPassword) {
   if (exists(dir)) throw StoreError(dir.toStdString() + ": a site exists here already");
+  // Everything that can be refused is refused before anything is written.
   if (siteName.empty()) throw StoreError("the site needs a name");
-  if (!QDir().mkpath(dir) || !QDir().mkpath(QDir(dir).filePath(QStringLiteral("images"))))
-    throw StoreError(dir.toStdString() + ": cannot create the site folder");
-  std::unique_ptr<Site> site(new Site(dir, SiteStore::open(storePath(dir).toStdString(), passphrase, true)));
-  SiteStore::Transaction tx(site->store());
-  site->store().setSetting("site.name", siteName);
-  site->store().setSetting("site.created_at", nowUtc());
-  UserDirectory users(*site);
-  const int64_t admin = users.addUser(adminUser, adminDisplayName, Role::Admin, adminPassword);
-  site->audit(admin, "site.create", 0, siteName);
-  tx.commit();
-  return site;
+  if (passphrase.empty()) throw StoreError("a passphrase is required; the store is always encrypted");
+  if (const std::string problem = UserDirectory::newUserProblem(adminUser, adminPassword); !problem.empty())
+    throw StoreError(problem);
+  const bool dirExisted = QFileInfo(dir).isDir();
+  if (!QDir().mkpath(dir)) throw StoreError(dir.toStdString() + ": cannot create the site folder");
+  // The store is built under another name and renamed to site.db only once its admin exists: a
+  // failure, or a kill half-way, leaves no site.db, so the next start offers to create the site again
+  // instead of unlocking a site nobody can sign in to.
+  const QString building = QDir(dir).filePath(QStringLiteral(".site.db.creating"));
+  removeStoreFiles(building);  // what a killed earlier attempt left
+  try {
+    {
+      Site draft(dir, SiteStore::open(building.toStdString(), passphrase, true));
+      SiteStore::Transaction tx(draft.store());
+      draft.store().setSetting("site.name", siteName);
+      draft.store().setSetting("site.created_at", nowUtc());
+      UserDirectory users(draft);
+      const int64_t admin = users.addUser(adminUser, adminDisplayName, Role::Admin, adminPassword);
+      draft.audit(admin, "site.create", 0, siteName);
+      tx.commit();
+      // Everything into the main file: the write-ahead log is named after the file and would not follow it.
+      draft.store().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    if (QFile::exists(building + QStringLiteral("-wal")) && QFileInfo(building + QStringLiteral("-wal")).size() > 0)
+      throw StoreError(dir.toStdString() + ": the new store's write-ahead log was not folded into it");
+    if (!QFile::rename(building, storePath(dir)))
+      throw StoreError(dir.toStdString() + ": cannot move the new store into place as site.db");
+    removeStoreFiles(building);
+  } catch (...) {
+    removeStoreFiles(building);
+    if (!dirExisted) QDir().rmdir(dir);  // only when empty: never anything the user put there
+    throw;
+  }
+  return open(dir, passphrase);
 }
 
 std::unique_ptr<Site> Site::open(const QString& dir, const std::string& passphrase) {

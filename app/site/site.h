@@ -12,8 +12,10 @@ class Site {
  public:
   // True when `dir` holds a site store.
   static bool exists(const QString& dir);
-  // Creates the folder, the encrypted store, the site name and the first admin user.
-  // Throws StoreError when a site exists there already or the store cannot be made.
+  // Creates the folder, the encrypted store, the site name and the first admin user, all or
+  // nothing: site.db appears only once the admin exists. Throws StoreError, leaving no site.db,
+  // when a site exists there already, an input is refused (no site name, no passphrase, no admin
+  // user name, an admin password shorter than 8) or the store cannot be made.
   static std::unique_ptr<Site> create(const QString& dir, const std::string& passphrase, const std::string& siteName,
                                       const std::string& adminUser, const std::string& adminDisplayName,
                                       const std::string& adminPassword);

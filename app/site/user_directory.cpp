@@ -34,10 +34,15 @@ Role roleFrom(const std::string& s) { return s == "admin" ? Role::Admin : Role::
 
 const char* roleName(Role role) { return role == Role::Admin ? "admin" : "radiologist"; }
 
+std::string UserDirectory::newUserProblem(const std::string& username, const std::string& password) {
+  if (username.empty()) return "a user needs a user name";
+  if (password.size() < 8) return "the password of '" + username + "' is shorter than 8 characters";
+  return {};
+}
+
 int64_t UserDirectory::addUser(const std::string& username, const std::string& displayName, Role role,
                                const std::string& password) {
-  if (username.empty()) throw StoreError("a user needs a user name");
-  if (password.size() < 8) throw StoreError("the password of '" + username + "' is shorter than 8 characters");
+  if (const std::string problem = newUserProblem(username, password); !problem.empty()) throw StoreError(problem);
   auto taken = site_.store().prepare("SELECT 1 FROM users WHERE username = ?");
   taken.bind(1, username);
   if (taken.step()) throw StoreError("the user name '" + username + "' is taken");

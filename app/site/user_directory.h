@@ -20,6 +20,9 @@ struct User {
 class UserDirectory {
  public:
   explicit UserDirectory(Site& site) : site_(site) {}
+  // Why a new user with this name and password would be refused (empty name, password shorter
+  // than 8), or an empty string: checked before anything is written.
+  static std::string newUserProblem(const std::string& username, const std::string& password);
   // Adds a user; throws StoreError for an empty name, a short password (< 8) or a taken name.
   int64_t addUser(const std::string& username, const std::string& displayName, Role role,
                   const std::string& password);

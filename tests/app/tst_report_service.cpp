@@ -94,6 +94,48 @@ class TstReportService : public QObject {
     QVERIFY(!reports.autosaved(study).has_value());
   }
 
+  void autosaveBelongsToTheUserWhoTyped() {
+    const int64_t study = addStudy("1.2.3.250");
+    UserDirectory users(*site_);
+    const int64_t other = users.addUser("rad2", "Dr Other", Role::Radiologist, "otherpass1");
+    ReportService mine(*site_, user_), theirs(*site_, other);
+    mine.autosave(study, "my unsaved findings", "my impression", "edema=positive");
+    // Another user's session neither restores nor sees the text, and is told someone has unsaved text.
+    QVERIFY(!theirs.autosaved(study).has_value());
+    QVERIFY(!theirs.autosaveToRestore(study).has_value());
+    const auto notices = theirs.othersAutosaves(study);
+    QCOMPARE(int(notices.size()), 1);
+    QCOMPARE(notices.front().user, std::string("Dr Rad"));
+    QVERIFY(mine.othersAutosaves(study).empty());
+    // Each user's text is kept apart; one user's autosave does not replace the other's.
+    theirs.autosave(study, "their unsaved findings", "", "");
+    QCOMPARE(mine.autosaveToRestore(study)->findings, std::string("my unsaved findings"));
+    QCOMPARE(theirs.autosaveToRestore(study)->findings, std::string("their unsaved findings"));
+    QCOMPARE(site_->store().queryInt("SELECT count(*) FROM autosave WHERE study_id = " + std::to_string(study)),
+             int64_t(2));
+    // Saving clears only the saver's own autosave; the other's text, now older than the saved
+    // version, is neither restored nor mentioned any more.
+    theirs.save(study, "their unsaved findings", "", "");
+    QVERIFY(!theirs.autosaved(study).has_value());
+    QVERIFY(mine.autosaved(study).has_value());
+    QVERIFY(!mine.autosaveToRestore(study).has_value());
+    QVERIFY(theirs.othersAutosaves(study).empty());
+    QCOMPARE(theirs.latest(study)->author, std::string("Dr Other"));
+  }
+
+  void autosaveOfUnknownAuthorIsNeverRestored() {
+    // A row kept from before autosave was per user has no author: mentioned, restored to nobody.
+    const int64_t study = addStudy("1.2.3.260");
+    auto st = site_->store().prepare(
+        "INSERT INTO autosave(study_id, user_id, findings, impression, labels, saved_at) VALUES(?, NULL, ?, '', '', ?)");
+    st.bind(1, study).bind(2, "left by an earlier session").bind(3, nowUtc()).run();
+    ReportService reports(*site_, user_);
+    QVERIFY(!reports.autosaveToRestore(study).has_value());
+    const auto notices = reports.othersAutosaves(study);
+    QCOMPARE(int(notices.size()), 1);
+    QVERIFY(notices.front().user.empty());
+  }
+
   void labelsRoundTripAndChipsCycle() {
     FindingStates s = blankFindings();
     s[2] = FindingState::Positive;

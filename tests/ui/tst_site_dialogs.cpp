@@ -76,6 +76,38 @@ class TstSiteDialogs : public QObject {
     QVERIFY(lee.has_value());
     QCOMPARE(lee->role, app::Role::Radiologist);
   }
+
+  void shortAdminPasswordLeavesNoSiteAndARetryWorks() {
+    QTemporaryDir dir;
+    const QString siteDir = dir.filePath("site");
+    {
+      ui::SetupDialog setup(siteDir);
+      setup.siteName->setText("Clinic South");
+      setup.passphrase->setText("a long passphrase");
+      setup.passphraseAgain->setText("a long passphrase");
+      setup.adminUser->setText("admin");
+      setup.adminPassword->setText("short");
+      setup.accept();
+      QCOMPARE(setup.result(), int(QDialog::Rejected));
+      QVERIFY2(setup.error()->text().contains("shorter than 8"), qPrintable(setup.error()->text()));
+      QVERIFY(!app::Site::exists(siteDir));  // the next start asks to create the site again
+      setup.adminPassword->setText("adminpass1");
+      setup.accept();
+      QCOMPARE(setup.result(), int(QDialog::Accepted));
+      QVERIFY(setup.takeSite());
+    }
+    // A restart: unlock, and the admin signs in.
+    ui::UnlockDialog unlock(siteDir);
+    unlock.passphrase->setText("a long passphrase");
+    unlock.accept();
+    QCOMPARE(unlock.result(), int(QDialog::Accepted));
+    auto site = unlock.takeSite();
+    ui::LoginDialog login(*site);
+    login.username->setText("admin");
+    login.password->setText("adminpass1");
+    login.accept();
+    QVERIFY(login.user().has_value());
+  }
 };
 
 int main(int argc, char** argv) {
