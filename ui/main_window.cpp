@@ -47,13 +47,26 @@ QIcon thumbnailOf(const app::ImageLoader& images, const QString& file) {
   }
 }
 
+// Rows are read whole: Home and End go to the first and last study (a table's default moves
+// along the row's cells, which changes nothing the reader sees).
+class WorklistView : public QTableView {
+ public:
+  using QTableView::QTableView;
+
+ protected:
+  QModelIndex moveCursor(CursorAction action, Qt::KeyboardModifiers modifiers) override {
+    if (action == MoveHome || action == MoveEnd) modifiers |= Qt::ControlModifier;
+    return QTableView::moveCursor(action, modifiers);
+  }
+};
+
 struct Shortcut {
   const char* keys;
   const char* what;
 };
 
 constexpr Shortcut kShortcuts[] = {
-    {"Up / Down, Enter", "move in the worklist, open the study"},
+    {"Up / Down, Page Up / Down, Home / End", "move in the worklist: the study under the cursor opens"},
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
     {"Left drag", "window / level (right: wider, down: brighter)"},
@@ -93,8 +106,18 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   for (const auto s : {app::ReportStatus::New, app::ReportStatus::Draft, app::ReportStatus::Preliminary,
                        app::ReportStatus::Final})
     statusFilter_->addItem(tr(app::statusKey(s)), static_cast<int>(s));
-  worklistView_ = new QTableView(left);
+  worklistView_ = new WorklistView(left);
+  // Connected before the view's own handlers so that the flag is up when the view moves its
+  // current row for removed rows; the matching "done" signals are connected after setModel.
+  connect(filter_, &QAbstractItemModel::modelAboutToBeReset, this, [this] { ++modelChanging_; });
+  connect(filter_, &QAbstractItemModel::layoutAboutToBeChanged, this, [this] { ++modelChanging_; });
+  connect(filter_, &QAbstractItemModel::rowsAboutToBeRemoved, this, [this] { ++modelChanging_; });
+  connect(filter_, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] { ++modelChanging_; });
   worklistView_->setModel(filter_);
+  connect(filter_, &QAbstractItemModel::modelReset, this, [this] { followModelChange(); });
+  connect(filter_, &QAbstractItemModel::layoutChanged, this, [this] { followModelChange(); });
+  connect(filter_, &QAbstractItemModel::rowsRemoved, this, [this] { followModelChange(); });
+  connect(filter_, &QAbstractItemModel::rowsInserted, this, [this] { followModelChange(); });
   worklistView_->setSelectionBehavior(QAbstractItemView::SelectRows);
   worklistView_->setSelectionMode(QAbstractItemView::SingleSelection);
   worklistView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -143,13 +166,12 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
             filter_->setStatusFilter(status < 0 ? std::nullopt
                                                 : std::optional<app::ReportStatus>(static_cast<app::ReportStatus>(status)));
           });
-  connect(worklistView_, &QTableView::activated, this, [this] { openCurrentWorklistRow(); });
-  connect(worklistView_, &QTableView::clicked, this, [this] { openCurrentWorklistRow(); });
+  // The current row, not clicks or activation: keys, mouse, Home/End and programmatic moves alike.
+  connect(worklistView_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+          [this](const QModelIndex& current) { followCurrentRow(current); });
   connect(thumbnails_, &QListWidget::currentRowChanged, this, [this](int row) { showImage(row); });
-  connect(editor_, &ReportEditor::reportChanged, this, [this](qint64 studyId) {
-    model_->reload();
-    const int row = model_->rowOfStudy(studyId);
-    if (row >= 0) worklistView_->setCurrentIndex(filter_->mapFromSource(model_->index(row, 0)));
+  connect(editor_, &ReportEditor::reportChanged, this, [this] {
+    model_->reload();  // the open study stays selected (followModelChange)
     refreshStatus();
   });
   buildMenus();
@@ -281,8 +303,20 @@ void MainWindow::showImportReport() {
 }
 
 bool MainWindow::openStudy(qint64 studyId) {
+  if (!studyId) {
+    closeStudy();
+    return false;
+  }
+  if (studyId != currentStudy_ && !keepUnsavedText()) {
+    selectOpenStudy();
+    // A mouse press selects its row after the current row moved: put the selection back after it.
+    QTimer::singleShot(0, this, [this] { selectOpenStudy(); });
+    return false;
+  }
   const auto images = app::studyImages(services_.site, studyId);
   currentStudy_ = studyId;
+  filter_->setPinnedStudy(studyId);  // the previous one may leave the list now (followModelChange)
+  selectOpenStudy();
   currentImages_.clear();
   thumbnails_->blockSignals(true);
   thumbnails_->clear();
@@ -315,18 +349,74 @@ bool MainWindow::openStudy(qint64 studyId) {
   return viewer_->hasImage();
 }
 
+void MainWindow::closeStudy() {
+  // Text that cannot be kept stays on screen, in the open study; the worklist then shows no row.
+  if (currentStudy_ && keepUnsavedText()) {
+    currentStudy_ = 0;
+    currentImages_.clear();
+    thumbnails_->blockSignals(true);
+    thumbnails_->clear();
+    thumbnails_->blockSignals(false);
+    viewer_->clearImage();
+    editor_->setStudy(0, {});
+    filter_->setPinnedStudy(0);
+  }
+  selectOpenStudy();
+}
+
 bool MainWindow::selectFirstStudy() {
   if (filter_->rowCount() == 0) return false;
-  worklistView_->setCurrentIndex(filter_->index(0, 0));
-  openCurrentWorklistRow();
+  openStudy(studyAt(filter_->index(0, 0)));
   return currentStudy_ != 0;
 }
 
-void MainWindow::openCurrentWorklistRow() {
-  const QModelIndex index = worklistView_->currentIndex();
-  if (!index.isValid()) return;
-  const qint64 id = filter_->mapToSource(index).data(app::WorklistModel::StudyIdRole).toLongLong();
+qint64 MainWindow::studyAt(const QModelIndex& index) const {
+  return index.isValid() ? filter_->mapToSource(index).data(app::WorklistModel::StudyIdRole).toLongLong() : 0;
+}
+
+void MainWindow::followCurrentRow(const QModelIndex& current) {
+  if (selecting_ || modelChanging_ > 0) return;
+  const qint64 id = studyAt(current);
   if (id != currentStudy_) openStudy(id);
+}
+
+void MainWindow::followModelChange() {
+  if (modelChanging_ > 0) --modelChanging_;
+  if (modelChanging_ > 0) return;
+  // The open study keeps its row wherever the change put it (the filter pins it, so it stays
+  // listed); were it ever gone, it is closed, so that the view's choice of a neighbouring row
+  // never stands for the open study.
+  const int row = currentStudy_ ? model_->rowOfStudy(currentStudy_) : -1;
+  if (row >= 0 && filter_->mapFromSource(model_->index(row, 0)).isValid()) selectOpenStudy();
+  else closeStudy();
+}
+
+void MainWindow::selectOpenStudy() {
+  const int row = currentStudy_ ? model_->rowOfStudy(currentStudy_) : -1;
+  const QModelIndex index = row >= 0 ? filter_->mapFromSource(model_->index(row, 0)) : QModelIndex();
+  auto* selection = worklistView_->selectionModel();
+  const bool shown = index.isValid() ? selection->selectedRows() == QModelIndexList{index} : !selection->hasSelection();
+  if (shown && selection->currentIndex() == index) return;
+  selecting_ = true;
+  if (index.isValid()) {
+    selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    worklistView_->scrollTo(index);
+  } else {
+    selection->clear();
+  }
+  selecting_ = false;
+}
+
+bool MainWindow::keepUnsavedText() {
+  try {
+    editor_->autosaveNow();  // restored by the editor when the study is opened again
+    return true;
+  } catch (const std::exception& e) {
+    statusBar()->showMessage(tr("The unsaved report text could not be kept, so the study stays open: %1")
+                                 .arg(QString::fromUtf8(e.what())),
+                             15000);
+    return false;
+  }
 }
 
 void MainWindow::showImage(int index) {

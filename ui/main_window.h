@@ -41,6 +41,7 @@ class MainWindow : public QMainWindow {
   QTableView* worklistView() const { return worklistView_; }
   QListWidget* thumbnails() const { return thumbnails_; }
   QLineEdit* searchBox() const { return search_; }
+  QComboBox* statusFilterBox() const { return statusFilter_; }
   app::WorklistModel* worklist() const { return model_; }
   app::WorklistFilter* worklistFilter() const { return filter_; }
   int64_t currentStudy() const { return currentStudy_; }
@@ -55,9 +56,14 @@ class MainWindow : public QMainWindow {
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
   void importPaths(const QStringList& paths);
-  // Shows the study: first image in the viewer, thumbnails, report.
+  // Shows the study (first image in the viewer, thumbnails, report, patient banner) and makes it
+  // the worklist's current row; the editor's unsaved text is autosaved first. The worklist's
+  // current row always is the open study: moving it by any means opens the study it lands on.
   bool openStudy(qint64 studyId);
   bool selectFirstStudy();
+  // Empties the viewer, the thumbnails, the editor (unsaved text autosaved) and the worklist's
+  // selection, and lets the search and filter drop the study from the list again.
+  void closeStudy();
   void showShortcuts();
   void refreshStatus();
 
@@ -73,7 +79,11 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void showImage(int index);
-  void openCurrentWorklistRow();
+  void followCurrentRow(const QModelIndex& current);
+  void followModelChange();
+  void selectOpenStudy();
+  bool keepUnsavedText();
+  qint64 studyAt(const QModelIndex& index) const;
   void showImportReport();
   void prefetchNextStudy();
 
@@ -89,6 +99,10 @@ class MainWindow : public QMainWindow {
   QListWidget* thumbnails_;
   ReportEditor* editor_;
   int64_t currentStudy_ = 0;
+  // > 0 while the worklist's rows change (reload, filter, sort): the view may move its current row
+  // then, and the window follows only the outcome (followModelChange), never the intermediate rows.
+  int modelChanging_ = 0;
+  bool selecting_ = false;  // the window itself is moving the worklist's current row
   QStringList currentImages_;
   app::ImportResult lastImport_;
   bool importRunning_ = false;

@@ -29,6 +29,7 @@
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
 #include "app/site/text_diff.h"
+#include "ui/patient_banner.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -73,6 +74,8 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
                            QWidget* parent)
     : QWidget(parent), site_(site), reports_(reports), drafts_(std::move(drafts)) {
   auto* layout = new QVBoxLayout(this);
+  patientBanner_ = new PatientBanner(this);
+  layout->addWidget(patientBanner_);
   banner_ = new QLabel(this);
   banner_->setAlignment(Qt::AlignCenter);
   banner_->setObjectName(QStringLiteral("statusBanner"));
@@ -173,6 +176,7 @@ void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
   autosaveNow();
   cancelDraft();
   studyId_ = studyId;
+  patientBanner_->showStudy(site_, studyId);
   imageFile_ = firstImageFile;
   loading_ = true;
   const auto latest = studyId ? reports_.latest(studyId) : std::nullopt;

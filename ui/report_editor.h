@@ -24,6 +24,8 @@ class Site;
 
 namespace fedmrg::ui {
 
+class PatientBanner;
+
 class ReportEditor : public QWidget {
   Q_OBJECT
 
@@ -42,6 +44,8 @@ class ReportEditor : public QWidget {
   QPlainTextEdit* impressionEdit() const { return impression_; }
   QPushButton* chip(int observation) const { return chips_[size_t(observation)]; }
   QLabel* statusBanner() const { return banner_; }
+  // The identity of the study being edited, at the top of the editor; follows setStudy.
+  PatientBanner* patientBanner() const { return patientBanner_; }
   QLabel* messageLabel() const { return message_; }
   QPushButton* generateButton() const { return generate_; }
   bool generating() const { return generating_; }
@@ -89,6 +93,7 @@ class ReportEditor : public QWidget {
   QString imageFile_;
   app::FindingStates states_ = app::blankFindings();
   std::array<QPushButton*, app::kFindingCount> chips_{};
+  PatientBanner* patientBanner_;
   QLabel* banner_;
   QLabel* message_;
   QPlainTextEdit* findings_;

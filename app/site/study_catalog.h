@@ -1,6 +1,7 @@
 #pragma once
 // Read access to the studies and images of a site, for the worklist and the viewer.
 #include <QString>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ struct StudySummary {
   std::string studyUid, patientName, patientId, studyDate, modality, bodyPart, description;
   ReportStatus status = ReportStatus::New;
   int images = 0;
+  // DICOM values as imported (PN with '^', DA as YYYYMMDD, CS sex code), for the patient banner.
+  std::string patientSex, patientBirthDate, accessionNumber;
 };
 
 struct ImageEntry {
@@ -25,6 +28,8 @@ struct ImageEntry {
 };
 
 std::vector<StudySummary> listStudies(Site& site);
+// One study by its id; nothing when the site has no such study.
+std::optional<StudySummary> findStudy(Site& site, int64_t studyId);
 std::vector<ImageEntry> studyImages(Site& site, int64_t studyId);
 
 }  // namespace fedmrg::app

@@ -82,10 +82,17 @@ void WorklistFilter::setStatusFilter(std::optional<ReportStatus> status) {
   invalidateFilter();
 }
 
+void WorklistFilter::setPinnedStudy(int64_t studyId) {
+  if (studyId == pinned_) return;
+  pinned_ = studyId;
+  invalidateFilter();
+}
+
 bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
   auto* model = sourceModel();
   auto cell = [&](int column) { return model->index(sourceRow, column, sourceParent).data().toString(); };
   const auto& study = static_cast<const WorklistModel*>(model)->study(sourceRow);
+  if (pinned_ && study.id == pinned_) return true;
   if (status_ && study.status != *status_) return false;
   if (search_.isEmpty()) return true;
   for (int c : {WorklistModel::Patient, WorklistModel::PatientId, WorklistModel::Modality, WorklistModel::BodyPart})

@@ -48,6 +48,10 @@ class WorklistFilter : public QSortFilterProxyModel {
   void setSearchText(const QString& text);
   // Nothing: every status.
   void setStatusFilter(std::optional<ReportStatus> status);
+  // The open study stays listed whatever the search or the status filter (0: none), so that the
+  // worklist's selection can always be the open study, also after its report changed status.
+  void setPinnedStudy(int64_t studyId);
+  int64_t pinnedStudy() const { return pinned_; }
 
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -55,6 +59,7 @@ class WorklistFilter : public QSortFilterProxyModel {
  private:
   QString search_;
   std::optional<ReportStatus> status_;
+  int64_t pinned_ = 0;
 };
 
 }  // namespace fedmrg::app

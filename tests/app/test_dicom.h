@@ -29,6 +29,8 @@ struct TestDicom {
   int width = 256, height = 256;
   // Window in the file; width 0 writes none.
   double windowCenter = 2048, windowWidth = 4096;
+  // Written only when set.
+  std::string patientSex, patientBirthDate, accessionNumber;
 };
 
 // Stored value at (x, y): a diagonal ramp over 0..4095 with a bright disc in the upper left quarter.
@@ -52,6 +54,9 @@ inline std::string writeTestDicom(const std::string& path, TestDicom d) {
   ds->putAndInsertString(DCM_PatientName, d.patientName.c_str());
   ds->putAndInsertString(DCM_PatientID, d.patientId.c_str());
   ds->putAndInsertString(DCM_StudyDate, d.studyDate.c_str());
+  if (!d.patientSex.empty()) ds->putAndInsertString(DCM_PatientSex, d.patientSex.c_str());
+  if (!d.patientBirthDate.empty()) ds->putAndInsertString(DCM_PatientBirthDate, d.patientBirthDate.c_str());
+  if (!d.accessionNumber.empty()) ds->putAndInsertString(DCM_AccessionNumber, d.accessionNumber.c_str());
   ds->putAndInsertString(DCM_StudyDescription, d.description.c_str());
   ds->putAndInsertString(DCM_Modality, d.modality.c_str());
   ds->putAndInsertString(DCM_BodyPartExamined, d.bodyPart.c_str());
