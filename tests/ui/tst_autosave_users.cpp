@@ -11,6 +11,7 @@
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
 #include "ui/report_editor.h"
+#include "ui/widget_test_main.h"
 
 using namespace fedmrg;
 
@@ -69,10 +70,5 @@ class TstAutosaveUsers : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");  // no OpenGL here
-  QApplication app(argc, argv);
-  TstAutosaveUsers test;
-  return QTest::qExec(&test, argc, argv);
-}
+FEDMRG_WIDGET_TEST_MAIN(TstAutosaveUsers)
 #include "tst_autosave_users.moc"

@@ -33,6 +33,7 @@
 #include "ui/main_window.h"
 #include "ui/report_editor.h"
 #include "ui/vtk_view_widget.h"
+#include "ui/widget_test_main.h"
 
 using namespace fedmrg;
 
@@ -290,12 +291,5 @@ class TstMainWindow : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  // Without X the test skips itself; the offscreen platform lets QApplication start to say so.
-  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());
-  QApplication app(argc, argv);
-  TstMainWindow test;
-  return QTest::qExec(&test, argc, argv);
-}
+FEDMRG_WIDGET_TEST_MAIN(TstMainWindow)
 #include "tst_main_window.moc"

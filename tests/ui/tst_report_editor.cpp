@@ -17,6 +17,7 @@
 #include "app/site/site.h"
 #include "app/test_dicom.h"
 #include "ui/report_editor.h"
+#include "ui/widget_test_main.h"
 
 using namespace fedmrg;
 
@@ -222,10 +223,5 @@ class TstReportEditor : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");  // no OpenGL here
-  QApplication app(argc, argv);
-  TstReportEditor test;
-  return QTest::qExec(&test, argc, argv);
-}
+FEDMRG_WIDGET_TEST_MAIN(TstReportEditor)
 #include "tst_report_editor.moc"

@@ -8,6 +8,7 @@
 
 #include "app/site/site.h"
 #include "ui/site_dialogs.h"
+#include "ui/widget_test_main.h"
 
 using namespace fedmrg;
 
@@ -110,10 +111,5 @@ class TstSiteDialogs : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");  // no OpenGL here
-  QApplication app(argc, argv);
-  TstSiteDialogs test;
-  return QTest::qExec(&test, argc, argv);
-}
+FEDMRG_WIDGET_TEST_MAIN(TstSiteDialogs)
 #include "tst_site_dialogs.moc"

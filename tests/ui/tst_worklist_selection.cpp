@@ -29,6 +29,7 @@
 #include "ui/patient_banner.h"
 #include "ui/report_editor.h"
 #include "ui/vtk_view_widget.h"
+#include "ui/widget_test_main.h"
 
 using namespace fedmrg;
 
@@ -321,12 +322,5 @@ class TstWorklistSelection : public QObject {
   }
 };
 
-int main(int argc, char** argv) {
-  // Without X the test skips itself; the offscreen platform lets QApplication start to say so.
-  if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());
-  QApplication app(argc, argv);
-  TstWorklistSelection test;
-  return QTest::qExec(&test, argc, argv);
-}
+FEDMRG_WIDGET_TEST_MAIN(TstWorklistSelection)
 #include "tst_worklist_selection.moc"
