@@ -57,6 +57,12 @@ std::string likePattern(const std::string& text) {
   return out + "%";
 }
 
+// The system's entries have no user: NULL, never a user id that could one day exist.
+void bindUser(Statement& st, int index, int64_t userId) {
+  if (userId != kSystemUser) st.bind(index, userId);
+  else st.bindNull(index);
+}
+
 std::string csvField(const std::string& value) {
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
   std::string out = "\"";
@@ -72,28 +78,30 @@ std::string csvField(const std::string& value) {
 void recordAudit(Site& site, int64_t userId, const std::string& action, int64_t studyId, const std::string& detail) {
   auto st = site.store().prepare("INSERT INTO audit_log(at, user_id, action, study_id, detail) VALUES(?, ?, ?, ?, ?)");
   st.bind(1, nowUtc());
-  if (userId != kSystemUser) st.bind(2, userId);
-  else st.bindNull(2);
+  bindUser(st, 2, userId);
   st.bind(3, action);
   if (studyId > 0) st.bind(4, studyId);
   else st.bindNull(4);
   st.bind(5, detail).run();
 }
 
-bool recordStudyOpened(Site& site, int64_t userId, int64_t studyId) {
-  // Coalesced only when this user's latest entry of all is the opening of this very study: any other
-  // step in between (a save, another study) makes the next opening an entry of its own.
+bool recordAccess(Site& site, int64_t userId, const std::string& action, int64_t studyId) {
+  // Coalesced only when this user's latest entry of all is this very access: any other step in
+  // between (a save, another study) makes the next one an entry of its own.
   auto last = site.store().prepare(
       "SELECT action, COALESCE(study_id, 0), at FROM audit_log WHERE user_id IS ? ORDER BY id DESC LIMIT 1");
-  if (userId != kSystemUser) last.bind(1, userId);
-  else last.bindNull(1);
-  if (last.step() && last.text(0) == "study.open" && last.int64(1) == studyId) {
+  bindUser(last, 1, userId);
+  if (last.step() && last.text(0) == action && last.int64(1) == studyId) {
     const QDateTime at = QDateTime::fromString(QString::fromStdString(last.text(2)), Qt::ISODateWithMs);
     const qint64 ago = at.secsTo(QDateTime::currentDateTimeUtc());
     if (at.isValid() && ago >= 0 && ago < kReopenCoalesceSeconds) return false;
   }
-  recordAudit(site, userId, "study.open", studyId);
+  recordAudit(site, userId, action, studyId);
   return true;
+}
+
+bool recordStudyOpened(Site& site, int64_t userId, int64_t studyId) {
+  return recordAccess(site, userId, "study.open", studyId);
 }
 
 std::vector<AuditEntry> auditLog(Site& site, const AuditQuery& query) {

@@ -46,8 +46,11 @@ struct AuditQuery {
 // user caused), what, on which study (0: none), and a free detail.
 void recordAudit(Site& site, int64_t userId, const std::string& action, int64_t studyId = 0,
                  const std::string& detail = {});
-// An access event: `userId` opened the study (viewer and report on screen). Returns false when it
-// was coalesced into the same user's previous entry (see kReopenCoalesceSeconds).
+// An access event: `userId` read something of the study (`action`, e.g. "study.open", or a prior's
+// report). Returns false when it was coalesced into the same user's previous entry: the same action
+// on the same study within kReopenCoalesceSeconds, with no other entry of theirs in between.
+bool recordAccess(Site& site, int64_t userId, const std::string& action, int64_t studyId);
+// recordAccess "study.open": the study is on screen (viewer and report).
 bool recordStudyOpened(Site& site, int64_t userId, int64_t studyId);
 
 // The entries the query matches, each with its patient and study; with no restriction by role (see

@@ -123,6 +123,10 @@ class TstAuditTrail : public QObject {
     setEntryTime(lastEntryId(), QDateTime::currentDateTimeUtc().addSecs(-(kReopenCoalesceSeconds + 1)));
     QVERIFY(recordStudyOpened(*site_, rad_, alpha_));
     QCOMPARE(count(opened), before + 3);
+    // Another kind of access (a prior's report) is coalesced with itself only.
+    QVERIFY(recordAccess(*site_, rad_, "report.view.prior", alpha_));
+    QVERIFY(!recordAccess(*site_, rad_, "report.view.prior", alpha_));
+    QVERIFY(recordStudyOpened(*site_, rad_, alpha_));
   }
 
   void filtersByUserActionDaysAndText() {
