@@ -74,6 +74,7 @@ AuditLogDialog::AuditLogDialog(app::Site& site, int64_t viewerId, int64_t studyI
   days->addWidget(from);
   days->addWidget(new QLabel(tr("to"), this));
   days->addWidget(to);
+  days->addStretch(1);
   text = new QLineEdit(this);
   text->setPlaceholderText(tr("patient name or ID, accession, detail"));
   text->setClearButtonEnabled(true);
