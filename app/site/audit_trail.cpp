@@ -1,7 +1,6 @@
 #include "app/site/audit_trail.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QSaveFile>
 #include <variant>
 
