@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/audit_trail.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -194,7 +195,8 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) importPaths({dir});
   });
   file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
-  auto* users = file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, this).exec(); });
+  auto* users =
+      file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, services_.user, this).exec(); });
   users->setEnabled(services_.user.role == app::Role::Admin);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -326,6 +328,7 @@ bool MainWindow::openStudy(qint64 studyId) {
   }
   thumbnails_->blockSignals(false);
   editor_->setStudy(studyId, currentImages_.value(0));
+  app::recordStudyOpened(services_.site, services_.user.id, studyId);
   if (images.empty()) {
     viewer_->clearImage();
     statusBar()->showMessage(tr("The study has no images."), 5000);

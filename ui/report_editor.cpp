@@ -29,6 +29,7 @@
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
 #include "app/site/text_diff.h"
+#include "ui/audit_log_dialog.h"
 #include "ui/patient_banner.h"
 
 namespace fedmrg::ui {
@@ -470,24 +471,6 @@ void ReportEditor::showVersions() {
   dialog.exec();
 }
 
-void ReportEditor::showAuditLog() {
-  const auto entries = app::auditLog(site_, 0);
-  QDialog dialog(this);
-  dialog.setWindowTitle(tr("Audit log"));
-  auto* layout = new QVBoxLayout(&dialog);
-  auto* table = new QTableWidget(int(entries.size()), 4, &dialog);
-  table->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("Detail")});
-  for (int r = 0; r < int(entries.size()); ++r) {
-    const auto& e = entries[size_t(r)];
-    const QStringList cells{QString::fromStdString(e.at), QString::fromStdString(e.user), QString::fromStdString(e.action),
-                            QString::fromStdString(e.detail)};
-    for (int c = 0; c < 4; ++c) table->setItem(r, c, new QTableWidgetItem(cells[c]));
-  }
-  table->horizontalHeader()->setStretchLastSection(true);
-  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  layout->addWidget(table);
-  dialog.resize(800, 500);
-  dialog.exec();
-}
+void ReportEditor::showAuditLog() { AuditLogDialog(site_, reports_.userId(), studyId_, this).exec(); }
 
 }  // namespace fedmrg::ui

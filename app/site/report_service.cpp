@@ -224,14 +224,4 @@ int ReportService::trainingQueueCount() {
   return int(site_.store().queryInt("SELECT count(*) FROM training_queue WHERE state = 'queued'"));
 }
 
-std::vector<AuditEntry> auditLog(Site& site, int64_t studyId, int limit) {
-  std::vector<AuditEntry> out;
-  auto st = site.store().prepare(
-      "SELECT a.at, COALESCE(u.username, 'system'), a.action, a.detail, COALESCE(a.study_id, 0) FROM audit_log a "
-      "LEFT JOIN users u ON a.user_id = u.id WHERE (?1 = 0 OR a.study_id = ?1) ORDER BY a.id DESC LIMIT ?2");
-  st.bind(1, studyId).bind(2, limit);
-  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.int64(4)});
-  return out;
-}
-
 }  // namespace fedmrg::app

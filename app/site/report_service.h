@@ -31,11 +31,6 @@ struct AutosaveNotice {
   std::string user, savedAt;
 };
 
-struct AuditEntry {
-  std::string at, user, action, detail;
-  int64_t studyId = 0;
-};
-
 // What applying a model draft would replace, so that the editor asks first.
 struct DraftReplacement {
   bool unsavedText = false;  // the editor holds text or chips that no kept version has
@@ -103,8 +98,5 @@ class ReportService {
   Site& site_;
   int64_t userId_;
 };
-
-// Audit entries, newest first; studyId 0: all.
-std::vector<AuditEntry> auditLog(Site& site, int64_t studyId = 0, int limit = 500);
 
 }  // namespace fedmrg::app

@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/audit_trail.h"
 #include "app/site/finding_labels.h"
 #include "app/site/label_check.h"
 #include "app/site/report_service.h"
@@ -34,7 +35,7 @@ class TstReportService : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     site_ = Site::create(dir_.filePath("site"), "passphrase!", "Report Site", "admin", "Admin", "adminpass1");
-    UserDirectory users(*site_);
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
     user_ = users.addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
     QVERIFY(users.authenticate("rad", "radpass123").has_value());
     QVERIFY(!users.authenticate("rad", "wrong-password").has_value());
@@ -96,7 +97,7 @@ class TstReportService : public QObject {
 
   void autosaveBelongsToTheUserWhoTyped() {
     const int64_t study = addStudy("1.2.3.250");
-    UserDirectory users(*site_);
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
     const int64_t other = users.addUser("rad2", "Dr Other", Role::Radiologist, "otherpass1");
     ReportService mine(*site_, user_), theirs(*site_, other);
     mine.autosave(study, "my unsaved findings", "my impression", "edema=positive");

@@ -30,7 +30,8 @@ class TstSrExport : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     site_ = Site::create(dir_.filePath("site"), "sr passphrase", "SR Site", "admin", "Admin", "adminpass1");
-    user_ = UserDirectory(*site_).addUser("jdoe", "Doe^Jane", Role::Radiologist, "radpass123");
+    const int64_t admin = UserDirectory(*site_).authenticate("admin", "adminpass1")->id;
+    user_ = UserDirectory(*site_, admin).addUser("jdoe", "Doe^Jane", Role::Radiologist, "radpass123");
     fedmrg::testing::TestDicom d;
     d.studyUid = "1.2.826.0.1.3680043.10.99.555";
     d.patientName = "Export^Ed";

@@ -22,6 +22,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include "app/site/audit_trail.h"
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
 #include "app/site/report_service.h"
@@ -250,6 +251,7 @@ class TstMainWindow : public QObject {
     QVERIFY(actions.contains("report.save"));
     QVERIFY(actions.contains("report.sign.final"));
     QVERIFY(actions.contains("training.queue"));
+    QVERIFY(actions.contains("study.open"));  // opening the study is an access event
     QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
     QCOMPARE(int(reports.versions(editor->study()).size()), 4);
     QVERIFY(reports.versions(editor->study()).back().kind == app::ReportKind::Addendum);
