@@ -157,31 +157,23 @@ class TstSrExport : public QObject {
   }
 
   void draftingStatementSaysWhoWroteWhat() {
-    ReportVersion draft;
-    draft.origin = "model";
-    draft.model = {"chest-model", "sha256:0123456789ab"};
-    draft.requestedBy = "Dr A";
-    ReportVersion signedDraft = draft;
-    signedDraft.status = ReportStatus::Final;
-    signedDraft.requestedBy = "Dr B";
-    QCOMPARE(draftingStatement({draft, signedDraft}, "Dr B"),
-             std::string("Findings and impression were drafted by the report model chest-model sha256:0123456789ab "
-                         "and verified by Dr B without edits."));
-    ReportVersion edit = draft;
-    edit.origin = "mixed";
-    ReportVersion signedEdit = edit;
-    signedEdit.status = ReportStatus::Final;
-    QCOMPARE(draftingStatement({draft, edit, signedEdit}, "Dr A"),
-             std::string("Findings and impression were drafted by the report model chest-model sha256:0123456789ab, "
-                         "then edited and verified by Dr A."));
-    ReportVersion typed;
-    typed.origin = "human";
-    typed.requestedBy = "Dr A";
-    ReportVersion typedToo = typed;
-    typedToo.requestedBy = "Dr C";
-    ReportVersion signedTyped = typed;
-    signedTyped.status = ReportStatus::Final;
-    QCOMPARE(draftingStatement({typed, typedToo, signedTyped}, "Dr B"),
+    const ModelIdentity model{"chest-model", "sha256:0123456789ab"};
+    auto version = [&](const std::string& origin, const std::string& user, ReportStatus status = ReportStatus::Draft) {
+      ReportVersion v;
+      v.origin = origin;
+      v.requestedBy = user;
+      v.status = status;
+      if (origin != "human") v.model = model;
+      return v;
+    };
+    const std::string drafted = "Findings and impression were drafted by the report model chest-model sha256:0123456789ab";
+    QCOMPARE(draftingStatement({version("model", "Dr A"), version("model", "Dr B", ReportStatus::Final)}, "Dr B"),
+             drafted + " and verified by Dr B without edits.");
+    QCOMPARE(draftingStatement({version("model", "Dr A"), version("mixed", "Dr A"),
+                                version("mixed", "Dr A", ReportStatus::Final)}, "Dr A"),
+             drafted + ", then edited and verified by Dr A.");
+    QCOMPARE(draftingStatement({version("human", "Dr A"), version("human", "Dr C"),
+                                version("human", "Dr B", ReportStatus::Final)}, "Dr B"),
              std::string("Findings and impression were written by Dr A and Dr C without a model draft and verified "
                          "by Dr B."));
   }
