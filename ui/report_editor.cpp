@@ -253,9 +253,9 @@ void ReportEditor::refreshState() {
   QString text;
   QString colour = QStringLiteral("#8b2e2e");
   if (!studyId_) text = tr("No study open");
-  else if (final) text = statusText(status), colour = QStringLiteral("#2e6b3a");
-  else if (status == app::ReportStatus::Preliminary) text = statusText(status), colour = QStringLiteral("#8a6d1f");
   else text = statusText(status);
+  if (studyId_ && final) colour = QStringLiteral("#2e6b3a");
+  else if (studyId_ && status == app::ReportStatus::Preliminary) colour = QStringLiteral("#8a6d1f");
   if (dirty_ && studyId_) text += tr("  (unsaved changes)");
   banner_->setText(text);
   banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 4px; }").arg(colour));
