@@ -31,7 +31,8 @@ ModelIdentity identifyModel(const QString& dir) {
       continue;
     }
     QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) throw std::runtime_error("cannot read model file " + path + " to identify the model");
+    if (!f.open(QIODevice::ReadOnly))
+      throw std::runtime_error("cannot read model file " + path + " to identify the model");
     if (!hash.addData(&f)) throw std::runtime_error("cannot read model file " + path + " to identify the model");
   }
   ModelIdentity id;

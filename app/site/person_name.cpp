@@ -23,7 +23,8 @@ bool isSuffix(const QString& word) {
 
 // Lower-case words that belong to the family name that follows them ("van der Berg").
 bool isParticle(const QString& word) {
-  static const QStringList particles{"van", "von", "de", "der", "den", "del", "della", "da", "di", "du", "la", "le", "ten", "ter"};
+  static const QStringList particles{"van", "von", "de", "der", "den", "del", "della",
+                                     "da",  "di",  "du", "la",  "le",  "ten", "ter"};
   return particles.contains(word);
 }
 

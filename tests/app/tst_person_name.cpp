@@ -13,6 +13,8 @@ class TstPersonName : public QObject {
   void displayNamesBecomePersonNames_data() {
     QTest::addColumn<QString>("display");
     QTest::addColumn<QString>("pn");
+    // One case a line reads as a table.
+    // clang-format off
     QTest::newRow("given family") << "Jane Smith" << "Smith^Jane";
     QTest::newRow("family, given") << "Smith, Jane" << "Smith^Jane";
     QTest::newRow("title") << "Dr. Jane Smith" << "Smith^Jane^^Dr.";
@@ -29,6 +31,7 @@ class TstPersonName : public QObject {
     QTest::newRow("already PN") << "Doe^Jane" << "Doe^Jane";
     QTest::newRow("reserved characters") << "Jane= Sm\\ith" << "Smith^Jane";
     QTest::newRow("blank") << "   " << "";
+    // clang-format on
   }
   void displayNamesBecomePersonNames() {
     QFETCH(QString, display);

@@ -15,7 +15,9 @@ class TstVersionComparison : public QObject {
   static QString marked(const std::vector<DiffPiece>& pieces) {
     QString out;
     for (const auto& p : pieces)
-      out += (p.kind == DiffPiece::Added ? "+[" : p.kind == DiffPiece::Removed ? "-[" : "[") +
+      out += (p.kind == DiffPiece::Added     ? "+["
+              : p.kind == DiffPiece::Removed ? "-["
+                                             : "[") +
              QString::fromStdString(p.text) + "]";
     return out;
   }
