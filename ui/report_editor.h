@@ -42,6 +42,8 @@ class ReportEditor : public QWidget {
 
   QPlainTextEdit* findingsEdit() const { return findings_; }
   QPlainTextEdit* impressionEdit() const { return impression_; }
+  // The final report's addenda, read-only below it, oldest first; hidden when there are none.
+  QPlainTextEdit* addendaView() const { return addenda_; }
   QPushButton* chip(int observation) const { return chips_[size_t(observation)]; }
   QLabel* statusBanner() const { return banner_; }
   // The identity of the study being edited, at the top of the editor; follows setStudy.
@@ -85,6 +87,9 @@ class ReportEditor : public QWidget {
   void refreshState();
   void setChip(int i, app::FindingState s);
   void showMessage(const QString& text, bool error = false);
+  void showAddenda();
+  // "Signed FINAL by <signer> on <local time>", or the plain status while the report is a draft.
+  QString statusText(app::ReportStatus status);
 
   app::Site& site_;
   app::ReportService& reports_;
@@ -98,6 +103,7 @@ class ReportEditor : public QWidget {
   QLabel* message_;
   QPlainTextEdit* findings_;
   QPlainTextEdit* impression_;
+  QPlainTextEdit* addenda_;
   QPushButton* generate_;
   QPushButton* cancel_;
   QPushButton* save_;
