@@ -4,10 +4,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/dicom_importer.h"
 #include "app/site/prior_report.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/site/study_catalog.h"
 #include "app/site/user_directory.h"
+#include "app/test_dicom.h"
 
 using namespace fedmrg::app;
 
@@ -18,10 +21,18 @@ class TstPriorReport : public QObject {
   std::unique_ptr<Site> site_;
   std::unique_ptr<ReportService> reports_;
 
+  // Imports a one-image study; returns its id.
   int64_t addStudy(const std::string& uid) {
-    auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES(?, ?)");
-    st.bind(1, uid).bind(2, nowUtc()).run();
-    return site_->store().lastInsertId();
+    fedmrg::testing::TestDicom d;
+    d.width = d.height = 16;
+    d.studyUid = uid;
+    d.sopUid = uid + ".1.1";
+    const QString file = dir_.filePath(QString::fromStdString("in-" + uid + ".dcm"));
+    fedmrg::testing::writeTestDicom(file.toStdString(), d);
+    if (DicomImporter(*site_).importPaths({file}).imported != 1) return 0;
+    for (const auto& s : listStudies(*site_))
+      if (s.studyUid == uid) return s.id;
+    return 0;
   }
 
  private slots:
