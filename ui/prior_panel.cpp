@@ -105,19 +105,20 @@ void PriorPanel::showPriorOf(int64_t studyId) {
   connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, load] {
     watcher->deleteLater();
     if (load != loads_) return;  // another study was opened meanwhile
-    linking_ = true;  // the new image's own reset is not pushed onto the current viewer
+    linking_ = true;             // the new image's own reset is not pushed onto the current viewer
     viewer_->setImage(watcher->result());
     linking_ = false;
     follow(current_, viewer_);
     emit priorLoaded(viewer_->hasImage());
   });
-  watcher->setFuture(QtConcurrent::run([loader = images_, file = files.front().file]() -> std::shared_ptr<const app::DisplayImage> {
-    try {
-      return loader->load(file);
-    } catch (const std::exception&) {
-      return nullptr;  // the header stays, the viewer shows no image
-    }
-  }));
+  watcher->setFuture(
+      QtConcurrent::run([loader = images_, file = files.front().file]() -> std::shared_ptr<const app::DisplayImage> {
+        try {
+          return loader->load(file);
+        } catch (const std::exception&) {
+          return nullptr;  // the header stays, the viewer shows no image
+        }
+      }));
 }
 
 void PriorPanel::setWanted(bool wanted) {
@@ -142,7 +143,8 @@ QString PriorPanel::noPriorNote() const {
   const int others = int(studies_.others.size());
   switch (studies_.whyNoPrior) {
     case NoPrior::CurrentUndated:
-      return tr("No prior shown: this study has no date, so which of the patient's %1 other studies came before is unknown.")
+      return tr("No prior shown: this study has no date, so which of the patient's %1 other studies came before is "
+                "unknown.")
           .arg(others);
     case NoPrior::OnlyLaterOrUndated:
       return studies_.undatedOthers
@@ -159,10 +161,11 @@ QString PriorPanel::reportText() const {
   const auto signedReport = app::latestSignedReport(reports_, studies_.prior->id);
   if (!signedReport) return tr("The prior has no signed report.");
   const auto& r = signedReport->report;
-  QString text = r.status == app::ReportStatus::Final
-                     ? tr("FINAL — signed by %1, %2").arg(QString::fromStdString(r.author), QString::fromStdString(r.createdAt))
-                     : tr("PRELIMINARY — not final — signed by %1, %2")
-                           .arg(QString::fromStdString(r.author), QString::fromStdString(r.createdAt));
+  QString text =
+      r.status == app::ReportStatus::Final
+          ? tr("FINAL — signed by %1, %2").arg(QString::fromStdString(r.author), QString::fromStdString(r.createdAt))
+          : tr("PRELIMINARY — not final — signed by %1, %2")
+                .arg(QString::fromStdString(r.author), QString::fromStdString(r.createdAt));
   text += QStringLiteral("\n\n") + tr("FINDINGS") + QLatin1Char('\n') + QString::fromStdString(r.findings);
   text += QStringLiteral("\n\n") + tr("IMPRESSION") + QLatin1Char('\n') + QString::fromStdString(r.impression);
   for (const auto& a : signedReport->addenda)

@@ -14,8 +14,8 @@ namespace fedmrg::app {
 // was never signed final, its latest preliminary sign-off (status Preliminary, so the window says
 // so); drafts are never shown as a prior's report.
 struct SignedReport {
-  ReportVersion report;                 // status Final or Preliminary
-  std::vector<ReportVersion> addenda;   // oldest first; only after a final report
+  ReportVersion report;                // status Final or Preliminary
+  std::vector<ReportVersion> addenda;  // oldest first; only after a final report
 };
 std::optional<SignedReport> latestSignedReport(ReportService& reports, int64_t studyId);
 

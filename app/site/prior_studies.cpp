@@ -73,7 +73,8 @@ PatientStudies patientStudies(const std::vector<StudySummary>& all, int64_t stud
   std::vector<Other> others;
   for (const auto& s : all)
     if (s.id != studyId)
-      if (const PatientMatch m = samePatient(*current, s); m != PatientMatch::None) others.push_back({s, m, studyMoment(s)});
+      if (const PatientMatch m = samePatient(*current, s); m != PatientMatch::None)
+        others.push_back({s, m, studyMoment(s)});
   // Newest first; undated last, in import order: their place in time is unknown.
   std::sort(others.begin(), others.end(), [](const Other& a, const Other& b) {
     if (a.moment && b.moment) return *b.moment < *a.moment;

@@ -38,7 +38,8 @@ class TstPriorReport : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    site_ = Site::create(dir_.filePath("site"), "prior report passphrase", "Prior Site", "admin", "Admin", "adminpass1");
+    site_ =
+        Site::create(dir_.filePath("site"), "prior report passphrase", "Prior Site", "admin", "Admin", "adminpass1");
     const int64_t rad = UserDirectory(*site_).addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
     reports_ = std::make_unique<ReportService>(*site_, rad);
   }

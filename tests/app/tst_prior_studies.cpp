@@ -40,7 +40,9 @@ class TstPriorStudies : public QObject {
     d.description = "CHEST " + accession;
     // Named in writing order, which the importer keeps (sorted names): the import order is the
     // writing order, not the date order.
-    const QString file = QStringLiteral("incoming/%1-%2.dcm").arg(written_, 2, 10, QLatin1Char('0')).arg(QString::fromStdString(accession));
+    const QString file = QStringLiteral("incoming/%1-%2.dcm")
+                             .arg(written_, 2, 10, QLatin1Char('0'))
+                             .arg(QString::fromStdString(accession));
     writeTestDicom(dir_.filePath(file).toStdString(), d);
   }
 
@@ -97,7 +99,8 @@ class TstPriorStudies : public QObject {
     const auto p = patientStudies(*site_, study("ANN-2026"));
     QVERIFY(p.current.has_value());
     QCOMPARE(accessions(p.others), QStringList({"ANN-2025", "ANN-2024"}));
-    QVERIFY(std::all_of(p.matches.begin(), p.matches.end(), [](PatientMatch m) { return m == PatientMatch::SamePatientId; }));
+    QVERIFY(std::all_of(p.matches.begin(), p.matches.end(),
+                        [](PatientMatch m) { return m == PatientMatch::SamePatientId; }));
     QCOMPARE(priorOf("ANN-2026"), QString("ANN-2025"));
     QCOMPARE(priorOf("ANN-2025"), QString("ANN-2024"));
   }
@@ -169,8 +172,7 @@ class TstPriorStudies : public QObject {
     QCOMPARE(countOf("DAN-2"), 1);
     QCOMPARE(countOf("EVE"), 0);
     // Every study with a prior counts at least one, and one without counts none.
-    for (size_t i = 0; i < all.size(); ++i)
-      QCOMPARE(counts[i] > 0, patientStudies(all, all[i].id).prior.has_value());
+    for (size_t i = 0; i < all.size(); ++i) QCOMPARE(counts[i] > 0, patientStudies(all, all[i].id).prior.has_value());
   }
 
   void namesCompareAsDicomPersonNames() {

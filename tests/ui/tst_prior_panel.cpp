@@ -175,12 +175,14 @@ class TstPriorPanel : public QObject {
     QVERIFY(dialog->findChild<QPlainTextEdit*>("priorReportText")->isReadOnly());
     dialog->findChild<QPushButton*>("copyComparison")->click();
     QTRY_VERIFY(!dialog);
-    QCOMPARE(editor->findingsEdit()->toPlainText(), QString("COMPARISON: 2024-03-12 CHEST PA 2024.\nHeart size normal."));
+    QCOMPARE(editor->findingsEdit()->toPlainText(),
+             QString("COMPARISON: 2024-03-12 CHEST PA 2024.\nHeart size normal."));
     QVERIFY(editor->dirty());
     // Again: replaced, not added twice.
     dialog = panel()->showPriorReport();
     dialog->findChild<QPushButton*>("copyComparison")->click();
-    QCOMPARE(editor->findingsEdit()->toPlainText(), QString("COMPARISON: 2024-03-12 CHEST PA 2024.\nHeart size normal."));
+    QCOMPARE(editor->findingsEdit()->toPlainText(),
+             QString("COMPARISON: 2024-03-12 CHEST PA 2024.\nHeart size normal."));
   }
 
   void comparisonIsNeverWrittenIntoAnotherStudy() {
