@@ -118,6 +118,11 @@ void ImageViewer::setWindow(const app::DisplayWindow& window) {
   applyState();
 }
 
+void ImageViewer::setViewState(const app::ViewState& state) {
+  state_ = state;
+  applyState();
+}
+
 void ImageViewer::applyPreset(const QString& name) {
   if (image_ && state_.applyPreset(name.toStdString())) applyState();
 }
@@ -163,6 +168,7 @@ void ImageViewer::applyState() {
   updateOverlays();
   requestRender();
   emit windowChanged(state_.window().center, state_.window().width);
+  emit viewChanged();
 }
 
 void ImageViewer::paintGL() {

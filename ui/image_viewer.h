@@ -30,6 +30,8 @@ class ImageViewer : public VtkViewWidget {
   const app::DisplayImage* image() const { return image_.get(); }
 
   const app::ViewState& viewState() const { return state_; }
+  // Shows the image with `state` (a linked viewer follows another's zoom, pan and window).
+  void setViewState(const app::ViewState& state);
   void setWindow(const app::DisplayWindow& window);
   void applyPreset(const QString& name);
   void resetView();
@@ -41,6 +43,8 @@ class ImageViewer : public VtkViewWidget {
 
  signals:
   void windowChanged(double center, double width);
+  // Zoom, pan, window or inversion may have changed (emitted whenever the view is applied).
+  void viewChanged();
 
  protected:
   void mousePressEvent(QMouseEvent* event) override;

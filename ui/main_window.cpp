@@ -31,6 +31,7 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/image_viewer.h"
+#include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
 
@@ -81,6 +82,8 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+G", "generate a draft"},
     {"Ctrl+S", "save the report"},
     {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
+    {"Alt+P", "the prior study side by side on / off"},
+    {"Alt+Shift+P", "the prior's signed report (Copy to COMPARISON)"},
     {"F1", "this list"},
 };
 
@@ -142,7 +145,12 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   thumbnails_->setIconSize(QSize(96, 96));
   thumbnails_->setFixedHeight(124);
   thumbnails_->setWrapping(false);
-  centreLayout->addWidget(viewer_, 1);
+  // The open study's image and, beside it, the patient's prior (hidden when there is none).
+  prior_ = new PriorPanel(services_.site, services_.images, *services_.reports, viewer_, centre);
+  auto* images = new QSplitter(centre);
+  images->addWidget(viewer_);
+  images->addWidget(prior_);
+  centreLayout->addWidget(images, 1);
   centreLayout->addWidget(thumbnails_);
 
   editor_ = new ReportEditor(services_.site, *services_.reports, services_.drafts, this);
@@ -174,6 +182,10 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   connect(editor_, &ReportEditor::reportChanged, this, [this] {
     model_->reload();  // the open study stays selected (followModelChange)
     refreshStatus();
+  });
+  connect(prior_, &PriorPanel::comparisonRequested, this, [this](qint64 forStudy, const QString& line) {
+    // The line names the prior of the study it was asked for: never written into another study's report.
+    if (forStudy == currentStudy_ && editor_->study() == forStudy) editor_->applyComparisonLine(line);
   });
   buildMenus();
   refreshStatus();
@@ -214,10 +226,19 @@ void MainWindow::buildMenus() {
   view->addAction(tr("Reset view"), this, [this] { viewer_->resetView(); });
   view->addAction(tr("Invert"), this, [this] { viewer_->toggleInvert(); });
   view->addAction(tr("Overlays"), this, [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
+  auto* sideBySide = view->addAction(tr("&Prior side by side"), QKeySequence(tr("Alt+P")), this, [this](bool on) {
+    prior_->setWanted(on);
+    if (on && !prior_->prior()) statusBar()->showMessage(prior_->noPriorNote().isEmpty() ? tr("This study has no prior.") : prior_->noPriorNote(), 8000);
+  });
+  sideBySide->setCheckable(true);
+  sideBySide->setChecked(prior_->wanted());
 
   auto* report = menuBar()->addMenu(tr("&Report"));
   report->addAction(tr("Versions and differences"), editor_, &ReportEditor::showVersions);
   report->addAction(tr("Audit log"), editor_, &ReportEditor::showAuditLog);
+  report->addAction(tr("&Prior report…"), QKeySequence(tr("Alt+Shift+P")), this, [this] {
+    if (!prior_->showPriorReport()) statusBar()->showMessage(tr("This study has no prior."), 8000);
+  });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
@@ -329,6 +350,8 @@ bool MainWindow::openStudy(qint64 studyId) {
   thumbnails_->blockSignals(false);
   editor_->setStudy(studyId, currentImages_.value(0));
   app::recordStudyOpened(services_.site, services_.user.id, studyId);
+  prior_->showPriorOf(studyId);
+  if (!prior_->noPriorNote().isEmpty()) statusBar()->showMessage(prior_->noPriorNote(), 8000);
   if (images.empty()) {
     viewer_->clearImage();
     statusBar()->showMessage(tr("The study has no images."), 5000);
@@ -362,6 +385,7 @@ void MainWindow::closeStudy() {
     thumbnails_->blockSignals(false);
     viewer_->clearImage();
     editor_->setStudy(0, {});
+    prior_->showPriorOf(0);
     filter_->setPinnedStudy(0);
   }
   selectOpenStudy();

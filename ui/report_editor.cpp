@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/prior_report.h"
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
 #include "app/site/stored_time.h"
@@ -529,5 +530,19 @@ void ReportEditor::showVersions() {
 }
 
 void ReportEditor::showAuditLog() { AuditLogDialog(site_, reports_.userId(), studyId_, this).exec(); }
+
+bool ReportEditor::applyComparisonLine(const QString& line) {
+  if (!studyId_ || findings_->isReadOnly()) {
+    showMessage(tr("The report cannot be edited now: a final report takes the comparison in an addendum."), true);
+    return false;
+  }
+  const QString text =
+      QString::fromStdString(app::withComparisonLine(findings_->toPlainText().toStdString(), line.toStdString()));
+  if (text == findings_->toPlainText()) return true;
+  QTextCursor cursor(findings_->document());
+  cursor.select(QTextCursor::Document);
+  cursor.insertText(text);  // one undo step; textChanged marks the report unsaved
+  return true;
+}
 
 }  // namespace fedmrg::ui

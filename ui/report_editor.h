@@ -71,6 +71,9 @@ class ReportEditor : public QWidget {
   void showAuditLog();
   // Writes the unsaved text to the store (called by the timer; public for tests).
   void autosaveNow();
+  // Puts `line` ("COMPARISON: ...") first in FINDINGS, or in place of the COMPARISON line there, as
+  // one undoable edit (app::withComparisonLine). Refused, with a message, when the text is read-only.
+  bool applyComparisonLine(const QString& line);
 
  signals:
   void reportChanged(qint64 studyId);  // a version was saved or signed

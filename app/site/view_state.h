@@ -26,6 +26,7 @@ class ViewState {
   void reset(const DisplayWindow& defaultWindow, bool invert, double valueMin, double valueMax);
 
   const DisplayWindow& window() const { return window_; }
+  const DisplayWindow& defaultWindow() const { return default_; }
   void setWindow(const DisplayWindow& w);
   // A mouse drag of (dx, dy) screen pixels: right widens, down raises the center (brighter image
   // content moves darker), scaled so that a drag across 500 pixels sweeps the whole value range.

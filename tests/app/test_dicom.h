@@ -31,6 +31,7 @@ struct TestDicom {
   double windowCenter = 2048, windowWidth = 4096;
   // Written only when set.
   std::string patientSex, patientBirthDate, accessionNumber;
+  std::string studyTime;  // written only when set
 };
 
 // Stored value at (x, y): a diagonal ramp over 0..4095 with a bright disc in the upper left quarter.
@@ -57,6 +58,7 @@ inline std::string writeTestDicom(const std::string& path, TestDicom d) {
   if (!d.patientSex.empty()) ds->putAndInsertString(DCM_PatientSex, d.patientSex.c_str());
   if (!d.patientBirthDate.empty()) ds->putAndInsertString(DCM_PatientBirthDate, d.patientBirthDate.c_str());
   if (!d.accessionNumber.empty()) ds->putAndInsertString(DCM_AccessionNumber, d.accessionNumber.c_str());
+  if (!d.studyTime.empty()) ds->putAndInsertString(DCM_StudyTime, d.studyTime.c_str());
   ds->putAndInsertString(DCM_StudyDescription, d.description.c_str());
   ds->putAndInsertString(DCM_Modality, d.modality.c_str());
   ds->putAndInsertString(DCM_BodyPartExamined, d.bodyPart.c_str());
