@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/measurement_store.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -77,6 +78,10 @@ constexpr Shortcut kShortcuts[] = {
     {"I", "invert"},
     {"1 / 2 / 3", "presets: lung, mediastinum, bone"},
     {"O", "overlays on / off"},
+    {"Ctrl+1", "actual pixels (1:1): one image pixel on one screen pixel"},
+    {"Alt+D / Alt+A / Alt+C", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)"},
+    {"Esc / Delete", "in the viewer: cancel the measurement in progress / remove the selected or last one"},
+    {"Ctrl+Alt+M", "insert the image's measurements into the report's findings"},
     {"Ctrl+G", "generate a draft"},
     {"Ctrl+S", "save the report"},
     {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
@@ -135,6 +140,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   auto* centreLayout = new QVBoxLayout(centre);
   centreLayout->setContentsMargins(0, 0, 0, 0);
   viewer_ = new ImageViewer(centre);
+  viewer_->setMeasurementStore(std::make_shared<app::MeasurementStore>(services_.site, services_.user.id));
   thumbnails_ = new QListWidget(centre);
   thumbnails_->setViewMode(QListView::IconMode);
   thumbnails_->setFlow(QListView::LeftToRight);
@@ -212,6 +218,8 @@ void MainWindow::buildMenus() {
   view->addAction(tr("Reset view"), this, [this] { viewer_->resetView(); });
   view->addAction(tr("Invert"), this, [this] { viewer_->toggleInvert(); });
   view->addAction(tr("Overlays"), this, [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
+  view->addAction(tr("Actual pixels (1:1)"), QKeySequence(tr("Ctrl+1")), viewer_, &ImageViewer::actualPixels);
+  buildMeasureMenu();
 
   auto* report = menuBar()->addMenu(tr("&Report"));
   report->addAction(tr("Versions and differences"), editor_, &ReportEditor::showVersions);
@@ -222,6 +230,32 @@ void MainWindow::buildMenus() {
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
                        tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
+  });
+}
+
+void MainWindow::buildMeasureMenu() {
+  auto* measure = menuBar()->addMenu(tr("&Measure"));
+  measure->addAction(tr("&Distance"), QKeySequence(tr("Alt+D")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Distance); });
+  measure->addAction(tr("&Angle"), QKeySequence(tr("Alt+A")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Angle); });
+  measure->addAction(tr("&Cardiothoracic ratio"), QKeySequence(tr("Alt+C")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::CardiothoracicRatio); });
+  // Esc and Delete act only while the viewer has focus: elsewhere they belong to the focused widget.
+  auto* cancel = measure->addAction(tr("Cancel measurement"), QKeySequence(Qt::Key_Escape), viewer_,
+                                    &ImageViewer::cancelMeasurement);
+  auto* remove = measure->addAction(tr("Remove measurement"), QKeySequence(QKeySequence::Delete), viewer_,
+                                    [this] { viewer_->removeMeasurement(); });
+  for (QAction* action : {cancel, remove}) {
+    action->setShortcutContext(Qt::WidgetShortcut);
+    viewer_->addAction(action);
+  }
+  measure->addSeparator();
+  measure->addAction(tr("&Insert measurements into report"), QKeySequence(tr("Ctrl+Alt+M")), this, [this] {
+    const QStringList lines = viewer_->measurementReportLines();
+    if (lines.isEmpty()) statusBar()->showMessage(tr("The image has no measurements."), 5000);
+    else if (!editor_->insertText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n')))
+      statusBar()->showMessage(tr("The report cannot be edited: the measurements were not inserted."), 5000);
   });
 }
 

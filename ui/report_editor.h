@@ -69,6 +69,9 @@ class ReportEditor : public QWidget {
   void showAuditLog();
   // Writes the unsaved text to the store (called by the timer; public for tests).
   void autosaveNow();
+  // Inserts `text` at the cursor of FINDINGS as one undoable edit (measurements from the viewer);
+  // false, changing nothing, when the report cannot be edited (no study, final, drafting).
+  bool insertText(const QString& text);
 
  signals:
   void reportChanged(qint64 studyId);  // a version was saved or signed

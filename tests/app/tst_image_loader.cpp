@@ -50,6 +50,32 @@ class TstImageLoader : public QObject {
     QCOMPARE(image->info.transferSyntaxUid, std::string("1.2.840.10008.1.2.1"));  // explicit little endian
   }
 
+  void saysWhichPixelSpacingItUses() {
+    TestDicom d;
+    d.width = d.height = 32;
+    d.imagerPixelSpacing = "0.2\\0.25";
+    const QString both = dir_.filePath("both-spacings.dcm");
+    writeTestDicom(both.toStdString(), d);  // Pixel Spacing 0.143 and Imager Pixel Spacing
+    auto info = ImageLoader().load(both)->info;
+    QVERIFY(info.spacingSource == SpacingSource::PixelSpacing);
+    QCOMPARE(info.pixelSpacingRow, 0.143);
+    QCOMPARE(info.imagerPixelSpacingColumn, 0.25);
+    QVERIFY(!info.sopInstanceUid.empty());
+    d.pixelSpacing.clear();
+    const QString imager = dir_.filePath("imager-spacing.dcm");
+    writeTestDicom(imager.toStdString(), d);
+    info = ImageLoader().load(imager)->info;
+    QVERIFY(info.spacingSource == SpacingSource::ImagerPixelSpacing);
+    QCOMPARE(info.pixelSpacingRow, 0.2);
+    QCOMPARE(info.pixelSpacingColumn, 0.25);
+    d.imagerPixelSpacing.clear();
+    const QString none = dir_.filePath("no-spacing.dcm");
+    writeTestDicom(none.toStdString(), d);
+    info = ImageLoader().load(none)->info;
+    QVERIFY(info.spacingSource == SpacingSource::None);
+    QCOMPARE(info.pixelSpacingRow, 0.0);
+  }
+
   void monochrome1IsShownInverted() {
     TestDicom d;
     d.width = d.height = 64;
