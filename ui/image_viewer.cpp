@@ -147,6 +147,11 @@ void ImageViewer::zoomBy(double factor) {
   applyState();
 }
 
+void ImageViewer::panBy(double dxImagePixels, double dyImagePixels) {
+  state_.panBy(dxImagePixels, dyImagePixels);
+  applyState();
+}
+
 void ImageViewer::fitToView() {
   state_.fit();
   applyState();
@@ -314,7 +319,8 @@ void ImageViewer::loadMeasurements() {
     auto loaded = measurementStore_->load(image_->info.sopInstanceUid);
     measurements_->setMeasurements(std::move(loaded.measurements), spacing);
     if (!loaded.errors.empty())
-      measurements_->setError(tr("%n stored measurement(s) cannot be shown: %1", "", int(loaded.errors.size()))
+      measurements_->setError(tr("%1 stored measurement(s) cannot be shown: %2")
+                                  .arg(loaded.errors.size())
                                   .arg(QString::fromStdString(loaded.errors.front())));
   } catch (const std::exception& e) {
     measurements_->setMeasurements({}, spacing);

@@ -44,6 +44,8 @@ class ImageViewer : public VtkViewWidget {
   void resetView();
   void toggleInvert();
   void zoomBy(double factor);
+  // Moves the image by (dx, dy) image pixels (right and down).
+  void panBy(double dxImagePixels, double dyImagePixels);
   // Fit: the whole image in the view, centered.
   void fitToView();
   // Actual pixels (1:1): one image pixel on one screen pixel, whatever the device pixel ratio.

@@ -166,8 +166,9 @@ void MeasurementOverlay::drawMeasurement(QPainter& p, const app::Measurement& m,
         tick(a, true);
         tick(b, true);
       }
-      const QPointF thorax = toView(pts[2]);
-      drawLabel(p, QPointF(std::max(thorax.x(), toView(pts[3]).x()) + 8, thorax.y() + 4), label, color);
+      // Above the middle of the thoracic line: the lines reach the image's sides, the label must not.
+      const QPointF thorax = (toView(pts[2]) + QPointF(toView(pts[3]).x(), toView(pts[2]).y())) / 2;
+      drawLabel(p, thorax + QPointF(-p.fontMetrics().horizontalAdvance(label) / 2.0, -8), label, color);
       break;
     }
   }
