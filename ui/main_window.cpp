@@ -70,7 +70,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Up / Down, Page Up / Down, Home / End", "move in the worklist: the study under the cursor opens"},
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
-    {"Left drag", "window / level (right: wider, down: brighter)"},
+    {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
     {"Shift+left or middle drag", "pan"},
     {"Wheel, right drag, + / -", "zoom"},
     {"F", "fit the image to the view"},
