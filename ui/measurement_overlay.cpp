@@ -31,8 +31,7 @@ void drawLabel(QPainter& p, QPointF at, const QString& text, const QColor& color
 
 }  // namespace
 
-MeasurementOverlay::MeasurementOverlay(const app::ViewState& state, QWidget* parent)
-    : QWidget(parent), state_(state) {
+MeasurementOverlay::MeasurementOverlay(const app::ViewState& state, QWidget* parent) : QWidget(parent), state_(state) {
   setAttribute(Qt::WA_TransparentForMouseEvents);
   setAttribute(Qt::WA_NoSystemBackground);
   setAttribute(Qt::WA_TranslucentBackground);
@@ -54,7 +53,8 @@ void MeasurementOverlay::appendMeasurement(const app::Measurement& m) {
 
 std::optional<app::Measurement> MeasurementOverlay::takeSelectedOrLast() {
   if (measurements_.empty()) return std::nullopt;
-  const size_t i = selected_ >= 0 && selected_ < int(measurements_.size()) ? size_t(selected_) : measurements_.size() - 1;
+  const size_t i =
+      selected_ >= 0 && selected_ < int(measurements_.size()) ? size_t(selected_) : measurements_.size() - 1;
   app::Measurement m = measurements_[i];
   measurements_.erase(measurements_.begin() + std::ptrdiff_t(i));
   selected_ = -1;
@@ -67,7 +67,8 @@ bool MeasurementOverlay::selectAt(QPointF viewPoint) {
   int hit = -1;
   for (int i = 0; i < int(measurements_.size()) && hit < 0; ++i) {
     const auto& pts = measurements_[size_t(i)].points;
-    for (size_t k = 0; k + 1 < pts.size(); k += (measurements_[size_t(i)].kind == app::MeasurementKind::CardiothoracicRatio ? 2 : 1))
+    for (size_t k = 0; k + 1 < pts.size();
+         k += (measurements_[size_t(i)].kind == app::MeasurementKind::CardiothoracicRatio ? 2 : 1))
       if (distanceToSegment(viewPoint, toView(pts[k]), toView(pts[k + 1])) <= kReach) hit = i;
   }
   selected_ = hit;
@@ -120,10 +121,12 @@ QString MeasurementOverlay::toolHint() const {
   if (!tool_) return {};
   const int n = int(pending_.size());
   switch (*tool_) {
-    case app::MeasurementKind::Distance: return n == 0 ? tr("Distance: click the first end") : tr("Distance: click the second end");
+    case app::MeasurementKind::Distance:
+      return n == 0 ? tr("Distance: click the first end") : tr("Distance: click the second end");
     case app::MeasurementKind::Angle:
-      return n == 0 ? tr("Angle: click a point on the first arm")
-                    : n == 1 ? tr("Angle: click the vertex") : tr("Angle: click a point on the second arm");
+      return n == 0   ? tr("Angle: click a point on the first arm")
+             : n == 1 ? tr("Angle: click the vertex")
+                      : tr("Angle: click a point on the second arm");
     case app::MeasurementKind::CardiothoracicRatio:
       return n < 2 ? tr("CTR: click the heart's left and right borders (%1 of 2)").arg(n + 1)
                    : tr("CTR: click the thorax's left and right inner margins (%1 of 2)").arg(n - 1);

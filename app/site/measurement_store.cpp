@@ -33,8 +33,8 @@ std::vector<Point2> MeasurementStore::pointsFromJson(const std::string& json) {
 
 MeasurementStore::Loaded MeasurementStore::load(const std::string& sopUid) const {
   Loaded loaded;
-  auto st = site_.store().prepare(
-      "SELECT id, kind, points FROM measurements WHERE sop_uid = ? AND user_id = ? ORDER BY id");
+  auto st =
+      site_.store().prepare("SELECT id, kind, points FROM measurements WHERE sop_uid = ? AND user_id = ? ORDER BY id");
   st.bind(1, sopUid).bind(2, userId_);
   while (st.step()) {
     const int64_t id = st.int64(0);

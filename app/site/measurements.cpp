@@ -57,7 +57,8 @@ std::string invalidMeasurementReason(const Measurement& m, int width, int height
     const std::string which = "points[" + std::to_string(i) + "]: ";
     if (!std::isfinite(p.x) || !std::isfinite(p.y)) return which + "not a finite number";
     // Half a pixel beyond the outer pixel centers is still on the image.
-    if (p.x < -0.5 || p.y < -0.5) return which + "negative coordinates (" + std::to_string(p.x) + ", " + std::to_string(p.y) + ")";
+    if (p.x < -0.5 || p.y < -0.5)
+      return which + "negative coordinates (" + std::to_string(p.x) + ", " + std::to_string(p.y) + ")";
     if ((width > 0 && p.x > width - 0.5) || (height > 0 && p.y > height - 0.5))
       return which + "outside the " + std::to_string(width) + " x " + std::to_string(height) + " image";
   }
@@ -109,7 +110,8 @@ QString measurementLabel(const Measurement& m, const PixelSpacing& spacing) {
 QString measurementReportLine(const Measurement& m, const PixelSpacing& spacing, const QString& viewPosition) {
   const QString view = viewPosition.isEmpty() ? tr("image") : tr("%1 image").arg(viewPosition);
   if (m.kind == MeasurementKind::CardiothoracicRatio && invalidMeasurementReason(m).empty())
-    return tr("Cardiothoracic ratio: %1").arg(cardiothoracicRatio(m.points[0], m.points[1], m.points[2], m.points[3]), 0, 'f', 2);
+    return tr("Cardiothoracic ratio: %1")
+        .arg(cardiothoracicRatio(m.points[0], m.points[1], m.points[2], m.points[3]), 0, 'f', 2);
   const bool inPixels = m.kind == MeasurementKind::Distance && !spacing.known();
   return tr("Measurement: %1 (%2, %3%4)")
       .arg(measurementLabel(m, spacing), kindName(m.kind), view, inPixels ? tr("; no pixel spacing") : QString());

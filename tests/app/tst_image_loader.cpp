@@ -53,25 +53,23 @@ class TstImageLoader : public QObject {
   void saysWhichPixelSpacingItUses() {
     TestDicom d;
     d.width = d.height = 32;
+    auto infoOf = [&](const QString& name) {
+      writeTestDicom(dir_.filePath(name).toStdString(), d);
+      return ImageLoader().load(dir_.filePath(name))->info;
+    };
     d.imagerPixelSpacing = "0.2\\0.25";
-    const QString both = dir_.filePath("both-spacings.dcm");
-    writeTestDicom(both.toStdString(), d);  // Pixel Spacing 0.143 and Imager Pixel Spacing
-    auto info = ImageLoader().load(both)->info;
+    auto info = infoOf("both-spacings.dcm");  // Pixel Spacing 0.143 and Imager Pixel Spacing
     QVERIFY(info.spacingSource == SpacingSource::PixelSpacing);
     QCOMPARE(info.pixelSpacingRow, 0.143);
     QCOMPARE(info.imagerPixelSpacingColumn, 0.25);
     QVERIFY(!info.sopInstanceUid.empty());
     d.pixelSpacing.clear();
-    const QString imager = dir_.filePath("imager-spacing.dcm");
-    writeTestDicom(imager.toStdString(), d);
-    info = ImageLoader().load(imager)->info;
+    info = infoOf("imager-spacing.dcm");
     QVERIFY(info.spacingSource == SpacingSource::ImagerPixelSpacing);
     QCOMPARE(info.pixelSpacingRow, 0.2);
     QCOMPARE(info.pixelSpacingColumn, 0.25);
     d.imagerPixelSpacing.clear();
-    const QString none = dir_.filePath("no-spacing.dcm");
-    writeTestDicom(none.toStdString(), d);
-    info = ImageLoader().load(none)->info;
+    info = infoOf("no-spacing.dcm");
     QVERIFY(info.spacingSource == SpacingSource::None);
     QCOMPARE(info.pixelSpacingRow, 0.0);
   }

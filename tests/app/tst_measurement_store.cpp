@@ -73,7 +73,8 @@ class TstMeasurementStore : public QObject {
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, store.add(sop_, {0, MeasurementKind::Angle, {{1, 1}}}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, store.add("", {0, MeasurementKind::Distance, {{1, 1}, {2, 2}}}));
-    QVERIFY_THROWS_EXCEPTION(StoreError, store.add("1.2.3.no.such.image", {0, MeasurementKind::Distance, {{1, 1}, {2, 2}}}));
+    QVERIFY_THROWS_EXCEPTION(StoreError,
+                             store.add("1.2.3.no.such.image", {0, MeasurementKind::Distance, {{1, 1}, {2, 2}}}));
     QCOMPARE(int(store.load(sop_).measurements.size()), before);
   }
 
@@ -83,7 +84,11 @@ class TstMeasurementStore : public QObject {
     auto insert = [&](const std::string& kind, const std::string& points) {
       site_->store()
           .prepare("INSERT INTO measurements(sop_uid, user_id, kind, points, created_at) VALUES (?, ?, ?, ?, ?)")
-          .bind(1, sop_).bind(2, rad_).bind(3, kind).bind(4, points).bind(5, nowUtc())
+          .bind(1, sop_)
+          .bind(2, rad_)
+          .bind(3, kind)
+          .bind(4, points)
+          .bind(5, nowUtc())
           .run();
       return site_->store().lastInsertId();
     };

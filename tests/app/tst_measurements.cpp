@@ -62,7 +62,8 @@ class TstMeasurements : public QObject {
     const Measurement m{0, MeasurementKind::CardiothoracicRatio, {{190, 400}, {310, 410}, {125, 300}, {375, 290}}};
     QCOMPARE(cardiothoracicRatio(m.points[0], m.points[1], m.points[2], m.points[3]), 0.48);
     QCOMPARE(measurementLabel(m, {}), QString("CTR 0.48"));
-    QCOMPARE(measurementReportLine(m, {0.2, 0.2, SpacingSource::PixelSpacing}, "PA"), QString("Cardiothoracic ratio: 0.48"));
+    QCOMPARE(measurementReportLine(m, {0.2, 0.2, SpacingSource::PixelSpacing}, "PA"),
+             QString("Cardiothoracic ratio: 0.48"));
     // Clicked right to left: the same ratio.
     QCOMPARE(cardiothoracicRatio({310, 0}, {190, 0}, {375, 0}, {125, 0}), 0.48);
     QVERIFY(std::isnan(cardiothoracicRatio({0, 0}, {10, 0}, {5, 0}, {5, 9})));

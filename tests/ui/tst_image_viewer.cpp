@@ -54,7 +54,8 @@ void clickImagePoint(ui::ImageViewer& viewer, app::Point2 image) {
 }
 
 void sendDrag(QWidget* w, QPoint from, QPoint to) {
-  QMouseEvent press(QEvent::MouseButtonPress, from, w->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton, Qt::NoModifier);
+  QMouseEvent press(QEvent::MouseButtonPress, from, w->mapToGlobal(from), Qt::LeftButton, Qt::LeftButton,
+                    Qt::NoModifier);
   QApplication::sendEvent(w, &press);
   QMouseEvent move(QEvent::MouseMove, to, w->mapToGlobal(to), Qt::NoButton, Qt::LeftButton, Qt::NoModifier);
   QApplication::sendEvent(w, &move);
@@ -104,7 +105,10 @@ class TstImageViewer : public QObject {
     d.pixelSpacing.clear();
     d.studyUid = "1.2.826.0.1.3680043.10.99.502";
     const std::string bare = testing::writeTestDicom(dir_.filePath("unspaced.dcm").toStdString(), d);
-    QCOMPARE(app::DicomImporter(*site_, user_).importFiles({dir_.filePath("spaced.dcm"), dir_.filePath("unspaced.dcm")}).imported, 2);
+    QCOMPARE(app::DicomImporter(*site_, user_)
+                 .importFiles({dir_.filePath("spaced.dcm"), dir_.filePath("unspaced.dcm")})
+                 .imported,
+             2);
     measured_ = importedFile(spaced);
     unspaced_ = importedFile(bare);
   }
@@ -160,7 +164,8 @@ class TstImageViewer : public QObject {
     };
     const double dpr = v->devicePixelRatioF();
     const int fitWidth = imageWidthOnScreen();
-    QVERIFY2(std::abs(fitWidth - 255 * 400 * dpr / 256) <= 1.5, qPrintable(QString("%1 lit pixels at fit").arg(fitWidth)));
+    QVERIFY2(std::abs(fitWidth - 255 * 400 * dpr / 256) <= 1.5,
+             qPrintable(QString("%1 lit pixels at fit").arg(fitWidth)));
     QVERIFY(std::abs(v->viewState().magnification() - 400 * dpr / 256) < 1e-9);
     QTest::keyClick(v.get(), Qt::Key_1, Qt::ControlModifier);
     QCOMPARE(v->viewState().magnification(), 1.0);
@@ -273,8 +278,12 @@ class TstImageViewer : public QObject {
     const std::string sop = app::ImageLoader().load(unspaced_)->info.sopInstanceUid;
     for (const char* points : {"[[1, 2], [3", "[[-50, 2], [30, 4]]"})
       site_->store()
-          .prepare("INSERT INTO measurements(sop_uid, user_id, kind, points, created_at) VALUES (?, ?, 'distance', ?, ?)")
-          .bind(1, sop).bind(2, user_).bind(3, std::string(points)).bind(4, app::nowUtc())
+          .prepare(
+              "INSERT INTO measurements(sop_uid, user_id, kind, points, created_at) VALUES (?, ?, 'distance', ?, ?)")
+          .bind(1, sop)
+          .bind(2, user_)
+          .bind(3, std::string(points))
+          .bind(4, app::nowUtc())
           .run();
     auto v = viewerFor(unspaced_, {600, 600});
     QVERIFY(v);
