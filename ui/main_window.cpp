@@ -26,6 +26,7 @@
 #include <QtConcurrent/QtConcurrent>
 
 #include "app/site/audit_trail.h"
+#include "app/site/measurement_store.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -71,7 +72,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Up / Down, Page Up / Down, Home / End", "move in the worklist: the study under the cursor opens"},
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
-    {"Left drag", "window / level (right: wider, down: brighter)"},
+    {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
     {"Shift+left or middle drag", "pan"},
     {"Wheel, right drag, + / -", "zoom"},
     {"F", "fit the image to the view"},
@@ -79,6 +80,10 @@ constexpr Shortcut kShortcuts[] = {
     {"I", "invert"},
     {"1 / 2 / 3", "presets: lung, mediastinum, bone"},
     {"O", "overlays on / off"},
+    {"Ctrl+1", "actual pixels (1:1): one image pixel on one screen pixel"},
+    {"Alt+D / Alt+A / Alt+C", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)"},
+    {"Esc / Delete", "in the viewer: cancel the measurement in progress / remove the selected or last one"},
+    {"Ctrl+Alt+M", "insert the image's measurements into the report's findings"},
     {"Ctrl+G", "generate a draft"},
     {"Ctrl+S", "save the report"},
     {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
@@ -139,6 +144,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   auto* centreLayout = new QVBoxLayout(centre);
   centreLayout->setContentsMargins(0, 0, 0, 0);
   viewer_ = new ImageViewer(centre);
+  viewer_->setMeasurementStore(std::make_shared<app::MeasurementStore>(services_.site, services_.user.id));
   thumbnails_ = new QListWidget(centre);
   thumbnails_->setViewMode(QListView::IconMode);
   thumbnails_->setFlow(QListView::LeftToRight);
@@ -232,6 +238,8 @@ void MainWindow::buildMenus() {
   });
   sideBySide->setCheckable(true);
   sideBySide->setChecked(prior_->wanted());
+  view->addAction(tr("Actual pixels (1:1)"), QKeySequence(tr("Ctrl+1")), viewer_, &ImageViewer::actualPixels);
+  buildMeasureMenu();
 
   auto* report = menuBar()->addMenu(tr("&Report"));
   report->addAction(tr("Versions and differences"), editor_, &ReportEditor::showVersions);
@@ -245,6 +253,32 @@ void MainWindow::buildMenus() {
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
                        tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
+  });
+}
+
+void MainWindow::buildMeasureMenu() {
+  auto* measure = menuBar()->addMenu(tr("&Measure"));
+  measure->addAction(tr("&Distance"), QKeySequence(tr("Alt+D")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Distance); });
+  measure->addAction(tr("&Angle"), QKeySequence(tr("Alt+A")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Angle); });
+  measure->addAction(tr("&Cardiothoracic ratio"), QKeySequence(tr("Alt+C")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::CardiothoracicRatio); });
+  // Esc and Delete act only while the viewer has focus: elsewhere they belong to the focused widget.
+  auto* cancel = measure->addAction(tr("Cancel measurement"), QKeySequence(Qt::Key_Escape), viewer_,
+                                    &ImageViewer::cancelMeasurement);
+  auto* remove = measure->addAction(tr("Remove measurement"), QKeySequence(QKeySequence::Delete), viewer_,
+                                    [this] { viewer_->removeMeasurement(); });
+  for (QAction* action : {cancel, remove}) {
+    action->setShortcutContext(Qt::WidgetShortcut);
+    viewer_->addAction(action);
+  }
+  measure->addSeparator();
+  measure->addAction(tr("&Insert measurements into report"), QKeySequence(tr("Ctrl+Alt+M")), this, [this] {
+    const QStringList lines = viewer_->measurementReportLines();
+    if (lines.isEmpty()) statusBar()->showMessage(tr("The image has no measurements."), 5000);
+    else if (!editor_->insertText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n')))
+      statusBar()->showMessage(tr("The report cannot be edited: the measurements were not inserted."), 5000);
   });
 }
 

@@ -81,6 +81,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildMeasureMenu();
   void showImage(int index);
   void followCurrentRow(const QModelIndex& current);
   void followModelChange();

@@ -477,6 +477,13 @@ bool ReportEditor::exportSr(const QString& given) {
   }
 }
 
+bool ReportEditor::insertText(const QString& text) {
+  if (text.isEmpty() || findings_->isReadOnly()) return false;
+  findings_->insertPlainText(text);  // marks the report dirty through the text's change signal
+  findings_->setFocus();
+  return true;
+}
+
 void ReportEditor::autosaveNow() {
   if (!dirty_ || !studyId_) return;
   reports_.autosave(studyId_, findings_->toPlainText().toStdString(), impression_->toPlainText().toStdString(),

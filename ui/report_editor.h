@@ -74,6 +74,9 @@ class ReportEditor : public QWidget {
   // Puts `line` ("COMPARISON: ...") first in FINDINGS, or in place of the COMPARISON line there, as
   // one undoable edit (app::withComparisonLine). Refused, with a message, when the text is read-only.
   bool applyComparisonLine(const QString& line);
+  // Inserts `text` at the cursor of FINDINGS as one undoable edit (measurements from the viewer);
+  // false, changing nothing, when the report cannot be edited (no study, final, drafting).
+  bool insertText(const QString& text);
 
  signals:
   void reportChanged(qint64 studyId);  // a version was saved or signed

@@ -312,6 +312,27 @@ class TstReportEditor : public QObject {
     QCOMPARE(reports.latest(study)->labels, std::string("pleural_effusion=positive"));
     QCOMPARE(reports.trainingQueueCount(), queued + 1);
   }
+
+  void insertTextGoesAtTheFindingsCursorAndNotIntoAFinalReport() {
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    const int64_t study = addStudy("1.2.3.78");
+    editor.setStudy(study, {});
+    editor.findingsEdit()->setPlainText("Heart: .\nLungs clear.");
+    QTextCursor cursor = editor.findingsEdit()->textCursor();
+    cursor.setPosition(QString("Heart: ").size());
+    editor.findingsEdit()->setTextCursor(cursor);
+    QVERIFY(editor.insertText("Cardiothoracic ratio: 0.48"));
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Heart: Cardiothoracic ratio: 0.48.\nLungs clear."));
+    QVERIFY(editor.dirty());
+    editor.findingsEdit()->undo();  // one undoable edit
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Heart: .\nLungs clear."));
+    // The final report of the test before is read-only: nothing is inserted.
+    editor.setStudy(study_, {});
+    const QString final = editor.findingsEdit()->toPlainText();
+    QVERIFY(!editor.insertText("Measurement: 54.2 mm (distance, PA image)"));
+    QCOMPARE(editor.findingsEdit()->toPlainText(), final);
+  }
 };
 
 FEDMRG_WIDGET_TEST_MAIN(TstReportEditor)
