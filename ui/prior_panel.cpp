@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/audit_trail.h"
 #include "app/site/image_loader.h"
 #include "app/site/patient_identity.h"
 #include "app/site/prior_report.h"
@@ -177,6 +178,8 @@ QString PriorPanel::reportText() const {
 
 QDialog* PriorPanel::showPriorReport() {
   if (!studies_.prior) return nullptr;
+  // Reading another study's report is an access like opening it (docs/workstation.md, "Audit log").
+  app::recordAccess(site_, reports_.userId(), "report.view.prior", studies_.prior->id);
   auto* dialog = new QDialog(window());
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->setObjectName(QStringLiteral("priorReportDialog"));

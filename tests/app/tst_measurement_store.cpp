@@ -27,7 +27,7 @@ class TstMeasurementStore : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     site_ = Site::create(siteDir(), "passphrase!", "Measure Site", "admin", "Admin", "adminpass1");
-    UserDirectory users(*site_);
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
     rad_ = users.addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
     other_ = users.addUser("other", "Dr Other", Role::Radiologist, "otherpass1");
     fedmrg::testing::TestDicom d;

@@ -40,7 +40,8 @@ class TstPriorReport : public QObject {
     QVERIFY(dir_.isValid());
     site_ =
         Site::create(dir_.filePath("site"), "prior report passphrase", "Prior Site", "admin", "Admin", "adminpass1");
-    const int64_t rad = UserDirectory(*site_).addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
+    const int64_t admin = UserDirectory(*site_).authenticate("admin", "adminpass1")->id;
+    const int64_t rad = UserDirectory(*site_, admin).addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
     reports_ = std::make_unique<ReportService>(*site_, rad);
   }
 
@@ -65,7 +66,7 @@ class TstPriorReport : public QObject {
     const int64_t study = addStudy("1.2.3.201");
     reports_->save(study, "Signed text.", "Signed impression.", "");
     reports_->sign(study, ReportStatus::Preliminary);
-    reports_->save(study, "Later draft nobody signed.", "", "");
+    reports_->save(study, "Later draft nobody signed.", "", "", "human", PreliminarySignOff::WithdrawalConfirmed);
     const auto signed_ = latestSignedReport(*reports_, study);
     QVERIFY(signed_.has_value());
     QVERIFY(signed_->report.status == ReportStatus::Preliminary);

@@ -96,7 +96,7 @@ class TstImageViewer : public QObject {
     if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
     QVERIFY(dir_.isValid());
     site_ = app::Site::create(siteDir(), "passphrase!", "Viewer Site", "admin", "Admin", "adminpass1");
-    user_ = app::UserDirectory(*site_).addUser("rad", "Dr Rad", app::Role::Radiologist, "radpass123");
+    user_ = app::UserDirectory(*site_, app::UserDirectory(*site_).authenticate("admin", "adminpass1")->id).addUser("rad", "Dr Rad", app::Role::Radiologist, "radpass123");
     testing::TestDicom d;
     d.width = d.height = 512;
     d.pixelSpacing = "0.2\\0.2";
@@ -256,7 +256,7 @@ class TstImageViewer : public QObject {
     QTest::keyClick(v.get(), Qt::Key_Delete);
     QCOMPARE(int(app::MeasurementStore(*site_, user_).load(sop).measurements.size()), stored - 2);
     // Another user sees none of them.
-    const int64_t other = app::UserDirectory(*site_).addUser("other", "Dr Other", app::Role::Radiologist, "otherpass1");
+    const int64_t other = app::UserDirectory(*site_, app::UserDirectory(*site_).authenticate("admin", "adminpass1")->id).addUser("other", "Dr Other", app::Role::Radiologist, "otherpass1");
     v->setMeasurementStore(std::make_shared<app::MeasurementStore>(*site_, other));
     QVERIFY(v->measurements().empty());
   }

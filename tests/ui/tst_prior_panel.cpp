@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/audit_trail.h"
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
@@ -169,6 +170,10 @@ class TstPriorPanel : public QObject {
     editor->findingsEdit()->setPlainText("Heart size normal.");
     QPointer<QDialog> dialog = panel()->showPriorReport();
     QVERIFY(dialog);
+    // Reading the prior's report is in the audit log, under the prior study.
+    const auto entries = app::auditLog(window_->site(), panel()->prior()->id, 5);
+    QVERIFY(!entries.empty());
+    QCOMPARE(entries.front().action, std::string("report.view.prior"));
     const QString text = dialog->findChild<QPlainTextEdit*>("priorReportText")->toPlainText();
     QVERIFY2(text.startsWith("FINAL — signed by Dr Jones"), qPrintable(text));
     QVERIFY(text.contains("Small left pleural effusion."));
