@@ -34,7 +34,7 @@ struct CodecSettings {
   // A matrix goes low-rank only when its factor's body is at most this share of its dense body.
   double lowRankAtMostShare = 0.5;
   // Smaller matrices go dense: their bytes hardly count, and dense carries them without rounding.
-  int64_t lowRankFromElements = 4096;
+  int64_t lowRankFromElements = 256;
 };
 
 // Whether a tensor of this shape goes low-rank under `settings` (a matrix that gains enough).
