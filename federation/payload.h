@@ -8,7 +8,7 @@
 
 namespace fedmrg::federation {
 
-enum class WireDType : uint8_t { Float32 = 1, Float16 = 2 };
+enum class WireDType : uint8_t { Float32 = 1, Float16 = 2, Int8 = 3 };
 enum class WireEncoding : uint8_t { Dense = 1, LowRankP = 2, LowRankQ = 3 };
 
 struct WireTensor {
@@ -16,9 +16,12 @@ struct WireTensor {
   WireDType dtype = WireDType::Float32;
   WireEncoding encoding = WireEncoding::Dense;
   std::vector<int64_t> shape;
-  std::string bytes;  // little-endian element data
+  // Plain: little-endian element data. Framed: a codec frame (tensor_codec.h) whose body may be
+  // compressed, so its size is bounded by the shape rather than equal to it.
+  std::string bytes;
+  bool framed = false;
 
-  size_t elementSize() const { return dtype == WireDType::Float16 ? 2 : 4; }
+  size_t elementSize() const { return dtype == WireDType::Float16 ? 2 : dtype == WireDType::Int8 ? 1 : 4; }
   int64_t elementCount() const;
 };
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "fedmrg/federation/v1/federation.pb.h"
+#include "federation/tensor_codec.h"
 
 namespace fedmrg::federation {
 
@@ -20,6 +21,7 @@ bool streamPayload(const Payload& payload, size_t chunkBytes,
     th->set_name(t.name);
     th->set_dtype(static_cast<v1::DType>(t.dtype));
     th->set_encoding(static_cast<v1::Encoding>(t.encoding));
+    th->set_codec_frame(t.framed);
     for (int64_t d : t.shape) th->add_shape(d);
     th->set_byte_size(t.bytes.size());
   }
@@ -48,6 +50,15 @@ bool streamPayload(const Payload& payload, size_t chunkBytes,
   return true;
 }
 
+uint64_t wirePayloadBytes(const Payload& payload, size_t chunkBytes) {
+  uint64_t bytes = 0;
+  streamPayload(payload, chunkBytes, [&](const v1::PayloadChunk& chunk) {
+    bytes += chunk.ByteSizeLong();
+    return true;
+  });
+  return bytes;
+}
+
 PayloadAssembler::PayloadAssembler(uint64_t maxBytes) : maxBytes_(maxBytes) {}
 PayloadAssembler::~PayloadAssembler() = default;
 
@@ -72,11 +83,19 @@ bool PayloadAssembler::add(const v1::PayloadChunk& chunk) {
     for (const auto& th : h.tensors()) {
       WireTensor t;
       t.name = th.name();
-      if (th.dtype() != v1::FLOAT32 && th.dtype() != v1::FLOAT16)
+      t.framed = th.codec_frame();
+      if (th.dtype() == v1::INT8 && !t.framed)
+        return fail("tensor '" + t.name + "' is int8 but not in a codec frame");
+      if (th.dtype() != v1::FLOAT32 && th.dtype() != v1::FLOAT16 && th.dtype() != v1::INT8)
         return fail("tensor '" + t.name + "' has an unknown dtype");
       t.dtype = static_cast<WireDType>(th.dtype());
+      if (th.encoding() != v1::ENCODING_UNSPECIFIED && th.encoding() != v1::DENSE &&
+          th.encoding() != v1::LOW_RANK_P && th.encoding() != v1::LOW_RANK_Q)
+        return fail("tensor '" + t.name + "' has an unknown encoding");
       t.encoding = th.encoding() == v1::ENCODING_UNSPECIFIED ? WireEncoding::Dense
                                                              : static_cast<WireEncoding>(th.encoding());
+      if (t.encoding != WireEncoding::Dense && !t.framed)
+        return fail("tensor '" + t.name + "' is low-rank but not in a codec frame");
       uint64_t elements = 1;
       for (int64_t d : th.shape()) {
         if (d <= 0 || d > (int64_t(1) << 32)) return fail("tensor '" + t.name + "' has a bad dimension");
@@ -84,11 +103,11 @@ bool PayloadAssembler::add(const v1::PayloadChunk& chunk) {
         elements *= uint64_t(d);
         if (elements > maxBytes_) return fail("tensor '" + t.name + "' is larger than the size limit");
       }
-      if (elements * t.elementSize() != th.byte_size())
+      if (t.framed ? th.byte_size() > maxFrameBytes(t.shape) : elements * t.elementSize() != th.byte_size())
         return fail("tensor '" + t.name + "': byte_size does not match its shape and dtype");
       sum += th.byte_size();
       if (sum > maxBytes_) return fail("payload is larger than the limit of " + std::to_string(maxBytes_) + " bytes");
-      t.bytes.reserve(th.byte_size());
+      sizes_.push_back(th.byte_size());
       payload_.tensors.push_back(std::move(t));
     }
     if (sum != h.total_bytes()) return fail("total_bytes does not match the tensors' sizes");
@@ -98,13 +117,13 @@ bool PayloadAssembler::add(const v1::PayloadChunk& chunk) {
   if (!haveHeader_) return fail("data arrived before the header");
   const std::string& d = chunk.data();
   if (received_ + d.size() > expected_) return fail("more data than the header announced");
-  auto full = [](const WireTensor& t) { return t.bytes.size() == size_t(t.elementCount()) * t.elementSize(); };
+  auto full = [&](size_t i) { return payload_.tensors[i].bytes.size() == sizes_[i]; };
   size_t off = 0;
   while (off < d.size()) {
     // The size check above guarantees an unfilled tensor remains.
-    while (full(payload_.tensors[tensorIndex_])) ++tensorIndex_;
+    while (full(tensorIndex_)) ++tensorIndex_;
     WireTensor& t = payload_.tensors[tensorIndex_];
-    const size_t n = std::min(size_t(t.elementCount()) * t.elementSize() - t.bytes.size(), d.size() - off);
+    const size_t n = std::min(size_t(sizes_[tensorIndex_]) - t.bytes.size(), d.size() - off);
     t.bytes.append(d, off, n);
     off += n;
   }

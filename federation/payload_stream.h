@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "federation/payload.h"
 
@@ -20,6 +21,10 @@ constexpr size_t kDefaultChunkBytes = 1u << 20;
 // Returns false when a send failed.
 bool streamPayload(const Payload& payload, size_t chunkBytes,
                    const std::function<bool(const v1::PayloadChunk&)>& send);
+
+// Every byte the payload puts on the wire: the serialized sizes of its chunk messages, as both
+// sides count them for the round's byte totals.
+uint64_t wirePayloadBytes(const Payload& payload, size_t chunkBytes);
 
 // Rebuilds a Payload from chunks. Rejects (with a reason) a missing or repeated header, data past
 // the announced size, bad shapes, an oversized payload and a digest mismatch.
@@ -43,6 +48,7 @@ class PayloadAssembler {
   uint64_t expected_ = 0;
   uint64_t received_ = 0;
   size_t tensorIndex_ = 0;
+  std::vector<uint64_t> sizes_;  // each tensor's announced byte_size
   Sha256 announced_{};
   Sha256 digest_{};
   std::string error_;

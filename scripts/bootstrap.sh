@@ -10,7 +10,7 @@ packages=(
   libtorch-dev libopenblas0
   libdcmtk-dev dcmtk libopenjp2-7-dev
   libvtk9-dev
-  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev libzstd-dev
   libsqlcipher-dev sqlcipher
   xvfb xauth libgl1-mesa-dri mesa-utils x11-apps imagemagick
   wordnet-base

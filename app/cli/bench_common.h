@@ -16,7 +16,16 @@ namespace fedmrg::engine {
 class ReportGenerator;
 }
 
+namespace fedmrg::cli {
+class Args;
+}
+
 namespace fedmrg::cli::bench {
+
+// The model folder: --model, else the shipped default model found above the executable (a build folder inside
+// the checkout, or an installed bin/ beside share/fedmrg/models), in the source tree it was built from, or above
+// the current folder. Throws std::runtime_error saying where it looked. Defined in cmd_bench_engine.cpp.
+std::string modelFolder(const Args& a);
 
 using Clock = std::chrono::steady_clock;
 inline double seconds(Clock::time_point a, Clock::time_point b) {

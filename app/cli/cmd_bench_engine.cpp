@@ -263,34 +263,6 @@ Json benchDecoder(const std::string& title, const FastDecoder& dec, int context,
   return j;
 }
 
-// The model folder: --model, else the shipped default model found above the executable (a build folder inside
-// the checkout, or an installed bin/ beside share/fedmrg/models), in the source tree it was built from, or above
-// the current folder.
-std::string modelFolder(const Args& a) {
-  if (auto dir = a.get("model")) {
-    if (const std::string why = engine::ModelFolder(*dir).problem(); !why.empty())
-      throw std::runtime_error(why);
-    return *dir;
-  }
-  std::error_code ec;
-  std::vector<fs::path> starts;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) starts.push_back(exe.parent_path());
-#ifdef FEDMRG_SOURCE_DIR
-  starts.push_back(FEDMRG_SOURCE_DIR);
-#endif
-  starts.push_back(fs::current_path(ec));
-  for (fs::path dir : starts) {
-    for (; !dir.empty(); dir = dir.parent_path()) {
-      for (const char* rel : {"resources/models/default", "share/fedmrg/models/default"})
-        if (engine::ModelFolder((dir / rel).string()).kind() != engine::ModelFolder::Kind::None) return (dir / rel).string();
-      if (dir == dir.parent_path()) break;
-    }
-  }
-  throw std::runtime_error("no --model given and no resources/models/default (or share/fedmrg/models/default) above " +
-                           exe.parent_path().string() + ", the source tree or the current folder");
-}
-
 // A temporary folder removed with its files when the run ends.
 struct TempDir {
   fs::path path;
@@ -361,7 +333,7 @@ int runBenchEngine(const Args& a) {
   if (train.batch < 1 || train.steps < 2) throw UsageError("--batch must be >= 1 and --steps >= 2");
   const auto precisionList = precisions(a);
   // Everything that can fail for a reason of the caller's is checked before the first measurement.
-  const std::string model = modelFolder(a);
+  const std::string model = bench::modelFolder(a);
   const auto dicom = a.get("dicom");
 #ifndef FEDMRG_HAVE_DCMTK
   if (doDraft) throw std::runtime_error("this build has no DICOM support (DCMTK) for the draft times: give --skip-draft");
@@ -534,4 +506,33 @@ const CommandRegistration reg(
      runBenchEngine, true});
 
 }  // namespace
+
+// The model folder: --model, else the shipped default model found above the executable (a build folder inside
+// the checkout, or an installed bin/ beside share/fedmrg/models), in the source tree it was built from, or above
+// the current folder.
+std::string bench::modelFolder(const Args& a) {
+  if (auto dir = a.get("model")) {
+    if (const std::string why = engine::ModelFolder(*dir).problem(); !why.empty())
+      throw std::runtime_error(why);
+    return *dir;
+  }
+  std::error_code ec;
+  std::vector<fs::path> starts;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+#ifdef FEDMRG_SOURCE_DIR
+  starts.push_back(FEDMRG_SOURCE_DIR);
+#endif
+  starts.push_back(fs::current_path(ec));
+  for (fs::path dir : starts) {
+    for (; !dir.empty(); dir = dir.parent_path()) {
+      for (const char* rel : {"resources/models/default", "share/fedmrg/models/default"})
+        if (engine::ModelFolder((dir / rel).string()).kind() != engine::ModelFolder::Kind::None) return (dir / rel).string();
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  throw std::runtime_error("no --model given and no resources/models/default (or share/fedmrg/models/default) above " +
+                           exe.parent_path().string() + ", the source tree or the current folder");
+}
+
 }  // namespace fedmrg::cli

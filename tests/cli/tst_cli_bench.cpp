@@ -5,6 +5,7 @@
 // problem. No timing is asserted.
 #include <QtTest>
 
+#include <QJsonArray>
 #include <utility>
 
 #include "cli/cli_run.h"
@@ -131,6 +132,32 @@ class TestCliBench : public QObject {
       QCOMPARE(number(j, {"draft", row, "tokens"}), m.captured(1).toDouble());
     }
   }
+  void federationCountsEveryRoundsBytes() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const QString json = dir.filePath("federation.json");
+    const Result r = run({"bench", "federation", "--rounds", "4", "--dense-rounds", "1", "--sites", "3", "--uploads",
+                          "5", "--json", json},
+                         300000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.out.contains("command: "));
+    const QJsonObject j = readJson(json);
+    const QJsonArray rounds = j.value("per_round").toArray();
+    QCOMPARE(rounds.size(), 4);
+    // The totals are the sums of the rounds; the dense warm-up round costs about what dense FedAvg does and
+    // every low-rank round far less.
+    double up = 0;
+    for (const auto& v : rounds) up += v.toObject().value("fedmrg_up_bytes_per_site").toDouble();
+    QCOMPARE(up, j.value("fedmrg_up_bytes_total_per_site").toDouble());
+    const double dense = j.value("dense_fp32_bytes_per_round").toDouble();
+    QVERIFY(rounds[0].toObject().value("dense_warmup").toBool());
+    QVERIFY(rounds[0].toObject().value("fedmrg_up_bytes_per_site").toDouble() > 0.5 * dense);
+    for (int i = 1; i < 4; ++i)
+      QVERIFY(rounds[i].toObject().value("fedmrg_up_bytes_per_site").toDouble() < 0.2 * dense);
+    QVERIFY(j.value("fedavg_lora_fp32_bytes_per_round").toDouble() > dense);
+    QCOMPARE(j.value("changes").toString(), QStringLiteral("synthetic"));
+  }
+
   void helpListsTheGroupNotTheAliases() {
     const Result r = run({"--help"});
     QCOMPARE(r.code, 0);
