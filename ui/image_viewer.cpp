@@ -129,6 +129,12 @@ void ImageViewer::resetView() {
   applyState();
 }
 
+void ImageViewer::fitToView() {
+  if (!image_) return;
+  state_.fit();
+  applyState();
+}
+
 void ImageViewer::toggleInvert() {
   state_.toggleInvert();
   applyState();

@@ -33,6 +33,8 @@ class ImageViewer : public VtkViewWidget {
   void setWindow(const app::DisplayWindow& window);
   void applyPreset(const QString& name);
   void resetView();
+  // Zoom to fit, centred; the window is kept (the F key, Ctrl+0 application-wide).
+  void fitToView();
   void toggleInvert();
   void zoomBy(double factor);
   // Overlays (patient, study, spacing, window) on or off.
