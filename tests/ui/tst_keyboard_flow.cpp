@@ -71,8 +71,13 @@ class TstKeyboardFlow : public QObject {
     return {};
   }
 
-  // Presses keys on the widget that has the focus, as a user would.
-  static void press(QWidget* target, Qt::Key key, Qt::KeyboardModifiers modifiers) {
+  // Presses keys on the widget that has the focus, as a user would. Window shortcuts need the
+  // window active; another window on the display may have taken the activation.
+  void press(QWidget* target, Qt::Key key, Qt::KeyboardModifiers modifiers) {
+    if (!window_->isActiveWindow()) {
+      window_->activateWindow();
+      QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    }
     QVERIFY2(target->hasFocus(), qPrintable(QStringLiteral("%1 has no focus").arg(target->metaObject()->className())));
     QTest::keyClick(target, key, modifiers);
   }
@@ -133,6 +138,8 @@ class TstKeyboardFlow : public QObject {
     window_->importPaths({in});
     QVERIFY(done.wait(60000));
     QCOMPARE(view()->model()->rowCount(), 3);
+    window_->activateWindow();  // the import's progress dialog may have taken the activation
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
   }
 
   void everyMenuShortcutIsInTheHelpAndUnique() {
