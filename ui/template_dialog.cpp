@@ -29,7 +29,7 @@ QString chipsText(const std::string& labels) {
   for (int i = 0; i < app::kFindingCount; ++i)
     if (states[size_t(i)] != app::FindingState::Blank)
       set << QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
-                                         QString::fromLatin1(app::findingStateName(states[size_t(i)])));
+                                          QString::fromLatin1(app::findingStateName(states[size_t(i)])));
   return set.isEmpty() ? QObject::tr("none") : set.join(QStringLiteral(", "));
 }
 
@@ -56,8 +56,9 @@ TemplateChooser::TemplateChooser(std::vector<app::ReportTemplate> templates, QWi
   });
   connect(list_, &QListWidget::itemActivated, this, [this] { accept(); });
   connect(list_, &QListWidget::currentRowChanged, this, [this](int row) {
-    preview_->setText(row < 0 ? tr("No template matches.")
-                              : QString::fromStdString(shown_[size_t(row)].findings + "\n" + shown_[size_t(row)].impression));
+    preview_->setText(
+        row < 0 ? tr("No template matches.")
+                : QString::fromStdString(shown_[size_t(row)].findings + "\n" + shown_[size_t(row)].impression));
   });
   showMatches();
   resize(520, 420);

@@ -10,9 +10,7 @@ namespace {
 
 std::string trimmed(const std::string& s) { return QString::fromStdString(s).trimmed().toStdString(); }
 
-ReportTemplate fromRow(Statement& st) {
-  return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)};
-}
+ReportTemplate fromRow(Statement& st) { return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4)}; }
 
 bool sameName(const std::string& a, const std::string& b) {
   return QString::fromStdString(a).compare(QString::fromStdString(b), Qt::CaseInsensitive) == 0;
@@ -25,12 +23,12 @@ const char* const ReportTemplates::kNormalChestName = "Normal chest";
 ReportTemplate ReportTemplates::builtInNormalChest() {
   ReportTemplate t;
   t.name = kNormalChestName;
-  t.findings =
-      "The lungs are clear. No pleural effusion or pneumothorax. The cardiomediastinal silhouette is normal.";
+  t.findings = "The lungs are clear. No pleural effusion or pneumothorax. The cardiomediastinal silhouette is normal.";
   t.impression = "No acute cardiopulmonary abnormality.";
   // The labeler's whole reading of that text (tst_report_templates compares them).
-  t.labels = "no_finding=positive;enlarged_cardiomediastinum=negative;pneumothorax=negative;"
-             "pleural_effusion=negative";
+  t.labels =
+      "no_finding=positive;enlarged_cardiomediastinum=negative;pneumothorax=negative;"
+      "pleural_effusion=negative";
   return t;
 }
 

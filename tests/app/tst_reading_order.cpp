@@ -3,12 +3,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/site/dicom_importer.h"
 #include "app/site/reading_order.h"
 #include "app/site/report_service.h"
-#include "app/site/site.h"
 #include "app/site/worklist_model.h"
-#include "app/test_dicom.h"
+#include "app/worklist_site.h"
 
 using namespace fedmrg::app;
 
@@ -19,18 +17,9 @@ class TstReadingOrder : public QObject {
   void followsTheListAsShown() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto site = Site::create(dir.filePath("site"), "order passphrase", "Order Site", "admin", "Admin", "adminpass1");
-    fedmrg::testing::TestDicom d;
-    d.width = d.height = 32;
-    const char* names[] = {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl", "Delta^Dora"};
-    for (int i = 0; i < 4; ++i) {
-      d.studyUid = "1.2.3.7." + std::to_string(i + 1);
-      d.sopUid = d.studyUid + ".1.1";
-      d.patientName = names[i];
-      d.patientId = "P" + std::to_string(i + 1);
-      fedmrg::testing::writeTestDicom(dir.filePath(QString("s%1.dcm").arg(i)).toStdString(), d);
-    }
-    QCOMPARE(DicomImporter(*site).importPaths({dir.path()}).imported, 4);
+    auto site =
+        fedmrg::testing::siteWithPatients(dir, {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl", "Delta^Dora"}, "1.2.3.7");
+    QVERIFY(site);
     WorklistModel model(site.get());
     WorklistFilter list;
     list.setSourceModel(&model);
@@ -43,7 +32,7 @@ class TstReadingOrder : public QObject {
     const int64_t a = id("P1"), b = id("P2"), c = id("P3"), dd = id("P4");
     QCOMPARE(adjacentStudy(list, dd, 1), c);
     QCOMPARE(adjacentStudy(list, c, -1), dd);
-    QCOMPARE(adjacentStudy(list, a, 1), int64_t(0));   // past the end
+    QCOMPARE(adjacentStudy(list, a, 1), int64_t(0));    // past the end
     QCOMPARE(adjacentStudy(list, dd, -1), int64_t(0));  // before the start
     QCOMPARE(adjacentStudy(list, 0, 1), dd);            // nothing open: the first row
     QCOMPARE(adjacentStudy(list, 0, -1), a);            // ... or the last

@@ -103,7 +103,8 @@ class TstReportTemplates : public QObject {
 
   void editRenameAndDelete() {
     ReportTemplates jones(*site_, jones_);
-    const int64_t id = jones.add({0, "Effusion", "Small left effusion.", "Left effusion.", "pleural_effusion=positive"});
+    const int64_t id =
+        jones.add({0, "Effusion", "Small left effusion.", "Left effusion.", "pleural_effusion=positive"});
     QVERIFY(errorOf([&] { jones.update({id, "Pneumonia RLL", "x", "", ""}); }).contains("already"));
     jones.update({id, "Left effusion", "Small left pleural effusion.", "Left effusion.", "pleural_effusion=positive"});
     const auto list = jones.list();

@@ -3,10 +3,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/site/dicom_importer.h"
-#include "app/site/site.h"
 #include "app/site/worklist_model.h"
-#include "app/test_dicom.h"
+#include "app/worklist_site.h"
 
 using namespace fedmrg::app;
 
@@ -17,18 +15,8 @@ class TstWorklistFilter : public QObject {
   void pinnedStudyStaysListed() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto site = Site::create(dir.filePath("site"), "filter passphrase", "Filter Site", "admin", "Admin", "adminpass1");
-    fedmrg::testing::TestDicom d;
-    d.width = d.height = 32;
-    const char* names[] = {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl"};
-    for (int i = 0; i < 3; ++i) {
-      d.studyUid = "1.2.3.9." + std::to_string(i + 1);
-      d.sopUid = d.studyUid + ".1.1";
-      d.patientName = names[i];
-      d.patientId = "P" + std::to_string(i + 1);
-      fedmrg::testing::writeTestDicom(dir.filePath(QString("s%1.dcm").arg(i)).toStdString(), d);
-    }
-    QCOMPARE(DicomImporter(*site).importPaths({dir.path()}).imported, 3);
+    auto site = fedmrg::testing::siteWithPatients(dir, {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl"}, "1.2.3.9");
+    QVERIFY(site);
     WorklistModel model(site.get());
     WorklistFilter filter;
     filter.setSourceModel(&model);
@@ -64,18 +52,8 @@ class TstWorklistFilter : public QObject {
   void pinnedStudyHiddenByTheFilterIsMarked() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto site = Site::create(dir.filePath("site"), "filter passphrase", "Filter Site", "admin", "Admin", "adminpass1");
-    fedmrg::testing::TestDicom d;
-    d.width = d.height = 32;
-    const char* names[] = {"Alpha^Anna", "Bravo^Ben"};
-    for (int i = 0; i < 2; ++i) {
-      d.studyUid = "1.2.3.8." + std::to_string(i + 1);
-      d.sopUid = d.studyUid + ".1.1";
-      d.patientName = names[i];
-      d.patientId = "P" + std::to_string(i + 1);
-      fedmrg::testing::writeTestDicom(dir.filePath(QString("s%1.dcm").arg(i)).toStdString(), d);
-    }
-    QCOMPARE(DicomImporter(*site).importPaths({dir.path()}).imported, 2);
+    auto site = fedmrg::testing::siteWithPatients(dir, {"Alpha^Anna", "Bravo^Ben"}, "1.2.3.8");
+    QVERIFY(site);
     WorklistModel model(site.get());
     WorklistFilter filter;
     filter.setSourceModel(&model);

@@ -19,20 +19,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/site/draft_service.h"
-#include "app/site/image_loader.h"
-#include "app/site/report_service.h"
-#include "app/site/site.h"
 #include "app/site/study_catalog.h"
-#include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
 #include "app/site/worklist_model.h"
-#include "app/test_dicom.h"
 #include "ui/image_viewer.h"
-#include "ui/main_window.h"
 #include "ui/patient_banner.h"
-#include "ui/report_editor.h"
 #include "ui/widget_test_main.h"
+#include "ui/workstation_fixture.h"
 
 using namespace fedmrg;
 
@@ -40,9 +32,9 @@ class TstKeyboardFlow : public QObject {
   Q_OBJECT
 
  private:
-  QTemporaryDir dir_;
-  std::unique_ptr<app::Site> site_;
-  std::unique_ptr<ui::MainWindow> window_;
+  testing::WorkstationFixture fixture_;
+  std::unique_ptr<app::Site>& site_ = fixture_.site;
+  std::unique_ptr<ui::MainWindow>& window_ = fixture_.window;
 
   QTableView* view() const { return window_->worklistView(); }
   ui::ReportEditor* editor() const { return window_->reportEditor(); }
@@ -63,24 +55,17 @@ class TstKeyboardFlow : public QObject {
     const QModelIndex current = view()->currentIndex();
     const qint64 study = current.siblingAtColumn(0).data(app::WorklistModel::StudyIdRole).toLongLong();
     const QString patient = current.siblingAtColumn(app::WorklistModel::PatientId).data().toString();
-    if (window_->currentStudy() != study) return QStringLiteral("worklist %1, open %2").arg(study).arg(window_->currentStudy());
+    if (window_->currentStudy() != study)
+      return QStringLiteral("worklist %1, open %2").arg(study).arg(window_->currentStudy());
     if (editor()->study() != study) return QStringLiteral("worklist %1, editor %2").arg(study).arg(editor()->study());
-    if (editor()->patientBanner()->patientId() != patient) return QStringLiteral("banner %1").arg(editor()->patientBanner()->patientId());
+    if (editor()->patientBanner()->patientId() != patient)
+      return QStringLiteral("banner %1").arg(editor()->patientBanner()->patientId());
     if (!window_->viewer()->hasImage() || QString::fromStdString(window_->viewer()->image()->info.patientId) != patient)
       return QStringLiteral("the viewer does not show %1").arg(patient);
     return {};
   }
 
-  // Presses keys on the widget that has the focus, as a user would. Window shortcuts need the
-  // window active; another window on the display may have taken the activation.
-  void press(QWidget* target, Qt::Key key, Qt::KeyboardModifiers modifiers) {
-    if (!window_->isActiveWindow()) {
-      window_->activateWindow();
-      QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-    }
-    QVERIFY2(target->hasFocus(), qPrintable(QStringLiteral("%1 has no focus").arg(target->metaObject()->className())));
-    QTest::keyClick(target, key, modifiers);
-  }
+  void press(QWidget* target, Qt::Key key, Qt::KeyboardModifiers modifiers) { fixture_.press(target, key, modifiers); }
 
   void typeInFindings(const QString& text) {
     findings()->setFocus();
@@ -92,7 +77,8 @@ class TstKeyboardFlow : public QObject {
     QSet<QString> keys;
     for (const auto& [row, what] : ui::MainWindow::shortcutTable())
       for (const QString& part : row.split(QStringLiteral(" / ")))
-        keys << QKeySequence::fromString(part.trimmed(), QKeySequence::PortableText).toString(QKeySequence::PortableText);
+        keys << QKeySequence::fromString(part.trimmed(), QKeySequence::PortableText)
+                    .toString(QKeySequence::PortableText);
     return keys;
   }
 
@@ -106,40 +92,11 @@ class TstKeyboardFlow : public QObject {
  private slots:
   void initTestCase() {
     if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
-    QVERIFY(dir_.isValid());
-    site_ = app::Site::create(dir_.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
-    const app::User user = *app::UserDirectory(*site_).authenticate("drjones", "password123");
-    const QString in = dir_.filePath("incoming");
-    QVERIFY(QDir().mkpath(in));
     // Three patients; by date, newest first: Alpha, Bravo, Charlie.
-    const char* names[] = {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl"};
-    for (int n = 0; n < 3; ++n) {
-      testing::TestDicom d;
-      d.studyUid = "1.2.826.0.1.3680043.10.97." + std::to_string(n + 1);
-      d.sopUid = d.studyUid + ".1.1";
-      d.patientName = names[n];
-      d.patientId = "P" + std::to_string(n + 1);
-      d.studyDate = "2026011" + std::to_string(5 - n);
-      d.width = d.height = 64 + 16 * n;
-      testing::writeTestDicom((in + QStringLiteral("/s%1.dcm").arg(n)).toStdString(), d);
-    }
-    window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
-        *site_, user, std::make_shared<app::ReportService>(*site_, user.id),
-        app::makeDraftService(dir_.filePath("no-model")), std::make_shared<app::DicomImporter>(*site_, user.id),
-        std::make_shared<const app::ImageLoader>()});
-    window_->setImportReportOnErrors(false);
-    window_->setPrefetch(false);
-    editor()->setConfirmer([](const QString&) { return true; });
-    window_->resize(1400, 860);
-    window_->show();
-    window_->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-    QSignalSpy done(window_.get(), &ui::MainWindow::importFinished);
-    window_->importPaths({in});
-    QVERIFY(done.wait(60000));
+    QVERIFY(fixture_.start({testing::patientStudy("1.2.826.0.1.3680043.10.97", 1, "Alpha^Anna", "P1", "20260115"),
+                            testing::patientStudy("1.2.826.0.1.3680043.10.97", 2, "Bravo^Ben", "P2", "20260114"),
+                            testing::patientStudy("1.2.826.0.1.3680043.10.97", 3, "Charlie^Carl", "P3", "20260113")}));
     QCOMPARE(view()->model()->rowCount(), 3);
-    window_->activateWindow();  // the import's progress dialog may have taken the activation
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
   }
 
   void everyMenuShortcutIsInTheHelpAndUnique() {
@@ -168,7 +125,8 @@ class TstKeyboardFlow : public QObject {
       if (const QKeySequence m = QKeySequence::mnemonic(top->text()); !m.isEmpty())
         owners[m.toString(QKeySequence::PortableText)] << top->text();
     for (auto it = owners.cbegin(); it != owners.cend(); ++it)
-      QVERIFY2(it.value().size() == 1, qPrintable(QStringLiteral("%1 is taken by %2").arg(it.key(), it.value().join(", "))));
+      QVERIFY2(it.value().size() == 1,
+               qPrintable(QStringLiteral("%1 is taken by %2").arg(it.key(), it.value().join(", "))));
   }
 
   void altDownAndUpMoveWhileTyping() {
@@ -269,7 +227,8 @@ class TstKeyboardFlow : public QObject {
     press(findings(), Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
     QCOMPARE(openRow(), 2);
     QCOMPARE(app::findStudy(*site_, studyAtRow(2))->status, app::ReportStatus::Final);
-    QVERIFY2(window_->statusBar()->currentMessage().contains("No study left"), qPrintable(window_->statusBar()->currentMessage()));
+    QVERIFY2(window_->statusBar()->currentMessage().contains("No study left"),
+             qPrintable(window_->statusBar()->currentMessage()));
   }
 
   void cleanupTestCase() { window_.reset(); }

@@ -13,19 +13,10 @@
 #include <QTimer>
 #include <QtTest>
 
-#include "app/site/draft_service.h"
-#include "app/site/image_loader.h"
-#include "app/site/report_service.h"
 #include "app/site/report_templates.h"
-#include "app/site/site.h"
-#include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
-#include "app/site/worklist_model.h"
-#include "app/test_dicom.h"
-#include "ui/main_window.h"
-#include "ui/report_editor.h"
 #include "ui/template_dialog.h"
 #include "ui/widget_test_main.h"
+#include "ui/workstation_fixture.h"
 
 using namespace fedmrg;
 
@@ -33,24 +24,16 @@ class TstTemplateDialog : public QObject {
   Q_OBJECT
 
  private:
-  QTemporaryDir dir_;
-  std::unique_ptr<app::Site> site_;
-  std::unique_ptr<ui::MainWindow> window_;
+  testing::WorkstationFixture fixture_;
+  std::unique_ptr<ui::MainWindow>& window_ = fixture_.window;
 
   ui::ReportEditor* editor() const { return window_->reportEditor(); }
   QPlainTextEdit* findings() const { return editor()->findingsEdit(); }
   QPlainTextEdit* impression() const { return editor()->impressionEdit(); }
 
-  // Presses keys in `target` with the window active (its shortcuts need that; a dialog, or another
-  // window on the display, may have taken the activation, and without a window manager it may not
-  // come back by itself).
   void press(QWidget* target, Qt::Key key, Qt::KeyboardModifiers modifiers) {
-    if (!window_->isActiveWindow()) {
-      window_->activateWindow();
-      QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-    }
     target->setFocus();
-    QTest::keyClick(target, key, modifiers);
+    fixture_.press(target, key, modifiers);
   }
 
   // Presses Ctrl+T in FINDINGS and runs `use` on the (modal) chooser it opens.
@@ -70,30 +53,8 @@ class TstTemplateDialog : public QObject {
  private slots:
   void initTestCase() {
     if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
-    QVERIFY(dir_.isValid());
-    site_ = app::Site::create(dir_.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
-    const app::User user = *app::UserDirectory(*site_).authenticate("drjones", "password123");
-    testing::TestDicom d;
-    d.studyUid = "1.2.826.0.1.3680043.10.96.1";
-    d.sopUid = d.studyUid + ".1.1";
-    d.patientId = "PT-1";
-    d.width = d.height = 64;
-    testing::writeTestDicom(dir_.filePath("s1.dcm").toStdString(), d);
-    window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
-        *site_, user, std::make_shared<app::ReportService>(*site_, user.id),
-        app::makeDraftService(dir_.filePath("no-model")), std::make_shared<app::DicomImporter>(*site_, user.id),
-        std::make_shared<const app::ImageLoader>()});
-    window_->setImportReportOnErrors(false);
-    window_->setPrefetch(false);
-    editor()->setConfirmer([](const QString&) { return true; });
-    window_->show();
-    window_->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-    QSignalSpy done(window_.get(), &ui::MainWindow::importFinished);
-    window_->importPaths({dir_.filePath("s1.dcm")});
-    QVERIFY(done.wait(60000));
-    window_->activateWindow();  // the import's progress dialog may have taken the activation
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    QVERIFY(
+        fixture_.start({testing::patientStudy("1.2.826.0.1.3680043.10.96", 1, "Test^Patient", "PT-1", "20260105")}));
     QVERIFY(window_->selectFirstStudy());
     window_->templates().add({0, "Pneumonia RLL", "Right lower lobe consolidation.", "Right lower lobe pneumonia.",
                               "pneumonia=positive;consolidation=positive"});
@@ -119,7 +80,7 @@ class TstTemplateDialog : public QObject {
     findings()->setFocus();
     QTest::keyClicks(findings(), "Heart normal.");
     QTest::keyClick(findings(), Qt::Key_Home);  // the cursor before "Heart"
-    editor()->chip(2)->click();                  // Cardiomegaly: positive, set by the reader
+    editor()->chip(2)->click();                 // Cardiomegaly: positive, set by the reader
     const app::FindingStates chipsBefore = editor()->labels();
     withChooser([](ui::TemplateChooser* chooser) {
       QCOMPARE(chooser->list()->count(), 2);  // the built-in macro and the user's own
@@ -129,8 +90,8 @@ class TstTemplateDialog : public QObject {
     });
     QCOMPARE(findings()->toPlainText(), QString("Right lower lobe consolidation. Heart normal."));
     QCOMPARE(impression()->toPlainText(), QString("Right lower lobe pneumonia."));  // empty: replaced
-    QCOMPARE(editor()->labels()[7], app::FindingState::Positive);                  // Pneumonia, was blank
-    QCOMPARE(editor()->labels()[2], chipsBefore[2]);                               // the reader's chip kept
+    QCOMPARE(editor()->labels()[7], app::FindingState::Positive);                   // Pneumonia, was blank
+    QCOMPARE(editor()->labels()[2], chipsBefore[2]);                                // the reader's chip kept
     // Undo brings the typed text back as it was, and the chips.
     QTest::keyClick(findings(), Qt::Key_Z, Qt::ControlModifier);
     QCOMPARE(findings()->toPlainText(), QString("Heart normal."));
