@@ -291,7 +291,11 @@ void MainWindow::openPreviousStudy() {
 }
 
 bool MainWindow::signFinalAndOpenNext() {
-  if (!currentStudy_ || editor_->generating() || !editor_->signFinal()) return false;  // the editor says why
+  if (editor_->generating()) {
+    statusBar()->showMessage(tr("Not signed: a draft is being generated."), 5000);
+    return false;
+  }
+  if (!currentStudy_ || !editor_->signFinal()) return false;  // refused or not confirmed: the editor says why
   if (const qint64 next = app::nextUnsignedStudy(*filter_, currentStudy_)) return openStudy(next);
   statusBar()->showMessage(tr("Signed. No study left to sign in the worklist."), 10000);
   return false;
