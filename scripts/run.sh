@@ -24,6 +24,7 @@ if [ ! -f "$studies/.complete" ]; then
   mkdir -p "$studies"
   # Three studies from each FL-MRG-Synth site: real DICOM files with their sites' differences.
   "$bin/app/cli/fedmrg-cli" synth --out "$studies" --studies-per-site 3 --size 1024 --seed 7
+  bash scripts/demo-prior.sh "$studies"  # one patient with two studies: the first study opens with its prior
   touch "$studies/.complete"
 fi
 

@@ -15,6 +15,9 @@
 #include <cmath>
 #include <cstring>
 
+#include "app/site/measurement_store.h"
+#include "ui/measurement_overlay.h"
+
 namespace fedmrg::ui {
 namespace {
 
@@ -50,6 +53,9 @@ ImageViewer::ImageViewer(QWidget* parent) : VtkViewWidget(parent) {
   grid->addWidget(topRight_, 0, 1, Qt::AlignRight | Qt::AlignTop);
   grid->addWidget(bottomLeft_, 1, 0, Qt::AlignLeft | Qt::AlignBottom);
   grid->addWidget(bottomRight_, 1, 1, Qt::AlignRight | Qt::AlignBottom);
+  // Over the image, under the text overlays; sized with the viewer (resizeEvent), not by the grid.
+  measurements_ = new MeasurementOverlay(state_, this);
+  measurements_->lower();
   setMinimumSize(200, 200);
   setAccessibleName(tr("Image viewer"));
 }
@@ -81,6 +87,9 @@ void ImageViewer::setImage(std::shared_ptr<const app::DisplayImage> image) {
   actor_->VisibilityOn();
   shownWindow_ = {0, -1};
   state_.reset(image_->defaultWindow, image_->invert, *lo, *hi);
+  state_.setImageSize(w, h);
+  state_.setViewport(width(), height(), devicePixelRatioF());
+  loadMeasurements();
   applyState();
 }
 
@@ -91,23 +100,22 @@ void ImageViewer::updatePixels() {
   shownWindow_ = w;
   shownInvert_ = invert;
   const int width = image_->width, height = image_->height;
-  // DICOM VOI linear function, to 0..255; rows flipped (DICOM goes top-down, VTK's y goes up).
-  const float low = float(w.center - 0.5 - (w.width - 1) / 2), scale = float(255.0 / std::max(1.0, w.width - 1));
+  // The app's value -> grey rule (MONOCHROME1 and the user's invert included); rows flipped (DICOM
+  // goes top-down, VTK's y goes up).
+  const app::GreyMapping grey = state_.greyMapping();
   auto* dst = static_cast<uint8_t*>(data_->GetScalarPointer());
   for (int y = 0; y < height; ++y) {
     const float* src = image_->values.data() + size_t(y) * size_t(width);
     uint8_t* row = dst + size_t(height - 1 - y) * size_t(width);
-    for (int x = 0; x < width; ++x) {
-      const float v = std::clamp((src[x] - low) * scale, 0.0f, 255.0f);
-      const auto b = uint8_t(v + 0.5f);
-      row[x] = invert ? uint8_t(255 - b) : b;
-    }
+    for (int x = 0; x < width; ++x) row[x] = grey(src[x]);
   }
   data_->Modified();
 }
 
 void ImageViewer::clearImage() {
   image_.reset();
+  measurements_->setMeasurements({}, {});
+  measurements_->setError({});
   if (actor_) actor_->VisibilityOff();
   updateOverlays();
   requestRender();
@@ -115,6 +123,11 @@ void ImageViewer::clearImage() {
 
 void ImageViewer::setWindow(const app::DisplayWindow& window) {
   state_.setWindow(window);
+  applyState();
+}
+
+void ImageViewer::setViewState(const app::ViewState& state) {
+  state_ = state;
   applyState();
 }
 
@@ -129,12 +142,6 @@ void ImageViewer::resetView() {
   applyState();
 }
 
-void ImageViewer::fitToView() {
-  if (!image_) return;
-  state_.fit();
-  applyState();
-}
-
 void ImageViewer::toggleInvert() {
   state_.toggleInvert();
   applyState();
@@ -142,6 +149,22 @@ void ImageViewer::toggleInvert() {
 
 void ImageViewer::zoomBy(double factor) {
   state_.zoomBy(factor);
+  applyState();
+}
+
+void ImageViewer::panBy(double dxImagePixels, double dyImagePixels) {
+  state_.panBy(dxImagePixels, dyImagePixels);
+  applyState();
+}
+
+void ImageViewer::fitToView() {
+  state_.fit();
+  applyState();
+}
+
+void ImageViewer::actualPixels() {
+  if (!image_) return;
+  state_.actualPixels();
   applyState();
 }
 
@@ -155,20 +178,22 @@ void ImageViewer::applyState() {
     requestRender();
     return;
   }
-  // Fit: the whole image in the view at zoom 1, centered, then zoom and pan.
-  const double w = image_->width, h = image_->height;
-  const double aspect = height() > 0 ? double(width()) / height() : 1.0;
-  const double fitScale = std::max(h / 2.0, (w / 2.0) / std::max(aspect, 1e-3));
+  // The camera shows what app::ViewState maps: its view-center image point in the middle, at its
+  // magnification (device pixels per image pixel). VTK's y goes up, the image's rows go down.
+  const app::Point2 c = state_.viewCenterInImage();
   auto* camera = renderer_->GetActiveCamera();
-  const double cx = (w - 1) / 2.0 - state_.panX(), cy = (h - 1) / 2.0 + state_.panY();
+  const double cx = c.x, cy = (image_->height - 1) - c.y;
   camera->SetFocalPoint(cx, cy, 0);
   camera->SetPosition(cx, cy, 1000);
   camera->SetViewUp(0, 1, 0);
-  camera->SetParallelScale(fitScale / state_.zoom());
+  // Parallel scale: half the view's height in world units (image pixels).
+  camera->SetParallelScale(height() * devicePixelRatioF() / 2.0 / state_.magnification());
   renderer_->ResetCameraClippingRange();
   updateOverlays();
+  measurements_->update();
   requestRender();
   emit windowChanged(state_.window().center, state_.window().width);
+  emit viewChanged();
 }
 
 void ImageViewer::paintGL() {
@@ -192,40 +217,56 @@ void ImageViewer::updateOverlays() {
                            .arg(std::lround(state_.window().width))
                            .arg(std::lround(state_.window().center))
                            .arg(state_.invert() != state_.imageInverted() ? tr("  inverted") : QString())
-                           .arg(std::lround(state_.zoom() * 100)));
+                           .arg(std::lround(state_.magnification() * 100)));
   bottomRight_->setText(m.pixelSpacingRow > 0
-                            ? tr("%1 x %2 px\n%3 x %4 mm/px")
+                            ? tr("%1 x %2 px\n%3 x %4 mm/px%5")
                                   .arg(image_->width)
                                   .arg(image_->height)
                                   .arg(m.pixelSpacingRow, 0, 'f', 3)
                                   .arg(m.pixelSpacingColumn, 0, 'f', 3)
+                                  .arg(m.spacingSource == app::SpacingSource::ImagerPixelSpacing ? tr(" (imager)")
+                                                                                                  : QString())
                             : tr("%1 x %2 px\nno pixel spacing").arg(image_->width).arg(image_->height));
 }
 
 void ImageViewer::mousePressEvent(QMouseEvent* event) {
+  if (image_ && measurements_->tool() && event->button() == Qt::LeftButton) {
+    addMeasurementPoint(event->position());
+    event->accept();
+    return;
+  }
   dragButton_ = event->button();
   lastPos_ = event->position().toPoint();
+  dragged_ = false;
   event->accept();
 }
 
 void ImageViewer::mouseMoveEvent(QMouseEvent* event) {
+  if (image_ && measurements_->tool()) {
+    const app::Point2 p = state_.viewToImage({event->position().x(), event->position().y()});
+    measurements_->setHover(p);
+  }
   if (!image_ || dragButton_ == Qt::NoButton) return;
   const QPoint pos = event->position().toPoint();
   const QPoint d = pos - lastPos_;
   lastPos_ = pos;
+  if (d.isNull()) return;
+  dragged_ = true;
   if (dragButton_ == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier)) {
     state_.dragWindow(d.x(), d.y());
   } else if (dragButton_ == Qt::RightButton) {
     state_.zoomBy(std::pow(1.01, -d.y()));
   } else {  // middle button or shift + left: pan
-    const double imagePerScreen =
-        2.0 * renderer_->GetActiveCamera()->GetParallelScale() / std::max(1, height());
-    state_.panBy(d.x() * imagePerScreen, d.y() * imagePerScreen);
+    state_.panByView(d.x(), d.y());
   }
   applyState();
 }
 
-void ImageViewer::mouseReleaseEvent(QMouseEvent*) { dragButton_ = Qt::NoButton; }
+void ImageViewer::mouseReleaseEvent(QMouseEvent* event) {
+  // A left click without a drag selects the measurement under it (for Delete).
+  if (image_ && dragButton_ == Qt::LeftButton && !dragged_) measurements_->selectAt(event->position());
+  dragButton_ = Qt::NoButton;
+}
 
 void ImageViewer::wheelEvent(QWheelEvent* event) {
   if (!image_) return;
@@ -236,12 +277,20 @@ void ImageViewer::wheelEvent(QWheelEvent* event) {
 void ImageViewer::keyPressEvent(QKeyEvent* event) {
   if (!image_) return VtkViewWidget::keyPressEvent(event);
   switch (event->key()) {
-    case Qt::Key_1: applyPreset(QStringLiteral("lung")); break;
+    case Qt::Key_1:
+      if (event->modifiers() & Qt::ControlModifier) actualPixels();
+      else applyPreset(QStringLiteral("lung"));
+      break;
     case Qt::Key_2: applyPreset(QStringLiteral("mediastinum")); break;
     case Qt::Key_3: applyPreset(QStringLiteral("bone")); break;
     case Qt::Key_R: resetView(); break;
     case Qt::Key_I: toggleInvert(); break;
-    case Qt::Key_F: state_.fit(); applyState(); break;
+    case Qt::Key_F: fitToView(); break;
+    case Qt::Key_Escape:
+      if (!measurements_->tool()) return VtkViewWidget::keyPressEvent(event);
+      cancelMeasurement();
+      break;
+    case Qt::Key_Delete: removeMeasurement(); break;
     case Qt::Key_Plus: case Qt::Key_Equal: zoomBy(1.25); break;
     case Qt::Key_Minus: zoomBy(0.8); break;
     case Qt::Key_O: setOverlaysVisible(!overlaysVisible_); break;
@@ -252,7 +301,91 @@ void ImageViewer::keyPressEvent(QKeyEvent* event) {
 
 void ImageViewer::resizeEvent(QResizeEvent* event) {
   VtkViewWidget::resizeEvent(event);
+  measurements_->setGeometry(rect());
+  state_.setViewport(width(), height(), devicePixelRatioF());
   if (image_) applyState();
+}
+
+void ImageViewer::setMeasurementStore(std::shared_ptr<app::MeasurementStore> store) {
+  measurementStore_ = std::move(store);
+  loadMeasurements();
+}
+
+void ImageViewer::loadMeasurements() {
+  if (!image_) return;
+  measurements_->setError({});
+  const app::PixelSpacing spacing = app::PixelSpacing::of(image_->info);
+  if (!measurementStore_) {
+    measurements_->setMeasurements({}, spacing);
+    emit measurementsChanged();
+    return;
+  }
+  try {
+    auto loaded = measurementStore_->load(image_->info.sopInstanceUid);
+    measurements_->setMeasurements(std::move(loaded.measurements), spacing);
+    if (!loaded.errors.empty())
+      measurements_->setError(tr("%1 stored measurement(s) cannot be shown: %2")
+                                  .arg(loaded.errors.size())
+                                  .arg(QString::fromStdString(loaded.errors.front())));
+  } catch (const std::exception& e) {
+    measurements_->setMeasurements({}, spacing);
+    measurements_->setError(tr("Measurements could not be read: %1").arg(QString::fromUtf8(e.what())));
+  }
+  emit measurementsChanged();
+}
+
+void ImageViewer::startMeasurement(app::MeasurementKind kind) {
+  if (!image_) return;
+  measurements_->startTool(kind);
+  setMouseTracking(true);  // the rubber band follows the mouse between clicks
+  setFocus();
+}
+
+void ImageViewer::cancelMeasurement() {
+  measurements_->cancelTool();
+  setMouseTracking(false);
+}
+
+void ImageViewer::addMeasurementPoint(QPointF viewPoint) {
+  auto done = measurements_->click(state_.viewToImage({viewPoint.x(), viewPoint.y()}));
+  if (!done) return;
+  setMouseTracking(false);
+  try {
+    if (measurementStore_) done = measurementStore_->add(image_->info.sopInstanceUid, *done);
+    measurements_->appendMeasurement(*done);
+    measurements_->setError({});
+  } catch (const std::exception& e) {
+    measurements_->setError(tr("The measurement was not saved: %1").arg(QString::fromUtf8(e.what())));
+  }
+  emit measurementsChanged();
+}
+
+bool ImageViewer::removeMeasurement() {
+  if (measurements_->tool()) {
+    cancelMeasurement();
+    return true;
+  }
+  const auto removed = measurements_->takeSelectedOrLast();
+  if (!removed) return false;
+  try {
+    if (measurementStore_ && removed->id) measurementStore_->remove(removed->id);
+  } catch (const std::exception& e) {
+    measurements_->appendMeasurement(*removed);  // still stored: still shown
+    measurements_->setError(tr("The measurement was not removed: %1").arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  emit measurementsChanged();
+  return true;
+}
+
+const std::vector<app::Measurement>& ImageViewer::measurements() const { return measurements_->measurements(); }
+
+QStringList ImageViewer::measurementReportLines() const {
+  QStringList lines;
+  if (!image_) return lines;
+  const QString view = QString::fromStdString(image_->info.viewPosition);
+  for (const auto& m : measurements()) lines << app::measurementReportLine(m, measurements_->spacing(), view);
+  return lines;
 }
 
 }  // namespace fedmrg::ui

@@ -27,6 +27,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/audit_trail.h"
+#include "app/site/measurement_store.h"
 #include "app/site/reading_order.h"
 #include "app/site/report_service.h"
 #include "app/site/report_templates.h"
@@ -34,6 +36,7 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/image_viewer.h"
+#include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
 #include "ui/template_dialog.h"
@@ -78,7 +81,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
     {"Ctrl+Q", "quit"},
-    {"Left drag", "window / level (right: wider, down: brighter)"},
+    {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
     {"Shift+left or middle drag", "pan"},
     {"Wheel, right drag, + / -", "zoom"},
     {"Alt+1 / Alt+2 / Alt+3", "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)"},
@@ -86,6 +89,12 @@ constexpr Shortcut kShortcuts[] = {
     {"Alt+O", "overlays on / off (anywhere; O in the viewer)"},
     {"Ctrl+0", "fit the image to the view (anywhere; F in the viewer)"},
     {"Alt+0", "reset window, zoom and pan (anywhere; R in the viewer)"},
+    {"Ctrl+1", "actual pixels (1:1): one image pixel on one screen pixel"},
+    {"Alt+D / Alt+A / Alt+C", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)"},
+    {"Esc / Delete", "in the viewer: cancel the measurement in progress / remove the selected or last one"},
+    {"Ctrl+Alt+M", "insert the image's measurements into the report's findings"},
+    {"Alt+P", "the prior study side by side on / off"},
+    {"Alt+Shift+P", "the prior's signed report (Copy to COMPARISON)"},
     {"Ctrl+G", "generate a draft"},
     {"Ctrl+S", "save the report"},
     {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
@@ -153,13 +162,19 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   auto* centreLayout = new QVBoxLayout(centre);
   centreLayout->setContentsMargins(0, 0, 0, 0);
   viewer_ = new ImageViewer(centre);
+  viewer_->setMeasurementStore(std::make_shared<app::MeasurementStore>(services_.site, services_.user.id));
   thumbnails_ = new QListWidget(centre);
   thumbnails_->setViewMode(QListView::IconMode);
   thumbnails_->setFlow(QListView::LeftToRight);
   thumbnails_->setIconSize(QSize(96, 96));
   thumbnails_->setFixedHeight(124);
   thumbnails_->setWrapping(false);
-  centreLayout->addWidget(viewer_, 1);
+  // The open study's image and, beside it, the patient's prior (hidden when there is none).
+  prior_ = new PriorPanel(services_.site, services_.images, *services_.reports, viewer_, centre);
+  auto* images = new QSplitter(centre);
+  images->addWidget(viewer_);
+  images->addWidget(prior_);
+  centreLayout->addWidget(images, 1);
   centreLayout->addWidget(thumbnails_);
 
   editor_ = new ReportEditor(services_.site, *services_.reports, services_.drafts, this);
@@ -193,6 +208,10 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
     model_->reload();  // the open study stays selected (followModelChange)
     refreshStatus();
   });
+  connect(prior_, &PriorPanel::comparisonRequested, this, [this](qint64 forStudy, const QString& line) {
+    // The line names the prior of the study it was asked for: never written into another study's report.
+    if (forStudy == currentStudy_ && editor_->study() == forStudy) editor_->applyComparisonLine(line);
+  });
   buildMenus();
   refreshStatus();
   resize(1480, 900);
@@ -213,7 +232,8 @@ void MainWindow::buildMenus() {
     if (!dir.isEmpty()) importPaths({dir});
   });
   file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
-  auto* users = file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, this).exec(); });
+  auto* users =
+      file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, services_.user, this).exec(); });
   users->setEnabled(services_.user.role == app::Role::Admin);
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -239,7 +259,14 @@ void MainWindow::buildMenus() {
   view->addAction(tr("Invert"), QKeySequence(tr("Alt+I")), this, [this] { viewer_->toggleInvert(); });
   view->addAction(tr("Overlays"), QKeySequence(tr("Alt+O")), this,
                   [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
-
+  auto* sideBySide = view->addAction(tr("&Prior side by side"), QKeySequence(tr("Alt+P")), this, [this](bool on) {
+    prior_->setWanted(on);
+    if (on && !prior_->prior()) statusBar()->showMessage(prior_->noPriorNote().isEmpty() ? tr("This study has no prior.") : prior_->noPriorNote(), 8000);
+  });
+  sideBySide->setCheckable(true);
+  sideBySide->setChecked(prior_->wanted());
+  view->addAction(tr("Actual pixels (1:1)"), QKeySequence(tr("Ctrl+1")), viewer_, &ImageViewer::actualPixels);
+  buildMeasureMenu();
   buildReportMenu();
 
   auto* help = menuBar()->addMenu(tr("&Help"));
@@ -247,6 +274,32 @@ void MainWindow::buildMenus() {
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
                        tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
+  });
+}
+
+void MainWindow::buildMeasureMenu() {
+  auto* measure = menuBar()->addMenu(tr("&Measure"));
+  measure->addAction(tr("&Distance"), QKeySequence(tr("Alt+D")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Distance); });
+  measure->addAction(tr("&Angle"), QKeySequence(tr("Alt+A")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::Angle); });
+  measure->addAction(tr("&Cardiothoracic ratio"), QKeySequence(tr("Alt+C")), this,
+                     [this] { viewer_->startMeasurement(app::MeasurementKind::CardiothoracicRatio); });
+  // Esc and Delete act only while the viewer has focus: elsewhere they belong to the focused widget.
+  auto* cancel = measure->addAction(tr("Cancel measurement"), QKeySequence(Qt::Key_Escape), viewer_,
+                                    &ImageViewer::cancelMeasurement);
+  auto* remove = measure->addAction(tr("Remove measurement"), QKeySequence(QKeySequence::Delete), viewer_,
+                                    [this] { viewer_->removeMeasurement(); });
+  for (QAction* action : {cancel, remove}) {
+    action->setShortcutContext(Qt::WidgetShortcut);
+    viewer_->addAction(action);
+  }
+  measure->addSeparator();
+  measure->addAction(tr("&Insert measurements into report"), QKeySequence(tr("Ctrl+Alt+M")), this, [this] {
+    const QStringList lines = viewer_->measurementReportLines();
+    if (lines.isEmpty()) statusBar()->showMessage(tr("The image has no measurements."), 5000);
+    else if (!editor_->insertText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n')))
+      statusBar()->showMessage(tr("The report cannot be edited: the measurements were not inserted."), 5000);
   });
 }
 
@@ -278,6 +331,9 @@ void MainWindow::buildReportMenu() {
   report->addAction(tr("&Export SR…"), QKeySequence(tr("Ctrl+Shift+E")), this, whenFinal([this] { editor_->exportSr(); }));
   report->addAction(tr("&Versions and differences"), QKeySequence(tr("Ctrl+Shift+H")), editor_, &ReportEditor::showVersions);
   report->addAction(tr("A&udit log"), QKeySequence(tr("Ctrl+Shift+L")), editor_, &ReportEditor::showAuditLog);
+  report->addAction(tr("&Prior report…"), QKeySequence(tr("Alt+Shift+P")), this, [this] {
+    if (!prior_->showPriorReport()) statusBar()->showMessage(tr("This study has no prior."), 8000);
+  });
 }
 
 void MainWindow::openNextStudy() {
@@ -426,6 +482,9 @@ bool MainWindow::openStudy(qint64 studyId) {
   }
   thumbnails_->blockSignals(false);
   editor_->setStudy(studyId, currentImages_.value(0));
+  app::recordStudyOpened(services_.site, services_.user.id, studyId);
+  prior_->showPriorOf(studyId);
+  if (!prior_->noPriorNote().isEmpty()) statusBar()->showMessage(prior_->noPriorNote(), 8000);
   if (images.empty()) {
     viewer_->clearImage();
     statusBar()->showMessage(tr("The study has no images."), 5000);
@@ -459,6 +518,7 @@ void MainWindow::closeStudy() {
     thumbnails_->blockSignals(false);
     viewer_->clearImage();
     editor_->setStudy(0, {});
+    prior_->showPriorOf(0);
     filter_->setPinnedStudy(0);
   }
   selectOpenStudy();

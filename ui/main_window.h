@@ -27,6 +27,7 @@ class WorklistFilter;
 namespace fedmrg::ui {
 
 class ImageViewer;
+class PriorPanel;
 class ReportEditor;
 
 class MainWindow : public QMainWindow {
@@ -40,6 +41,8 @@ class MainWindow : public QMainWindow {
   app::Site& site() const { return services_.site; }
   const app::WorkstationServices& services() const { return services_; }
   ImageViewer* viewer() const { return viewer_; }
+  // The open study's prior beside the viewer (hidden when there is none).
+  PriorPanel* priorPanel() const { return prior_; }
   ReportEditor* reportEditor() const { return editor_; }
   QTableView* worklistView() const { return worklistView_; }
   QListWidget* thumbnails() const { return thumbnails_; }
@@ -95,6 +98,7 @@ class MainWindow : public QMainWindow {
  private:
   void buildMenus();
   void buildReportMenu();
+  void buildMeasureMenu();
   void showImage(int index);
   void followCurrentRow(const QModelIndex& current);
   void followModelChange();
@@ -113,6 +117,7 @@ class MainWindow : public QMainWindow {
   QLabel* counts_;
   QLabel* queueLabel_;
   ImageViewer* viewer_;
+  PriorPanel* prior_;
   QListWidget* thumbnails_;
   ReportEditor* editor_;
   std::unique_ptr<app::ReportTemplates> templates_;

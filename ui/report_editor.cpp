@@ -10,7 +10,6 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
-#include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -26,10 +25,14 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
 
+#include "app/site/prior_report.h"
 #include "app/site/report_templates.h"
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
+#include "app/site/stored_time.h"
 #include "app/site/text_diff.h"
+#include "app/site/version_comparison.h"
+#include "ui/audit_log_dialog.h"
 #include "ui/finding_chip.h"
 #include "ui/patient_banner.h"
 
@@ -112,6 +115,11 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   impression_ = new QPlainTextEdit(this);
   impression_->setAccessibleName(tr("Impression"));
   layout->addWidget(impression_, 1);
+  addenda_ = new QPlainTextEdit(this);
+  addenda_->setReadOnly(true);
+  addenda_->setAccessibleName(tr("Addenda"));
+  addenda_->hide();
+  layout->addWidget(addenda_, 1);
   connect(findings_, &QPlainTextEdit::textChanged, this, &ReportEditor::markDirty);
   connect(impression_, &QPlainTextEdit::textChanged, this, &ReportEditor::markDirty);
 
@@ -205,7 +213,31 @@ void ReportEditor::setStudy(int64_t studyId, const QString& firstImageFile) {
                .arg(others.front().user.empty() ? tr("Another session") : QString::fromStdString(others.front().user),
                     QString::fromStdString(others.front().savedAt));
   showMessage(note);
+  showAddenda();
   refreshState();
+}
+
+void ReportEditor::showAddenda() {
+  // Read each time from the store: the addenda shown are always the open study's.
+  const auto addenda = studyId_ ? reports_.addenda(studyId_) : std::vector<app::ReportVersion>{};
+  QStringList lines;
+  for (const auto& a : addenda)
+    lines << tr("ADDENDUM (%1, %2): %3")
+                 .arg(QString::fromStdString(a.author), QString::fromStdString(app::localMinute(a.createdAt)),
+                      QString::fromStdString(a.findings));
+  addenda_->setPlainText(lines.join(QStringLiteral("\n\n")));
+  addenda_->setVisible(!addenda.empty());
+}
+
+QString ReportEditor::statusText(app::ReportStatus status) {
+  if (status != app::ReportStatus::Final && status != app::ReportStatus::Preliminary) return tr("DRAFT — not signed");
+  const bool final = status == app::ReportStatus::Final;
+  const auto signOff = reports_.signOff(studyId_);
+  if (!signOff) return final ? tr("FINAL — signed") : tr("PRELIMINARY — not final");
+  const QString who = signOff->signer.empty() ? tr("an unknown user") : QString::fromStdString(signOff->signer);
+  const QString when = QString::fromStdString(app::localMinute(signOff->signedAt));
+  return final ? tr("Signed FINAL by %1 on %2").arg(who, when)
+               : tr("Signed PRELIMINARY by %1 on %2 — not final").arg(who, when);
 }
 
 void ReportEditor::setChip(int i, app::FindingState s) {
@@ -228,9 +260,9 @@ void ReportEditor::refreshState() {
   QString text;
   QString colour = QStringLiteral("#8b2e2e");
   if (!studyId_) text = tr("No study open");
-  else if (final) text = tr("FINAL — signed"), colour = QStringLiteral("#2e6b3a");
-  else if (status == app::ReportStatus::Preliminary) text = tr("PRELIMINARY — not final"), colour = QStringLiteral("#8a6d1f");
-  else text = tr("DRAFT — not signed");
+  else text = statusText(status);
+  if (studyId_ && final) colour = QStringLiteral("#2e6b3a");
+  else if (studyId_ && status == app::ReportStatus::Preliminary) colour = QStringLiteral("#8a6d1f");
   if (dirty_ && studyId_) text += tr("  (unsaved changes)");
   banner_->setText(text);
   banner_->setStyleSheet(QStringLiteral("QLabel { background: %1; color: white; font-weight: bold; padding: 4px; }").arg(colour));
@@ -368,13 +400,26 @@ bool ReportEditor::runStoreAction(const std::function<void()>& action, const QSt
 
 bool ReportEditor::save() {
   if (!studyId_) return false;
+  const std::string findings = findings_->toPlainText().toStdString(), impression = impression_->toPlainText().toStdString();
+  const std::string labels = app::encodeLabels(states_);
+  auto preliminary = app::PreliminarySignOff::MustStay;
+  if (reports_.saveWithdrawsPreliminary(studyId_, findings, impression, labels)) {
+    if (!ask(tr("Withdraw the preliminary sign-off"),
+             tr("This report is signed PRELIMINARY. Saving the changes withdraws the sign-off and returns the report "
+                "to DRAFT; the signed version stays in Versions. Save?"))) {
+      showMessage(tr("Not saved: the report stays PRELIMINARY, and your text stays in the editor."));
+      return false;
+    }
+    preliminary = app::PreliminarySignOff::WithdrawalConfirmed;
+  }
   return runStoreAction(
-      [this] {
-        reports_.save(studyId_, findings_->toPlainText().toStdString(), impression_->toPlainText().toStdString(),
-                      app::encodeLabels(states_), "human");
+      [&] {
+        reports_.save(studyId_, findings, impression, labels, "human", preliminary);
         dirty_ = false;
       },
-      tr("Saved."));
+      preliminary == app::PreliminarySignOff::WithdrawalConfirmed
+          ? tr("Saved as a draft; the preliminary sign-off is withdrawn.")
+          : tr("Saved."));
 }
 
 bool ReportEditor::sign(app::ReportStatus status) {
@@ -415,7 +460,9 @@ bool ReportEditor::addAddendum(const QString& given) {
     text = QInputDialog::getMultiLineText(this, tr("Addendum"), tr("Addendum to the final report:"), {}, &ok);
     if (!ok) return false;
   }
-  return runStoreAction([&] { reports_.addAddendum(studyId_, text.toStdString()); }, tr("Addendum added."));
+  const bool added = runStoreAction([&] { reports_.addAddendum(studyId_, text.toStdString()); }, tr("Addendum added."));
+  showAddenda();
+  return added;
 }
 
 bool ReportEditor::exportSr(const QString& given) {
@@ -435,6 +482,13 @@ bool ReportEditor::exportSr(const QString& given) {
   }
 }
 
+bool ReportEditor::insertText(const QString& text) {
+  if (text.isEmpty() || findings_->isReadOnly()) return false;
+  findings_->insertPlainText(text);  // marks the report dirty through the text's change signal
+  findings_->setFocus();
+  return true;
+}
+
 void ReportEditor::autosaveNow() {
   if (!dirty_ || !studyId_) return;
   reports_.autosave(studyId_, findings_->toPlainText().toStdString(), impression_->toPlainText().toStdString(),
@@ -447,20 +501,32 @@ void ReportEditor::showVersions() {
   QDialog dialog(this);
   dialog.setWindowTitle(tr("Report versions"));
   auto* layout = new QHBoxLayout(&dialog);
-  auto* list = new QListWidget(&dialog);
+  auto* table = new QTableWidget(int(versions.size()), 6, &dialog);
+  table->setHorizontalHeaderLabels({tr("Version"), tr("Kind"), tr("Status"), tr("Written by"), tr("Saved by"), tr("When")});
+  for (int r = 0; r < int(versions.size()); ++r) {
+    const auto& v = versions[size_t(r)];
+    // A model's draft is credited to the model; "Saved by" names who asked for it.
+    const QStringList cells{QString::number(v.version), QString::fromLatin1(app::kindKey(v.kind)),
+                            QString::fromLatin1(app::statusKey(v.status)),
+                            v.author.empty() ? tr("unknown") : QString::fromStdString(v.author),
+                            v.requestedBy.empty() ? tr("unknown") : QString::fromStdString(v.requestedBy),
+                            QString::fromStdString(app::localMinute(v.createdAt))};
+    for (int c = 0; c < int(cells.size()); ++c) table->setItem(r, c, new QTableWidgetItem(cells[c]));
+  }
+  table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  table->setSelectionMode(QAbstractItemView::SingleSelection);
+  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  table->horizontalHeader()->setStretchLastSection(true);
   auto* view = new QTextBrowser(&dialog);
-  for (const auto& v : versions)
-    list->addItem(tr("v%1 %2 %3 — %4, %5")
-                      .arg(v.version)
-                      .arg(QString::fromLatin1(app::kindKey(v.kind)), QString::fromLatin1(app::statusKey(v.status)),
-                           QString::fromStdString(v.author.empty() ? "system" : v.author), QString::fromStdString(v.createdAt)));
-  auto text = [](const app::ReportVersion& v) { return "FINDINGS: " + v.findings + "\nIMPRESSION: " + v.impression; };
-  connect(list, &QListWidget::currentRowChanged, view, [&](int row) {
+  connect(table, &QTableWidget::currentCellChanged, view, [&](int row) {
     if (row < 0) return;
-    const std::string before = row > 0 ? text(versions[size_t(row - 1)]) : std::string();
-    QString html = QStringLiteral("<p><i>%1</i></p><p style='white-space: pre-wrap'>")
-                       .arg(row > 0 ? tr("Changes from v%1").arg(versions[size_t(row - 1)].version) : tr("First version"));
-    for (const auto& piece : app::diffWords(before, text(versions[size_t(row)]))) {
+    const auto& v = versions[size_t(row)];
+    const app::ReportVersion* base = app::comparedWith(versions, size_t(row));
+    const QString heading = v.kind == app::ReportKind::Addendum ? tr("Addendum: added to the final report")
+                            : base ? tr("Changes from v%1").arg(base->version)
+                                   : tr("First version");
+    QString html = QStringLiteral("<p><i>%1</i></p><p style='white-space: pre-wrap'>").arg(heading);
+    for (const auto& piece : app::versionDiff(versions, size_t(row))) {
       const QString t = QString::fromStdString(piece.text).toHtmlEscaped();
       if (piece.kind == app::DiffPiece::Added) html += "<span style='background:#c8f0c8'>" + t + "</span>";
       else if (piece.kind == app::DiffPiece::Removed) html += "<span style='background:#f0c8c8'><s>" + t + "</s></span>";
@@ -468,31 +534,27 @@ void ReportEditor::showVersions() {
     }
     view->setHtml(html + "</p>");
   });
-  layout->addWidget(list, 1);
+  layout->addWidget(table, 3);
   layout->addWidget(view, 2);
-  if (!versions.empty()) list->setCurrentRow(int(versions.size()) - 1);
-  dialog.resize(900, 500);
+  if (!versions.empty()) table->setCurrentCell(int(versions.size()) - 1, 0);
+  dialog.resize(1100, 500);
   dialog.exec();
 }
 
-void ReportEditor::showAuditLog() {
-  const auto entries = app::auditLog(site_, 0);
-  QDialog dialog(this);
-  dialog.setWindowTitle(tr("Audit log"));
-  auto* layout = new QVBoxLayout(&dialog);
-  auto* table = new QTableWidget(int(entries.size()), 4, &dialog);
-  table->setHorizontalHeaderLabels({tr("When"), tr("Who"), tr("What"), tr("Detail")});
-  for (int r = 0; r < int(entries.size()); ++r) {
-    const auto& e = entries[size_t(r)];
-    const QStringList cells{QString::fromStdString(e.at), QString::fromStdString(e.user), QString::fromStdString(e.action),
-                            QString::fromStdString(e.detail)};
-    for (int c = 0; c < 4; ++c) table->setItem(r, c, new QTableWidgetItem(cells[c]));
+void ReportEditor::showAuditLog() { AuditLogDialog(site_, reports_.userId(), studyId_, this).exec(); }
+
+bool ReportEditor::applyComparisonLine(const QString& line) {
+  if (!studyId_ || findings_->isReadOnly()) {
+    showMessage(tr("The report cannot be edited now: a final report takes the comparison in an addendum."), true);
+    return false;
   }
-  table->horizontalHeader()->setStretchLastSection(true);
-  table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  layout->addWidget(table);
-  dialog.resize(800, 500);
-  dialog.exec();
+  const QString text =
+      QString::fromStdString(app::withComparisonLine(findings_->toPlainText().toStdString(), line.toStdString()));
+  if (text == findings_->toPlainText()) return true;
+  QTextCursor cursor(findings_->document());
+  cursor.select(QTextCursor::Document);
+  cursor.insertText(text);  // one undo step; textChanged marks the report unsaved
+  return true;
 }
 
 bool ReportEditor::insertTemplate(const app::ReportTemplate& t) {

@@ -43,6 +43,8 @@ class ReportEditor : public QWidget {
 
   QPlainTextEdit* findingsEdit() const { return findings_; }
   QPlainTextEdit* impressionEdit() const { return impression_; }
+  // The final report's addenda, read-only below it, oldest first; hidden when there are none.
+  QPlainTextEdit* addendaView() const { return addenda_; }
   QPushButton* chip(int observation) const { return chips_[size_t(observation)]; }
   QLabel* statusBanner() const { return banner_; }
   // The identity of the study being edited, at the top of the editor; follows setStudy.
@@ -77,6 +79,12 @@ class ReportEditor : public QWidget {
   void focusChips();
   // Writes the unsaved text to the store (called by the timer; public for tests).
   void autosaveNow();
+  // Puts `line` ("COMPARISON: ...") first in FINDINGS, or in place of the COMPARISON line there, as
+  // one undoable edit (app::withComparisonLine). Refused, with a message, when the text is read-only.
+  bool applyComparisonLine(const QString& line);
+  // Inserts `text` at the cursor of FINDINGS as one undoable edit (measurements from the viewer);
+  // false, changing nothing, when the report cannot be edited (no study, final, drafting).
+  bool insertText(const QString& text);
 
  signals:
   void reportChanged(qint64 studyId);  // a version was saved or signed
@@ -93,6 +101,9 @@ class ReportEditor : public QWidget {
   void refreshState();
   void setChip(int i, app::FindingState s);
   void showMessage(const QString& text, bool error = false);
+  void showAddenda();
+  // "Signed FINAL by <signer> on <local time>", or the plain status while the report is a draft.
+  QString statusText(app::ReportStatus status);
 
   app::Site& site_;
   app::ReportService& reports_;
@@ -106,6 +117,7 @@ class ReportEditor : public QWidget {
   QLabel* message_;
   QPlainTextEdit* findings_;
   QPlainTextEdit* impression_;
+  QPlainTextEdit* addenda_;
   QPushButton* generate_;
   QPushButton* cancel_;
   QPushButton* save_;

@@ -121,7 +121,8 @@ void LoginDialog::accept() {
   password->setFocus();
 }
 
-UsersDialog::UsersDialog(app::Site& site, QWidget* parent) : QDialog(parent), site_(site) {
+UsersDialog::UsersDialog(app::Site& site, app::User admin, QWidget* parent)
+    : QDialog(parent), site_(site), admin_(std::move(admin)) {
   setWindowTitle(tr("Users"));
   auto* layout = new QVBoxLayout(this);
   list = new QListWidget(this);
@@ -159,8 +160,9 @@ void UsersDialog::reload() {
 
 bool UsersDialog::addUser() {
   try {
-    app::UserDirectory(site_).addUser(username->text().trimmed().toStdString(), displayName->text().trimmed().toStdString(),
-                                      app::Role(role->currentData().toInt()), password->text().toStdString());
+    app::UserDirectory(site_, admin_.id)
+        .addUser(username->text().trimmed().toStdString(), displayName->text().trimmed().toStdString(),
+                 app::Role(role->currentData().toInt()), password->text().toStdString());
   } catch (const std::exception& e) {
     error_->setText(QString::fromUtf8(e.what()));
     return false;

@@ -77,12 +77,13 @@ class LoginDialog : public QDialog {
   std::optional<app::User> user_;
 };
 
-// The site's users (admins only): the list, and a form to add one.
+// The site's users (admins only): the list, and a form to add one. What the form changes is done by,
+// and audited as, the signed-in administrator `admin`.
 class UsersDialog : public QDialog {
   Q_OBJECT
 
  public:
-  explicit UsersDialog(app::Site& site, QWidget* parent = nullptr);
+  UsersDialog(app::Site& site, app::User admin, QWidget* parent = nullptr);
   QLineEdit* username;
   QLineEdit* displayName;
   QLineEdit* password;
@@ -97,6 +98,7 @@ class UsersDialog : public QDialog {
  private:
   void reload();
   app::Site& site_;
+  app::User admin_;
   QLabel* error_;
 };
 

@@ -13,6 +13,11 @@ struct DisplayWindow {
   double width = 0;
 };
 
+// Which DICOM attribute the image's mm-per-pixel comes from. Pixel Spacing (0028,0030) is the
+// spacing in the patient; Imager Pixel Spacing (0018,1164), used when the former is absent, is at
+// the detector (projection radiographs: slightly larger than the patient by the beam's divergence).
+enum class SpacingSource { None, PixelSpacing, ImagerPixelSpacing };
+
 // What the viewer's overlays and the viewer benchmark print about an image.
 struct DisplayImageInfo {
   std::string patientName, patientId, patientSex, patientAge;
@@ -20,6 +25,10 @@ struct DisplayImageInfo {
   std::string transferSyntaxUid;
   int bitsStored = 0;
   double pixelSpacingRow = 0, pixelSpacingColumn = 0;  // mm; 0 when absent
+  std::string sopInstanceUid;  // measurements are kept per image
+  double imagerPixelSpacingRow = 0, imagerPixelSpacingColumn = 0;  // mm; 0 when absent
+  // Where pixelSpacingRow/Column came from: Pixel Spacing, else Imager Pixel Spacing, else none.
+  SpacingSource spacingSource = SpacingSource::None;
 };
 
 struct DisplayImage {

@@ -53,7 +53,11 @@ class EngineDraftService : public DraftService {
     const engine::DicomImage image = engine::readDicomImage(dicomFile.toStdString());
     report(0.2);
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!generator_) generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
+    if (!generator_) {
+      // Identified as loaded: files replaced later change nothing until the next start loads them.
+      model_ = identifyModel(dir_);
+      generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
+    }
     if (cancel) return false;
     report(0.4);
     const engine::Draft d = generator_->draft(image, generator_->defaultOptions(), &cancel);
@@ -62,6 +66,7 @@ class EngineDraftService : public DraftService {
     out.findings = sections.findings;
     out.impression = sections.impression;
     out.labels = encodeLabels(findingStates(d.states));
+    out.model = model_;
     report(1.0);
     return true;
   }
@@ -70,6 +75,7 @@ class EngineDraftService : public DraftService {
   QString dir_;
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
+  ModelIdentity model_;  // of the loaded generator's folder
 };
 
 }  // namespace

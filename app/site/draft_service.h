@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "app/site/model_identity.h"
+
 namespace fedmrg::app {
 
 // The model's draft of one study's report, split into the editor's sections (not the engine's
@@ -14,6 +16,7 @@ namespace fedmrg::app {
 struct DraftedReport {
   std::string findings, impression;
   std::string labels;  // encoded as in finding_labels.h
+  ModelIdentity model = {};  // the model that wrote it: the kept version is credited to it
 };
 
 class DraftService {

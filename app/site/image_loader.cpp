@@ -13,9 +13,25 @@ std::shared_ptr<const DisplayImage> ImageLoader::load(const QString& file) const
   image->defaultWindow = {decoded.defaultWindow.center, decoded.defaultWindow.width};
   image->invert = decoded.invert;
   const engine::DicomMetadata& m = decoded.meta;
-  image->info = {m.patientName, m.patientId,    m.patientSex,        m.patientAge,   m.studyDescription,
-                 m.studyDate,   m.modality,     m.viewPosition,      m.transferSyntaxUid, m.bitsStored,
-                 m.pixelSpacingRow, m.pixelSpacingColumn};
+  DisplayImageInfo& info = image->info;
+  info.patientName = m.patientName;
+  info.patientId = m.patientId;
+  info.patientSex = m.patientSex;
+  info.patientAge = m.patientAge;
+  info.studyDescription = m.studyDescription;
+  info.studyDate = m.studyDate;
+  info.modality = m.modality;
+  info.viewPosition = m.viewPosition;
+  info.transferSyntaxUid = m.transferSyntaxUid;
+  info.bitsStored = m.bitsStored;
+  info.pixelSpacingRow = m.pixelSpacingRow;
+  info.pixelSpacingColumn = m.pixelSpacingColumn;
+  info.sopInstanceUid = m.sopInstanceUid;
+  info.imagerPixelSpacingRow = m.imagerPixelSpacingRow;
+  info.imagerPixelSpacingColumn = m.imagerPixelSpacingColumn;
+  info.spacingSource = m.pixelSpacingRow <= 0 ? SpacingSource::None
+                              : m.pixelSpacingFromImager ? SpacingSource::ImagerPixelSpacing
+                                                         : SpacingSource::PixelSpacing;
   return image;
 }
 

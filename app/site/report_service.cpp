@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* kVersionColumns =
     "SELECT r.id, r.version, r.kind, r.status, r.findings, r.impression, r.labels, r.origin, "
-    "COALESCE(u.display_name, ''), r.created_at FROM reports r LEFT JOIN users u ON r.author_id = u.id ";
+    "COALESCE(u.display_name, ''), r.created_at, r.model_name, r.model_version "
+    "FROM reports r LEFT JOIN users u ON r.author_id = u.id ";
 
 // The store's words back to enums; the schema's CHECK constraints allow no other words.
 ReportStatus storedStatus(const std::string& key) {
@@ -19,8 +20,21 @@ ReportStatus storedStatus(const std::string& key) {
 ReportVersion readVersion(const Statement& st) {
   const auto kind = parseKind(st.text(2));
   if (!kind) throw StoreError("unknown report kind '" + st.text(2) + "' in the store");
-  return {st.int64(0), int(st.int64(1)), *kind, storedStatus(st.text(3)), st.text(4),
-          st.text(5),  st.text(6),       st.text(7), st.text(8), st.text(9)};
+  ReportVersion v;
+  v.id = st.int64(0);
+  v.version = int(st.int64(1));
+  v.kind = *kind;
+  v.status = storedStatus(st.text(3));
+  v.findings = st.text(4);
+  v.impression = st.text(5);
+  v.labels = st.text(6);
+  v.origin = st.text(7);
+  v.requestedBy = st.text(8);
+  v.createdAt = st.text(9);
+  v.model = {st.text(10), st.text(11)};
+  // The user row (author_id) is who asked for the version; a model draft's text is the model's.
+  v.author = v.origin == "model" ? v.model.label() : v.requestedBy;
+  return v;
 }
 
 bool isBlank(const std::string& text) { return text.find_first_not_of(" \t\r\n") == std::string::npos; }
@@ -29,7 +43,8 @@ bool isBlank(const std::string& text) { return text.find_first_not_of(" \t\r\n")
 
 ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                                            const std::string& findings, const std::string& impression,
-                                           const std::string& labels, const std::string& origin) {
+                                           const std::string& labels, const std::string& origin,
+                                           const ModelIdentity& model) {
   SiteStore& store = site_.store();
   auto next = store.prepare("SELECT COALESCE(max(version), 0) + 1 FROM reports WHERE study_id = ?");
   next.bind(1, studyId);
@@ -37,11 +52,11 @@ ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, Rep
   const int64_t version = next.int64(0);
   auto st = store.prepare(
       "INSERT INTO reports(study_id, version, kind, status, findings, impression, labels, origin, author_id, "
-      "created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "created_at, model_name, model_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, studyId).bind(2, version).bind(3, kindKey(kind)).bind(4, statusKey(status)).bind(5, findings).bind(6, impression);
   st.bind(7, labels).bind(8, origin);
   if (userId_ > 0) st.bind(9, userId_); else st.bindNull(9);
-  st.bind(10, nowUtc()).run();
+  st.bind(10, nowUtc()).bind(11, model.name).bind(12, model.version).run();
   const int64_t id = store.lastInsertId();
   auto upd = store.prepare("UPDATE studies SET status = ? WHERE id = ?");
   upd.bind(1, statusKey(status)).bind(2, studyId).run();
@@ -52,17 +67,39 @@ ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, Rep
 }
 
 ReportVersion ReportService::save(int64_t studyId, const std::string& findings, const std::string& impression,
-                                  const std::string& labels, const std::string& origin) {
+                                  const std::string& labels, const std::string& origin, PreliminarySignOff preliminary) {
+  return saveVersion(studyId, findings, impression, labels, origin, {}, preliminary);
+}
+
+bool ReportService::saveWithdrawsPreliminary(int64_t studyId, const std::string& findings,
+                                             const std::string& impression, const std::string& labels) {
+  const auto last = latest(studyId);
+  return last && last->status == ReportStatus::Preliminary &&
+         !(last->findings == findings && last->impression == impression && last->labels == labels);
+}
+
+ReportVersion ReportService::saveVersion(int64_t studyId, const std::string& findings, const std::string& impression,
+                                         const std::string& labels, const std::string& origin,
+                                         const ModelIdentity& model, PreliminarySignOff preliminary) {
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);
   if (last && last->status == ReportStatus::Final)
     throw StoreError("the report is final; add an addendum instead of editing it");
   if (last && last->findings == findings && last->impression == impression && last->labels == labels)
     throw StoreError("nothing changed since version " + std::to_string(last->version));
-  // A person's edit of a model draft is "mixed": training and audits can tell the provenance apart.
+  const bool withdraws = last && last->status == ReportStatus::Preliminary;
+  if (withdraws && preliminary != PreliminarySignOff::WithdrawalConfirmed)
+    throw StoreError("the report is signed preliminary: saving returns it to draft; confirm it first");
+  // A person's edit of a model draft is "mixed": training and audits can tell the provenance apart,
+  // and the edit keeps naming the model whose draft it started from.
   const std::string kept = origin == "human" && last && last->origin != "human" ? "mixed" : origin;
-  const auto v = insertVersion(studyId, ReportKind::Report, ReportStatus::Draft, findings, impression, labels, kept);
-  site_.audit(userId_, "report.save", studyId, "version " + std::to_string(v.version) + " (" + kept + ")");
+  const ModelIdentity drafter = kept == "mixed" ? last->model : model;
+  const auto v = insertVersion(studyId, ReportKind::Report, ReportStatus::Draft, findings, impression, labels, kept,
+                               drafter);
+  std::string detail = "version " + std::to_string(v.version) + " (" + kept + ")";
+  if (kept == "model") detail += " drafted by " + v.model.label();
+  if (withdraws) detail += "; preliminary sign-off of version " + std::to_string(last->version) + " withdrawn";
+  site_.audit(userId_, "report.save", studyId, detail);
   clearAutosave(studyId);
   tx.commit();
   return v;
@@ -95,7 +132,8 @@ ReportVersion ReportService::sign(int64_t studyId, ReportStatus status, ChipsAga
   if (!disagreements.empty() && chips != ChipsAgainstText::ConfirmedByUser)
     throw StoreError("the chips disagree with the text (" + describe(disagreements) +
                      "); correct them, or confirm the chips to sign");
-  const auto v = insertVersion(studyId, ReportKind::Report, status, last->findings, last->impression, last->labels, last->origin);
+  const auto v = insertVersion(studyId, ReportKind::Report, status, last->findings, last->impression, last->labels,
+                               last->origin, last->model);
   auto so = site_.store().prepare("INSERT INTO signoffs(report_id, user_id, status, signed_at) VALUES(?, ?, ?, ?)");
   so.bind(1, v.id);
   if (userId_ > 0) so.bind(2, userId_); else so.bindNull(2);
@@ -134,9 +172,11 @@ ReportVersion ReportService::applyDraft(int64_t studyId, const std::string& find
   const auto last = latest(studyId);
   if (last && last->status == ReportStatus::Final)
     throw StoreError("the report is final; add an addendum instead of editing it");
+  // Confirmed above (or not needed): the draft may withdraw a preliminary sign-off.
+  const auto preliminary = PreliminarySignOff::WithdrawalConfirmed;
   // Kept before the draft is saved: if the draft then fails, the user's text is still a version.
-  if (replaces.unsavedText) save(studyId, findings, impression, labels, "human");
-  return save(studyId, draft.findings, draft.impression, draft.labels, "model");
+  if (replaces.unsavedText) save(studyId, findings, impression, labels, "human", preliminary);
+  return saveVersion(studyId, draft.findings, draft.impression, draft.labels, "model", draft.model, preliminary);
 }
 
 ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& text) {
@@ -164,6 +204,26 @@ std::vector<ReportVersion> ReportService::versions(int64_t studyId) {
   st.bind(1, studyId);
   while (st.step()) out.push_back(readVersion(st));
   return out;
+}
+
+std::vector<ReportVersion> ReportService::addenda(int64_t studyId) {
+  std::vector<ReportVersion> out;
+  auto st = site_.store().prepare(std::string(kVersionColumns) +
+                                  "WHERE r.study_id = ? AND r.kind = 'addendum' ORDER BY r.version");
+  st.bind(1, studyId);
+  while (st.step()) out.push_back(readVersion(st));
+  return out;
+}
+
+std::optional<SignOff> ReportService::signOff(int64_t studyId) {
+  const auto last = latest(studyId);
+  if (!last || last->status == ReportStatus::Draft) return std::nullopt;
+  auto st = site_.store().prepare(
+      "SELECT COALESCE(u.display_name, ''), s.signed_at FROM signoffs s LEFT JOIN users u ON s.user_id = u.id "
+      "WHERE s.report_id = ? ORDER BY s.id DESC LIMIT 1");
+  st.bind(1, last->id);
+  if (!st.step()) return std::nullopt;
+  return SignOff{last->status, st.text(0), st.text(1), last->version};
 }
 
 ReportStatus ReportService::studyStatus(int64_t studyId) {
@@ -222,16 +282,6 @@ void ReportService::clearAutosave(int64_t studyId) {
 
 int ReportService::trainingQueueCount() {
   return int(site_.store().queryInt("SELECT count(*) FROM training_queue WHERE state = 'queued'"));
-}
-
-std::vector<AuditEntry> auditLog(Site& site, int64_t studyId, int limit) {
-  std::vector<AuditEntry> out;
-  auto st = site.store().prepare(
-      "SELECT a.at, COALESCE(u.username, 'system'), a.action, a.detail, COALESCE(a.study_id, 0) FROM audit_log a "
-      "LEFT JOIN users u ON a.user_id = u.id WHERE (?1 = 0 OR a.study_id = ?1) ORDER BY a.id DESC LIMIT ?2");
-  st.bind(1, studyId).bind(2, limit);
-  while (st.step()) out.push_back({st.text(0), st.text(1), st.text(2), st.text(3), st.int64(4)});
-  return out;
 }
 
 }  // namespace fedmrg::app

@@ -19,7 +19,20 @@ struct ReportVersion {
   int version = 0;
   ReportKind kind = ReportKind::Report;
   ReportStatus status = ReportStatus::Draft;  // never New: a kept version is at least a draft
-  std::string findings, impression, labels, origin, author, createdAt;
+  std::string findings, impression, labels, origin;
+  // Who wrote the text: the model (ModelIdentity::label()) for origin "model", else the user who
+  // saved or signed it (display name). A person's edit of a draft ("mixed") is the person's.
+  std::string author;
+  std::string createdAt;
+  std::string requestedBy;  // the user who saved, drafted or signed this version (display name)
+  ModelIdentity model;      // the model whose draft the text comes from ("model", "mixed"); else empty
+};
+
+// Who signed the latest report version, and when (stored UTC, see stored_time.h).
+struct SignOff {
+  ReportStatus status = ReportStatus::Final;
+  std::string signer, signedAt;
+  int version = 0;
 };
 
 struct AutosavedText {
@@ -29,11 +42,6 @@ struct AutosavedText {
 // Another user's autosaved text, named but not shown: who (display name; empty when unknown) and when.
 struct AutosaveNotice {
   std::string user, savedAt;
-};
-
-struct AuditEntry {
-  std::string at, user, action, detail;
-  int64_t studyId = 0;
 };
 
 // What applying a model draft would replace, so that the editor asks first.
@@ -46,16 +54,24 @@ struct DraftReplacement {
 // Whether a sign-off may go ahead although the chips disagree with the text (see label_check.h).
 enum class ChipsAgainstText { MustAgree, ConfirmedByUser };
 
+// Whether a save may withdraw a preliminary sign-off (the report returns to draft).
+enum class PreliminarySignOff { MustStay, WithdrawalConfirmed };
+
 class ReportService {
  public:
   ReportService(Site& site, int64_t userId) : site_(site), userId_(userId) {}
   int64_t userId() const { return userId_; }
 
   // Saves the text as a new draft version ("human" edits of a model draft are stored as "mixed").
-  // Throws StoreError when the report is final (use an addendum)
-  // or when nothing changed since the latest version (no empty versions).
+  // Throws StoreError when the report is final (use an addendum), when nothing changed since the
+  // latest version (no empty versions), or when it would withdraw a preliminary sign-off that
+  // `preliminary` does not confirm (saveWithdrawsPreliminary()).
   ReportVersion save(int64_t studyId, const std::string& findings, const std::string& impression,
-                     const std::string& labels, const std::string& origin = "human");
+                     const std::string& labels, const std::string& origin = "human",
+                     PreliminarySignOff preliminary = PreliminarySignOff::MustStay);
+  // True when saving this text would return a report signed preliminary to draft: the editor asks first.
+  bool saveWithdrawsPreliminary(int64_t studyId, const std::string& findings, const std::string& impression,
+                                const std::string& labels);
   // Signs the latest version as Preliminary or Final. Throws StoreError with the reason of
   // signRefusal(), or when the chips disagree with the text and the user has not confirmed them.
   ReportVersion sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips = ChipsAgainstText::MustAgree);
@@ -68,10 +84,11 @@ class ReportService {
   // What a model draft would replace when the editor shows this text and these chips.
   DraftReplacement draftReplacement(int64_t studyId, const std::string& findings, const std::string& impression,
                                     const std::string& labels);
-  // Saves a model draft of the study. The editor's text, when no version keeps it, is first saved as
-  // a version of its own, so the draft never loses it. Throws StoreError when draftReplacement() needs
-  // a confirmation that `confirmed` does not give, when the report is final, or when the draft
-  // changes nothing. Returns the draft's version.
+  // Saves a model draft of the study, credited to draft.model and requested by this user. The
+  // editor's text, when no version keeps it, is first saved as a version of its own, so the draft
+  // never loses it. Throws StoreError when draftReplacement() needs a confirmation that `confirmed`
+  // does not give, when the report is final, or when the draft changes nothing. Returns the draft's
+  // version.
   ReportVersion applyDraft(int64_t studyId, const std::string& findings, const std::string& impression,
                            const std::string& labels, const DraftedReport& draft, bool confirmed);
   // Adds an addendum to a final report.
@@ -79,6 +96,10 @@ class ReportService {
 
   std::optional<ReportVersion> latest(int64_t studyId);
   std::vector<ReportVersion> versions(int64_t studyId);  // oldest first
+  // The addenda of the study's final report, oldest first.
+  std::vector<ReportVersion> addenda(int64_t studyId);
+  // The sign-off of the latest report version; none while it is a draft.
+  std::optional<SignOff> signOff(int64_t studyId);
   ReportStatus studyStatus(int64_t studyId);
 
   // Autosave, kept per study and user: at most one row for this user on a study, replaced on each
@@ -99,12 +120,12 @@ class ReportService {
  private:
   ReportVersion insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                               const std::string& findings, const std::string& impression, const std::string& labels,
-                              const std::string& origin);
+                              const std::string& origin, const ModelIdentity& model = {});
+  ReportVersion saveVersion(int64_t studyId, const std::string& findings, const std::string& impression,
+                            const std::string& labels, const std::string& origin, const ModelIdentity& model,
+                            PreliminarySignOff preliminary);
   Site& site_;
   int64_t userId_;
 };
-
-// Audit entries, newest first; studyId 0: all.
-std::vector<AuditEntry> auditLog(Site& site, int64_t studyId = 0, int limit = 500);
 
 }  // namespace fedmrg::app

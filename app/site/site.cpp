@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include "app/site/audit_trail.h"
 #include "app/site/user_directory.h"
 
 namespace fedmrg::app {
@@ -46,7 +47,7 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
       SiteStore::Transaction tx(draft.store());
       draft.store().setSetting("site.name", siteName);
       draft.store().setSetting("site.created_at", nowUtc());
-      UserDirectory users(draft);
+      UserDirectory users(draft, kSystemUser);  // no user exists yet to name as the one who adds the admin
       const int64_t admin = users.addUser(adminUser, adminDisplayName, Role::Admin, adminPassword);
       draft.audit(admin, "site.create", 0, siteName);
       tx.commit();
@@ -79,12 +80,7 @@ QString Site::imageDir() const { return QDir(dir_).filePath(QStringLiteral("imag
 std::string Site::name() { return store_->setting("site.name").value_or(""); }
 
 void Site::audit(int64_t userId, const std::string& action, int64_t studyId, const std::string& detail) {
-  auto st = store_->prepare("INSERT INTO audit_log(at, user_id, action, study_id, detail) VALUES(?, ?, ?, ?, ?)");
-  st.bind(1, nowUtc());
-  if (userId > 0) st.bind(2, userId); else st.bindNull(2);
-  st.bind(3, action);
-  if (studyId > 0) st.bind(4, studyId); else st.bindNull(4);
-  st.bind(5, detail).run();
+  recordAudit(*this, userId, action, studyId, detail);
 }
 
 }  // namespace fedmrg::app

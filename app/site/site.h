@@ -27,7 +27,8 @@ class Site {
   QString imageDir() const;
   std::string name();
 
-  // Appends an audit entry: who (user id, 0 for the system), what, on which study (0: none).
+  // Appends an audit entry: who (user id; 0, the system, only for what no user caused), what, on
+  // which study (0: none). The same as recordAudit() in audit_trail.h, which writes every entry.
   void audit(int64_t userId, const std::string& action, int64_t studyId = 0, const std::string& detail = {});
 
  private:

@@ -5,8 +5,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
-#include "app/site/report_service.h"
+#include <algorithm>
+
+#include "app/site/person_name.h"
 #include "app/site/site.h"
+#include "app/site/stored_time.h"
 
 namespace fedmrg::app {
 namespace {
@@ -28,7 +31,40 @@ void addSection(DSRDocumentTree& tree, bool first, const DSRCodedEntryValue& tit
   tree.goUp();
 }
 
+// "A", "A and B", "A, B and C".
+std::string listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  return out;
+}
+
 }  // namespace
+
+std::string draftingStatement(const std::vector<ReportVersion>& versions, const std::string& signer) {
+  auto last = std::find_if(versions.rbegin(), versions.rend(), [](const ReportVersion& v) { return v.kind == ReportKind::Report; });
+  if (last == versions.rend()) return {};
+  const bool drafted = last->origin != "human";
+  // The people who saved the text as a draft since the model last drafted it (or since the start).
+  std::vector<std::string> editors;
+  for (auto it = last; it != versions.rend() && !(drafted && it->origin == "model"); ++it) {
+    const bool edit = it->kind == ReportKind::Report && it->status == ReportStatus::Draft && !it->requestedBy.empty();
+    if (edit && std::find(editors.begin(), editors.end(), it->requestedBy) == editors.end())
+      editors.insert(editors.begin(), it->requestedBy);
+  }
+  const std::string signedBy = signer.empty() ? std::string("an unknown user") : signer;
+  if (!drafted) {
+    if (editors.empty() || editors == std::vector<std::string>{signer})
+      return "Findings and impression were written and verified by " + signedBy + ", without a model draft.";
+    return "Findings and impression were written by " + listed(editors) + " without a model draft and verified by " +
+           signedBy + ".";
+  }
+  const std::string model = "Findings and impression were drafted by the report model " + last->model.label();
+  if (last->origin == "model") return model + " and verified by " + signedBy + " without edits.";
+  if (editors.empty() || editors == std::vector<std::string>{signer})
+    return model + ", then edited and verified by " + signedBy + ".";
+  return model + ", edited by " + listed(editors) + " and verified by " + signedBy + ".";
+}
 
 SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString& file, int64_t userId) {
   ReportService reports(site, userId);
@@ -64,11 +100,17 @@ SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString&
              latest->findings);
   addSection(tree, false, DSRCodedEntryValue("121072", "DCM", "Impressions"),
              DSRCodedEntryValue("121073", "DCM", "Impression"), latest->impression);
-  for (const auto& v : reports.versions(studyId)) {
+  const auto signOff = reports.signOff(studyId);
+  const std::string signer = signOff ? signOff->signer : std::string();
+  const auto versions = reports.versions(studyId);
+  const DSRCodedEntryValue comment("121106", "DCM", "Comment");
+  check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, comment), "drafting");
+  check(tree.getCurrentContentItem().setStringValue(draftingStatement(versions, signer), false), "drafting");
+  for (const auto& v : versions) {
     if (v.kind != ReportKind::Addendum) continue;
-    check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, DSRCodedEntryValue("121106", "DCM", "Comment")),
+    check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, comment), "addendum");
+    check(tree.getCurrentContentItem().setStringValue("Addendum " + v.createdAt + " (" + v.author + "): " + v.findings, false),
           "addendum");
-    check(tree.getCurrentContentItem().setStringValue("Addendum " + v.createdAt + ": " + v.findings, false), "addendum");
   }
 
   SrExportResult result;
@@ -84,8 +126,15 @@ SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString&
   }
 
   check(doc.completeDocument(), "completion");
-  const std::string signer = latest->author.empty() ? std::string("Unknown") : latest->author;
-  check(doc.verifyDocument(signer, site.name().empty() ? std::string("FedMRG site") : site.name()), "verification");
+  // The observer is the person who signed final (never a model), named as PN, at the sign-off's time.
+  const std::string observer = signer.empty() ? std::string("Unknown") : dicomPersonName(signer);
+  const std::string verifiedAt = signOff ? dicomDateTime(signOff->signedAt) : std::string();
+  // LO: no backslash, at most 64 characters.
+  QString organization = QString::fromStdString(site.name().empty() ? std::string("FedMRG site") : site.name());
+  organization = organization.remove(QLatin1Char('\\')).left(64);
+  // Unchecked by DCMTK: its 3.6.7 check refuses the UTC offset "+0000", which DICOM's DT allows; the
+  // values are valid by construction (dicomPersonName, dicomDateTime, the LO above).
+  check(doc.verifyDocument(observer, organization.toStdString(), verifiedAt, OFFalse), "verification");
   doc.createNewSOPInstance();
   DcmFileFormat out;
   check(doc.write(*out.getDataset()), "encode");

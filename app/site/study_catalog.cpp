@@ -11,13 +11,13 @@ namespace {
 constexpr const char* kSummarySelect =
     "SELECT s.id, s.study_uid, s.patient_name, s.patient_id, s.study_date, s.modality, s.body_part, "
     "s.description, s.status, (SELECT count(*) FROM images i JOIN series r ON i.series_id = r.id "
-    "WHERE r.study_id = s.id), s.patient_sex, s.patient_birth_date, s.accession_number FROM studies s ";
+    "WHERE r.study_id = s.id), s.patient_sex, s.patient_birth_date, s.accession_number, s.study_time FROM studies s ";
 
 StudySummary summaryOf(const Statement& st) {
   const auto status = parseStatus(st.text(8));
   if (!status) throw StoreError("unknown study status '" + st.text(8) + "' in the store");
   return {st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), st.text(7),
-          *status,     int(st.int64(9)), st.text(10), st.text(11), st.text(12)};
+          *status,     int(st.int64(9)), st.text(10), st.text(11), st.text(12), st.text(13)};
 }
 
 }  // namespace

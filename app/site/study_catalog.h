@@ -18,6 +18,7 @@ struct StudySummary {
   int images = 0;
   // DICOM values as imported (PN with '^', DA as YYYYMMDD, CS sex code), for the patient banner.
   std::string patientSex, patientBirthDate, accessionNumber;
+  std::string studyTime;  // DICOM TM as imported (HHMMSS.FFFFFF, possibly shorter); orders same-day studies
 };
 
 struct ImageEntry {

@@ -43,6 +43,7 @@ std::string UserDirectory::newUserProblem(const std::string& username, const std
 int64_t UserDirectory::addUser(const std::string& username, const std::string& displayName, Role role,
                                const std::string& password) {
   if (const std::string problem = newUserProblem(username, password); !problem.empty()) throw StoreError(problem);
+  checkActingAdmin();
   auto taken = site_.store().prepare("SELECT 1 FROM users WHERE username = ?");
   taken.bind(1, username);
   if (taken.step()) throw StoreError("the user name '" + username + "' is taken");
@@ -53,7 +54,7 @@ int64_t UserDirectory::addUser(const std::string& username, const std::string& d
   st.bind(1, username).bind(2, displayName.empty() ? username : displayName).bind(3, roleName(role));
   st.bindBlob(4, bytes(salt)).bindBlob(5, bytes(pbkdf2(password, salt))).bind(6, nowUtc()).run();
   const int64_t id = site_.store().lastInsertId();
-  site_.audit(0, "user.add", 0, username + " (" + roleName(role) + ")");
+  site_.audit(actingUserId_, "user.add", 0, username + " (" + roleName(role) + ")");
   return id;
 }
 
@@ -61,11 +62,15 @@ std::optional<User> UserDirectory::authenticate(const std::string& username, con
   auto st = site_.store().prepare(
       "SELECT id, display_name, role, salt, pass_hash FROM users WHERE username = ? AND active = 1");
   st.bind(1, username);
-  if (!st.step()) return std::nullopt;
+  // Nobody is signed in yet: a failed attempt is listed under the account it tried, when there is one.
+  if (!st.step()) {
+    site_.audit(0, "login.failed", 0, "unknown or inactive user name '" + username + "'");
+    return std::nullopt;
+  }
   const auto saltBytes = st.blob(3), hash = st.blob(4);
   const QByteArray salt(reinterpret_cast<const char*>(saltBytes.data()), qsizetype(saltBytes.size()));
   if (bytes(pbkdf2(password, salt)) != hash) {
-    site_.audit(0, "login.failed", 0, username);
+    site_.audit(st.int64(0), "login.failed", 0, "wrong password");
     return std::nullopt;
   }
   User u{st.int64(0), username, st.text(1), roleFrom(st.text(2))};
@@ -78,6 +83,23 @@ std::vector<User> UserDirectory::users() {
   auto st = site_.store().prepare("SELECT id, username, display_name, role FROM users ORDER BY username");
   while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), roleFrom(st.text(3))});
   return out;
+}
+
+std::optional<User> UserDirectory::find(int64_t id) {
+  auto st = site_.store().prepare("SELECT username, display_name, role FROM users WHERE id = ? AND active = 1");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return User{id, st.text(0), st.text(1), roleFrom(st.text(2))};
+}
+
+void UserDirectory::checkActingAdmin() {
+  if (actingUserId_ == 0) {
+    if (count() > 0) throw StoreError("changing users needs a signed-in administrator (no acting user given)");
+    return;
+  }
+  const auto acting = find(actingUserId_);
+  if (!acting || acting->role != Role::Admin)
+    throw StoreError("only an administrator may add or change users");
 }
 
 int UserDirectory::count() { return int(site_.store().queryInt("SELECT count(*) FROM users")); }

@@ -1,5 +1,6 @@
 #include "app/site/worklist_model.h"
 
+#include "app/site/prior_studies.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
@@ -14,6 +15,7 @@ void WorklistModel::setSite(Site* site) {
 void WorklistModel::reload() {
   beginResetModel();
   rows_ = site_ ? listStudies(*site_) : std::vector<StudySummary>{};
+  priors_ = priorCounts(rows_);
   endResetModel();
 }
 
@@ -36,11 +38,17 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
     case BodyPart: return QString::fromStdString(s.bodyPart);
     case Status: return QString::fromLatin1(statusKey(s.status));
     case Images: return role == Qt::EditRole ? QVariant(s.images) : QVariant(QString::number(s.images));
+    case Priors: {
+      const int n = priors_[size_t(index.row())];
+      return role == Qt::EditRole ? QVariant(n) : QVariant(n ? QString::number(n) : QString());
+    }
     default: return {};
   }
 }
 
 QVariant WorklistModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section == Priors)
+    return tr("Earlier studies of the same patient (same ID, or same name and birth date)");
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
     case Patient: return tr("Patient");
@@ -50,6 +58,7 @@ QVariant WorklistModel::headerData(int section, Qt::Orientation orientation, int
     case BodyPart: return tr("Body part");
     case Status: return tr("Status");
     case Images: return tr("Images");
+    case Priors: return tr("Priors");
     default: return {};
   }
 }

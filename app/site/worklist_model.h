@@ -17,7 +17,9 @@ class WorklistModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Patient, PatientId, Date, Modality, BodyPart, Status, Images, ColumnCount };
+  // Priors: how many of the patient's studies lie before this one (prior_studies.h), so that a
+  // patient's history shows in the list; empty when none.
+  enum Column { Patient, PatientId, Date, Modality, BodyPart, Status, Images, Priors, ColumnCount };
   static constexpr int StudyIdRole = Qt::UserRole + 1;
 
   explicit WorklistModel(Site* site, QObject* parent = nullptr);
@@ -37,6 +39,7 @@ class WorklistModel : public QAbstractTableModel {
  private:
   Site* site_;
   std::vector<StudySummary> rows_;
+  std::vector<int> priors_;  // per row
 };
 
 class WorklistFilter : public QSortFilterProxyModel {

@@ -63,12 +63,17 @@ DicomMetadata extractMetadata(DcmFileFormat& file) {
   Sint32 frames = 1;
   if (ds.findAndGetSint32(DCM_NumberOfFrames, frames).good() && frames > 0) m.frames = frames;
   // Pixel Spacing, else Imager Pixel Spacing (what projection radiographs usually carry).
+  if (ds.tagExistsWithValue(DCM_ImagerPixelSpacing)) {
+    m.imagerPixelSpacingRow = getDouble(ds, DCM_ImagerPixelSpacing, 0);
+    m.imagerPixelSpacingColumn = getDouble(ds, DCM_ImagerPixelSpacing, 1);
+  }
   if (ds.tagExistsWithValue(DCM_PixelSpacing)) {
     m.pixelSpacingRow = getDouble(ds, DCM_PixelSpacing, 0);
     m.pixelSpacingColumn = getDouble(ds, DCM_PixelSpacing, 1);
-  } else if (ds.tagExistsWithValue(DCM_ImagerPixelSpacing)) {
-    m.pixelSpacingRow = getDouble(ds, DCM_ImagerPixelSpacing, 0);
-    m.pixelSpacingColumn = getDouble(ds, DCM_ImagerPixelSpacing, 1);
+  } else if (m.imagerPixelSpacingRow > 0) {
+    m.pixelSpacingRow = m.imagerPixelSpacingRow;
+    m.pixelSpacingColumn = m.imagerPixelSpacingColumn;
+    m.pixelSpacingFromImager = true;
   }
   DcmMetaInfo* metaInfo = file.getMetaInfo();
   m.hasMetaHeader = metaInfo && metaInfo->card() > 0 && metaInfo->tagExists(DCM_TransferSyntaxUID);

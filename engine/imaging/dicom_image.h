@@ -22,6 +22,10 @@ struct DicomMetadata {
   std::string transferSyntaxUid, photometricInterpretation;
   int rows = 0, columns = 0, bitsStored = 0, frames = 1;
   double pixelSpacingRow = 0, pixelSpacingColumn = 0;  // mm; 0 when absent
+  // Imager Pixel Spacing (0018,1164) as the file gives it (mm at the detector; 0 when absent), and
+  // whether pixelSpacing* above came from it because the file has no Pixel Spacing (0028,0030).
+  double imagerPixelSpacingRow = 0, imagerPixelSpacingColumn = 0;
+  bool pixelSpacingFromImager = false;
   bool hasMetaHeader = true;                           // false for old files without the Part 10 header
 };
 

@@ -31,6 +31,13 @@ struct TestDicom {
   double windowCenter = 2048, windowWidth = 4096;
   // Written only when set.
   std::string patientSex, patientBirthDate, accessionNumber;
+  std::string studyTime;  // written only when set
+  // Pixel Spacing ("row\\column" in mm); empty writes none. Imager Pixel Spacing: written when set.
+  std::string pixelSpacing = "0.143\\0.143";
+  std::string imagerPixelSpacing;
+  // Stores 4095 - value: with photometric "MONOCHROME1" (and windowCenter mirrored likewise) the
+  // same film as the MONOCHROME2 file without it.
+  bool mirrorValues = false;
 };
 
 // Stored value at (x, y): a diagonal ramp over 0..4095 with a bright disc in the upper left quarter.
@@ -57,6 +64,7 @@ inline std::string writeTestDicom(const std::string& path, TestDicom d) {
   if (!d.patientSex.empty()) ds->putAndInsertString(DCM_PatientSex, d.patientSex.c_str());
   if (!d.patientBirthDate.empty()) ds->putAndInsertString(DCM_PatientBirthDate, d.patientBirthDate.c_str());
   if (!d.accessionNumber.empty()) ds->putAndInsertString(DCM_AccessionNumber, d.accessionNumber.c_str());
+  if (!d.studyTime.empty()) ds->putAndInsertString(DCM_StudyTime, d.studyTime.c_str());
   ds->putAndInsertString(DCM_StudyDescription, d.description.c_str());
   ds->putAndInsertString(DCM_Modality, d.modality.c_str());
   ds->putAndInsertString(DCM_BodyPartExamined, d.bodyPart.c_str());
@@ -69,14 +77,16 @@ inline std::string writeTestDicom(const std::string& path, TestDicom d) {
   ds->putAndInsertUint16(DCM_BitsStored, 12);
   ds->putAndInsertUint16(DCM_HighBit, 11);
   ds->putAndInsertUint16(DCM_PixelRepresentation, 0);
-  ds->putAndInsertString(DCM_PixelSpacing, "0.143\\0.143");
+  if (!d.pixelSpacing.empty()) ds->putAndInsertString(DCM_PixelSpacing, d.pixelSpacing.c_str());
+  if (!d.imagerPixelSpacing.empty()) ds->putAndInsertString(DCM_ImagerPixelSpacing, d.imagerPixelSpacing.c_str());
   if (d.windowWidth > 0) {
     ds->putAndInsertString(DCM_WindowCenter, std::to_string(d.windowCenter).c_str());
     ds->putAndInsertString(DCM_WindowWidth, std::to_string(d.windowWidth).c_str());
   }
   std::vector<Uint16> px(size_t(d.width) * size_t(d.height));
   for (int y = 0; y < d.height; ++y)
-    for (int x = 0; x < d.width; ++x) px[size_t(y) * size_t(d.width) + size_t(x)] = testPixel(d, x, y);
+    for (int x = 0; x < d.width; ++x) px[size_t(y) * size_t(d.width) + size_t(x)] =
+          d.mirrorValues ? uint16_t(4095 - testPixel(d, x, y)) : testPixel(d, x, y);
   ds->putAndInsertUint16Array(DCM_PixelData, px.data(), static_cast<unsigned long>(px.size()));
   const OFCondition st = file.saveFile(path.c_str(), EXS_LittleEndianExplicit);
   if (st.bad()) throw std::runtime_error(path + ": " + st.text());

@@ -110,6 +110,10 @@ class TstDraftService : public QObject {
     QCOMPARE(again.findings, d.findings);
     QCOMPARE(again.impression, d.impression);
     QCOMPARE(again.labels, d.labels);
+    // Credited to the model that wrote it: the folder's name and the digest of its files.
+    QCOMPARE(d.model.name, std::string("model"));
+    QCOMPARE(d.model.version, identifyModel(model).version);
+    QCOMPARE(again.model.version, d.model.version);
 
     std::atomic<bool> cancelled{true};
     DraftedReport none;

@@ -50,6 +50,30 @@ class TstImageLoader : public QObject {
     QCOMPARE(image->info.transferSyntaxUid, std::string("1.2.840.10008.1.2.1"));  // explicit little endian
   }
 
+  void saysWhichPixelSpacingItUses() {
+    TestDicom d;
+    d.width = d.height = 32;
+    auto infoOf = [&](const QString& name) {
+      writeTestDicom(dir_.filePath(name).toStdString(), d);
+      return ImageLoader().load(dir_.filePath(name))->info;
+    };
+    d.imagerPixelSpacing = "0.2\\0.25";
+    auto info = infoOf("both-spacings.dcm");  // Pixel Spacing 0.143 and Imager Pixel Spacing
+    QVERIFY(info.spacingSource == SpacingSource::PixelSpacing);
+    QCOMPARE(info.pixelSpacingRow, 0.143);
+    QCOMPARE(info.imagerPixelSpacingColumn, 0.25);
+    QVERIFY(!info.sopInstanceUid.empty());
+    d.pixelSpacing.clear();
+    info = infoOf("imager-spacing.dcm");
+    QVERIFY(info.spacingSource == SpacingSource::ImagerPixelSpacing);
+    QCOMPARE(info.pixelSpacingRow, 0.2);
+    QCOMPARE(info.pixelSpacingColumn, 0.25);
+    d.imagerPixelSpacing.clear();
+    info = infoOf("no-spacing.dcm");
+    QVERIFY(info.spacingSource == SpacingSource::None);
+    QCOMPARE(info.pixelSpacingRow, 0.0);
+  }
+
   void monochrome1IsShownInverted() {
     TestDicom d;
     d.width = d.height = 64;

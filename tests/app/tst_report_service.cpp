@@ -1,12 +1,14 @@
 // The report workflow: versions, sign-offs, addenda, audit, training queue, autosave, and that no
 // report sentence reaches the database file in plain text; an empty report is never signed, a model
 // draft never replaces unsaved or signed text unasked nor without keeping it, and chips that disagree
-// with the text are found and signed only when confirmed.
+// with the text are found and signed only when confirmed; a model's draft is credited to the model
+// (name and version) and a save over a preliminary report withdraws its sign-off only when confirmed.
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/audit_trail.h"
 #include "app/site/finding_labels.h"
 #include "app/site/label_check.h"
 #include "app/site/report_service.h"
@@ -34,7 +36,7 @@ class TstReportService : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     site_ = Site::create(dir_.filePath("site"), "passphrase!", "Report Site", "admin", "Admin", "adminpass1");
-    UserDirectory users(*site_);
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
     user_ = users.addUser("rad", "Dr Rad", Role::Radiologist, "radpass123");
     QVERIFY(users.authenticate("rad", "radpass123").has_value());
     QVERIFY(!users.authenticate("rad", "wrong-password").has_value());
@@ -96,7 +98,7 @@ class TstReportService : public QObject {
 
   void autosaveBelongsToTheUserWhoTyped() {
     const int64_t study = addStudy("1.2.3.250");
-    UserDirectory users(*site_);
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
     const int64_t other = users.addUser("rad2", "Dr Other", Role::Radiologist, "otherpass1");
     ReportService mine(*site_, user_), theirs(*site_, other);
     mine.autosave(study, "my unsaved findings", "my impression", "edema=positive");
@@ -219,6 +221,89 @@ class TstReportService : public QObject {
     QCOMPARE(int(versions.size()), 5);
     QVERIFY(versions[3].status == ReportStatus::Preliminary);
     QCOMPARE(versions[3].findings, second.findings);
+  }
+
+  void modelDraftIsCreditedToTheModel() {
+    const int64_t study = addStudy("1.2.3.700");
+    ReportService reports(*site_, user_);
+    const ModelIdentity model{"chest-model", "sha256:0123456789ab"};
+    const DraftedReport draft{"The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive", model};
+    const auto drafted = reports.applyDraft(study, "", "", "", draft, false);
+    // Written by the model, asked for by the user; the store keeps the user as the row's author.
+    QCOMPARE(drafted.author, std::string("chest-model sha256:0123456789ab"));
+    QCOMPARE(drafted.requestedBy, std::string("Dr Rad"));
+    QCOMPARE(drafted.model.version, model.version);
+    QCOMPARE(site_->store().queryInt("SELECT author_id FROM reports WHERE id = " + std::to_string(drafted.id)), user_);
+    QCOMPARE(reports.versions(study).back().author, drafted.author);
+    bool audited = false;
+    for (const auto& e : auditLog(*site_, study))
+      audited |= e.action == "report.save" && e.detail.find("drafted by chest-model sha256:0123456789ab") != std::string::npos;
+    QVERIFY(audited);
+    // A person's edit of the draft is the person's, and still names the model it started from.
+    const auto edited = reports.save(study, "The heart is mildly enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    QCOMPARE(edited.origin, std::string("mixed"));
+    QCOMPARE(edited.author, std::string("Dr Rad"));
+    QCOMPARE(edited.model.name, model.name);
+    const auto signedVersion = reports.sign(study, ReportStatus::Final);
+    QCOMPARE(signedVersion.author, std::string("Dr Rad"));
+    QCOMPARE(signedVersion.model.version, model.version);
+    // A draft kept without a known model (or before the model was recorded) says so.
+    const int64_t other = addStudy("1.2.3.701");
+    QCOMPARE(reports.save(other, "Lungs clear.", "", "", "model").author,
+             std::string("the report model (version not recorded)"));
+  }
+
+  void saveOverPreliminaryAsksFirst() {
+    const int64_t study = addStudy("1.2.3.800");
+    ReportService reports(*site_, user_);
+    reports.save(study, "The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    QVERIFY(!reports.saveWithdrawsPreliminary(study, "Edited.", "", ""));  // a draft: nothing to withdraw
+    const auto prelim = reports.sign(study, ReportStatus::Preliminary);
+    QVERIFY(!reports.saveWithdrawsPreliminary(study, prelim.findings, prelim.impression, prelim.labels));
+    QVERIFY(reports.saveWithdrawsPreliminary(study, "The heart is mildly enlarged.", "Cardiomegaly.", prelim.labels));
+    // Unconfirmed: refused, nothing kept, still preliminary.
+    QVERIFY_THROWS_EXCEPTION(StoreError, reports.save(study, "The heart is mildly enlarged.", "Cardiomegaly.", prelim.labels));
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Preliminary);
+    QCOMPARE(int(reports.versions(study).size()), 2);
+    // Confirmed: a draft version; the signed one stays, and the audit says the sign-off was withdrawn.
+    const auto v = reports.save(study, "The heart is mildly enlarged.", "Cardiomegaly.", prelim.labels, "human",
+                                PreliminarySignOff::WithdrawalConfirmed);
+    QVERIFY(v.status == ReportStatus::Draft);
+    QVERIFY(reports.studyStatus(study) == ReportStatus::Draft);
+    QVERIFY(reports.versions(study)[1].status == ReportStatus::Preliminary);
+    const auto entry = auditLog(*site_, study).front();
+    QCOMPARE(entry.action, std::string("report.save"));
+    QVERIFY2(entry.detail.find("preliminary sign-off of version 2 withdrawn") != std::string::npos, entry.detail.c_str());
+  }
+
+  void signOffAndAddendaAreTheStudys() {
+    const int64_t study = addStudy("1.2.3.900"), other = addStudy("1.2.3.901");
+    ReportService reports(*site_, user_);
+    reports.save(study, "Heart normal.", "Normal chest.", "");
+    QVERIFY(!reports.signOff(study).has_value());
+    reports.sign(study, ReportStatus::Preliminary);
+    QVERIFY(reports.signOff(study)->status == ReportStatus::Preliminary);
+    const auto final = reports.sign(study, ReportStatus::Final);
+    const auto signOff = reports.signOff(study);
+    QVERIFY(signOff.has_value());
+    QVERIFY(signOff->status == ReportStatus::Final);
+    QCOMPARE(signOff->signer, std::string("Dr Rad"));
+    QCOMPARE(signOff->version, final.version);
+    QVERIFY(signOff->signedAt >= final.createdAt);
+    QVERIFY(reports.addenda(study).empty());
+    reports.addAddendum(study, "First addendum.");
+    UserDirectory users(*site_, UserDirectory(*site_).authenticate("admin", "adminpass1")->id);
+    const int64_t colleague = users.addUser("rad3", "Dr Colleague", Role::Radiologist, "colleague1");
+    ReportService(*site_, colleague).addAddendum(study, "Second addendum.");
+    const auto addenda = reports.addenda(study);
+    QCOMPARE(int(addenda.size()), 2);
+    QCOMPARE(addenda[0].findings, std::string("First addendum."));
+    QCOMPARE(addenda[0].author, std::string("Dr Rad"));
+    QCOMPARE(addenda[1].findings, std::string("Second addendum."));
+    QCOMPARE(addenda[1].author, std::string("Dr Colleague"));
+    QCOMPARE(reports.signOff(study)->version, final.version);  // an addendum is no new sign-off
+    QVERIFY(reports.addenda(other).empty());
+    QVERIFY(!reports.signOff(other).has_value());
   }
 
   void chipsThatContradictTheTextAreFound() {

@@ -42,7 +42,7 @@ class TstReportTemplates : public QObject {
     site_ = Site::create(dir_.filePath("site"), "templates passphrase", "Templates Site", "jones", "Dr Jones",
                          "password123");
     jones_ = UserDirectory(*site_).authenticate("jones", "password123")->id;
-    smith_ = UserDirectory(*site_).addUser("smith", "Dr Smith", Role::Radiologist, "password456");
+    smith_ = UserDirectory(*site_, jones_).addUser("smith", "Dr Smith", Role::Radiologist, "password456");
   }
 
   // What the labeler reads from a report, finding by finding (blank: not mentioned): every chip set

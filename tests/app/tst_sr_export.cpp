@@ -1,4 +1,6 @@
-// A final report exported as DICOM Basic Text SR re-reads with dcmsr and with dsrdump.
+// A final report exported as DICOM Basic Text SR re-reads with dcmsr and with dsrdump; its verifying
+// observer is the final signer as a DICOM person name at the sign-off's time, and it says which model
+// (and version) drafted the text, or that none did.
 #include <QDir>
 #include <QProcess>
 #include <QStandardPaths>
@@ -13,6 +15,7 @@
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
+#include "app/site/stored_time.h"
 #include "app/site/user_directory.h"
 #include "app/test_dicom.h"
 
@@ -26,19 +29,44 @@ class TstSrExport : public QObject {
   std::unique_ptr<Site> site_;
   int64_t user_ = 0, study_ = 0;
 
+  int64_t importStudy(const std::string& uid, const std::string& patientId) {
+    fedmrg::testing::TestDicom d;
+    d.studyUid = uid;
+    d.patientName = "Export^Ed";
+    d.patientId = patientId;
+    const QString file = dir_.filePath(QString::fromStdString(patientId) + ".dcm");
+    fedmrg::testing::writeTestDicom(file.toStdString(), d);
+    if (DicomImporter(*site_, user_).importPaths({file}).imported != 1) return 0;
+    auto st = site_->store().prepare("SELECT id FROM studies WHERE study_uid = ?");
+    st.bind(1, uid);
+    return st.step() ? st.int64(0) : 0;
+  }
+
+  // The SR's text items, in document order.
+  static QStringList srTexts(DSRDocument& doc) {
+    QStringList texts;
+    DSRDocumentTree& tree = doc.getTree();
+    if (tree.gotoRoot() > 0) {
+      do {
+        if (tree.getCurrentContentItem().getValueType() == DSRTypes::VT_Text)
+          texts << QString::fromStdString(tree.getCurrentContentItem().getStringValue().c_str());
+      } while (tree.iterate());
+    }
+    return texts;
+  }
+
+  static bool readSr(const QString& file, DcmFileFormat& ff, DSRDocument& doc) {
+    return ff.loadFile(file.toStdString().c_str()).good() && doc.read(*ff.getDataset()).good();
+  }
+
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     site_ = Site::create(dir_.filePath("site"), "sr passphrase", "SR Site", "admin", "Admin", "adminpass1");
-    user_ = UserDirectory(*site_).addUser("jdoe", "Doe^Jane", Role::Radiologist, "radpass123");
-    fedmrg::testing::TestDicom d;
-    d.studyUid = "1.2.826.0.1.3680043.10.99.555";
-    d.patientName = "Export^Ed";
-    d.patientId = "E555";
-    fedmrg::testing::writeTestDicom(dir_.filePath("img.dcm").toStdString(), d);
-    const auto r = DicomImporter(*site_, user_).importPaths({dir_.filePath("img.dcm")});
-    QCOMPARE(r.imported, 1);
-    study_ = site_->store().queryInt("SELECT id FROM studies");
+    const int64_t admin = UserDirectory(*site_).authenticate("admin", "adminpass1")->id;
+    user_ = UserDirectory(*site_, admin).addUser("jdoe", "Dr. Jane Doe", Role::Radiologist, "radpass123");
+    study_ = importStudy("1.2.826.0.1.3680043.10.99.555", "E555");
+    QVERIFY(study_ > 0);
   }
 
   void refusesANonFinalReport() {
@@ -58,9 +86,8 @@ class TstSrExport : public QObject {
     QVERIFY(!result.sopInstanceUid.empty());
 
     DcmFileFormat ff;
-    QVERIFY(ff.loadFile(file.toStdString().c_str()).good());
     DSRDocument doc;
-    QVERIFY(doc.read(*ff.getDataset()).good());
+    QVERIFY(readSr(file, ff, doc));
     QCOMPARE(int(doc.getDocumentType()), int(DSRTypes::DT_BasicTextSR));
     QCOMPARE(int(doc.getCompletionFlag()), int(DSRTypes::CF_Complete));
     QCOMPARE(int(doc.getVerificationFlag()), int(DSRTypes::VF_Verified));
@@ -70,18 +97,25 @@ class TstSrExport : public QObject {
     QVERIFY(doc.getPatientID(value).good());
     QCOMPARE(QString(value.c_str()), QString("E555"));
     QCOMPARE(int(doc.getCurrentRequestedProcedureEvidence().getNumberOfInstances()), 1);
-    QStringList texts;
-    DSRDocumentTree& tree = doc.getTree();
-    if (tree.gotoRoot() > 0) {
-      do {
-        if (tree.getCurrentContentItem().getValueType() == DSRTypes::VT_Text)
-          texts << QString::fromStdString(tree.getCurrentContentItem().getStringValue().c_str());
-      } while (tree.iterate());
-    }
-    QCOMPARE(texts.size(), 3);
+    const QStringList texts = srTexts(doc);
+    QCOMPARE(texts.size(), 4);
     QCOMPARE(texts[0], QString("Mild cardiomegaly. Lungs are clear."));
     QCOMPARE(texts[1], QString("Mild cardiomegaly."));
-    QVERIFY(texts[2].contains("Compared with prior: unchanged."));
+    // No model drafted this report: the SR says so, and names no model.
+    QCOMPARE(texts[2], QString("Findings and impression were written and verified by Dr. Jane Doe, without a model draft."));
+    QVERIFY(!texts.join('|').contains("drafted by"));
+    QVERIFY(texts[3].contains("Compared with prior: unchanged."));
+    QVERIFY(texts[3].contains("Dr. Jane Doe"));
+    // The verifying observer is the final signer as a person name, verified when the final sign-off was made.
+    QCOMPARE(int(doc.getNumberOfVerifyingObservers()), 1);
+    OFString when, observer, organization;
+    QVERIFY(doc.getVerifyingObserver(1, when, observer, organization).good());
+    QCOMPARE(QString(observer.c_str()), QString("Doe^Jane^^Dr."));
+    QCOMPARE(QString(organization.c_str()), QString("SR Site"));
+    const auto signOff = reports.signOff(study_);
+    QVERIFY(signOff.has_value());
+    QCOMPARE(std::string(when.c_str()), dicomDateTime(signOff->signedAt));
+    QVERIFY(!std::string(when.c_str()).empty());
 
     const QString dsrdump = QStandardPaths::findExecutable("dsrdump");
     if (dsrdump.isEmpty()) QSKIP("dsrdump (package dcmtk) is not installed");
@@ -95,6 +129,55 @@ class TstSrExport : public QObject {
     QVERIFY2(out.contains("18748-4,LN,\"Diagnostic Imaging Report\""), qPrintable(out));
     QVERIFY2(out.contains("121070,DCM,\"Findings\""), qPrintable(out));
     QVERIFY2(out.contains("Mild cardiomegaly. Lungs are clear."), qPrintable(out));
+    QVERIFY2(out.contains("Doe^Jane^^Dr."), qPrintable(out));
+  }
+
+  void namesTheModelThatDraftedTheReport() {
+    const int64_t study = importStudy("1.2.826.0.1.3680043.10.99.556", "E556");
+    QVERIFY(study > 0);
+    ReportService reports(*site_, user_);
+    const ModelIdentity model{"chest-model", "sha256:0123456789ab"};
+    reports.applyDraft(study, "", "", "", {"The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive", model},
+                       false);
+    reports.save(study, "The heart is mildly enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    // A colleague signs final: the observer is the signer, not the one who edited.
+    const int64_t admin = UserDirectory(*site_).authenticate("admin", "adminpass1")->id;
+    const int64_t signer = UserDirectory(*site_, admin).addUser("asmith", "Smith, Anna", Role::Radiologist, "signpass12");
+    ReportService(*site_, signer).sign(study, ReportStatus::Final);
+    const QString file = dir_.filePath("drafted-sr.dcm");
+    exportFinalReportAsSr(*site_, study, file, signer);
+    DcmFileFormat ff;
+    DSRDocument doc;
+    QVERIFY(readSr(file, ff, doc));
+    const QStringList texts = srTexts(doc);
+    QCOMPARE(texts.size(), 3);
+    QCOMPARE(texts[2], QString("Findings and impression were drafted by the report model chest-model "
+                               "sha256:0123456789ab, edited by Dr. Jane Doe and verified by Smith, Anna."));
+    OFString when, observer, organization;
+    QVERIFY(doc.getVerifyingObserver(1, when, observer, organization).good());
+    QCOMPARE(QString(observer.c_str()), QString("Smith^Anna"));
+  }
+
+  void draftingStatementSaysWhoWroteWhat() {
+    const ModelIdentity model{"chest-model", "sha256:0123456789ab"};
+    auto version = [&](const std::string& origin, const std::string& user, ReportStatus status = ReportStatus::Draft) {
+      ReportVersion v;
+      v.origin = origin;
+      v.requestedBy = user;
+      v.status = status;
+      if (origin != "human") v.model = model;
+      return v;
+    };
+    const std::string drafted = "Findings and impression were drafted by the report model chest-model sha256:0123456789ab";
+    QCOMPARE(draftingStatement({version("model", "Dr A"), version("model", "Dr B", ReportStatus::Final)}, "Dr B"),
+             drafted + " and verified by Dr B without edits.");
+    QCOMPARE(draftingStatement({version("model", "Dr A"), version("mixed", "Dr A"),
+                                version("mixed", "Dr A", ReportStatus::Final)}, "Dr A"),
+             drafted + ", then edited and verified by Dr A.");
+    QCOMPARE(draftingStatement({version("human", "Dr A"), version("human", "Dr C"),
+                                version("human", "Dr B", ReportStatus::Final)}, "Dr B"),
+             std::string("Findings and impression were written by Dr A and Dr C without a model draft and verified "
+                         "by Dr B."));
   }
 };
 

@@ -1,5 +1,6 @@
 // The worklist filter: search and status narrow the list, and the pinned (open) study stays listed
 // whatever they say, until another is pinned; listed only for being pinned, it is marked so.
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -87,6 +88,42 @@ class TstWorklistFilter : public QObject {
     filter.setStatusFilter(ReportStatus::Final);
     QVERIFY(marked(alphaId));
     QCOMPARE(filter.rowCount(), 1);
+  }
+
+  // The Priors column counts the patient's earlier studies (the rule is prior_studies'), so that a
+  // patient's history is visible in the list and sorts.
+  void priorsColumnCountsEarlierStudies() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto site = Site::create(dir.filePath("site"), "priors passphrase", "Priors Site", "admin", "Admin", "adminpass1");
+    QVERIFY(QDir(dir.path()).mkpath("in"));
+    fedmrg::testing::TestDicom d;
+    d.width = d.height = 16;
+    d.patientBirthDate = "19600101";
+    const char* dates[] = {"20240101", "20250101", "20260101"};
+    for (int i = 0; i < 3; ++i) {
+      d.studyUid = "1.2.3.10." + std::to_string(i + 1);
+      d.sopUid = d.studyUid + ".1.1";
+      d.studyDate = dates[i];
+      d.patientId = i == 1 ? "OTHER-ID" : "P1";  // the middle one matches by name and birth date
+      fedmrg::testing::writeTestDicom(dir.filePath(QString("in/s%1.dcm").arg(i)).toStdString(), d);
+    }
+    d.studyUid = "1.2.3.10.9";
+    d.sopUid = "1.2.3.10.9.1.1";
+    d.patientName = "Someone^Else";
+    d.patientId = "P9";
+    fedmrg::testing::writeTestDicom(dir.filePath("in/s9.dcm").toStdString(), d);
+    QCOMPARE(DicomImporter(*site).importPaths({dir.filePath("in")}).imported, 4);
+    WorklistModel model(site.get());
+    QCOMPARE(model.headerData(WorklistModel::Priors, Qt::Horizontal).toString(), QString("Priors"));
+    QStringList shown;
+    for (int r = 0; r < model.rowCount(); ++r)
+      shown << QString::fromStdString(model.study(r).studyDate + ":" + model.study(r).patientId) + "=" +
+                   model.index(r, WorklistModel::Priors).data().toString();
+    shown.sort();
+    QCOMPARE(shown, QStringList({"20240101:P1=", "20250101:OTHER-ID=1", "20260101:P1=2", "20260101:P9="}));
+    QCOMPARE(model.index(model.rowOfStudy(model.study(0).id), WorklistModel::Priors).data(Qt::EditRole).typeId(),
+             QMetaType::Int);  // sorts as a number
   }
 };
 

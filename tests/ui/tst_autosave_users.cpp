@@ -28,7 +28,7 @@ class TstAutosaveUsers : public QObject {
   void initTestCase() {
     site_ = app::Site::create(dir_.filePath("site"), "autosave passphrase", "Two Users", "first", "Dr First", "firstpass1");
     first_ = app::UserDirectory(*site_).authenticate("first", "firstpass1")->id;
-    second_ = app::UserDirectory(*site_).addUser("second", "Dr Second", app::Role::Radiologist, "secondpass1");
+    second_ = app::UserDirectory(*site_, first_).addUser("second", "Dr Second", app::Role::Radiologist, "secondpass1");
     auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES('1.2.3.88', ?)");
     st.bind(1, app::nowUtc()).run();
     study_ = site_->store().lastInsertId();

@@ -1,7 +1,8 @@
 // The workstation window under Xvfb, driven through its real widgets: import a folder with bad
 // files, open a study, the VTK view renders the DICOM image and a window/level drag changes it,
 // draft generation (none without a model; real text with one), edit, sign final, audit, training
-// queue, DICOM SR export.
+// queue, DICOM SR export; actual pixels and a distance from the menus' shortcuts, inserted into the
+// report.
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 
 #include <QApplication>
@@ -22,6 +23,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include "app/site/audit_trail.h"
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
 #include "app/site/report_service.h"
@@ -31,6 +33,7 @@
 #include "app/test_dicom.h"
 #include "ui/image_viewer.h"
 #include "ui/main_window.h"
+#include "ui/measurement_overlay.h"
 #include "ui/report_editor.h"
 #include "ui/vtk_view_widget.h"
 #include "ui/widget_test_main.h"
@@ -250,6 +253,7 @@ class TstMainWindow : public QObject {
     QVERIFY(actions.contains("report.save"));
     QVERIFY(actions.contains("report.sign.final"));
     QVERIFY(actions.contains("training.queue"));
+    QVERIFY(actions.contains("study.open"));  // opening the study is an access event
     QVERIFY(editor->addAddendum("Comparison with prior film: unchanged."));
     QCOMPARE(int(reports.versions(editor->study()).size()), 4);
     QVERIFY(reports.versions(editor->study()).back().kind == app::ReportKind::Addendum);
@@ -283,6 +287,33 @@ class TstMainWindow : public QObject {
     QVERIFY(done.wait(30000));
     QCOMPARE(window_->lastImport().imported, 1);
     QCOMPARE(window_->worklist()->rowCount(), 4);
+  }
+
+  void measureMenuMeasuresAndInsertsIntoTheReport() {
+    auto* viewer = window_->viewer();
+    for (int row = 0; row < window_->worklist()->rowCount(); ++row) {
+      const qint64 id = window_->worklist()->index(row, 0).data(app::WorklistModel::StudyIdRole).toLongLong();
+      if (app::ReportService(*site_, user_.id).studyStatus(id) == app::ReportStatus::New) {
+        QVERIFY(window_->openStudy(id));
+        break;
+      }
+    }
+    QVERIFY(!window_->reportEditor()->findingsEdit()->isReadOnly());
+    window_->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    QTest::keyClick(window_.get(), Qt::Key_1, Qt::ControlModifier);  // View > Actual pixels (1:1)
+    QCOMPARE(viewer->viewState().magnification(), 1.0);
+    QTest::keyClick(window_.get(), Qt::Key_D, Qt::AltModifier);  // Measure > Distance
+    QVERIFY(viewer->measurementOverlay()->tool().has_value());
+    for (app::Point2 p : {app::Point2{10, 20}, app::Point2{40, 60}}) {  // 50 px at 0.143 mm
+      const app::Point2 v = viewer->viewState().imageToView(p);
+      QTest::mouseClick(viewer, Qt::LeftButton, Qt::NoModifier, QPoint(int(std::lround(v.x)), int(std::lround(v.y))));
+    }
+    QCOMPARE(int(viewer->measurements().size()), 1);
+    window_->reportEditor()->findingsEdit()->setFocus();
+    QTest::keyClick(window_.get(), Qt::Key_M, Qt::ControlModifier | Qt::AltModifier);  // Insert into report
+    const QString findings = window_->reportEditor()->findingsEdit()->toPlainText();
+    QVERIFY2(findings.contains(QRegularExpression("Measurement: 7\\.\\d mm \\(distance, PA image\\)")), qPrintable(findings));
   }
 
   void cleanupTestCase() {

@@ -1,7 +1,9 @@
 // The report editor alone: autosave within 5 s of typing without any save, restored when the study
 // is opened again; final reports are read-only; addendum and export only after final; a model draft
 // replaces typed or signed text only when confirmed, keeps it as a version and undo brings it back;
-// an empty report is not signed; chips that disagree with the text are shown and must be confirmed.
+// an empty report is not signed; chips that disagree with the text are shown and must be confirmed;
+// a save over a preliminary report asks first; the banner says who signed and when; the final
+// report's addenda are shown below it, with their authors, only for their own study.
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 
 #include <QApplication>
@@ -15,6 +17,7 @@
 #include "app/site/draft_service.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/site/stored_time.h"
 #include "app/test_dicom.h"
 #include "ui/report_editor.h"
 #include "ui/widget_test_main.h"
@@ -36,6 +39,14 @@ class TstReportEditor : public QObject {
     auto st = site_->store().prepare("INSERT INTO studies(study_uid, imported_at) VALUES(?, ?)");
     st.bind(1, uid).bind(2, app::nowUtc()).run();
     return site_->store().lastInsertId();
+  }
+
+  // A study whose report ("The heart is enlarged.") is signed preliminary.
+  int64_t preliminaryStudy(app::ReportService& reports, const std::string& uid) {
+    const int64_t study = addStudy(uid);
+    reports.save(study, "The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    reports.sign(study, app::ReportStatus::Preliminary);
+    return study;
   }
 
   // Clicks "Generate draft" and waits for the model when one runs.
@@ -143,6 +154,9 @@ class TstReportEditor : public QObject {
     QCOMPARE(versions[0].findings, std::string("Typed before the draft."));
     QCOMPARE(versions[0].impression, std::string("My impression."));
     QCOMPARE(versions[1].origin, std::string("model"));
+    // Credited to the model that wrote it, asked for by the signed-in user.
+    QCOMPARE(versions[1].author, app::identifyModel(dir_.filePath("model")).label());
+    QCOMPARE(versions[1].requestedBy, std::string("Dr Rad"));
     // Undo brings the typed text (and, with the findings, the chips) back.
     editor.findingsEdit()->undo();
     editor.impressionEdit()->undo();
@@ -153,10 +167,8 @@ class TstReportEditor : public QObject {
   }
 
   void preliminaryIsNotDemotedUnasked() {
-    const int64_t study = addStudy("1.2.3.82");
     app::ReportService reports(*site_, 1);
-    reports.save(study, "The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
-    reports.sign(study, app::ReportStatus::Preliminary);
+    const int64_t study = preliminaryStudy(reports, "1.2.3.82");
     ui::ReportEditor editor(*site_, reports, model_);
     editor.show();
     editor.setStudy(study, image_);
@@ -195,6 +207,85 @@ class TstReportEditor : public QObject {
     QVERIFY(editor.statusBanner()->text().contains("DRAFT"));
   }
 
+  void saveOverPreliminaryAsksFirst() {
+    app::ReportService reports(*site_, 1);
+    const int64_t study = preliminaryStudy(reports, "1.2.3.85");
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    editor.show();
+    editor.setStudy(study, {});
+    QStringList asked;
+    editor.setConfirmer([&](const QString& q) { asked << q; return false; });
+    editor.findingsEdit()->setFocus();
+    QTest::keyClick(editor.findingsEdit(), Qt::Key_End, Qt::ControlModifier);
+    QTest::keyClicks(editor.findingsEdit(), " Small left effusion.");
+    const QString typed = editor.findingsEdit()->toPlainText();
+    // No: still preliminary, nothing kept, the typed text still in the editor.
+    QVERIFY(!editor.save());
+    QCOMPARE(asked.size(), 1);
+    QVERIFY2(asked[0].contains("PRELIMINARY"), qPrintable(asked[0]));
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Preliminary);
+    QCOMPARE(int(reports.versions(study).size()), 2);
+    QCOMPARE(editor.findingsEdit()->toPlainText(), typed);
+    QVERIFY(editor.dirty());
+    QVERIFY(editor.statusBanner()->text().contains("PRELIMINARY"));
+    // Yes: a draft version; the signed preliminary version stays in the versions.
+    editor.setConfirmer([&](const QString& q) { asked << q; return true; });
+    QVERIFY(editor.save());
+    QCOMPARE(asked.size(), 2);
+    QVERIFY(reports.studyStatus(study) == app::ReportStatus::Draft);
+    const auto versions = reports.versions(study);
+    QCOMPARE(int(versions.size()), 3);
+    QVERIFY(versions[1].status == app::ReportStatus::Preliminary);
+    QCOMPARE(QString::fromStdString(versions[2].findings), typed);
+    QVERIFY(editor.statusBanner()->text().contains("DRAFT"));
+  }
+
+  void finalShowsSignerAndAddenda() {
+    const int64_t study = addStudy("1.2.3.86"), other = addStudy("1.2.3.87");
+    app::ReportService reports(*site_, 1);
+    reports.save(other, "Other study's report.", "Normal.", "");
+    reports.sign(other, app::ReportStatus::Final);
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    editor.show();
+    editor.setStudy(study, {});
+    editor.setConfirmer([](const QString&) { return true; });
+    editor.findingsEdit()->setFocus();
+    QTest::keyClicks(editor.findingsEdit(), "Lungs are clear.");
+    QVERIFY(editor.signPreliminary());
+    const auto prelim = reports.signOff(study);
+    QVERIFY(prelim.has_value());
+    QVERIFY2(editor.statusBanner()->text().contains(
+                 QString("Signed PRELIMINARY by Dr Rad on %1").arg(QString::fromStdString(app::localMinute(prelim->signedAt)))),
+             qPrintable(editor.statusBanner()->text()));
+    QVERIFY(editor.signFinal());
+    const auto final = reports.signOff(study);
+    QVERIFY(final.has_value());
+    QCOMPARE(editor.statusBanner()->text(),
+             QString("Signed FINAL by Dr Rad on %1").arg(QString::fromStdString(app::localMinute(final->signedAt))));
+    QVERIFY(editor.addendaView()->isHidden());
+    QVERIFY(editor.addAddendum("Prior film reviewed: unchanged."));
+    QVERIFY(editor.addAddendum("Discussed with the ward."));
+    QVERIFY(editor.addendaView()->isVisible());
+    QVERIFY(editor.addendaView()->isReadOnly());
+    const QString shown = editor.addendaView()->toPlainText();
+    const auto addenda = reports.addenda(study);
+    QCOMPARE(int(addenda.size()), 2);
+    const QString first = QString("ADDENDUM (Dr Rad, %1): Prior film reviewed: unchanged.")
+                              .arg(QString::fromStdString(app::localMinute(addenda[0].createdAt)));
+    const QString second = QString("ADDENDUM (Dr Rad, %1): Discussed with the ward.")
+                               .arg(QString::fromStdString(app::localMinute(addenda[1].createdAt)));
+    QVERIFY2(shown.contains(first) && shown.contains(second), qPrintable(shown));
+    QVERIFY(shown.indexOf(first) < shown.indexOf(second));
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Lungs are clear."));  // the report itself is unchanged
+    // Another study, final but without addenda, shows none of these; back again, they are there.
+    editor.setStudy(other, {});
+    QVERIFY(editor.addendaView()->isHidden());
+    QVERIFY(editor.addendaView()->toPlainText().isEmpty());
+    QVERIFY(editor.statusBanner()->text().startsWith("Signed FINAL by Dr Rad"));
+    editor.setStudy(study, {});
+    QCOMPARE(editor.addendaView()->toPlainText(), shown);
+  }
+
   void contradictionIsShownAndMustBeConfirmed() {
     const int64_t study = addStudy("1.2.3.84");
     app::ReportService reports(*site_, 1);
@@ -220,6 +311,27 @@ class TstReportEditor : public QObject {
     QVERIFY(reports.studyStatus(study) == app::ReportStatus::Final);
     QCOMPARE(reports.latest(study)->labels, std::string("pleural_effusion=positive"));
     QCOMPARE(reports.trainingQueueCount(), queued + 1);
+  }
+
+  void insertTextGoesAtTheFindingsCursorAndNotIntoAFinalReport() {
+    app::ReportService reports(*site_, 1);
+    ui::ReportEditor editor(*site_, reports, drafts_);
+    const int64_t study = addStudy("1.2.3.78");
+    editor.setStudy(study, {});
+    editor.findingsEdit()->setPlainText("Heart: .\nLungs clear.");
+    QTextCursor cursor = editor.findingsEdit()->textCursor();
+    cursor.setPosition(QString("Heart: ").size());
+    editor.findingsEdit()->setTextCursor(cursor);
+    QVERIFY(editor.insertText("Cardiothoracic ratio: 0.48"));
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Heart: Cardiothoracic ratio: 0.48.\nLungs clear."));
+    QVERIFY(editor.dirty());
+    editor.findingsEdit()->undo();  // one undoable edit
+    QCOMPARE(editor.findingsEdit()->toPlainText(), QString("Heart: .\nLungs clear."));
+    // The final report of the test before is read-only: nothing is inserted.
+    editor.setStudy(study_, {});
+    const QString final = editor.findingsEdit()->toPlainText();
+    QVERIFY(!editor.insertText("Measurement: 54.2 mm (distance, PA image)"));
+    QCOMPARE(editor.findingsEdit()->toPlainText(), final);
   }
 };
 

@@ -1,4 +1,5 @@
-// Start-up: first-start site creation, unlock with a wrong then the right passphrase, sign-in.
+// Start-up: first-start site creation, unlock with a wrong then the right passphrase, sign-in; the
+// users dialog adds a user as the signed-in admin.
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -6,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/audit_trail.h"
 #include "app/site/site.h"
 #include "ui/site_dialogs.h"
 #include "ui/widget_test_main.h"
@@ -63,7 +65,7 @@ class TstSiteDialogs : public QObject {
     QCOMPARE(login.user()->role, app::Role::Admin);
     QCOMPARE(login.user()->displayName, std::string("Site Admin"));
 
-    ui::UsersDialog users(*site);
+    ui::UsersDialog users(*site, *login.user());
     QCOMPARE(users.list->count(), 1);
     users.username->setText("drlee");
     users.displayName->setText("Dr Lee");
@@ -76,6 +78,13 @@ class TstSiteDialogs : public QObject {
     const auto lee = app::UserDirectory(*site).authenticate("drlee", "radiology1");
     QVERIFY(lee.has_value());
     QCOMPARE(lee->role, app::Role::Radiologist);
+    // The new user is credited to the admin who added it, not to "system".
+    app::AuditQuery added;
+    added.action = "user.add";
+    const auto entries = app::auditLog(*site, added);
+    QCOMPARE(int(entries.size()), 2);  // the admin at the site's creation, then drlee
+    QCOMPARE(entries.front().user, std::string("admin"));
+    QCOMPARE(entries.front().detail, std::string("drlee (radiologist)"));
   }
 
   void shortAdminPasswordLeavesNoSiteAndARetryWorks() {
