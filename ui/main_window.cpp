@@ -16,7 +16,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressDialog>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
@@ -27,7 +29,9 @@
 
 #include "app/site/audit_trail.h"
 #include "app/site/measurement_store.h"
+#include "app/site/reading_order.h"
 #include "app/site/report_service.h"
+#include "app/site/report_templates.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
@@ -35,6 +39,7 @@
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
+#include "ui/template_dialog.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -68,27 +73,40 @@ struct Shortcut {
   const char* what;
 };
 
+// Every menu action's shortcut is listed here (tst_keyboard_flow checks it); " / " separates keys
+// that share a row.
 constexpr Shortcut kShortcuts[] = {
     {"Up / Down, Page Up / Down, Home / End", "move in the worklist: the study under the cursor opens"},
+    {"Alt+Down / Alt+Up", "next / previous study, wherever the focus is (unsaved text is kept)"},
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
+    {"Ctrl+Q", "quit"},
     {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
     {"Shift+left or middle drag", "pan"},
     {"Wheel, right drag, + / -", "zoom"},
-    {"F", "fit the image to the view"},
-    {"R", "reset window, zoom and pan"},
-    {"I", "invert"},
-    {"1 / 2 / 3", "presets: lung, mediastinum, bone"},
-    {"O", "overlays on / off"},
+    {"Alt+1 / Alt+2 / Alt+3", "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)"},
+    {"Alt+I", "invert (anywhere; I in the viewer)"},
+    {"Alt+O", "overlays on / off (anywhere; O in the viewer)"},
+    {"Ctrl+0", "fit the image to the view (anywhere; F in the viewer)"},
+    {"Alt+0", "reset window, zoom and pan (anywhere; R in the viewer)"},
     {"Ctrl+1", "actual pixels (1:1): one image pixel on one screen pixel"},
     {"Alt+D / Alt+A / Alt+C", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)"},
     {"Esc / Delete", "in the viewer: cancel the measurement in progress / remove the selected or last one"},
     {"Ctrl+Alt+M", "insert the image's measurements into the report's findings"},
+    {"Alt+P", "the prior study side by side on / off"},
+    {"Alt+Shift+P", "the prior's signed report (Copy to COMPARISON)"},
     {"Ctrl+G", "generate a draft"},
     {"Ctrl+S", "save the report"},
     {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
-    {"Alt+P", "the prior study side by side on / off"},
-    {"Alt+Shift+P", "the prior's signed report (Copy to COMPARISON)"},
+    {"Ctrl+Shift+Return", "sign final and open the next study still to sign"},
+    {"Ctrl+T", "insert a template: type to filter, Enter inserts"},
+    {"Ctrl+Alt+N", "insert the normal chest macro"},
+    {"Ctrl+L", "to the chips: Space cycles, P / N / U positive / negative / uncertain, Delete blank, arrows move, Esc back"},
+    {"Ctrl+Z", "undo in the text (also a draft or a template, with the chips it set)"},
+    {"Ctrl+Shift+D", "add an addendum to the final report"},
+    {"Ctrl+Shift+E", "export the final report as DICOM SR"},
+    {"Ctrl+Shift+H", "versions and differences"},
+    {"Ctrl+Shift+L", "audit log"},
     {"F1", "this list"},
 };
 
@@ -160,6 +178,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   centreLayout->addWidget(thumbnails_);
 
   editor_ = new ReportEditor(services_.site, *services_.reports, services_.drafts, this);
+  templates_ = std::make_unique<app::ReportTemplates>(services_.site, services_.user.id);
 
   auto* splitter = new QSplitter(this);
   splitter->addWidget(left);
@@ -224,14 +243,22 @@ void MainWindow::buildMenus() {
     search_->setFocus();
     search_->selectAll();
   });
+  // Window-wide shortcuts: they work whatever has the focus, the report text included.
+  edit->addAction(tr("&Next study"), QKeySequence(tr("Alt+Down")), this, &MainWindow::openNextStudy);
+  edit->addAction(tr("&Previous study"), QKeySequence(tr("Alt+Up")), this, &MainWindow::openPreviousStudy);
 
+  // The viewer's plain keys (1, 2, 3, I, O, F, R) work when it has the focus; these with Alt or
+  // Ctrl work from anywhere, e.g. while typing the report.
   auto* view = menuBar()->addMenu(tr("&View"));
-  view->addAction(tr("Lung preset"), this, [this] { viewer_->applyPreset(QStringLiteral("lung")); });
-  view->addAction(tr("Mediastinum preset"), this, [this] { viewer_->applyPreset(QStringLiteral("mediastinum")); });
-  view->addAction(tr("Bone preset"), this, [this] { viewer_->applyPreset(QStringLiteral("bone")); });
-  view->addAction(tr("Reset view"), this, [this] { viewer_->resetView(); });
-  view->addAction(tr("Invert"), this, [this] { viewer_->toggleInvert(); });
-  view->addAction(tr("Overlays"), this, [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
+  view->addAction(tr("Lung preset"), QKeySequence(tr("Alt+1")), this, [this] { viewer_->applyPreset(QStringLiteral("lung")); });
+  view->addAction(tr("Mediastinum preset"), QKeySequence(tr("Alt+2")), this,
+                  [this] { viewer_->applyPreset(QStringLiteral("mediastinum")); });
+  view->addAction(tr("Bone preset"), QKeySequence(tr("Alt+3")), this, [this] { viewer_->applyPreset(QStringLiteral("bone")); });
+  view->addAction(tr("Fit to the view"), QKeySequence(tr("Ctrl+0")), this, [this] { viewer_->fitToView(); });
+  view->addAction(tr("Reset window and view"), QKeySequence(tr("Alt+0")), this, [this] { viewer_->resetView(); });
+  view->addAction(tr("Invert"), QKeySequence(tr("Alt+I")), this, [this] { viewer_->toggleInvert(); });
+  view->addAction(tr("Overlays"), QKeySequence(tr("Alt+O")), this,
+                  [this] { viewer_->setOverlaysVisible(!viewer_->overlaysVisible()); });
   auto* sideBySide = view->addAction(tr("&Prior side by side"), QKeySequence(tr("Alt+P")), this, [this](bool on) {
     prior_->setWanted(on);
     if (on && !prior_->prior()) statusBar()->showMessage(prior_->noPriorNote().isEmpty() ? tr("This study has no prior.") : prior_->noPriorNote(), 8000);
@@ -240,13 +267,7 @@ void MainWindow::buildMenus() {
   sideBySide->setChecked(prior_->wanted());
   view->addAction(tr("Actual pixels (1:1)"), QKeySequence(tr("Ctrl+1")), viewer_, &ImageViewer::actualPixels);
   buildMeasureMenu();
-
-  auto* report = menuBar()->addMenu(tr("&Report"));
-  report->addAction(tr("Versions and differences"), editor_, &ReportEditor::showVersions);
-  report->addAction(tr("Audit log"), editor_, &ReportEditor::showAuditLog);
-  report->addAction(tr("&Prior report…"), QKeySequence(tr("Alt+Shift+P")), this, [this] {
-    if (!prior_->showPriorReport()) statusBar()->showMessage(tr("This study has no prior."), 8000);
-  });
+  buildReportMenu();
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
@@ -280,6 +301,84 @@ void MainWindow::buildMeasureMenu() {
     else if (!editor_->insertText(lines.join(QLatin1Char('\n')) + QLatin1Char('\n')))
       statusBar()->showMessage(tr("The report cannot be edited: the measurements were not inserted."), 5000);
   });
+}
+
+void MainWindow::buildReportMenu() {
+  auto* report = menuBar()->addMenu(tr("&Report"));
+  report->addAction(tr("&Generate draft"), QKeySequence(tr("Ctrl+G")), this, [this] {
+    if (editor_->generateButton()->isEnabled()) editor_->generateDraft();
+    else statusBar()->showMessage(tr("No draft now: no study is open, the report is final, or a draft is running."), 5000);
+  });
+  report->addAction(tr("&Save"), QKeySequence::Save, editor_, &ReportEditor::save);
+  report->addAction(tr("Sign &preliminary"), QKeySequence(tr("Ctrl+Shift+P")), editor_, &ReportEditor::signPreliminary);
+  report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_, &ReportEditor::signFinal);
+  report->addAction(tr("Sign final and open &next"), QKeySequence(tr("Ctrl+Shift+Return")), this,
+                    &MainWindow::signFinalAndOpenNext);
+  report->addSeparator();
+  report->addAction(tr("Insert &template…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::chooseTemplate);
+  report->addAction(tr("Insert n&ormal chest"), QKeySequence(tr("Ctrl+Alt+N")), this, &MainWindow::insertNormalMacro);
+  report->addAction(tr("&Manage templates…"), this, &MainWindow::manageTemplates);
+  report->addAction(tr("&Chips (keyboard)"), QKeySequence(tr("Ctrl+L")), editor_, &ReportEditor::focusChips);
+  report->addSeparator();
+  // Addenda and the SR are for a final report: said in the status bar, before any dialog opens.
+  auto whenFinal = [this](auto action) {
+    return [this, action] {
+      if (currentStudy_ && services_.reports->studyStatus(currentStudy_) == app::ReportStatus::Final) action();
+      else statusBar()->showMessage(tr("Only a final report takes an addendum or is exported as SR."), 5000);
+    };
+  };
+  report->addAction(tr("&Addendum…"), QKeySequence(tr("Ctrl+Shift+D")), this, whenFinal([this] { editor_->addAddendum(); }));
+  report->addAction(tr("&Export SR…"), QKeySequence(tr("Ctrl+Shift+E")), this, whenFinal([this] { editor_->exportSr(); }));
+  report->addAction(tr("&Versions and differences"), QKeySequence(tr("Ctrl+Shift+H")), editor_, &ReportEditor::showVersions);
+  report->addAction(tr("A&udit log"), QKeySequence(tr("Ctrl+Shift+L")), editor_, &ReportEditor::showAuditLog);
+  report->addAction(tr("&Prior report…"), QKeySequence(tr("Alt+Shift+P")), this, [this] {
+    if (!prior_->showPriorReport()) statusBar()->showMessage(tr("This study has no prior."), 8000);
+  });
+}
+
+void MainWindow::openNextStudy() {
+  if (const qint64 next = app::adjacentStudy(*filter_, currentStudy_, 1)) openStudy(next);
+  else statusBar()->showMessage(tr("This is the last study in the worklist."), 5000);
+}
+
+void MainWindow::openPreviousStudy() {
+  if (const qint64 previous = app::adjacentStudy(*filter_, currentStudy_, -1)) openStudy(previous);
+  else statusBar()->showMessage(tr("This is the first study in the worklist."), 5000);
+}
+
+bool MainWindow::signFinalAndOpenNext() {
+  if (editor_->generating()) {
+    statusBar()->showMessage(tr("Not signed: a draft is being generated."), 5000);
+    return false;
+  }
+  if (!currentStudy_ || !editor_->signFinal()) return false;  // refused or not confirmed: the editor says why
+  if (const qint64 next = app::nextUnsignedStudy(*filter_, currentStudy_)) return openStudy(next);
+  statusBar()->showMessage(tr("Signed. No study left to sign in the worklist."), 10000);
+  return false;
+}
+
+void MainWindow::chooseTemplate() {
+  if (!currentStudy_) return statusBar()->showMessage(tr("Open a study to insert a template."), 5000);
+  TemplateChooser chooser(templates_->list(), this);
+  if (chooser.exec() != QDialog::Accepted) return;
+  if (const auto chosen = chooser.chosen()) editor_->insertTemplate(*chosen);
+}
+
+void MainWindow::insertNormalMacro() {
+  if (!currentStudy_) return statusBar()->showMessage(tr("Open a study to insert the normal macro."), 5000);
+  editor_->insertTemplate(templates_->normalMacro());
+}
+
+void MainWindow::manageTemplates() {
+  const app::ReportTemplate open{0, {}, editor_->findingsEdit()->toPlainText().toStdString(),
+                                 editor_->impressionEdit()->toPlainText().toStdString(), app::encodeLabels(editor_->labels())};
+  TemplateDialog(*templates_, open, this).exec();
+}
+
+std::vector<std::pair<QString, QString>> MainWindow::shortcutTable() {
+  std::vector<std::pair<QString, QString>> rows;
+  for (const auto& s : kShortcuts) rows.emplace_back(QString::fromLatin1(s.keys), tr(s.what));
+  return rows;
 }
 
 void MainWindow::refreshStatus() {

@@ -6,6 +6,8 @@
 #include <QStringList>
 #include <atomic>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "app/site/display_image.h"
 #include "app/site/workstation_services.h"
@@ -17,6 +19,7 @@ class QListWidget;
 class QTableView;
 
 namespace fedmrg::app {
+class ReportTemplates;
 class WorklistModel;
 class WorklistFilter;
 }  // namespace fedmrg::app
@@ -55,6 +58,9 @@ class MainWindow : public QMainWindow {
   void setPrefetch(bool on) { prefetch_ = on; prefetched_ = {}; }
   // Show the import report by itself when an import had errors (on by default; tests turn it off).
   void setImportReportOnErrors(bool on) { importReportOnErrors_ = on; }
+  // The rows of the F1 table (keys, what they do); every menu action's shortcut is among the keys.
+  static std::vector<std::pair<QString, QString>> shortcutTable();
+  app::ReportTemplates& templates() const { return *templates_; }
 
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
@@ -69,6 +75,16 @@ class MainWindow : public QMainWindow {
   void closeStudy();
   void showShortcuts();
   void refreshStatus();
+  // The next / previous study in the worklist's order, wherever the focus is (Alt+Down / Alt+Up).
+  void openNextStudy();
+  void openPreviousStudy();
+  // Signs the open report final (every check and confirmation of signing) and, only when it was
+  // signed, opens the next study still to sign in the worklist's order (Ctrl+Shift+Return).
+  bool signFinalAndOpenNext();
+  // Ctrl+T: picks one of the user's templates and inserts it; Ctrl+Alt+N: the normal macro.
+  void chooseTemplate();
+  void insertNormalMacro();
+  void manageTemplates();
 
  signals:
   void importFinished();
@@ -81,6 +97,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildReportMenu();
   void buildMeasureMenu();
   void showImage(int index);
   void followCurrentRow(const QModelIndex& current);
@@ -103,6 +120,7 @@ class MainWindow : public QMainWindow {
   PriorPanel* prior_;
   QListWidget* thumbnails_;
   ReportEditor* editor_;
+  std::unique_ptr<app::ReportTemplates> templates_;
   int64_t currentStudy_ = 0;
   // > 0 while the worklist's rows change (reload, filter, sort): the view may move its current row
   // then, and the window follows only the outcome (followModelChange), never the intermediate rows.

@@ -26,12 +26,14 @@
 #include <QtConcurrent/QtConcurrent>
 
 #include "app/site/prior_report.h"
+#include "app/site/report_templates.h"
 #include "app/site/site.h"
 #include "app/site/sr_export.h"
 #include "app/site/stored_time.h"
 #include "app/site/text_diff.h"
 #include "app/site/version_comparison.h"
 #include "ui/audit_log_dialog.h"
+#include "ui/finding_chip.h"
 #include "ui/patient_banner.h"
 
 namespace fedmrg::ui {
@@ -47,7 +49,10 @@ QString chipStyle(app::FindingState s) {
     case app::FindingState::Uncertain: colour = "#8a6d1f"; break;
     default: break;
   }
-  return QStringLiteral("QPushButton { background: %1; color: white; border-radius: 9px; padding: 2px 8px; }").arg(colour);
+  // The focus frame shows which chip the keyboard works on (FindingChip).
+  return QStringLiteral("QPushButton { background: %1; color: white; border-radius: 9px; padding: 2px 8px; }"
+                        "QPushButton:focus { border: 2px solid #f0d060; }")
+      .arg(colour);
 }
 
 // The chips' part of a draft's undoable edit: the text undo stack knows nothing of the chips.
@@ -87,13 +92,16 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   auto* chipGrid = new QGridLayout;
   chipGrid->setSpacing(4);
   for (int i = 0; i < app::kFindingCount; ++i) {
-    auto* chip = new QPushButton(this);
-    chip->setFocusPolicy(Qt::TabFocus);
-    chip->setToolTip(tr("Click: blank, positive, negative, uncertain"));
+    auto* chip = new FindingChip(this);
     connect(chip, &QPushButton::clicked, this, [this, i] {
       setChip(i, app::nextState(states_[size_t(i)]));
       markDirty();
     });
+    connect(chip, &FindingChip::stateChosen, this, [this, i](app::FindingState s) {
+      setChip(i, s);
+      markDirty();
+    });
+    connect(chip, &FindingChip::leaveRequested, this, [this] { findings_->setFocus(); });
     chips_[size_t(i)] = chip;
     chipGrid->addWidget(chip, i / 2, i % 2);
   }
@@ -123,22 +131,19 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   message_->setWordWrap(true);
   layout->addWidget(message_);
 
+  // Their shortcuts are the Report menu's actions (MainWindow), shown there and in F1.
   auto* row1 = new QHBoxLayout;
   generate_ = new QPushButton(tr("Generate draft"), this);
-  generate_->setShortcut(QKeySequence(tr("Ctrl+G")));
   cancel_ = new QPushButton(tr("Cancel"), this);
   cancel_->hide();
   save_ = new QPushButton(tr("Save"), this);
-  save_->setShortcut(QKeySequence::Save);
   row1->addWidget(generate_);
   row1->addWidget(cancel_);
   row1->addWidget(save_);
   layout->addLayout(row1);
   auto* row2 = new QHBoxLayout;
   signPrelim_ = new QPushButton(tr("Sign preliminary"), this);
-  signPrelim_->setShortcut(QKeySequence(tr("Ctrl+Shift+P")));
   signFinal_ = new QPushButton(tr("Sign final"), this);
-  signFinal_->setShortcut(QKeySequence(tr("Ctrl+Shift+F")));
   addendum_ = new QPushButton(tr("Addendum"), this);
   row2->addWidget(signPrelim_);
   row2->addWidget(signFinal_);
@@ -550,6 +555,50 @@ bool ReportEditor::applyComparisonLine(const QString& line) {
   cursor.select(QTextCursor::Document);
   cursor.insertText(text);  // one undo step; textChanged marks the report unsaved
   return true;
+}
+
+bool ReportEditor::insertTemplate(const app::ReportTemplate& t) {
+  if (!studyId_ || findings_->isReadOnly()) {
+    showMessage(studyId_ ? tr("Template not inserted: the report is final or a draft is being generated.")
+                         : tr("Template not inserted: no study is open."),
+                true);
+    return false;
+  }
+  const bool wasEmpty = findings_->toPlainText().trimmed().isEmpty() && impression_->toPlainText().trimmed().isEmpty();
+  const app::FindingStates before = states_, after = app::chipsAfterTemplate(states_, t.labels, wasEmpty);
+  QPointer<ReportEditor> self = this;
+  auto applyChips = [self](const app::FindingStates& states) {
+    if (!self) return;
+    for (int i = 0; i < app::kFindingCount; ++i) self->setChip(i, states[size_t(i)]);
+    self->markDirty();
+  };
+  bool chipsRecorded = before == after;  // nothing to record when the chips stay as they are
+  QWidget* focused = window()->focusWidget();
+  for (auto* edit : {findings_, impression_}) {
+    const QString text = QString::fromStdString(edit == findings_ ? t.findings : t.impression);
+    if (text.trimmed().isEmpty()) continue;
+    QTextCursor cursor = edit->textCursor();
+    if (edit != focused) cursor.movePosition(QTextCursor::End);
+    const auto insertion = app::templateInsertion(edit->toPlainText(), cursor.position(), text);
+    // One edit block, not setPlainText(): Undo brings the previous text back.
+    cursor.beginEditBlock();
+    if (insertion.replaceAll) cursor.select(QTextCursor::Document);
+    cursor.insertText(insertion.text);
+    if (!chipsRecorded) edit->document()->appendUndoItem(new ChipsUndo(applyChips, before, after));
+    chipsRecorded = true;
+    cursor.endEditBlock();
+    if (edit == focused) edit->setTextCursor(cursor);
+  }
+  applyChips(after);
+  showMessage(tr("Inserted the template \"%1\"; Undo in a section brings its previous text back.")
+                  .arg(QString::fromStdString(t.name)));
+  return true;
+}
+
+void ReportEditor::focusChips() {
+  for (auto* chip : chips_)
+    if (chip->isEnabled()) return chip->setFocus(Qt::ShortcutFocusReason);
+  showMessage(tr("The chips cannot be changed: no study is open or the report is final."), true);
 }
 
 }  // namespace fedmrg::ui

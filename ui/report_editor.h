@@ -20,6 +20,7 @@ class QTimer;
 
 namespace fedmrg::app {
 class Site;
+struct ReportTemplate;
 }
 
 namespace fedmrg::ui {
@@ -69,6 +70,13 @@ class ReportEditor : public QWidget {
   bool exportSr(const QString& file = {});
   void showVersions();
   void showAuditLog();
+  // Puts a template into the report: an empty section takes the template's text, a section with
+  // text gets it at the cursor (the focused section) or at its end, never losing a word; chips as
+  // app::chipsAfterTemplate says. One Undo per section brings its text back (in FINDINGS also the
+  // chips). Refused, with a message, when no study is open or the report is final.
+  bool insertTemplate(const app::ReportTemplate& t);
+  // Gives the keyboard focus to the first chip (FindingChip says which keys then work).
+  void focusChips();
   // Writes the unsaved text to the store (called by the timer; public for tests).
   void autosaveNow();
   // Puts `line` ("COMPARISON: ...") first in FINDINGS, or in place of the COMPARISON line there, as

@@ -83,25 +83,47 @@ WorklistFilter::WorklistFilter(QObject* parent) : QSortFilterProxyModel(parent) 
 
 void WorklistFilter::setSearchText(const QString& text) {
   search_ = text.trimmed();
-  invalidateFilter();
+  refilter();
 }
 
 void WorklistFilter::setStatusFilter(std::optional<ReportStatus> status) {
   status_ = status;
-  invalidateFilter();
+  refilter();
 }
 
 void WorklistFilter::setPinnedStudy(int64_t studyId) {
   if (studyId == pinned_) return;
   pinned_ = studyId;
+  refilter();
+}
+
+void WorklistFilter::refilter() {
   invalidateFilter();
+  if (rowCount() > 0) emit dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1));
+}
+
+QVariant WorklistFilter::data(const QModelIndex& index, int role) const {
+  const bool marked = role == Qt::DisplayRole || role == Qt::ToolTipRole || role == HiddenByFilterRole;
+  if (!marked || !pinned_ || !index.isValid()) return QSortFilterProxyModel::data(index, role);
+  const QModelIndex source = mapToSource(index);
+  const bool hidden = source.data(WorklistModel::StudyIdRole).toLongLong() == pinned_ && !matches(source.row(), {});
+  if (role == HiddenByFilterRole) return hidden;
+  if (!hidden) return QSortFilterProxyModel::data(index, role);
+  if (role == Qt::ToolTipRole) return tr("The open study: listed although the search or the status filter hides it");
+  if (index.column() == WorklistModel::Patient)
+    return QStringLiteral("\u2691 ") + QSortFilterProxyModel::data(index, role).toString();  // a flag
+  return QSortFilterProxyModel::data(index, role);
 }
 
 bool WorklistFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+  const auto& study = static_cast<const WorklistModel*>(sourceModel())->study(sourceRow);
+  return (pinned_ && study.id == pinned_) || matches(sourceRow, sourceParent);
+}
+
+bool WorklistFilter::matches(int sourceRow, const QModelIndex& sourceParent) const {
   auto* model = sourceModel();
   auto cell = [&](int column) { return model->index(sourceRow, column, sourceParent).data().toString(); };
   const auto& study = static_cast<const WorklistModel*>(model)->study(sourceRow);
-  if (pinned_ && study.id == pinned_) return true;
   if (status_ && study.status != *status_) return false;
   if (search_.isEmpty()) return true;
   for (int c : {WorklistModel::Patient, WorklistModel::PatientId, WorklistModel::Modality, WorklistModel::BodyPart})

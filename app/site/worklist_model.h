@@ -56,10 +56,20 @@ class WorklistFilter : public QSortFilterProxyModel {
   void setPinnedStudy(int64_t studyId);
   int64_t pinnedStudy() const { return pinned_; }
 
+  // True on the pinned study's row while the search or the status filter would hide it; that row
+  // also says so in its tooltip and shows a flag before the patient's name, so that the reader
+  // does not take it for a match.
+  static constexpr int HiddenByFilterRole = Qt::UserRole + 2;
+  QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
 
  private:
+  bool matches(int sourceRow, const QModelIndex& sourceParent) const;
+  // Filters again; the pinned row's mark may change without the row moving.
+  void refilter();
+
   QString search_;
   std::optional<ReportStatus> status_;
   int64_t pinned_ = 0;

@@ -1,12 +1,11 @@
 // The worklist filter: search and status narrow the list, and the pinned (open) study stays listed
-// whatever they say, until another is pinned.
+// whatever they say, until another is pinned; listed only for being pinned, it is marked so.
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "app/site/dicom_importer.h"
-#include "app/site/site.h"
 #include "app/site/worklist_model.h"
-#include "app/test_dicom.h"
+#include "app/worklist_site.h"
 
 using namespace fedmrg::app;
 
@@ -17,18 +16,8 @@ class TstWorklistFilter : public QObject {
   void pinnedStudyStaysListed() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto site = Site::create(dir.filePath("site"), "filter passphrase", "Filter Site", "admin", "Admin", "adminpass1");
-    fedmrg::testing::TestDicom d;
-    d.width = d.height = 32;
-    const char* names[] = {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl"};
-    for (int i = 0; i < 3; ++i) {
-      d.studyUid = "1.2.3.9." + std::to_string(i + 1);
-      d.sopUid = d.studyUid + ".1.1";
-      d.patientName = names[i];
-      d.patientId = "P" + std::to_string(i + 1);
-      fedmrg::testing::writeTestDicom(dir.filePath(QString("s%1.dcm").arg(i)).toStdString(), d);
-    }
-    QCOMPARE(DicomImporter(*site).importPaths({dir.path()}).imported, 3);
+    auto site = fedmrg::testing::siteWithPatients(dir, {"Alpha^Anna", "Bravo^Ben", "Charlie^Carl"}, "1.2.3.9");
+    QVERIFY(site);
     WorklistModel model(site.get());
     WorklistFilter filter;
     filter.setSourceModel(&model);
@@ -57,6 +46,48 @@ class TstWorklistFilter : public QObject {
     QCOMPARE(listed(), QStringList{"P2"});
     filter.setSearchText("");
     QCOMPARE(filter.rowCount(), 3);
+  }
+
+  // A pinned study that the search or the status filter would hide is marked (a flag before the
+  // name, a tooltip, HiddenByFilterRole); a pinned study that matches, and every other row, is not.
+  void pinnedStudyHiddenByTheFilterIsMarked() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto site = fedmrg::testing::siteWithPatients(dir, {"Alpha^Anna", "Bravo^Ben"}, "1.2.3.8");
+    QVERIFY(site);
+    WorklistModel model(site.get());
+    WorklistFilter filter;
+    filter.setSourceModel(&model);
+    auto rowOf = [&](const QString& patientId) {
+      for (int r = 0; r < filter.rowCount(); ++r)
+        if (filter.index(r, WorklistModel::PatientId).data().toString() == patientId) return r;
+      return -1;
+    };
+    auto marked = [&](const QString& patientId) {
+      const int r = rowOf(patientId);
+      return r >= 0 && filter.index(r, 0).data(WorklistFilter::HiddenByFilterRole).toBool();
+    };
+    const int64_t alpha = model.study(model.rowOfStudy(model.study(0).id)).id;
+    const QString alphaId = QString::fromStdString(model.study(0).patientId);
+    const QString otherId = alphaId == "P1" ? "P2" : "P1";
+    filter.setPinnedStudy(alpha);
+    QVERIFY(!marked(alphaId));  // listed because it matches
+    QVERIFY(filter.index(rowOf(alphaId), WorklistModel::Patient).data(Qt::ToolTipRole).isNull());
+    filter.setSearchText(otherId == "P1" ? "alpha" : "bravo");
+    QCOMPARE(filter.rowCount(), 2);
+    QVERIFY(marked(alphaId));
+    QVERIFY(!marked(otherId));
+    const QModelIndex patient = filter.index(rowOf(alphaId), WorklistModel::Patient);
+    QVERIFY2(patient.data().toString().startsWith(QChar(0x2691)), qPrintable(patient.data().toString()));
+    QVERIFY(patient.data().toString().endsWith(model.index(model.rowOfStudy(alpha), WorklistModel::Patient).data().toString()));
+    QVERIFY(patient.data(Qt::ToolTipRole).toString().contains("hides it"));
+    QCOMPARE(filter.index(rowOf(alphaId), WorklistModel::PatientId).data().toString(), alphaId);  // the ID unchanged
+    QVERIFY(!filter.index(rowOf(otherId), WorklistModel::Patient).data().toString().startsWith(QChar(0x2691)));
+    filter.setSearchText("");
+    QVERIFY(!marked(alphaId));
+    filter.setStatusFilter(ReportStatus::Final);
+    QVERIFY(marked(alphaId));
+    QCOMPARE(filter.rowCount(), 1);
   }
 
   // The Priors column counts the patient's earlier studies (the rule is prior_studies'), so that a
