@@ -24,8 +24,8 @@ int runBench(const Args& a) {
 }
 
 const CommandRegistration reg(
-    {"bench", "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics",
-     "engine|draft|train|metrics [options]   (fedmrg-cli bench <subcommand> --help for its options)",
+    {"bench", "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics, federation",
+     "engine|draft|train|metrics|federation [options]   (fedmrg-cli bench <subcommand> --help for its options)",
      {},
      runBench});
 
