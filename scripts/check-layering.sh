@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fails on any #include that goes against the layers; CTest runs it as the test "layering".
 #   scripts/check-layering.sh [SOURCE_ROOT]     (default: this repository)
-# Scans every header and source file in engine/, federation/, app/ and ui/ (tests may include anything)
+# Scans every header and source file in engine/, federation/, coordinator/, app/ and ui/ (tests may include anything)
 # and prints each breach as file:line: what is included, and the rule it breaks.
 #
 # The layers, from the bottom up (a layer includes only layers below it, and itself):
@@ -10,6 +10,9 @@
 #               datasets (real data-set loaders) may use any folder below train, and no folder uses it.
 #   engine/synth  fedmrg_synth, the FL-MRG-Synth simulator: the engine only; only app/cli and tests use it.
 #   federation  the engine only (no Qt, no SQLite).
+#   coordinator the coordinator's server side (rounds, durable state on SQLite or PostgreSQL, certificates):
+#               federation and the engine, never Qt; only app/programs, app/cli and tests include it, so
+#               that the workstation never links its databases.
 #   app/site    federation and the engine.
 #   ui          app/site only, never the engine or federation directly.
 #   app/cli, app/programs   composition roots: any layer, except that app/cli never includes ui and
@@ -26,7 +29,7 @@ root=${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 cd "$root"
 
 folders=()
-for folder in engine federation app ui; do
+for folder in engine federation coordinator app ui; do
   if [[ -d $folder ]]; then folders+=("$folder"); fi
 done
 if ((${#folders[@]} == 0)); then
@@ -81,6 +84,7 @@ function layer_of(path,   n, p) {
   }
   if (p[1] == "federation" && n >= 2) return "federation"
   if (p[1] == "fedmrg" && p[2] == "federation") return "federation"   # generated protobuf and gRPC code
+  if (p[1] == "coordinator" && n >= 2) return "coordinator"
   if (p[1] == "app") {
     if (n < 3) return "?app"
     if (p[2] == "site") return "site"
@@ -121,11 +125,12 @@ function allowed(from, to,   f, t) {
     return rank[t] < rank[f]
   }
   if (from == "synth" || from == "federation") return is_engine(to)
+  if (from == "coordinator") return is_engine(to) || to == "federation"
   if (to == "version") return 1
   if (from == "site") return is_engine(to) || to == "federation"
   if (from == "ui") return to == "site"
-  if (from == "cli") return is_engine(to) || to == "synth" || to == "federation" || to == "site"
-  if (from == "programs") return is_engine(to) || to == "federation" || to == "site" || to == "ui"
+  if (from == "cli") return is_engine(to) || to == "synth" || to == "federation" || to == "coordinator" || to == "site"
+  if (from == "programs") return is_engine(to) || to == "federation" || to == "coordinator" || to == "site" || to == "ui"
   return 0
 }
 
@@ -136,6 +141,7 @@ function rule(from) {
   }
   if (from == "synth") return "engine/synth (fedmrg_synth) may include only the engine"
   if (from == "federation") return "federation may include only the engine"
+  if (from == "coordinator") return "coordinator may include only federation and the engine"
   if (from == "site") return "app/site may include only federation and the engine (never ui, engine/synth or the programs)"
   if (from == "ui") return "ui may include only app/site (never the engine or federation directly)"
   if (from == "cli") return "app/cli may include any layer but ui and app/programs"
@@ -152,6 +158,10 @@ function banned_library(from, name) {
     if (name ~ /^(sqlite3|sqlcipher)/) return "SQLite"
     if (name ~ /^vtk/) return "VTK"
     if (name ~ /^openssl\//) return "OpenSSL"
+  }
+  if (from == "coordinator") {
+    if (name ~ /^Q/) return "Qt"
+    if (name ~ /^vtk/) return "VTK"
   }
   if (from == "federation") {
     if (name ~ /^Q/) return "Qt"

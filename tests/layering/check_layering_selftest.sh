@@ -39,10 +39,12 @@ write engine/synth/sim.cpp       '#include "engine/synth/sim.h"' '#include "engi
 write engine/synth/random.h      '// fedmrg:internal' '#pragma once'
 write federation/link.h          '#pragma once' '#include <grpcpp/grpcpp.h>' '#include "engine/core/base.h"' \
                                  '#include "fedmrg/federation/v1/federation.pb.h"'
+write coordinator/rounds.h       '#pragma once' '#include <libpq-fe.h>' '#include "federation/link.h"' '#include "engine/core/base.h"'
 write app/site/site.h            '#pragma once' '#include <QString>' '#include "federation/link.h"' \
                                  '#include "engine/infer/gen.h"'
 write ui/window.h                '#pragma once' '#include <QWidget>' '#include "app/site/site.h"' '#include "fedmrg_version.h"'
-write app/programs/main.cpp      '#include "ui/window.h"' '#include "app/site/site.h"' '#include "engine/core/base.h"'
+write app/programs/main.cpp      '#include "ui/window.h"' '#include "app/site/site.h"' '#include "engine/core/base.h"' \
+                                 '#include "coordinator/rounds.h"'
 write app/cli/cmd_run.cpp        '#include "engine/synth/sim.h"' '#include "app/site/site.h"' '#include "fedmrg_version.h"'
 write app/cli/cmd_bench_decoder.cpp '#include "engine/infer/fast.h"'
 write app/cli/cmd_device_check.cpp  '#include "engine/infer/fast.h"'
@@ -96,6 +98,14 @@ breach synth_includes_federation engine/synth/sim.h '#include "federation/link.h
   'engine/synth includes federation ("federation/link.h"); engine/synth (fedmrg_synth) may include only the engine'
 breach federation_includes_site federation/link.h '#include "app/site/site.h"' \
   'federation includes app/site ("app/site/site.h"); federation may include only the engine'
+breach site_includes_coordinator app/site/site.h '#include "coordinator/rounds.h"' \
+  'app/site includes coordinator ("coordinator/rounds.h"); app/site may include only federation and the engine'
+breach federation_includes_coordinator federation/link.h '#include "coordinator/rounds.h"' \
+  'federation includes coordinator'
+breach coordinator_includes_site coordinator/rounds.h '#include "app/site/site.h"' \
+  'coordinator includes app/site ("app/site/site.h"); coordinator may include only federation and the engine'
+breach coordinator_includes_qt coordinator/rounds.h '#include <QString>' \
+  'coordinator includes <QString> (Qt)'
 breach site_includes_ui app/site/site.h '#include "ui/window.h"' \
   'app/site includes ui ("ui/window.h"); app/site may include only federation and the engine'
 breach site_includes_synth app/site/site.h '#include "engine/synth/sim.h"' \

@@ -1,0 +1,31 @@
+#pragma once
+// Who is calling the coordinator. With mutual TLS the site is its verified client certificate: the
+// certificate's common name and the SHA-256 fingerprint of its DER encoding, never a field of a message.
+// A coordinator started in insecure loopback mode (tests and development only) has no certificates; there
+// the request metadata "fedmrg-site-id" names the site.
+#include <optional>
+#include <string>
+
+namespace grpc {
+class ServerContext;
+}
+
+namespace fedmrg::federation {
+
+struct PeerIdentity {
+  std::string siteId;
+  std::string certFingerprint;  // lower-case hex; empty in insecure mode
+  bool fromCertificate = false;
+};
+
+// The metadata key that names the site in insecure loopback mode.
+inline constexpr const char* kInsecureSiteIdMetadata = "fedmrg-site-id";
+
+// The caller's identity, or nullopt when the call carries none (no verified certificate; in insecure mode,
+// no or an empty "fedmrg-site-id").
+std::optional<PeerIdentity> peerIdentity(const grpc::ServerContext& context, bool insecureLoopback);
+
+// SHA-256 of a PEM certificate's DER bytes, lower-case hex; empty when the PEM does not parse.
+std::string certificateFingerprint(const std::string& pem);
+
+}  // namespace fedmrg::federation
