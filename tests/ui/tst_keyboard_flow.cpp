@@ -113,14 +113,22 @@ class TstKeyboardFlow : public QObject {
                  qPrintable(QStringLiteral("%1 (%2) is not in the F1 table").arg(a->text(), key.toString())));
       }
     QVERIFY(withShortcut >= 25);
-    // Every owner of a key in the window: actions, buttons, QShortcuts and the menus' Alt+letter.
+    // Every owner of a key in the window: actions, buttons, QShortcuts and the menus' Alt+letter. Keys of
+    // another top-level window parented to this one (a progress dialog's Esc) act only in that window.
+    auto inThisWindow = [this](QObject* o) {
+      for (; o; o = o->parent())
+        if (auto* w = qobject_cast<QWidget*>(o)) return w->window() == window_.get();
+      return true;
+    };
     QMap<QString, QStringList> owners;
     for (QAction* a : window_->findChildren<QAction*>())
-      for (const QKeySequence& key : a->shortcuts()) owners[key.toString(QKeySequence::PortableText)] << a->text();
+      if (inThisWindow(a))
+        for (const QKeySequence& key : a->shortcuts()) owners[key.toString(QKeySequence::PortableText)] << a->text();
     for (QAbstractButton* b : window_->findChildren<QAbstractButton*>())
-      if (!b->shortcut().isEmpty()) owners[b->shortcut().toString(QKeySequence::PortableText)] << b->text();
+      if (!b->shortcut().isEmpty() && inThisWindow(b))
+        owners[b->shortcut().toString(QKeySequence::PortableText)] << b->text();
     for (QShortcut* s : window_->findChildren<QShortcut*>())
-      owners[s->key().toString(QKeySequence::PortableText)] << s->objectName();
+      if (inThisWindow(s)) owners[s->key().toString(QKeySequence::PortableText)] << s->objectName();
     for (QAction* top : window_->menuBar()->actions())
       if (const QKeySequence m = QKeySequence::mnemonic(top->text()); !m.isEmpty())
         owners[m.toString(QKeySequence::PortableText)] << top->text();
