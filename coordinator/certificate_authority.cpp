@@ -89,12 +89,15 @@ void writeFile(const fs::path& path, const std::string& bytes, mode_t mode) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path.string() + ": cannot replace (" + std::strerror(errno) + ")");
 }
 
+// Creates `dir` and any missing parent, each readable by its owner only.
 void makeDir(const fs::path& dir) {
   std::error_code ec;
-  if (fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> missing;
+  for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) missing.push_back(p);
+  if (missing.empty()) return;
   fs::create_directories(dir, ec);
   if (ec) fail(dir.string() + ": cannot create the folder (" + ec.message() + ")");
-  ::chmod(dir.c_str(), 0700);
+  for (const auto& p : missing) ::chmod(p.c_str(), 0700);
 }
 
 std::string certPem(X509* cert) {
