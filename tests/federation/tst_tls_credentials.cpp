@@ -5,6 +5,10 @@
 // sees it, naming the file and the reason. Plaintext only with the flag and only on loopback.
 #include <QtTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +38,35 @@ void writeAll(const std::string& path, const std::string& text, mode_t mode = 06
 }
 
 TlsFiles filesOf(const IssuedCertificate& c) { return {c.caFile, c.certFile, c.keyFile}; }
+
+// A raw OpenSSL handshake with the site's certificate, offering only TLS versions up to `maxVersion` (security
+// level 0, so that the client itself does not rule old versions out); the version negotiated, or 0 when the
+// handshake failed.
+int handshakeVersion(int port, const IssuedCertificate& site, int maxVersion) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_security_level(ctx, 0);
+  SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(ctx, maxVersion);
+  SSL_CTX_use_certificate_file(ctx, site.certFile.c_str(), SSL_FILETYPE_PEM);
+  SSL_CTX_use_PrivateKey_file(ctx, site.keyFile.c_str(), SSL_FILETYPE_PEM);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int version = 0;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    SSL_set_alpn_protos(ssl, reinterpret_cast<const unsigned char*>("\x02h2"), 3);
+    if (SSL_connect(ssl) == 1) version = SSL_version(ssl);
+    SSL_free(ssl);
+  }
+  ::close(fd);
+  SSL_CTX_free(ctx);
+  return version;
+}
 
 // Channel credentials straight from PEM files, bypassing loadTlsMaterial's checks: what an attacker's or a
 // misconfigured client would present.
@@ -203,6 +236,16 @@ class TestTlsCredentials : public QObject {
     QVERIFY2(!a.status.ok(), "the call got through");
     QCOMPARE(a.status.error_code(), grpc::StatusCode::UNAVAILABLE);  // the handshake failed
     QCOMPARE(server->service->calls.load(), 0);                      // and no handler ever ran
+  }
+
+  // TLS 1.2 is the oldest the coordinator speaks; what gRPC and OpenSSL 3 negotiate here is TLS 1.3, under which
+  // the client certificate (the site's name) travels encrypted (docs/federation.md, "Security").
+  void oldTlsIsRefused() {
+    auto server = tlstest::startServer(mutualTlsServerCredentials(filesOf(coordinator_)));
+    QVERIFY(server);
+    QCOMPARE(handshakeVersion(server->port, siteA_, TLS1_1_VERSION), 0);
+    QCOMPARE(handshakeVersion(server->port, siteA_, TLS1_2_VERSION), TLS1_2_VERSION);
+    QCOMPARE(handshakeVersion(server->port, siteA_, TLS1_3_VERSION), TLS1_3_VERSION);
   }
 
   void coordinatorNameOverrideIsChecked() {
