@@ -217,4 +217,25 @@ std::shared_ptr<grpc::ChannelCredentials> insecureLoopbackChannelCredentials(con
   return grpc::InsecureChannelCredentials();
 }
 
+namespace {
+
+void refuseAmbiguity(const TlsFiles& files, bool insecureLoopback) {
+  if (insecureLoopback && !(files.caCertFile.empty() && files.certFile.empty() && files.keyFile.empty()))
+    throw TlsConfigError("both TLS files and the insecure-loopback flag were given; choose one");
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::ServerCredentials> coordinatorCredentials(const std::string& listenAddress, const TlsFiles& files,
+                                                                bool insecureLoopback) {
+  refuseAmbiguity(files, insecureLoopback);
+  return insecureLoopback ? insecureLoopbackServerCredentials(listenAddress, true) : mutualTlsServerCredentials(files);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> siteCredentials(const std::string& target, const TlsFiles& files,
+                                                          bool insecureLoopback) {
+  refuseAmbiguity(files, insecureLoopback);
+  return insecureLoopback ? insecureLoopbackChannelCredentials(target, true) : mutualTlsChannelCredentials(files);
+}
+
 }  // namespace fedmrg::federation

@@ -64,4 +64,11 @@ std::shared_ptr<grpc::ServerCredentials> insecureLoopbackServerCredentials(const
 std::shared_ptr<grpc::ChannelCredentials> insecureLoopbackChannelCredentials(const std::string& target,
                                                                              bool insecureFlag);
 
+// What a program's configuration picks: mutual TLS from `files`, or, with `insecureLoopback`, plaintext on a
+// loopback address only. Giving both TLS files and the flag is refused as ambiguous. Throw TlsConfigError.
+std::shared_ptr<grpc::ServerCredentials> coordinatorCredentials(const std::string& listenAddress, const TlsFiles& files,
+                                                                bool insecureLoopback);
+std::shared_ptr<grpc::ChannelCredentials> siteCredentials(const std::string& target, const TlsFiles& files,
+                                                          bool insecureLoopback);
+
 }  // namespace fedmrg::federation

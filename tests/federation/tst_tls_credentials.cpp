@@ -296,6 +296,34 @@ class TestTlsCredentials : public QObject {
     QVERIFY_THROWS_EXCEPTION(TlsConfigError, insecureLoopbackChannelCredentials("10.0.0.1:50051", true));
   }
 
+  // What the programs call with their configuration: TLS files, or the flag on loopback, never both or neither.
+  void configurationPicksTheCredentials() {
+    const TlsFiles none;
+    QVERIFY(coordinatorCredentials("127.0.0.1:0", none, true));
+    QVERIFY(siteCredentials("localhost:50051", none, true));
+    QVERIFY(coordinatorCredentials("0.0.0.0:50051", filesOf(coordinator_), false));
+    QVERIFY(siteCredentials("coordinator.example.org:443", filesOf(siteA_), false));
+    const auto refusal = [](const std::function<void()>& f) {
+      try {
+        f();
+      } catch (const TlsConfigError& e) {
+        return std::string(e.what());
+      }
+      return std::string("accepted");
+    };
+    QVERIFY(refusal([&] { coordinatorCredentials("0.0.0.0:0", none, true); }).find("not a loopback") !=
+            std::string::npos);
+    QVERIFY(refusal([&] { coordinatorCredentials("127.0.0.1:0", filesOf(coordinator_), true); }).find("choose one") !=
+            std::string::npos);
+    QVERIFY(refusal([&] { siteCredentials("127.0.0.1:1", filesOf(siteA_), true); }).find("choose one") !=
+            std::string::npos);
+    QCOMPARE(refusal([&] { coordinatorCredentials("127.0.0.1:0", none, false); }),
+             std::string("no CA certificate file given"));
+    QVERIFY(refusal([&] {
+              siteCredentials("127.0.0.1:1", filesOf(coordinator_), false);
+            }).find("not meant for a TLS client") != std::string::npos);
+  }
+
   void plaintextOnLoopbackTakesTheSiteFromMetadata() {
     auto server = tlstest::startServer(insecureLoopbackServerCredentials("127.0.0.1:0", true), true);
     QVERIFY(server);
