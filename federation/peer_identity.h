@@ -17,8 +17,9 @@ namespace fedmrg::federation {
 struct PeerIdentity {
   std::string siteId;
   std::string certFingerprint;  // lower-case hex; empty in insecure mode
-  std::string certSerial;       // the certificate's serial number, lower-case hex; what a CRL lists
   bool fromCertificate = false;
+  std::string certSerial;  // the certificate's serial number, lower-case hex (what a CRL lists); last, so
+                           // that {siteId, fingerprint, fromCertificate} still initializes the others
 };
 
 // The metadata key that names the site in insecure loopback mode.

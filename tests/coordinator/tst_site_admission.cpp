@@ -22,7 +22,7 @@ namespace {
 TlsFiles filesOf(const IssuedCertificate& c) { return {c.caFile, c.certFile, c.keyFile}; }
 
 PeerIdentity certified(const std::string& site, const std::string& fingerprint, const std::string& serial = "1") {
-  return {site, fingerprint, serial, true};
+  return {site, fingerprint, true, serial};
 }
 
 }  // namespace
@@ -58,7 +58,7 @@ class TestSiteAdmission : public QObject {
     QVERIFY2(other.reason.find("differs from the registered certificate") != std::string::npos, other.reason.c_str());
     QCOMPARE(state->site("site-a")->certFingerprint, fpA);  // unchanged
     // Nor does the insecure mode's metadata name a site registered with a certificate.
-    QCOMPARE(admission.admit(PeerIdentity{"site-a", "", "", false}).refusal, AdmissionRefusal::FingerprintMismatch);
+    QCOMPARE(admission.admit(PeerIdentity{"site-a", "", false, ""}).refusal, AdmissionRefusal::FingerprintMismatch);
 
     // An administrator registers the new certificate.
     admission.registerSite(certified("site-a", fpB), 3000);
