@@ -1,18 +1,50 @@
 #include "federation/peer_identity.h"
 
+#include <cctype>
+
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/grpcpp.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
 namespace fedmrg::federation {
 
-std::string certificateFingerprint(const std::string& pem) {
+namespace {
+
+X509* parsePem(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), int(pem.size()));
-  if (!bio) return {};
+  if (!bio) return nullptr;
   X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
   BIO_free(bio);
+  return cert;
+}
+
+}  // namespace
+
+std::string serialHex(const ASN1_INTEGER* serial) {
+  BIGNUM* bn = serial ? ASN1_INTEGER_to_BN(serial, nullptr) : nullptr;
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn);
+  BN_free(bn);
+  if (!hex) return {};
+  std::string out(hex);
+  OPENSSL_free(hex);
+  for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string certificateSerial(const std::string& pem) {
+  X509* cert = parsePem(pem);
+  if (!cert) return {};
+  std::string out = serialHex(X509_get0_serialNumber(cert));
+  X509_free(cert);
+  return out;
+}
+
+std::string certificateFingerprint(const std::string& pem) {
+  X509* cert = parsePem(pem);
   if (!cert) return {};
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -28,7 +60,7 @@ std::string certificateFingerprint(const std::string& pem) {
   return out;
 }
 
-std::optional<PeerIdentity> peerIdentity(const grpc::ServerContext& context, bool insecureLoopback) {
+std::optional<PeerIdentity> peerIdentity(const grpc::ServerContextBase& context, bool insecureLoopback) {
   const auto auth = context.auth_context();
   if (auth && auth->IsPeerAuthenticated()) {
     const auto names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
@@ -36,7 +68,9 @@ std::optional<PeerIdentity> peerIdentity(const grpc::ServerContext& context, boo
     if (names.empty() || pems.empty()) return std::nullopt;
     PeerIdentity id;
     id.siteId.assign(names.front().data(), names.front().size());
-    id.certFingerprint = certificateFingerprint(std::string(pems.front().data(), pems.front().size()));
+    const std::string pem(pems.front().data(), pems.front().size());
+    id.certFingerprint = certificateFingerprint(pem);
+    id.certSerial = certificateSerial(pem);
     id.fromCertificate = true;
     if (id.siteId.empty() || id.certFingerprint.empty()) return std::nullopt;
     return id;

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 
+struct asn1_string_st;  // OpenSSL's ASN1_INTEGER
+
 namespace grpc {
-class ServerContext;
+class ServerContextBase;  // both the synchronous ServerContext and the CallbackServerContext
 }
 
 namespace fedmrg::federation {
@@ -16,6 +18,8 @@ struct PeerIdentity {
   std::string siteId;
   std::string certFingerprint;  // lower-case hex; empty in insecure mode
   bool fromCertificate = false;
+  std::string certSerial;  // the certificate's serial number, lower-case hex (what a CRL lists); last, so
+                           // that {siteId, fingerprint, fromCertificate} still initializes the others
 };
 
 // The metadata key that names the site in insecure loopback mode.
@@ -23,9 +27,13 @@ inline constexpr const char* kInsecureSiteIdMetadata = "fedmrg-site-id";
 
 // The caller's identity, or nullopt when the call carries none (no verified certificate; in insecure mode,
 // no or an empty "fedmrg-site-id").
-std::optional<PeerIdentity> peerIdentity(const grpc::ServerContext& context, bool insecureLoopback);
+std::optional<PeerIdentity> peerIdentity(const grpc::ServerContextBase& context, bool insecureLoopback);
 
 // SHA-256 of a PEM certificate's DER bytes, lower-case hex; empty when the PEM does not parse.
 std::string certificateFingerprint(const std::string& pem);
+// A PEM certificate's serial number, lower-case hex without leading zeros; empty when the PEM does not parse.
+std::string certificateSerial(const std::string& pem);
+// An ASN.1 integer (a serial number) as lower-case hex without leading zeros ("0" for zero).
+std::string serialHex(const asn1_string_st* serial);
 
 }  // namespace fedmrg::federation

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "app/programs/coordinator_certs.h"
 #include "federation/coordinator_service.h"
 #include "fedmrg_version.h"
 
@@ -35,6 +36,7 @@ void printHelp() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "certs") return runCertsCommand(argc - 1, argv + 1);
   std::string listen = "127.0.0.1:50051";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
