@@ -2,8 +2,12 @@
 // reported, never returned; uploads spilled to a temp file are adopted; garbage collection.
 #include <QtTest>
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "coordinator/blob_store.h"
@@ -121,6 +125,37 @@ class TestBlobStore : public QObject {
     QVERIFY(!store.contains(dropped));
     QVERIFY(!QFileInfo::exists(QString::fromStdString(temp)));
     QVERIFY(QFileInfo::exists(QString::fromStdString(folder_ + "/notes.txt")));  // foreign files are left alone
+  }
+
+  // A writer killed in the middle of a put leaves no file under the digest's name, only a temp file that
+  // garbage collection removes.
+  void killedWriter() {
+    BlobStore store(folder_);
+    constexpr size_t kBytes = size_t(256) << 20;  // large enough that the kill lands inside the write
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      store.put(std::string(kBytes, 'x'));
+      ::_exit(0);
+    }
+    // Kill as soon as a file in the folder holds some bytes but not all.
+    bool partial = false;
+    for (int i = 0; i < 20000 && !partial; ++i) {
+      for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(entry.path(), ec);
+        if (!ec && size > 0 && size < kBytes) partial = true;
+      }
+      if (!partial) ::usleep(500);
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    QVERIFY2(partial, "the writer was never caught mid-write");
+    QVERIFY(WIFSIGNALED(status));
+    for (const auto& digest : store.list()) QVERIFY2(store.verify(digest), ("half blob under " + digest).c_str());
+    QVERIFY(store.list().empty());
+    QCOMPARE(store.collectGarbage({}, 0), size_t(1));  // the temp file
+    QVERIFY(std::filesystem::is_empty(folder_));
   }
 
   void badFolder() {

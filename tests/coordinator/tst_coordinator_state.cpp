@@ -5,6 +5,7 @@
 // and crash safety: a writer process SIGKILLed at random points loses no acknowledged upload.
 #include <QtTest>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -119,6 +120,18 @@ int64_t nowMs() {
       .count();
 }
 
+// Spills an upload as the coordinator receives one, chunk by chunk into a temp file, then stores it.
+std::string spill(BlobStore& blobs, const std::string& bytes) {
+  const std::string temp = blobs.newTempPath();
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw StateError("cannot open " + temp);
+  constexpr size_t kChunkBytes = 4096;
+  for (size_t at = 0; at < bytes.size(); at += kChunkBytes)
+    if (::write(fd, bytes.data() + at, std::min(kChunkBytes, bytes.size() - at)) < 0) throw StateError("write failed");
+  ::close(fd);
+  return blobs.putFile(temp);
+}
+
 // Writes rounds forever, resuming the current one: three uploads, then the round's global version.
 // Prints "ack <key> <digest>" after recordUpload() returned true and "pub <version>" after publishGlobal().
 int runCrashWriter(const std::string& spec, const std::string& blobFolder) {
@@ -141,7 +154,7 @@ int runCrashWriter(const std::string& spec, const std::string& blobFolder) {
         const std::string site = "site-" + std::to_string(s);
         if (have.count(site)) continue;
         UploadRecord u = upload(round.round, site, uploadKey(round.round, s), nowMs());
-        u.blobDigest = blobs.put(payload(round.round, s));  // the blob first: a record never points at nothing
+        u.blobDigest = spill(blobs, payload(round.round, s));  // the blob first: a record never points at nothing
         if (state->recordUpload(u)) std::cout << "ack " << u.idempotencyKey << " " << u.blobDigest << std::endl;
       }
       const std::string global = blobs.put(payload(round.round, 99));
@@ -481,6 +494,19 @@ class TestCoordinatorState : public QObject {
         QVERIFY(!state->global(open->round));  // an open round has no version yet
       for (const auto& digest : blobs.list()) QVERIFY2(blobs.verify(digest), ("half blob " + digest).c_str());
     }
+    // What the kills left is temp files at most, and garbage collection removes them and nothing acknowledged.
+    std::set<std::string> referenced;
+    for (const auto& [key, digest] : acks) referenced.insert(digest);
+    auto state = openState(spec);
+    for (uint64_t v = 1; v <= (state->latestGlobal() ? state->latestGlobal()->version : 0); ++v)
+      referenced.insert(state->global(v)->blobDigest);
+    for (uint64_t r = 1; r <= (state->latestRound() ? state->latestRound()->round : 0); ++r)
+      for (const auto& u : state->uploads(r)) referenced.insert(u.blobDigest);
+    BlobStore blobs(blobFolder);
+    blobs.collectGarbage(referenced, 0);
+    const auto left = QDir(QString::fromStdString(blobFolder)).entryList(QDir::Files | QDir::Hidden);
+    QCOMPARE(size_t(left.size()), blobs.list().size());
+    for (const auto& digest : referenced) QVERIFY(blobs.verify(digest));
     QVERIFY2(acks.size() >= 3, "the writer acknowledged almost nothing: the kills came too early to test anything");
     qInfo("%s: %d kills, %zu acknowledged uploads, %zu versions published", b.name, kKills, acks.size(),
           published.size());
