@@ -18,6 +18,8 @@
 #include <memory>
 #include <random>
 
+#include "federation/payload.h"
+
 namespace fedmrg::coordinator {
 
 namespace {
@@ -42,16 +44,10 @@ class Hasher {
   }
   void update(const void* data, size_t n) { EVP_DigestUpdate(ctx_.get(), data, n); }
   std::string hex() {
-    unsigned char out[EVP_MAX_MD_SIZE];
+    federation::Sha256 out{};
     unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx_.get(), out, &len);
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (unsigned int i = 0; i < len; ++i) {
-      s += digits[out[i] >> 4];
-      s += digits[out[i] & 15];
-    }
-    return s;
+    EVP_DigestFinal_ex(ctx_.get(), out.data(), &len);
+    return federation::toHex(out);
   }
 
  private:
@@ -153,7 +149,8 @@ std::string BlobStore::put(std::string_view bytes) {
     Fd fd(::open(temp.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
     if (fd.get() < 0) throw StateError("blob " + temp + ": cannot open: " + errnoText());
     writeAll(fd.get(), bytes.data(), bytes.size(), temp);
-    if (::fsync(fd.get()) != 0 || fd.release() != 0) throw StateError("blob " + temp + ": cannot fsync: " + errnoText());
+    if (::fsync(fd.get()) != 0 || fd.release() != 0)
+      throw StateError("blob " + temp + ": cannot fsync: " + errnoText());
     if (::rename(temp.c_str(), pathOf(digest).c_str()) != 0)
       throw StateError("blob " + pathOf(digest) + ": cannot rename into place: " + errnoText());
   } catch (...) {

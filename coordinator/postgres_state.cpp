@@ -64,7 +64,8 @@ const Statement kStatements[] = {
     {"get_round",
      "SELECT round, phase, base_version, opened_at_ms, deadline_ms, task, note FROM rounds WHERE round = $1"},
     {"latest_round",
-     "SELECT round, phase, base_version, opened_at_ms, deadline_ms, task, note FROM rounds ORDER BY round DESC LIMIT 1"},
+     "SELECT round, phase, base_version, opened_at_ms, deadline_ms, task, note FROM rounds ORDER BY round DESC LIMIT "
+     "1"},
     // No conflict target: a row that meets either unique rule (round + site, idempotency key) is skipped.
     {"record_upload",
      "INSERT INTO uploads (round, site_id, idempotency_key, blob_digest, sample_count, wire_bytes, received_at_ms) "
@@ -111,8 +112,8 @@ std::string describeConninfo(const std::string& conninfo) {
     if (key == "user") user = value;
   }
   PQconninfoFree(options);
-  return "postgresql:" + (host.empty() ? std::string("localhost") : host) + ":" + (port.empty() ? "5432" : port) +
-         "/" + (db.empty() ? user : db);
+  return "postgresql:" + (host.empty() ? std::string("localhost") : host) + ":" + (port.empty() ? "5432" : port) + "/" +
+         (db.empty() ? user : db);
 }
 
 std::string decodeBytea(const char* value) {
@@ -161,9 +162,9 @@ class PostgresState : public CoordinatorState {
 
   bool recordUpload(const UploadRecord& u) override {
     return transact(true, [&](bool) {
-      Result r = exec("record_upload", {number(int64_t(u.round)), text(u.siteId), text(u.idempotencyKey),
-                                        text(u.blobDigest), number(int64_t(u.sampleCount)),
-                                        number(int64_t(u.wireBytes)), number(u.receivedAtMs)});
+      Result r =
+          exec("record_upload", {number(int64_t(u.round)), text(u.siteId), text(u.idempotencyKey), text(u.blobDigest),
+                                 number(int64_t(u.sampleCount)), number(int64_t(u.wireBytes)), number(u.receivedAtMs)});
       return std::string(PQcmdTuples(r.get())) == "1";
     });
   }
@@ -191,9 +192,7 @@ class PostgresState : public CoordinatorState {
                              text(v.blobDigest), number(v.createdAtMs)});
     });
   }
-  std::optional<GlobalVersion> latestGlobal() override {
-    return first<GlobalVersion>("latest_global", {}, readGlobal);
-  }
+  std::optional<GlobalVersion> latestGlobal() override { return first<GlobalVersion>("latest_global", {}, readGlobal); }
   std::optional<GlobalVersion> global(uint64_t version) override {
     return first<GlobalVersion>("get_global", {number(int64_t(version))}, readGlobal);
   }
@@ -235,7 +234,8 @@ class PostgresState : public CoordinatorState {
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN (" +
             names + ")");
         if (clash != "0")
-          throw StateError(name_ + ": the database holds tables named like ours but no fedmrg_meta; refusing to touch it");
+          throw StateError(name_ +
+                           ": the database holds tables named like ours but no fedmrg_meta; refusing to touch it");
         command("CREATE TABLE fedmrg_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         command(std::string("INSERT INTO fedmrg_meta VALUES ('application', '") + schema::kApplication +
                 "'), ('schema_version', '0')");
@@ -296,9 +296,9 @@ class PostgresState : public CoordinatorState {
       lengths.push_back(int(p.value.size()));
       formats.push_back(p.binary ? 1 : 0);
     }
-    return check(Result(PQexecPrepared(conn_, statement, int(params.size()), values.data(), lengths.data(),
-                                       formats.data(), 0),
-                        PQclear));
+    return check(
+        Result(PQexecPrepared(conn_, statement, int(params.size()), values.data(), lengths.data(), formats.data(), 0),
+               PQclear));
   }
 
   // Runs body (inside BEGIN/COMMIT when `transaction`) under the connection's lock; body(retrying) learns
@@ -351,8 +351,12 @@ class PostgresState : public CoordinatorState {
   }
 
   static std::vector<Param> roundParams(const RoundRecord& r) {
-    return {number(int64_t(r.round)), text(roundPhaseName(r.phase)), number(int64_t(r.baseVersion)),
-            number(r.openedAtMs),     number(r.deadlineMs),          bytes(r.task),
+    return {number(int64_t(r.round)),
+            text(roundPhaseName(r.phase)),
+            number(int64_t(r.baseVersion)),
+            number(r.openedAtMs),
+            number(r.deadlineMs),
+            bytes(r.task),
             text(r.note)};
   }
   static int64_t integer(const PGresult* r, int row, int column) { return std::stoll(PQgetvalue(r, row, column)); }

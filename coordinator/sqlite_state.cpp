@@ -26,6 +26,11 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 10000;
 
+// Binds the statement's one parameter, a round or version number.
+auto bindNumber(uint64_t n) {
+  return [n](sqlite3_stmt* q) { sqlite3_bind_int64(q, 1, int64_t(n)); };
+}
+
 class SqliteState : public CoordinatorState {
  public:
   explicit SqliteState(const std::string& path) : path_(path), name_("sqlite:" + path) {
@@ -50,49 +55,30 @@ class SqliteState : public CoordinatorState {
 
   void putSite(const SiteRecord& s) override {
     write([&] {
-      auto& u = stmt(
+      upsert(
           "UPDATE sites SET cert_fingerprint = ?2, revoked = ?3, joined_at_ms = ?4, last_seen_ms = ?5 "
-          "WHERE site_id = ?1");
-      bindSite(u, s);
-      run(u);
-      if (sqlite3_changes(db_) > 0) return;
-      auto& i = stmt(
+          "WHERE site_id = ?1",
           "INSERT INTO sites (site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)");
-      bindSite(i, s);
-      run(i);
+          "VALUES (?1, ?2, ?3, ?4, ?5)",
+          [&](sqlite3_stmt* q) { bindSite(q, s); });
     });
   }
   std::optional<SiteRecord> site(const std::string& siteId) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(
-        "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites WHERE site_id = ?1");
-    bindText(q, 1, siteId);
-    auto rows = collect<SiteRecord>(q, readSite);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<SiteRecord>(
+        std::string(kSiteColumns) + " WHERE site_id = ?1", [&](sqlite3_stmt* q) { bindText(q, 1, siteId); }, readSite);
   }
   std::vector<SiteRecord> sites() override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(
-        "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites ORDER BY site_id");
-    return collect<SiteRecord>(q, readSite);
+    return query<SiteRecord>(std::string(kSiteColumns) + " ORDER BY site_id", noBind, readSite);
   }
 
   void putRound(const RoundRecord& r) override {
     write([&] { upsertRound(r); });
   }
   std::optional<RoundRecord> round(uint64_t round) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kRoundColumns) + " WHERE round = ?1");
-    sqlite3_bind_int64(q, 1, int64_t(round));
-    auto rows = collect<RoundRecord>(q, readRound);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<RoundRecord>(std::string(kRoundColumns) + " WHERE round = ?1", bindNumber(round), readRound);
   }
   std::optional<RoundRecord> latestRound() override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kRoundColumns) + " ORDER BY round DESC LIMIT 1");
-    auto rows = collect<RoundRecord>(q, readRound);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<RoundRecord>(std::string(kRoundColumns) + " ORDER BY round DESC LIMIT 1", noBind, readRound);
   }
 
   bool recordUpload(const UploadRecord& u) override {
@@ -114,17 +100,13 @@ class SqliteState : public CoordinatorState {
     });
   }
   std::optional<UploadRecord> uploadByKey(const std::string& key) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kUploadColumns) + " WHERE idempotency_key = ?1");
-    bindText(q, 1, key);
-    auto rows = collect<UploadRecord>(q, readUpload);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<UploadRecord>(
+        std::string(kUploadColumns) + " WHERE idempotency_key = ?1", [&](sqlite3_stmt* q) { bindText(q, 1, key); },
+        readUpload);
   }
   std::vector<UploadRecord> uploads(uint64_t round) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kUploadColumns) + " WHERE round = ?1 ORDER BY received_at_ms, site_id");
-    sqlite3_bind_int64(q, 1, int64_t(round));
-    return collect<UploadRecord>(q, readUpload);
+    return query<UploadRecord>(std::string(kUploadColumns) + " WHERE round = ?1 ORDER BY received_at_ms, site_id",
+                               bindNumber(round), readUpload);
   }
 
   void publishGlobal(const GlobalVersion& v, const RoundRecord& closedRound) override {
@@ -147,17 +129,10 @@ class SqliteState : public CoordinatorState {
     });
   }
   std::optional<GlobalVersion> latestGlobal() override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kGlobalColumns) + " ORDER BY version DESC LIMIT 1");
-    auto rows = collect<GlobalVersion>(q, readGlobal);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<GlobalVersion>(std::string(kGlobalColumns) + " ORDER BY version DESC LIMIT 1", noBind, readGlobal);
   }
   std::optional<GlobalVersion> global(uint64_t version) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt(std::string(kGlobalColumns) + " WHERE version = ?1");
-    sqlite3_bind_int64(q, 1, int64_t(version));
-    auto rows = collect<GlobalVersion>(q, readGlobal);
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<GlobalVersion>(std::string(kGlobalColumns) + " WHERE version = ?1", bindNumber(version), readGlobal);
   }
 
   void putValue(const std::string& key, const std::string& value) override {
@@ -169,14 +144,14 @@ class SqliteState : public CoordinatorState {
     });
   }
   std::optional<std::string> value(const std::string& key) override {
-    std::lock_guard lock(mutex_);
-    auto& q = stmt("SELECT value FROM named_values WHERE name = ?1");
-    bindText(q, 1, key);
-    auto rows = collect<std::string>(q, [](sqlite3_stmt* s) { return columnBlob(s, 0); });
-    return rows.empty() ? std::nullopt : std::optional(rows.front());
+    return first<std::string>(
+        "SELECT value FROM named_values WHERE name = ?1", [&](sqlite3_stmt* q) { bindText(q, 1, key); },
+        [](sqlite3_stmt* q) { return columnBlob(q, 0); });
   }
 
  private:
+  static constexpr const char* kSiteColumns =
+      "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites";
   static constexpr const char* kRoundColumns =
       "SELECT round, phase, base_version, opened_at_ms, deadline_ms, task, note FROM rounds";
   static constexpr const char* kUploadColumns =
@@ -278,8 +253,7 @@ class SqliteState : public CoordinatorState {
     sqlite3_stmt* s = prepare(sql);
     std::string value;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-      value += (value.empty() ? "" : "; ") + columnText(s, 0);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) value += (value.empty() ? "" : "; ") + columnText(s, 0);
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) throw StateError(name_ + ": " + sqlite3_errmsg(db_));
     return value;
@@ -290,26 +264,44 @@ class SqliteState : public CoordinatorState {
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw StateError(name_ + ": " + sqlite3_errmsg(db_));
   }
 
-  template <typename T, typename Read>
-  std::vector<T> collect(sqlite3_stmt* s, Read read) {
+  // A read: one statement, so one implicit transaction.
+  template <typename T, typename Bind, typename Read>
+  std::vector<T> query(const std::string& sql, Bind bind, Read read) {
+    std::lock_guard lock(mutex_);
+    auto& s = stmt(sql);
+    bind(s);
     std::vector<T> out;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) out.push_back(read(s));
     if (rc != SQLITE_DONE) throw StateError(name_ + ": " + sqlite3_errmsg(db_));
     return out;
   }
+  template <typename T, typename Bind, typename Read>
+  std::optional<T> first(const std::string& sql, Bind bind, Read read) {
+    auto rows = query<T>(sql, bind, read);
+    return rows.empty() ? std::nullopt : std::optional(rows.front());
+  }
+  static void noBind(sqlite3_stmt*) {}
 
   void upsertRound(const RoundRecord& r) {
-    auto& u = stmt(
+    upsert(
         "UPDATE rounds SET phase = ?2, base_version = ?3, opened_at_ms = ?4, deadline_ms = ?5, task = ?6, "
-        "note = ?7 WHERE round = ?1");
-    bindRound(u, r);
+        "note = ?7 WHERE round = ?1",
+        "INSERT INTO rounds (round, phase, base_version, opened_at_ms, deadline_ms, task, note) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [&](sqlite3_stmt* q) { bindRound(q, r); });
+  }
+
+  // Insert or update by key inside the caller's transaction (SQLite 3.15 has no UPSERT; INSERT OR
+  // REPLACE would delete the row first, which the uploads' foreign key to rounds forbids).
+  template <typename Bind>
+  void upsert(const char* update, const char* insert, Bind bind) {
+    auto& u = stmt(update);
+    bind(u);
     run(u);
     if (sqlite3_changes(db_) > 0) return;
-    auto& i = stmt(
-        "INSERT INTO rounds (round, phase, base_version, opened_at_ms, deadline_ms, task, note) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    bindRound(i, r);
+    auto& i = stmt(insert);
+    bind(i);
     run(i);
   }
 

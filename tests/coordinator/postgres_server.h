@@ -48,8 +48,7 @@ class PostgresServer {
   std::string createDatabase() {
     static std::atomic<int> counter{0};
     const std::string db = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-    if (!run({bin("createdb"), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U", "fedmrg", db}, &error_))
-      return "";
+    if (!run({bin("createdb"), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U", "fedmrg", db}, &error_)) return "";
     return conninfo(db);
   }
   // Runs SQL through psql on database `db`; its output (tuples only) goes to *out.
@@ -72,8 +71,9 @@ class PostgresServer {
   void start() {
     binDir_ = findBinDir();
     if (binDir_.empty()) {
-      error_ = "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb; apt: postgresql-15, "
-               "scripts/bootstrap.sh) and FEDMRG_PG_BIN is not set";
+      error_ =
+          "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb; apt: postgresql-15, "
+          "scripts/bootstrap.sh) and FEDMRG_PG_BIN is not set";
       return;
     }
     uid_t uid = ::getuid();

@@ -53,12 +53,12 @@ std::vector<Backend> backends() {
 }
 
 // Ends the test function when the backend needs the PostgreSQL server and it is not there.
-#define REQUIRE_BACKEND(name)                                                                               \
-  do {                                                                                                      \
-    if (std::string(name) == "postgresql" && !g_postgres->ok()) {                                           \
-      if (g_postgres->unavailable()) QSKIP(("PostgreSQL: " + g_postgres->error()).c_str());                 \
-      QFAIL(("PostgreSQL did not start: " + g_postgres->error()).c_str());                                  \
-    }                                                                                                       \
+#define REQUIRE_BACKEND(name)                                                               \
+  do {                                                                                      \
+    if (std::string(name) == "postgresql" && !g_postgres->ok()) {                           \
+      if (g_postgres->unavailable()) QSKIP(("PostgreSQL: " + g_postgres->error()).c_str()); \
+      QFAIL(("PostgreSQL did not start: " + g_postgres->error()).c_str());                  \
+    }                                                                                       \
   } while (0)
 
 UploadRecord upload(uint64_t round, const std::string& site, const std::string& key, int64_t at) {
@@ -111,9 +111,7 @@ std::string payload(uint64_t round, int site) {
   return bytes;
 }
 
-std::string uploadKey(uint64_t round, int site) {
-  return "r" + std::to_string(round) + "-s" + std::to_string(site);
-}
+std::string uploadKey(uint64_t round, int site) { return "r" + std::to_string(round) + "-s" + std::to_string(site); }
 
 int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -201,7 +199,8 @@ WriterRun runWriterAndKill(const std::string& spec, const std::string& blobs, st
     return true;
   };
   const auto start = std::chrono::steady_clock::now();
-  while (text.find("ready\n") == std::string::npos && std::chrono::steady_clock::now() - start < std::chrono::seconds(20))
+  while (text.find("ready\n") == std::string::npos &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(20))
     if (!readSome(100) && text.find("error") != std::string::npos) break;
   const auto killAt = std::chrono::steady_clock::now() + std::chrono::milliseconds(30 + random() % 400);
   while (std::chrono::steady_clock::now() < killAt) readSome(5);
@@ -375,8 +374,8 @@ class TestCoordinatorState : public QObject {
     const std::string foreign = g_dir->filePath("foreign.db").toStdString();
     sqlite3* db = nullptr;
     QCOMPARE(sqlite3_open(foreign.c_str(), &db), SQLITE_OK);
-    QCOMPARE(sqlite3_exec(db, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x')", nullptr,
-                          nullptr, nullptr),
+    QCOMPARE(sqlite3_exec(db, "CREATE TABLE patients (name TEXT); INSERT INTO patients VALUES ('x')", nullptr, nullptr,
+                          nullptr),
              SQLITE_OK);
     sqlite3_close(db);
     QVERIFY(throwsWith([&] { openSqliteState(foreign); }, {foreign, "not a FedMRG coordinator state"}));

@@ -37,14 +37,20 @@ class TestStateFactory : public QObject {
   void refused_data() {
     QTest::addColumn<QString>("spec");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("unknown backend") << "mysql:host=x password=hunter2" << "unknown backend";
-    QTest::newRow("empty") << "" << "unknown backend";
-    QTest::newRow("memory with a path") << "memory:/x" << "unknown backend";
-    QTest::newRow("sqlite without a file") << "sqlite:" << "no file given";
-    QTest::newRow("bad conninfo") << "postgresql:host" << "invalid connection string";
+    QTest::newRow("unknown backend") << "mysql:host=x password=hunter2"
+                                     << "unknown backend";
+    QTest::newRow("empty") << ""
+                           << "unknown backend";
+    QTest::newRow("memory with a path") << "memory:/x"
+                                        << "unknown backend";
+    QTest::newRow("sqlite without a file") << "sqlite:"
+                                           << "no file given";
+    QTest::newRow("bad conninfo") << "postgresql:host"
+                                  << "invalid connection string";
     QTest::newRow("no server") << "postgresql:host=127.0.0.1 port=1 dbname=d user=u password=hunter2"
                                << "cannot connect";
-    QTest::newRow("no server, URI") << "postgresql://u:hunter2@127.0.0.1:1/d" << "cannot connect";
+    QTest::newRow("no server, URI") << "postgresql://u:hunter2@127.0.0.1:1/d"
+                                    << "cannot connect";
   }
   void refused() {
     QFETCH(QString, spec);
@@ -57,8 +63,10 @@ class TestStateFactory : public QObject {
   void redaction() {
     QCOMPARE(redactStateSpec("postgresql:host=h password=secret dbname=d"),
              std::string("postgresql:host=h password=*** dbname=d"));
-    QCOMPARE(redactStateSpec("postgresql:password = 'a b\\' c' host=h"), std::string("postgresql:password = *** host=h"));
-    QCOMPARE(redactStateSpec("postgresql://user:secret@host:5432/db"), std::string("postgresql://user:***@host:5432/db"));
+    QCOMPARE(redactStateSpec("postgresql:password = 'a b\\' c' host=h"),
+             std::string("postgresql:password = *** host=h"));
+    QCOMPARE(redactStateSpec("postgresql://user:secret@host:5432/db"),
+             std::string("postgresql://user:***@host:5432/db"));
     QCOMPARE(redactStateSpec("sqlite:/var/lib/fedmrg/state.db"), std::string("sqlite:/var/lib/fedmrg/state.db"));
   }
 };
