@@ -391,6 +391,19 @@ class TestCoordinatorState : public QObject {
     sqlite3_close(db);
     QVERIFY(throwsWith([&] { openSqliteState(newer); }, {newer, "schema version 99 is newer"}));
 
+    // Our own file with damaged pages: refused with the reason, not repaired by dropping data.
+    const std::string damaged = g_dir->filePath("damaged.db").toStdString();
+    {
+      auto state = openSqliteState(damaged);
+      for (int r = 1; r <= 200; ++r) state->putRound(openRound(uint64_t(r)));
+    }
+    {
+      std::fstream file(damaged, std::ios::binary | std::ios::in | std::ios::out);
+      file.seekp(4096);  // the tables' pages after page 1 (the header and the schema stay readable)
+      for (int i = 0; i < 4 * 4096; ++i) file.put(char(0x5a));
+    }
+    QVERIFY(throwsWith([&] { openSqliteState(damaged); }, {"sqlite:" + damaged, "damaged"}));
+
     // A folder that does not exist, and no path at all.
     QVERIFY(throwsWith([&] { openSqliteState("/nonexistent-folder/state.db"); },
                        {"/nonexistent-folder/state.db", "cannot open"}));
@@ -452,6 +465,11 @@ class TestCoordinatorState : public QObject {
     QVERIFY(!state->recordUpload(upload(1, "site-a", "k1", 10)));  // reconnected, and the row is there
     QVERIFY(state->recordUpload(upload(1, "site-b", "k2", 20)));
     QCOMPARE(state->uploads(1).size(), size_t(2));
+
+    // The server itself stops as in a crash and starts again (recovery from its WAL).
+    QVERIFY2(g_postgres->restartImmediate(), g_postgres->error().c_str());
+    QVERIFY(state->recordUpload(upload(1, "site-c", "k3", 30)));
+    QCOMPARE(state->uploads(1).size(), size_t(3));
   }
 
   // A writer SIGKILLed at random points, restarted each time: every acknowledged upload is there with an
