@@ -12,6 +12,7 @@ packages=(
   libvtk9-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev libzstd-dev
   libsqlcipher-dev sqlcipher
+  libpq-dev postgresql-15
   xvfb xauth libgl1-mesa-dri mesa-utils x11-apps imagemagick
   wordnet-base
   dpkg-dev
