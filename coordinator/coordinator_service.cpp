@@ -113,7 +113,7 @@ class CoordinatorService::Service final : public v1::Federation::Service {
     }
     const auto refuse = [&](grpc::StatusCode code, const std::string& why) {
       rounds_->countRefusal();
-      log_("event=upload_refused site=" + loggableSiteId(id->siteId) + " reason=\"" + why + "\"");
+      log_("event=upload_refused site=" + rounds_->logName(id->siteId) + " reason=\"" + why + "\"");
       return grpc::Status(code, why);
     };
     federation::PayloadAssembler assembler(rounds_->maxUploadBytes());

@@ -216,6 +216,10 @@ struct RoundManager::Impl {
     }
   }
 
+  std::string nameFor(const std::string& siteId) {
+    return loggableSiteId(siteId) != "<invalid>" && state->site(siteId) ? siteId : "<unknown>";
+  }
+
   Outcome known(const std::string& siteId) {
     auto s = state->site(siteId);
     if (!s) return refuse(Refusal::PermissionDenied, "unknown site: it has not joined this federation");
@@ -230,7 +234,7 @@ struct RoundManager::Impl {
 
   UploadAck refused(Outcome o, const std::string& siteId) {
     ++refusals;
-    event("upload_refused", "site=" + loggableSiteId(siteId) + " reason=" + quoted(o.reason));
+    event("upload_refused", "site=" + nameFor(siteId) + " reason=" + quoted(o.reason));
     UploadAck a;
     a.outcome = std::move(o);
     return a;
@@ -254,7 +258,7 @@ Outcome RoundManager::join(const std::string& siteId, const std::string& certFin
   const auto& allowed = impl_->settings.allowedSites;
   if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), siteId) == allowed.end()) {
     ++impl_->refusals;
-    impl_->event("join_refused", "site=" + siteId + " reason=\"not in allowed_sites\"");
+    impl_->event("join_refused", "site=<unknown> reason=\"not in allowed_sites\"");
     return refuse(Refusal::PermissionDenied, "this site is not a member of the federation (allowed_sites)");
   }
   auto existing = impl_->state->site(siteId);
@@ -432,6 +436,11 @@ void RoundManager::tick() {
 bool RoundManager::done() {
   std::lock_guard lock(impl_->mutex);
   return impl_->isDone();
+}
+
+std::string RoundManager::logName(const std::string& siteId) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->nameFor(siteId);
 }
 
 uint64_t RoundManager::maxUploadBytes() const {

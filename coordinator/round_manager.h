@@ -81,6 +81,9 @@ class RoundManager {
   uint64_t maxUploadBytes() const;
   // Whether every version has been published.
   bool done();
+  // How a log line names the caller: its id when it is a registered site, "<unknown>" otherwise (an id
+  // nobody registered is client data, which never reaches a log verbatim).
+  std::string logName(const std::string& siteId);
 
  private:
   struct Impl;

@@ -113,7 +113,6 @@ std::string GlobalModel::decodeUpdate(const Payload& upload, std::map<std::strin
     const FederatedTensorSpec& s = *it->second;
     const SharedBasis* b = basis(t.name);
     const auto [rows, cols] = shapes.at(t.name);
-    if (t.shape != (b ? std::vector<int64_t>{rows, cols} : s.shape)) return "tensor '" + t.name + "' has the wrong shape";
     if (!t.framed) return "tensor '" + t.name + "' is not in a codec frame";
     if (b) {
       const WireEncoding want = b->side == BasisSide::Right ? WireEncoding::LowRankP : WireEncoding::LowRankQ;
@@ -125,6 +124,7 @@ std::string GlobalModel::decodeUpdate(const Payload& upload, std::map<std::strin
       if (t.dtype != WireDType::Float32 && t.dtype != WireDType::Float16)
         return "tensor '" + t.name + "' has the wrong dtype (fp32 or fp16 expected)";
     }
+    if (t.shape != (b ? std::vector<int64_t>{rows, cols} : s.shape)) return "tensor '" + t.name + "' has the wrong shape";
     Matrix m;
     try {
       m = decodeFrame(t);
