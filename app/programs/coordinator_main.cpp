@@ -14,6 +14,7 @@
 
 #include "coordinator/coordinator_config.h"
 #include "coordinator/coordinator_service.h"
+#include "coordinator/round_journal_state.h"
 #include "coordinator/round_manager.h"
 #include "federation/loopback_address.h"
 #include "fedmrg_version.h"
@@ -70,7 +71,8 @@ std::shared_ptr<grpc::ServerCredentials> serverCredentials(const co::Coordinator
 // The state backend. (At merge: coordinator/state_factory.h's openState(spec), one line.)
 std::unique_ptr<co::CoordinatorState> openStateFor(const std::string& spec) {
   if (spec == "memory") return co::openMemoryState();
-  throw std::runtime_error("state '" + spec + "': this build has only the memory backend");
+  if (spec.rfind("journal:", 0) == 0) return co::openJournalState(spec.substr(8));  // until sqlite: arrives
+  throw std::runtime_error("state '" + spec + "': this build has the memory and journal backends only");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Rounds end to end: the real fedmrg-coordinator and three `fedmrg-cli federate` site processes on 127.0.0.1
 // in insecure loopback mode. Three rounds end with every site on the coordinator's digest; a site killed
 // mid-round is dropped at the deadline; every kind of bad upload is refused with its reason while the round
-// goes on; a ×100-scaled update is stopped by the norm bound.
+// goes on; a ×100-scaled update is stopped by the norm bound; a coordinator SIGKILLed mid-round resumes the
+// round after a restart; nothing of the sites' private data crosses the wire.
 #include <QtTest>
 
 #include <cmath>
@@ -9,6 +10,7 @@
 #include "federation/global_model.h"
 #include "federation/payload_stream.h"
 #include "federation_processes.h"
+#include "wire_recorder.h"
 
 using namespace fedmrg;
 using fedmrg::test::CoordinatorProcess;
@@ -290,6 +292,79 @@ class TestFederationRounds : public QObject {
     QVERIFY(c.log().count("event=upload_refused") >= int(cases.size()) - 2);
     QVERIFY(!c.log().contains("stranger"));
     QVERIFY(!c.log().contains("specialized.layers"));
+  }
+
+  void aCoordinatorKilledMidRoundResumesIt() {
+    QTemporaryDir dir(tempRoot() + "/restart-XXXXXX");
+    // TEMPORARY persistence (coordinator/round_journal_state.h); "sqlite:" replaces it at merge.
+    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 3\nfraction = 1\ndeadline_seconds = 60\nmax_rounds = 1\n"
+                                     "state = journal:" + dir.path() + "/state.journal\n");
+    const int port = c.start();
+    QVERIFY2(port > 0, qPrintable(c.log()));
+    RawSite third(port, "site-c");
+    QVERIFY(third.join().ok());
+    auto a = fedmrg::test::startSite(port, "site-a", dir.path() + "/a");
+    auto b = fedmrg::test::startSite(port, "site-b", dir.path() + "/b");
+    for (int i = 0; i < 600 && c.log().count("event=upload_accepted") < 2; ++i) QTest::qWait(100);
+    QCOMPARE(c.log().count("event=upload_accepted"), 2);
+    c.killHard();  // SIGKILL mid-round: two acknowledged uploads, the third site still to come
+    QCOMPARE(c.start(port), port);
+    QVERIFY2(c.waitForLog("event=round_resumed round=1 phase=open uploads=2", 30000), qPrintable(c.log()));
+    v1::TaskReply task;
+    RawSite thirdAgain(port, "site-c");  // a fresh channel: the old one backs off after the kill
+    grpc::Status got;
+    for (int i = 0; i < 50 && !(got = thirdAgain.task(task)).ok(); ++i) QTest::qWait(200);
+    QVERIFY2(got.ok(), got.error_message().c_str());
+    QCOMPARE(task.kind(), v1::TaskReply::TRAIN);
+    QCOMPARE(task.round(), uint64_t(1));
+    federation::GlobalModel model = modelOf(task);
+    federation::ErrorFeedback ef;
+    federation::Payload p = model.encodeChange(changeOf(model, 1), ef, 3);
+    p.round = 1;
+    p.sampleCount = 20;
+    const grpc::Status up = thirdAgain.upload(chunksOf(p, "c-1"));
+    QVERIFY2(up.ok(), up.error_message().c_str());
+    const QString ra = fedmrg::test::siteResult(*a, 60000), rb = fedmrg::test::siteResult(*b, 60000);
+    QVERIFY2(ra.startsWith("done version=1 "), qPrintable(ra + c.log()));
+    QCOMPARE(rb, ra);
+    QVERIFY(c.log().contains("event=round_closed round=1 version=1 sites=3"));
+    // A retry of an acknowledged upload after the restart is still answered with the first acknowledgement.
+    v1::UploadReply again;
+    QVERIFY(thirdAgain.upload(chunksOf(p, "c-1"), &again).ok());
+    QVERIFY(again.duplicate());
+  }
+
+  void nothingPrivateCrossesTheWire() {
+    QTemporaryDir dir(tempRoot() + "/wire-XXXXXX");
+    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 3\ndeadline_seconds = 60\nmax_rounds = 1\ncodec_zstd = false\n");
+    const int port = c.start();
+    QVERIFY2(port > 0, qPrintable(c.log()));
+    fedmrg::test::WireRecorder wire(port);
+    std::vector<std::unique_ptr<QProcess>> sites;
+    for (const char* s : {"site-a", "site-b", "site-c"})
+      sites.push_back(fedmrg::test::startSite(wire.port(), s, dir.path() + "/" + s));
+    for (auto& s : sites) QVERIFY(fedmrg::test::siteResult(*s, 60000).startsWith("done version=1 "));
+    const std::string recorded = wire.bytes();
+    // The recording holds the round: the tensor names of the protocol messages are there in the clear.
+    QVERIFY2(recorded.size() > 3 * 30000, qPrintable(QString::number(recorded.size())));
+    QVERIFY(recorded.find("projector.generic.weight") != std::string::npos);
+    for (const char* s : {"site-a", "site-b", "site-c"}) {
+      const QString data = dir.path() + "/" + s + "/site-data/";
+      auto read = [&](const char* name) {
+        QFile f(data + name);
+        return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
+      };
+      const std::string name = read("patient-name.txt"), id = read("patient-id.txt"), report = read("report.txt"),
+                        pixels = read("pixels.raw");
+      QVERIFY(!name.empty() && !id.empty() && !report.empty() && pixels.size() == 4096);
+      QVERIFY2(recorded.find(name) == std::string::npos, name.c_str());
+      QVERIFY2(recorded.find(id) == std::string::npos, id.c_str());
+      for (const QString& sentence : QString::fromStdString(report).split(". "))
+        QVERIFY2(recorded.find(sentence.toStdString()) == std::string::npos, qPrintable(sentence));
+      // No 16-byte run of the image's pixels anywhere.
+      for (size_t off = 0; off + 16 <= pixels.size(); off += 16)
+        QVERIFY2(recorded.find(pixels.substr(off, 16)) == std::string::npos, qPrintable(QString::number(off)));
+    }
   }
 };
 
