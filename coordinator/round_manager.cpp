@@ -203,6 +203,9 @@ struct RoundManager::Impl {
                                          size_t(std::ceil(settings.fraction * double(joinedSites()) - 1e-9)));
     if (uploaded.size() >= need) {
       closeRound("enough sites uploaded");
+      // The next round opens at once, so a site polling right after its download finds it. (After a
+      // failure, one tick shows the failed round to GetStatus before the next opens.)
+      if (round->phase == RoundPhase::Closed && !isDone() && joinedSites() >= size_t(settings.minSites)) openRound();
     } else if (now >= round->deadlineMs) {
       if (uploaded.size() >= size_t(settings.minSites)) {
         size_t dropped = 0;
