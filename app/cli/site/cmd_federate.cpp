@@ -15,6 +15,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "app/cli/cli.h"
 #include "federation/codec_random.h"
@@ -83,6 +84,7 @@ int runFederate(const Args& a) {
   const std::string target = a.require("coordinator"), siteId = a.require("site-id"), dir = a.require("state");
   const long long rounds = a.getInt("rounds", 0);
   const double scale = a.getDouble("scale", 1.0);
+  const long long delayMs = a.getInt("train-delay-ms", 0);
   if (rounds < 0) throw UsageError("--rounds must be 0 or more");
   // TLS options (--ca, --cert, --key) arrive with the TLS credentials at merge; until then plain text,
   // which is allowed on loopback only.
@@ -101,7 +103,13 @@ int runFederate(const Args& a) {
   };
   federation::FederatedSite site(
       federation::grpcSiteTransport(target, grpc::InsecureChannelCredentials(), siteId),
-      [&](const federation::TrainRequest& r) { return syntheticTraining(r, siteId, data, scale); }, o);
+      [&](const federation::TrainRequest& r) {
+        // A slow site, for tests of stragglers: waits, and stops waiting when cancelled.
+        for (long long waited = 0; waited < delayMs && !r.cancelled->load(); waited += 50)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return syntheticTraining(r, siteId, data, scale);
+      },
+      o);
   std::signal(SIGTERM, onSignal);
   std::signal(SIGINT, onSignal);
   site.start();
@@ -123,7 +131,8 @@ const CommandRegistration reg(
       {"site-id", true, "this site's id (sent as fedmrg-site-id in insecure loopback mode)"},
       {"state", true, "the site's folder: its federation state file and its synthetic site data"},
       {"rounds", true, "stop once this global version is applied (default: when the coordinator is done)"},
-      {"scale", true, "multiply the synthetic change (tests of the norm bound: 100, -1); default 1"}},
+      {"scale", true, "multiply the synthetic change (tests of the norm bound: 100, -1); default 1"},
+      {"train-delay-ms", true, "wait this long before each round's synthetic training (tests of stragglers)"}},
      runFederate});
 
 }  // namespace
