@@ -32,6 +32,18 @@ grpc::Status toStatus(const Outcome& o) {
   return {grpc::StatusCode::INTERNAL, o.reason};
 }
 
+// A state or disk failure inside a call becomes INTERNAL with a reason, instead of escaping into gRPC's
+// thread (which would end the process).
+template <typename F>
+grpc::Status guarded(const RoundManager::Logger& log, F body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    log(std::string("event=call_failed reason=\"") + e.what() + "\"");
+    return {grpc::StatusCode::INTERNAL, "the coordinator failed to answer; retry later"};
+  }
+}
+
 const grpc::Status kNoIdentity(grpc::StatusCode::UNAUTHENTICATED,
                                "the call carries no site identity (a client certificate, or fedmrg-site-id in "
                                "insecure loopback mode)");
@@ -48,115 +60,128 @@ class CoordinatorService::Service final : public v1::Federation::Service {
   }
 
   grpc::Status Join(grpc::ServerContext* ctx, const v1::JoinRequest*, v1::JoinReply* reply) override {
-    auto id = who(ctx);
-    if (!id) return kNoIdentity;
-    if (Outcome o = rounds_->join(id->siteId, id->certFingerprint); !o.ok()) return toStatus(o);
-    v1::StatusReply s;
-    rounds_->status(s);
-    reply->set_site_id(id->siteId);
-    reply->set_strategy(s.strategy());
-    reply->set_current_round(s.round());
-    reply->set_global_version(s.global_version());
-    return grpc::Status::OK;
+    return guarded(log_, [&]() -> grpc::Status {
+      auto id = who(ctx);
+      if (!id) return kNoIdentity;
+      if (Outcome o = rounds_->join(id->siteId, id->certFingerprint); !o.ok()) return toStatus(o);
+      v1::StatusReply s;
+      rounds_->status(s);
+      reply->set_site_id(id->siteId);
+      reply->set_strategy(s.strategy());
+      reply->set_current_round(s.round());
+      reply->set_global_version(s.global_version());
+      return grpc::Status::OK;
+    });
   }
 
   grpc::Status GetTask(grpc::ServerContext* ctx, const v1::TaskRequest*, v1::TaskReply* reply) override {
-    auto id = who(ctx);
-    if (!id) return kNoIdentity;
-    return toStatus(rounds_->task(id->siteId, *reply));
+    return guarded(log_, [&]() -> grpc::Status {
+      auto id = who(ctx);
+      if (!id) return kNoIdentity;
+      return toStatus(rounds_->task(id->siteId, *reply));
+    });
   }
 
   grpc::Status Heartbeat(grpc::ServerContext* ctx, const v1::HeartbeatRequest*, v1::HeartbeatReply* reply) override {
-    auto id = who(ctx);
-    if (!id) return kNoIdentity;
-    uint64_t round = 0;
-    std::string phase;
-    if (Outcome o = rounds_->heartbeat(id->siteId, round, phase); !o.ok()) return toStatus(o);
-    reply->set_current_round(round);
-    reply->set_phase(phase);
-    return grpc::Status::OK;
+    return guarded(log_, [&]() -> grpc::Status {
+      auto id = who(ctx);
+      if (!id) return kNoIdentity;
+      uint64_t round = 0;
+      std::string phase;
+      if (Outcome o = rounds_->heartbeat(id->siteId, round, phase); !o.ok()) return toStatus(o);
+      reply->set_current_round(round);
+      reply->set_phase(phase);
+      return grpc::Status::OK;
+    });
   }
 
   grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::StatusRequest*, v1::StatusReply* reply) override {
-    if (!who(ctx)) return kNoIdentity;
-    rounds_->status(*reply);
-    return grpc::Status::OK;
+    return guarded(log_, [&]() -> grpc::Status {
+      if (!who(ctx)) return kNoIdentity;
+      rounds_->status(*reply);
+      return grpc::Status::OK;
+    });
   }
 
   grpc::Status DownloadGlobal(grpc::ServerContext* ctx, const v1::DownloadGlobalRequest* req,
                               grpc::ServerWriter<v1::PayloadChunk>* writer) override {
-    auto id = who(ctx);
-    if (!id) return kNoIdentity;
-    federation::Payload p;
-    if (Outcome o = rounds_->global(id->siteId, req->version(), p); !o.ok()) return toStatus(o);
-    uint64_t bytes = 0;
-    const bool sent = federation::streamPayload(p, federation::kDefaultChunkBytes, [&](const v1::PayloadChunk& c) {
-      bytes += c.ByteSizeLong();
-      return writer->Write(c);
+    return guarded(log_, [&]() -> grpc::Status {
+      auto id = who(ctx);
+      if (!id) return kNoIdentity;
+      federation::Payload p;
+      if (Outcome o = rounds_->global(id->siteId, req->version(), p); !o.ok()) return toStatus(o);
+      uint64_t bytes = 0;
+      const bool sent = federation::streamPayload(p, federation::kDefaultChunkBytes, [&](const v1::PayloadChunk& c) {
+        bytes += c.ByteSizeLong();
+        return writer->Write(c);
+      });
+      rounds_->countDownloadBytes(bytes);
+      return sent ? grpc::Status::OK : grpc::Status(grpc::StatusCode::CANCELLED, "the site stopped reading");
     });
-    rounds_->countDownloadBytes(bytes);
-    return sent ? grpc::Status::OK : grpc::Status(grpc::StatusCode::CANCELLED, "the site stopped reading");
   }
 
   grpc::Status UploadUpdate(grpc::ServerContext* ctx, grpc::ServerReader<v1::PayloadChunk>* reader,
                             v1::UploadReply* reply) override {
-    auto id = who(ctx);
-    if (!id) return kNoIdentity;
-    // Bounded streams: a stream holds at most its received bytes, never what its header announced.
-    struct Slot {
-      std::atomic<int>& n;
-      ~Slot() { --n; }
-    } slot{active_};
-    if (++active_ > maxUploads_) {
-      rounds_->countRefusal();
-      return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many uploads in progress; retry later"};
-    }
-    const auto refuse = [&](grpc::StatusCode code, const std::string& why) {
-      rounds_->countRefusal();
-      log_("event=upload_refused site=" + rounds_->logName(id->siteId) + " reason=\"" + why + "\"");
-      return grpc::Status(code, why);
-    };
-    federation::PayloadAssembler assembler(rounds_->maxUploadBytes());
-    v1::PayloadChunk chunk;
-    uint64_t wire = 0;
-    std::optional<UploadTrailerInfo> trailer;
-    while (reader->Read(&chunk)) {
-      wire += chunk.ByteSizeLong();
-      if (trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: a chunk arrived after the trailer");
-      if (chunk.has_trailer()) {
-        trailer = UploadTrailerInfo{chunk.trailer().sha256(), chunk.trailer().sample_count(),
-                                    chunk.trailer().idempotency_key()};
-        continue;
+    return guarded(log_, [&]() -> grpc::Status {
+      auto id = who(ctx);
+      if (!id) return kNoIdentity;
+      // Bounded streams: a stream holds at most its received bytes, never what its header announced.
+      struct Slot {
+        std::atomic<int>& n;
+        ~Slot() { --n; }
+      } slot{active_};
+      if (++active_ > maxUploads_) {
+        rounds_->countRefusal();
+        return {grpc::StatusCode::RESOURCE_EXHAUSTED, "too many uploads in progress; retry later"};
       }
-      if (chunk.part_case() == v1::PayloadChunk::PART_NOT_SET)
-        return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: an empty chunk");
-      if (!assembler.add(chunk)) {
-        const bool tooBig = assembler.error().find("larger than") != std::string::npos ||
-                            assembler.error().find("limit") != std::string::npos;
-        return refuse(tooBig ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT,
-                      "malformed upload: " + assembler.error());
+      const auto refuse = [&](grpc::StatusCode code, const std::string& why) {
+        rounds_->countRefusal();
+        // Only the kind of refusal: the framing's detail may quote a tensor name the client sent.
+        log_("event=upload_refused site=" + rounds_->logName(id->siteId) + " reason=\"" + why.substr(0, why.find(':')) + "\"");
+        return grpc::Status(code, why);
+      };
+      federation::PayloadAssembler assembler(rounds_->maxUploadBytes());
+      v1::PayloadChunk chunk;
+      uint64_t wire = 0;
+      std::optional<UploadTrailerInfo> trailer;
+      while (reader->Read(&chunk)) {
+        wire += chunk.ByteSizeLong();
+        if (trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: a chunk arrived after the trailer");
+        if (chunk.has_trailer()) {
+          trailer = UploadTrailerInfo{chunk.trailer().sha256(), chunk.trailer().sample_count(),
+                                      chunk.trailer().idempotency_key()};
+          continue;
+        }
+        if (chunk.part_case() == v1::PayloadChunk::PART_NOT_SET)
+          return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: an empty chunk");
+        if (!assembler.add(chunk)) {
+          const bool tooBig = assembler.error().find("larger than") != std::string::npos ||
+                              assembler.error().find("limit") != std::string::npos;
+          return refuse(tooBig ? grpc::StatusCode::RESOURCE_EXHAUSTED : grpc::StatusCode::INVALID_ARGUMENT,
+                        "malformed upload: " + assembler.error());
+        }
       }
-    }
-    if (ctx->IsCancelled()) return refuse(grpc::StatusCode::CANCELLED, "the site cancelled the upload");
-    if (!assembler.finish()) {
-      const bool digest = assembler.error().find("digest") != std::string::npos;
-      return refuse(digest ? grpc::StatusCode::DATA_LOSS : grpc::StatusCode::INVALID_ARGUMENT,
-                    (digest ? "" : "truncated or malformed upload: ") + assembler.error());
-    }
-    if (!trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "truncated upload: the stream ended without its trailer");
-    const std::string digestHex = federation::toHex(assembler.digest());
-    UploadAck ack = rounds_->upload(id->siteId, assembler.take(), digestHex, *trailer, wire);
-    if (!ack.outcome.ok()) return toStatus(ack.outcome);
-    reply->set_accepted(true);
-    reply->set_received_bytes(wire);
-    federation::Sha256 d{};
-    for (size_t i = 0; i < 32 && 2 * i + 1 < ack.digestHex.size(); ++i)
-      d[i] = uint8_t(std::stoi(ack.digestHex.substr(2 * i, 2), nullptr, 16));
-    reply->set_sha256(d.data(), d.size());
-    reply->set_idempotency_key(ack.idempotencyKey);
-    reply->set_round(ack.round);
-    reply->set_duplicate(ack.duplicate);
-    return grpc::Status::OK;
+      if (ctx->IsCancelled()) return refuse(grpc::StatusCode::CANCELLED, "the site cancelled the upload");
+      if (!assembler.finish()) {
+        const bool digest = assembler.error().find("digest") != std::string::npos;
+        return refuse(digest ? grpc::StatusCode::DATA_LOSS : grpc::StatusCode::INVALID_ARGUMENT,
+                      (digest ? "" : "truncated or malformed upload: ") + assembler.error());
+      }
+      if (!trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "truncated upload: the stream ended without its trailer");
+      const std::string digestHex = federation::toHex(assembler.digest());
+      UploadAck ack = rounds_->upload(id->siteId, assembler.take(), digestHex, *trailer, wire);
+      if (!ack.outcome.ok()) return toStatus(ack.outcome);
+      reply->set_accepted(true);
+      reply->set_received_bytes(wire);
+      federation::Sha256 d{};
+      for (size_t i = 0; i < 32 && 2 * i + 1 < ack.digestHex.size(); ++i)
+        d[i] = uint8_t(std::stoi(ack.digestHex.substr(2 * i, 2), nullptr, 16));
+      reply->set_sha256(d.data(), d.size());
+      reply->set_idempotency_key(ack.idempotencyKey);
+      reply->set_round(ack.round);
+      reply->set_duplicate(ack.duplicate);
+      return grpc::Status::OK;
+    });
   }
 
  private:
@@ -178,9 +203,10 @@ struct CoordinatorService::Running {
 CoordinatorService::CoordinatorService(std::shared_ptr<RoundManager> rounds,
                                        std::shared_ptr<grpc::ServerCredentials> credentials, bool insecureLoopback,
                                        int maxConcurrentUploads, RoundManager::Logger log)
-    : service_(std::make_unique<Service>(rounds, insecureLoopback, maxConcurrentUploads, std::move(log))),
+    : service_(std::make_unique<Service>(rounds, insecureLoopback, maxConcurrentUploads, log)),
       rounds_(std::move(rounds)),
-      credentials_(std::move(credentials)) {}
+      credentials_(std::move(credentials)),
+      log_(std::move(log)) {}
 
 CoordinatorService::~CoordinatorService() { shutdown(); }
 
@@ -200,7 +226,11 @@ int CoordinatorService::start(const std::string& address) {
     std::unique_lock lock(rr->mutex);
     while (!rr->stopping) {
       lock.unlock();
-      rounds_->tick();
+      try {
+        rounds_->tick();
+      } catch (const std::exception& e) {
+        log_("event=tick_failed reason=\"" + std::string(e.what()) + "\"");
+      }
       lock.lock();
       rr->wake.wait_for(lock, std::chrono::milliseconds(100));
     }

@@ -36,6 +36,7 @@ class CoordinatorService {
   std::unique_ptr<Running> running_;
   std::shared_ptr<RoundManager> rounds_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
+  RoundManager::Logger log_;
 };
 
 }  // namespace fedmrg::coordinator

@@ -249,6 +249,14 @@ class TestFederationRounds : public QObject {
       t->add_shape(int64_t(1) << 20);
       cases.push_back({"oversized", ch, grpc::StatusCode::RESOURCE_EXHAUSTED, "larger than"});
     }
+    {
+      // A malformed header whose tensor name is something private: refused, and never logged.
+      auto ch = chunksOf(good(), "k17");
+      v1::TensorHeader* t = ch[0].mutable_header()->mutable_tensors(0);
+      t->set_name("DOE^JOHN-MRN-4711");
+      t->add_shape(0);
+      cases.push_back({"bad dimension", ch, grpc::StatusCode::INVALID_ARGUMENT, "has a bad dimension"});
+    }
     cases.push_back({"no idempotency key", chunksOf(good(), ""), grpc::StatusCode::INVALID_ARGUMENT, "idempotency key"});
     {
       v1::PayloadChunk empty;
@@ -277,6 +285,7 @@ class TestFederationRounds : public QObject {
     QVERIFY(c.log().count("event=upload_refused") >= int(cases.size()) - 2);
     QVERIFY(!c.log().contains("stranger"));
     QVERIFY(!c.log().contains("specialized.layers"));
+    QVERIFY(!c.log().contains("DOE^JOHN"));
   }
 
   void aCoordinatorKilledMidRoundResumesIt() {
