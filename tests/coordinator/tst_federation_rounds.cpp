@@ -115,12 +115,17 @@ class TestFederationRounds : public QObject {
     QCOMPARE(c.log().count("event=upload_accepted"), 2);
     cproc->kill();
     cproc->waitForFinished(5000);
+    // Restarted on its state folder, site c joins again, downloads what it missed and ends where the others do.
+    QVERIFY2(c.waitForLog("event=round_closed round=1", 30000), qPrintable(c.log()));
+    auto again = fedmrg::test::startSite(port, "site-c", dir.path() + "/c", {"--rounds", "2"});
     const QString ra = fedmrg::test::siteResult(*a, 60000), rb = fedmrg::test::siteResult(*b, 60000);
     QVERIFY2(ra.startsWith("done version=2 "), qPrintable(ra + c.log()));
     QCOMPARE(rb, ra);
+    QString out;
+    QCOMPARE(fedmrg::test::siteResult(*again, 60000, &out), ra);
     QVERIFY2(c.log().contains("event=stragglers_dropped round=1 count=1"), qPrintable(c.log()));
     QVERIFY(c.log().contains("event=round_closed round=1 version=1 sites=2 why=\"deadline\""));
-    QVERIFY(c.log().contains("event=round_closed round=2 version=2 sites=2 why=\"deadline\""));
+    QVERIFY(c.log().contains("event=round_closed round=2 version=2"));
   }
 
   void badUploadsAreRefusedWhileTheRoundGoesOn() {
