@@ -119,7 +119,8 @@ CoordinatorConfig parseCoordinatorConfig(const std::string& text, const std::str
     }
   }
   if (c.uploadDir.empty()) throw ConfigError(source + ": upload_dir is required (where uploads are spilled to disk)");
-  if (c.model.empty()) throw ConfigError(source + ": model is required (the folder whose federated tensors the rounds carry)");
+  if (c.model.empty())
+    throw ConfigError(source + ": model is required (the folder whose federated tensors the rounds carry)");
   c.codec.lowRank = r.strategy == federation::Strategy::FedMrg;
   if (r.strategy != federation::Strategy::FedProx) r.proximalMu = 0;
   return c;
@@ -132,6 +133,5 @@ CoordinatorConfig loadCoordinatorConfig(const std::string& path) {
   ss << in.rdbuf();
   return parseCoordinatorConfig(ss.str(), path);
 }
-
 
 }  // namespace fedmrg::coordinator

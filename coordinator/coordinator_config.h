@@ -18,13 +18,13 @@ class ConfigError : public std::runtime_error {
 
 struct RoundSettings {
   federation::Strategy strategy = federation::Strategy::FedMrg;
-  int minSites = 2;               // a round needs at least this many accepted uploads
-  double fraction = 1.0;          // it closes early once this share of the joined sites uploaded
-  int64_t deadlineMs = 600000;    // from the round's opening; stragglers are dropped at the deadline
-  int maxRounds = 10;             // published versions after which the federation is done
-  double proximalMu = 0.01;       // FedProx only: sent to the sites in the task
+  int minSites = 2;             // a round needs at least this many accepted uploads
+  double fraction = 1.0;        // it closes early once this share of the joined sites uploaded
+  int64_t deadlineMs = 600000;  // from the round's opening; stragglers are dropped at the deadline
+  int maxRounds = 10;           // published versions after which the federation is done
+  double proximalMu = 0.01;     // FedProx only: sent to the sites in the task
   federation::AggregationSettings aggregation;
-  int maxConcurrentUploads = 16;  // further UploadUpdate streams are refused with RESOURCE_EXHAUSTED
+  int maxConcurrentUploads = 16;          // further UploadUpdate streams are refused with RESOURCE_EXHAUSTED
   std::vector<std::string> allowedSites;  // empty: any site may join (with TLS: any the CA certified)
 };
 

@@ -6,9 +6,9 @@
 #include <condition_variable>
 #include <thread>
 
-#include "fedmrg/federation/v1/federation.grpc.pb.h"
 #include "federation/payload_stream.h"
 #include "federation/peer_identity.h"
+#include "fedmrg/federation/v1/federation.grpc.pb.h"
 
 namespace fedmrg::coordinator {
 
@@ -137,7 +137,8 @@ class CoordinatorService::Service final : public v1::Federation::Service {
       const auto refuse = [&](grpc::StatusCode code, const std::string& why) {
         rounds_->countRefusal();
         // Only the kind of refusal: the framing's detail may quote a tensor name the client sent.
-        log_("event=upload_refused site=" + rounds_->logName(id->siteId) + " reason=\"" + why.substr(0, why.find(':')) + "\"");
+        log_("event=upload_refused site=" + rounds_->logName(id->siteId) + " reason=\"" + why.substr(0, why.find(':')) +
+             "\"");
         return grpc::Status(code, why);
       };
       federation::PayloadAssembler assembler(rounds_->maxUploadBytes());
@@ -146,7 +147,8 @@ class CoordinatorService::Service final : public v1::Federation::Service {
       std::optional<UploadTrailerInfo> trailer;
       while (reader->Read(&chunk)) {
         wire += chunk.ByteSizeLong();
-        if (trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: a chunk arrived after the trailer");
+        if (trailer)
+          return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: a chunk arrived after the trailer");
         if (chunk.has_trailer()) {
           trailer = UploadTrailerInfo{chunk.trailer().sha256(), chunk.trailer().sample_count(),
                                       chunk.trailer().idempotency_key()};
@@ -167,7 +169,8 @@ class CoordinatorService::Service final : public v1::Federation::Service {
         return refuse(digest ? grpc::StatusCode::DATA_LOSS : grpc::StatusCode::INVALID_ARGUMENT,
                       (digest ? "" : "truncated or malformed upload: ") + assembler.error());
       }
-      if (!trailer) return refuse(grpc::StatusCode::INVALID_ARGUMENT, "truncated upload: the stream ended without its trailer");
+      if (!trailer)
+        return refuse(grpc::StatusCode::INVALID_ARGUMENT, "truncated upload: the stream ended without its trailer");
       const std::string digestHex = federation::toHex(assembler.digest());
       UploadAck ack = rounds_->upload(id->siteId, assembler.take(), digestHex, *trailer, wire);
       if (!ack.outcome.ok()) return toStatus(ack.outcome);

@@ -4,14 +4,14 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <cstring>
 #include <stdexcept>
 
-#include "fedmrg/federation/v1/federation.pb.h"
 #include "federation/payload_stream.h"
+#include "fedmrg/federation/v1/federation.pb.h"
 
 namespace fedmrg::coordinator {
 

@@ -5,9 +5,9 @@
 #include <set>
 #include <sstream>
 
-#include "fedmrg/federation/v1/federation.pb.h"
 #include "federation/codec_random.h"
 #include "federation/round_aggregator.h"
+#include "fedmrg/federation/v1/federation.pb.h"
 
 namespace fedmrg::coordinator {
 
@@ -54,10 +54,16 @@ struct RoundManager::Impl {
 
   Impl(std::unique_ptr<CoordinatorState> s, std::string folder, std::vector<federation::FederatedTensorSpec> tensors,
        federation::CodecPlan codec, RoundSettings rs, Clock c, Logger l)
-      : state(std::move(s)), blobs(std::move(folder)), model(std::move(tensors), codec), settings(std::move(rs)),
-        clock(std::move(c)), log(std::move(l)) {}
+      : state(std::move(s)),
+        blobs(std::move(folder)),
+        model(std::move(tensors), codec),
+        settings(std::move(rs)),
+        clock(std::move(c)),
+        log(std::move(l)) {}
 
-  void event(const std::string& name, const std::string& fields) { log("event=" + name + (fields.empty() ? "" : " " + fields)); }
+  void event(const std::string& name, const std::string& fields) {
+    log("event=" + name + (fields.empty() ? "" : " " + fields));
+  }
 
   bool isDone() const { return model.version() >= uint64_t(settings.maxRounds); }
 
@@ -102,7 +108,8 @@ struct RoundManager::Impl {
       uploaded.insert(u.siteId);
     }
     event("round_resumed", "round=" + std::to_string(round->round) + " phase=" + roundPhaseName(round->phase) +
-                               " uploads=" + std::to_string(uploaded.size()) + " version=" + std::to_string(model.version()));
+                               " uploads=" + std::to_string(uploaded.size()) +
+                               " version=" + std::to_string(model.version()));
     if (round->phase == RoundPhase::Aggregating) closeRound("resumed while aggregating");
   }
 
@@ -162,14 +169,15 @@ struct RoundManager::Impl {
     state->putRound(*round);
     federation::AggregationResult result = aggregator->finish();
     for (const auto& [site, reason] : result.refused)
-      event("update_refused_at_aggregation", "round=" + std::to_string(round->round) + " site=" + loggableSiteId(site) +
-                                                 " reason=" + quoted(reason));
+      event("update_refused_at_aggregation",
+            "round=" + std::to_string(round->round) + " site=" + loggableSiteId(site) + " reason=" + quoted(reason));
     if (result.accepted < settings.minSites) {
       failRound("only " + std::to_string(result.accepted) + " updates were accepted; the round needs " +
                 std::to_string(settings.minSites));
       return;
     }
-    Payload broadcast = model.encodeAggregate(result.aggregate, federation::stableHash("broadcast/" + std::to_string(round->round)));
+    Payload broadcast =
+        model.encodeAggregate(result.aggregate, federation::stableHash("broadcast/" + std::to_string(round->round)));
     broadcast.round = round->round;
     broadcast.sampleCount = uint64_t(result.totalWeight);
     GlobalVersion g;
@@ -318,10 +326,12 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
   Impl& m = *impl_;
   if (Outcome o = m.known(siteId); !o.ok()) return m.refused(o, siteId);
   if (trailer.idempotencyKey.empty() || trailer.idempotencyKey.size() > 128)
-    return m.refused(refuse(Refusal::InvalidArgument, "the upload's trailer needs an idempotency key of 1 to 128 bytes"), siteId);
+    return m.refused(
+        refuse(Refusal::InvalidArgument, "the upload's trailer needs an idempotency key of 1 to 128 bytes"), siteId);
   if (auto first = m.state->uploadByKey(trailer.idempotencyKey)) {
     if (first->siteId != siteId)
-      return m.refused(refuse(Refusal::PermissionDenied, "this idempotency key belongs to another site's upload"), siteId);
+      return m.refused(refuse(Refusal::PermissionDenied, "this idempotency key belongs to another site's upload"),
+                       siteId);
     UploadAck a;
     a.round = first->round;
     a.idempotencyKey = first->idempotencyKey;
@@ -331,25 +341,34 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
     return a;
   }
   if (trailer.sha256.size() != 32 || federation::toHex([&] {
-        federation::Sha256 d{};
-        std::copy(trailer.sha256.begin(), trailer.sha256.end(), d.begin());
-        return d;
-      }()) != payloadDigestHex)
-    return m.refused(refuse(Refusal::DataLoss, "digest mismatch: the trailer's digest is not the digest of the data received"), siteId);
+                                       federation::Sha256 d{};
+                                       std::copy(trailer.sha256.begin(), trailer.sha256.end(), d.begin());
+                                       return d;
+                                     }()) != payloadDigestHex)
+    return m.refused(
+        refuse(Refusal::DataLoss, "digest mismatch: the trailer's digest is not the digest of the data received"),
+        siteId);
   if (trailer.sampleCount == 0 || trailer.sampleCount != payload.sampleCount)
-    return m.refused(refuse(Refusal::InvalidArgument, "the sample count must be positive and equal in header and trailer"), siteId);
+    return m.refused(
+        refuse(Refusal::InvalidArgument, "the sample count must be positive and equal in header and trailer"), siteId);
   if (!m.round || m.round->phase != RoundPhase::Open)
     return m.refused(refuse(Refusal::FailedPrecondition, "no round is open for uploads now"), siteId);
   const uint64_t r = m.round->round;
   if (payload.round != r)
-    return m.refused(refuse(Refusal::FailedPrecondition, "wrong round: the update is for round " + std::to_string(payload.round) +
-                                                             " but round " + std::to_string(r) + " is open"), siteId);
+    return m.refused(
+        refuse(Refusal::FailedPrecondition, "wrong round: the update is for round " + std::to_string(payload.round) +
+                                                " but round " + std::to_string(r) + " is open"),
+        siteId);
   if (payload.baseVersion != m.round->baseVersion)
-    return m.refused(refuse(Refusal::FailedPrecondition, "wrong base version: the update was computed from version " +
-                                                             std::to_string(payload.baseVersion) + " but round " + std::to_string(r) +
-                                                             " starts from version " + std::to_string(m.round->baseVersion)), siteId);
+    return m.refused(
+        refuse(Refusal::FailedPrecondition,
+               "wrong base version: the update was computed from version " + std::to_string(payload.baseVersion) +
+                   " but round " + std::to_string(r) + " starts from version " + std::to_string(m.round->baseVersion)),
+        siteId);
   if (m.uploaded.count(siteId))
-    return m.refused(refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)), siteId);
+    return m.refused(
+        refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)),
+        siteId);
   std::map<std::string, federation::Matrix> update;
   if (std::string why = m.model.decodeUpdate(payload, update); !why.empty())
     return m.refused(refuse(Refusal::InvalidArgument, why), siteId);
@@ -364,7 +383,9 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
   try {
     rec.blobDigest = m.blobs.put(payload);
     if (!m.state->recordUpload(rec))
-      return m.refused(refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)), siteId);
+      return m.refused(
+          refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)),
+          siteId);
   } catch (const std::exception& e) {
     m.event("upload_store_failed", "site=" + siteId + " reason=" + quoted(e.what()));
     return m.refused(refuse(Refusal::Internal, "the coordinator could not store the update; retry later"), siteId);

@@ -29,8 +29,18 @@ class StatusReply;
 namespace fedmrg::coordinator {
 
 // Why a call was refused, in the terms of the gRPC status the service answers with.
-enum class Refusal { None, Unauthenticated, PermissionDenied, NotFound, FailedPrecondition, InvalidArgument,
-                     AlreadyExists, ResourceExhausted, DataLoss, Internal };
+enum class Refusal {
+  None,
+  Unauthenticated,
+  PermissionDenied,
+  NotFound,
+  FailedPrecondition,
+  InvalidArgument,
+  AlreadyExists,
+  ResourceExhausted,
+  DataLoss,
+  Internal
+};
 
 struct Outcome {
   Refusal refusal = Refusal::None;
@@ -41,7 +51,7 @@ struct Outcome {
 struct UploadAck {
   Outcome outcome;
   uint64_t round = 0;
-  std::string digestHex;       // the payload digest the coordinator computed
+  std::string digestHex;  // the payload digest the coordinator computed
   std::string idempotencyKey;
   bool duplicate = false;
 };
@@ -54,7 +64,7 @@ struct UploadTrailerInfo {
 
 class RoundManager {
  public:
-  using Clock = std::function<int64_t()>;             // Unix milliseconds
+  using Clock = std::function<int64_t()>;                  // Unix milliseconds
   using Logger = std::function<void(const std::string&)>;  // one structured line per event
 
   RoundManager(std::unique_ptr<CoordinatorState> state, std::string blobFolder,

@@ -86,7 +86,8 @@ struct FederatedSite::Impl {
     for (int attempt = 1; attempt <= options.maxAttempts && !cancelled; ++attempt) {
       r = call();
       if (r.ok || !r.retryable) return r;
-      event(std::string("event=retry call=") + what + " attempt=" + std::to_string(attempt) + " reason=\"" + r.reason + "\"");
+      event(std::string("event=retry call=") + what + " attempt=" + std::to_string(attempt) + " reason=\"" + r.reason +
+            "\"");
       if (!sleepMs(delay)) break;
       delay = std::min(delay * 2, options.maxBackoffMs);
     }
@@ -156,7 +157,8 @@ struct FederatedSite::Impl {
       if (it == result.tensors.end()) throw std::runtime_error("training returned no tensor '" + s.name + "'");
       Matrix c = it->second;
       const Matrix& g = model->tensors().at(s.name);
-      if (c.values.size() != g.values.size()) throw std::runtime_error("training returned a misshapen '" + s.name + "'");
+      if (c.values.size() != g.values.size())
+        throw std::runtime_error("training returned a misshapen '" + s.name + "'");
       for (size_t i = 0; i < c.values.size(); ++i) c.values[i] -= g.values[i];
       c.rows = g.rows;
       c.cols = g.cols;
@@ -207,7 +209,8 @@ struct FederatedSite::Impl {
   }
 };
 
-FederatedSite::FederatedSite(std::unique_ptr<SiteTransport> transport, TrainFunction train, FederatedSiteOptions options)
+FederatedSite::FederatedSite(std::unique_ptr<SiteTransport> transport, TrainFunction train,
+                             FederatedSiteOptions options)
     : impl_(std::make_unique<Impl>()) {
   impl_->transport = std::move(transport);
   impl_->train = std::move(train);
@@ -245,10 +248,8 @@ void FederatedSite::cancel() {
 
 bool FederatedSite::wait(int timeoutMs) {
   std::unique_lock lock(impl_->mutex);
-  if (timeoutMs < 0)
-    impl_->cv.wait(lock, [&] { return impl_->done; });
-  else
-    impl_->cv.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return impl_->done; });
+  if (timeoutMs < 0) impl_->cv.wait(lock, [&] { return impl_->done; });
+  else impl_->cv.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return impl_->done; });
   return impl_->done;
 }
 

@@ -37,11 +37,11 @@ struct TrainResult {
 using TrainFunction = std::function<TrainResult(const TrainRequest&)>;
 
 struct FederatedSiteOptions {
-  std::string stateFile;           // the site's small state file (and stateFile + ".ef" for the residuals)
-  uint64_t stopAtVersion = 0;      // stop once this global version is applied (0: when the coordinator says done)
+  std::string stateFile;       // the site's small state file (and stateFile + ".ef" for the residuals)
+  uint64_t stopAtVersion = 0;  // stop once this global version is applied (0: when the coordinator says done)
   int pollMs = 300;
-  int maxAttempts = 8;             // per call, for transient failures
-  int backoffMs = 200;             // first retry delay, doubled each time up to maxBackoffMs
+  int maxAttempts = 8;  // per call, for transient failures
+  int backoffMs = 200;  // first retry delay, doubled each time up to maxBackoffMs
   int maxBackoffMs = 5000;
   std::function<void(const std::string&)> onEvent;  // one line per event, from the site's thread
 };

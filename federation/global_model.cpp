@@ -9,7 +9,6 @@
 
 namespace fedmrg::federation {
 
-
 int64_t FederatedTensorSpec::cols() const {
   int64_t n = 1;
   for (size_t i = shape.size() >= 2 ? 1 : 0; i < shape.size(); ++i) n *= shape[i];
@@ -68,10 +67,8 @@ void GlobalModel::apply(const Payload& broadcast) {
     }
   }
   version_ = v;
-  if (plan_.refreshEvery && v % plan_.refreshEvery == 0)
-    resetBases();  // a fresh seeded basis for the new epoch
-  else
-    bases_ = std::move(next);
+  if (plan_.refreshEvery && v % plan_.refreshEvery == 0) resetBases();  // a fresh seeded basis for the new epoch
+  else bases_ = std::move(next);
 }
 
 Payload GlobalModel::encodeChange(const std::map<std::string, Matrix>& change, ErrorFeedback& feedback,
@@ -124,7 +121,8 @@ std::string GlobalModel::decodeUpdate(const Payload& upload, std::map<std::strin
       if (t.dtype != WireDType::Float32 && t.dtype != WireDType::Float16)
         return "tensor '" + t.name + "' has the wrong dtype (fp32 or fp16 expected)";
     }
-    if (t.shape != (b ? std::vector<int64_t>{rows, cols} : s.shape)) return "tensor '" + t.name + "' has the wrong shape";
+    if (t.shape != (b ? std::vector<int64_t>{rows, cols} : s.shape))
+      return "tensor '" + t.name + "' has the wrong shape";
     Matrix m;
     try {
       m = decodeFrame(t);
@@ -150,8 +148,7 @@ Payload GlobalModel::encodeAggregate(const std::map<std::string, Matrix>& aggreg
     const Matrix& a = aggregate.at(s.name);
     if (const SharedBasis* b = basis(s.name))
       p.tensors.push_back(encodeFactor(s.name, a, b->side, plan_.settings, roundingSeed ^ stableHash(s.name)));
-    else
-      p.tensors.push_back(encodeDense(s.name, s.shape, a.values, plan_.settings));
+    else p.tensors.push_back(encodeDense(s.name, s.shape, a.values, plan_.settings));
   }
   return p;
 }

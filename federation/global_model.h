@@ -28,9 +28,9 @@ struct FederatedTensorSpec {
 };
 
 struct CodecPlan {
-  bool lowRank = false;      // FedMRG; FedAvg, FedProx and FedAvg-LoRA send dense fp32
-  CodecSettings settings;    // rank, int8, zstd
-  uint64_t seed = 1;         // the consortium's basis seed
+  bool lowRank = false;    // FedMRG; FedAvg, FedProx and FedAvg-LoRA send dense fp32
+  CodecSettings settings;  // rank, int8, zstd
+  uint64_t seed = 1;       // the consortium's basis seed
   uint32_t refreshEvery = 10;
 };
 

@@ -6,9 +6,9 @@
 #include <cstring>
 #include <mutex>
 
-#include "fedmrg/federation/v1/federation.grpc.pb.h"
 #include "federation/payload_stream.h"
 #include "federation/peer_identity.h"
+#include "fedmrg/federation/v1/federation.grpc.pb.h"
 
 namespace fedmrg::federation {
 
@@ -116,7 +116,7 @@ class GrpcSiteTransport final : public SiteTransport {
     CallResult r = fromStatus(stub_->GetTask(c.ctx.get(), v1::TaskRequest(), &t));
     if (!r.ok) return r;
     out = SiteTask();
-    out.kind = t.kind() == v1::TaskReply::TRAIN ? SiteTask::Kind::Train
+    out.kind = t.kind() == v1::TaskReply::TRAIN  ? SiteTask::Kind::Train
                : t.kind() == v1::TaskReply::DONE ? SiteTask::Kind::Done
                                                  : SiteTask::Kind::Wait;
     out.round = t.round();

@@ -15,8 +15,8 @@ namespace fedmrg::federation {
 
 struct UploadResult {
   bool accepted = false;
-  std::string reason;        // the coordinator's or the transport's reason when not accepted
-  uint64_t bytesSent = 0;    // serialized protocol bytes, as counted for the traffic figures
+  std::string reason;      // the coordinator's or the transport's reason when not accepted
+  uint64_t bytesSent = 0;  // serialized protocol bytes, as counted for the traffic figures
   Sha256 coordinatorDigest{};
 };
 

@@ -33,8 +33,8 @@ struct SiteTask {
 };
 
 struct UploadReceipt {
-  std::string digestHex;  // what the coordinator computed
-  bool duplicate = false; // a retry answered with the first acknowledgement
+  std::string digestHex;   // what the coordinator computed
+  bool duplicate = false;  // a retry answered with the first acknowledgement
   uint64_t bytesSent = 0;
 };
 

@@ -42,8 +42,9 @@ void printHelp() {
 
 std::mutex logMutex;
 void logLine(const std::string& line) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   std::lock_guard lock(logMutex);
   std::cerr << "ts=" << ms << " " << line << std::endl;
 }
@@ -60,8 +61,9 @@ std::string readFile(const std::string& path) {
 std::shared_ptr<grpc::ServerCredentials> serverCredentials(const co::CoordinatorConfig& c) {
   if (c.insecureLoopback) return grpc::InsecureServerCredentials();
   if (c.tlsCert.empty() || c.tlsKey.empty() || c.tlsCa.empty())
-    throw std::runtime_error("TLS needs tls_cert, tls_key and tls_ca in the configuration (or --insecure-loopback "
-                             "on a loopback address)");
+    throw std::runtime_error(
+        "TLS needs tls_cert, tls_key and tls_ca in the configuration (or --insecure-loopback "
+        "on a loopback address)");
   grpc::SslServerCredentialsOptions o(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   o.pem_root_certs = readFile(c.tlsCa);
   o.pem_key_cert_pairs.push_back({readFile(c.tlsKey), readFile(c.tlsCert)});
@@ -130,15 +132,17 @@ int main(int argc, char** argv) {
     auto rounds = std::make_shared<co::RoundManager>(
         std::move(state), config.uploadDir, std::move(tensors), config.codec, config.rounds,
         [] {
-          return int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch()).count());
+          return int64_t(
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count());
         },
         logLine);
     co::CoordinatorService service(rounds, serverCredentials(config), config.insecureLoopback,
                                    config.rounds.maxConcurrentUploads, logLine);
     const int port = service.start(config.listen);
-    logLine(std::string("event=started port=") + std::to_string(port) + " state=\"" + stateName + "\" strategy=" +
-            fedmrg::federation::strategyName(config.rounds.strategy) + (config.insecureLoopback ? " tls=off" : " tls=mutual"));
+    logLine(std::string("event=started port=") + std::to_string(port) + " state=\"" + stateName +
+            "\" strategy=" + fedmrg::federation::strategyName(config.rounds.strategy) +
+            (config.insecureLoopback ? " tls=off" : " tls=mutual"));
     std::cout << "fedmrg-coordinator: listening on port " << port << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);

@@ -28,7 +28,8 @@ class TestCoordinatorArgs : public QObject {
   }
 
   QString valid() const {
-    return QString("upload_dir = %1/uploads\nmodel = %2/resources/models/default\n").arg(dir_.path(), FEDMRG_SOURCE_DIR);
+    return QString("upload_dir = %1/uploads\nmodel = %2/resources/models/default\n")
+        .arg(dir_.path(), FEDMRG_SOURCE_DIR);
   }
 
  private slots:

@@ -83,7 +83,8 @@ inline std::unique_ptr<QProcess> startSite(int port, const QString& siteId, cons
   auto p = std::make_unique<QProcess>();
   p->setProcessChannelMode(QProcess::MergedChannels);
   p->start(FEDMRG_CLI, QStringList{"federate", "--coordinator", QString("127.0.0.1:%1").arg(port), "--site-id", siteId,
-                                   "--state", stateDir} + extra);
+                                   "--state", stateDir} +
+                           extra);
   return p;
 }
 
@@ -117,7 +118,8 @@ class RawSite {
   grpc::Status task(federation::v1::TaskReply& t) { return stub_->GetTask(context().get(), {}, &t); }
   grpc::Status status(federation::v1::StatusReply& s) { return stub_->GetStatus(context().get(), {}, &s); }
   // Sends the chunks as they are and returns the status (and the reply).
-  grpc::Status upload(const std::vector<federation::v1::PayloadChunk>& chunks, federation::v1::UploadReply* reply = nullptr) {
+  grpc::Status upload(const std::vector<federation::v1::PayloadChunk>& chunks,
+                      federation::v1::UploadReply* reply = nullptr) {
     federation::v1::UploadReply r;
     auto ctx = context();
     auto w = stub_->UploadUpdate(ctx.get(), &r);

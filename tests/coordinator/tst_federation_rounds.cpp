@@ -36,7 +36,8 @@ std::map<std::string, federation::Matrix> changeOf(const federation::GlobalModel
   std::map<std::string, federation::Matrix> c;
   for (const auto& [name, g] : m.tensors()) {
     federation::Matrix x(g.rows, g.cols);
-    for (size_t i = 0; i < x.values.size(); ++i) x.values[i] = scale * 1e-3f * std::sin(float(i) * 0.37f) / std::sqrt(float(x.values.size()));
+    for (size_t i = 0; i < x.values.size(); ++i)
+      x.values[i] = scale * 1e-3f * std::sin(float(i) * 0.37f) / std::sqrt(float(x.values.size()));
     c[name] = x;
   }
   return c;
@@ -71,7 +72,8 @@ class TestFederationRounds : public QObject {
 
   void threeRoundsEndOnTheSameDigest() {
     QTemporaryDir dir(tempRoot() + "/rounds-XXXXXX");
-    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 3\ndeadline_seconds = 60\nmax_rounds = 3\nnorm_bound = 1\n");
+    CoordinatorProcess c(dir.path(),
+                         "strategy = fedmrg\nmin_sites = 3\ndeadline_seconds = 60\nmax_rounds = 3\nnorm_bound = 1\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     std::vector<std::unique_ptr<QProcess>> sites;
@@ -103,7 +105,8 @@ class TestFederationRounds : public QObject {
 
   void aSiteKilledMidRoundIsDroppedAtTheDeadline() {
     QTemporaryDir dir(tempRoot() + "/straggler-XXXXXX");
-    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 4\nmax_rounds = 2\n");
+    CoordinatorProcess c(dir.path(),
+                         "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 4\nmax_rounds = 2\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     // Site c trains slowly; it is SIGKILLed while it trains in round 1, after the others uploaded.
@@ -130,8 +133,9 @@ class TestFederationRounds : public QObject {
 
   void badUploadsAreRefusedWhileTheRoundGoesOn() {
     QTemporaryDir dir(tempRoot() + "/bad-XXXXXX");
-    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 20\nmax_rounds = 1\n"
-                                     "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n");
+    CoordinatorProcess c(dir.path(),
+                         "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 20\nmax_rounds = 1\n"
+                         "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     RawSite rogue(port, "rogue");
@@ -165,7 +169,8 @@ class TestFederationRounds : public QObject {
       std::string site = "rogue";
     };
     std::vector<Case> cases;
-    cases.push_back({"unknown site", chunksOf(good(), "k1"), grpc::StatusCode::PERMISSION_DENIED, "unknown site", "stranger"});
+    cases.push_back(
+        {"unknown site", chunksOf(good(), "k1"), grpc::StatusCode::PERMISSION_DENIED, "unknown site", "stranger"});
     cases.push_back({"no identity", chunksOf(good(), "k1"), grpc::StatusCode::UNAUTHENTICATED, "no site identity", ""});
     {
       auto p = good();
@@ -180,7 +185,8 @@ class TestFederationRounds : public QObject {
     {
       auto p = good();
       p.tensors[0].name = "specialized.layers.0.q_proj.lora_A";
-      cases.push_back({"specialized tensor", chunksOf(p, "k4"), grpc::StatusCode::INVALID_ARGUMENT, "is not a federated tensor"});
+      cases.push_back(
+          {"specialized tensor", chunksOf(p, "k4"), grpc::StatusCode::INVALID_ARGUMENT, "is not a federated tensor"});
     }
     {
       auto p = good();
@@ -200,10 +206,12 @@ class TestFederationRounds : public QObject {
       q.tensors[lowRank].dtype = federation::WireDType::Float16;
       cases.push_back({"wrong factor dtype", chunksOf(q, "k7b"), grpc::StatusCode::INVALID_ARGUMENT, "wrong dtype"});
       auto d = good();
-      d.tensors[lowRank] = federation::encodeDense(d.tensors[lowRank].name, model.specs()[lowRank].shape,
-                                                   std::vector<float>(size_t(model.specs()[lowRank].rows() * model.specs()[lowRank].cols())),
-                                                   model.plan().settings);
-      cases.push_back({"dense instead of low-rank", chunksOf(d, "k7c"), grpc::StatusCode::INVALID_ARGUMENT, "must travel low-rank"});
+      d.tensors[lowRank] = federation::encodeDense(
+          d.tensors[lowRank].name, model.specs()[lowRank].shape,
+          std::vector<float>(size_t(model.specs()[lowRank].rows() * model.specs()[lowRank].cols())),
+          model.plan().settings);
+      cases.push_back({"dense instead of low-rank", chunksOf(d, "k7c"), grpc::StatusCode::INVALID_ARGUMENT,
+                       "must travel low-rank"});
     }
     {
       auto p = good();
@@ -234,7 +242,10 @@ class TestFederationRounds : public QObject {
     {
       // A header announcing every byte, then nothing: nothing is reserved, the stream is refused as truncated.
       auto ch = chunksOf(good(), "k13");
-      cases.push_back({"announces and sends nothing", {ch.front()}, grpc::StatusCode::INVALID_ARGUMENT, "the stream ended after 0"});
+      cases.push_back({"announces and sends nothing",
+                       {ch.front()},
+                       grpc::StatusCode::INVALID_ARGUMENT,
+                       "the stream ended after 0"});
     }
     {
       auto ch = chunksOf(good(), "k14");
@@ -262,15 +273,20 @@ class TestFederationRounds : public QObject {
       t->add_shape(0);
       cases.push_back({"bad dimension", ch, grpc::StatusCode::INVALID_ARGUMENT, "has a bad dimension"});
     }
-    cases.push_back({"no idempotency key", chunksOf(good(), ""), grpc::StatusCode::INVALID_ARGUMENT, "idempotency key"});
+    cases.push_back(
+        {"no idempotency key", chunksOf(good(), ""), grpc::StatusCode::INVALID_ARGUMENT, "idempotency key"});
     {
       v1::PayloadChunk empty;
       cases.push_back({"empty chunk", {empty}, grpc::StatusCode::INVALID_ARGUMENT, "malformed"});
     }
     for (const Case& k : cases) {
       const grpc::Status s = RawSite(port, k.site).upload(k.chunks);
-      QVERIFY2(s.error_code() == k.code, qPrintable(QString("%1: code %2, %3").arg(k.what).arg(int(s.error_code())).arg(QString::fromStdString(s.error_message()))));
-      QVERIFY2(s.error_message().find(k.reason) != std::string::npos, qPrintable(QString("%1: %2").arg(k.what, QString::fromStdString(s.error_message()))));
+      QVERIFY2(s.error_code() == k.code, qPrintable(QString("%1: code %2, %3")
+                                                        .arg(k.what)
+                                                        .arg(int(s.error_code()))
+                                                        .arg(QString::fromStdString(s.error_message()))));
+      QVERIFY2(s.error_message().find(k.reason) != std::string::npos,
+               qPrintable(QString("%1: %2").arg(k.what, QString::fromStdString(s.error_message()))));
     }
     // A good upload is acknowledged; the same key again gets the first acknowledgement; another key is a second upload.
     const federation::Payload valid = good();
@@ -296,8 +312,10 @@ class TestFederationRounds : public QObject {
   void aCoordinatorKilledMidRoundResumesIt() {
     QTemporaryDir dir(tempRoot() + "/restart-XXXXXX");
     // TEMPORARY persistence (coordinator/round_journal_state.h); "sqlite:" replaces it at merge.
-    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 3\nfraction = 1\ndeadline_seconds = 60\nmax_rounds = 1\n"
-                                     "state = journal:" + dir.path() + "/state.journal\n");
+    CoordinatorProcess c(dir.path(),
+                         "strategy = fedmrg\nmin_sites = 3\nfraction = 1\ndeadline_seconds = 60\nmax_rounds = 1\n"
+                         "state = journal:" +
+                             dir.path() + "/state.journal\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     RawSite third(port, "site-c");
@@ -335,7 +353,8 @@ class TestFederationRounds : public QObject {
 
   void nothingPrivateCrossesTheWire() {
     QTemporaryDir dir(tempRoot() + "/wire-XXXXXX");
-    CoordinatorProcess c(dir.path(), "strategy = fedmrg\nmin_sites = 3\ndeadline_seconds = 60\nmax_rounds = 1\ncodec_zstd = false\n");
+    CoordinatorProcess c(
+        dir.path(), "strategy = fedmrg\nmin_sites = 3\ndeadline_seconds = 60\nmax_rounds = 1\ncodec_zstd = false\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     fedmrg::test::WireRecorder wire(port);

@@ -34,7 +34,8 @@ struct Harness {
     std::map<std::string, federation::Matrix> change;
     for (const auto& [name, g] : m.tensors()) {
       federation::Matrix x(g.rows, g.cols);
-      for (size_t i = 0; i < x.values.size(); ++i) x.values[i] = value * (1.0f + 0.01f * float(site.size() % 3) + 0.001f * float(i));
+      for (size_t i = 0; i < x.values.size(); ++i)
+        x.values[i] = value * (1.0f + 0.01f * float(site.size() % 3) + 0.001f * float(i));
       change[name] = x;
     }
     federation::ErrorFeedback ef;
