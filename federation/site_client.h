@@ -1,16 +1,22 @@
 #pragma once
-// A site's connection to the coordinator: streams its update up and the global update down.
+// A site's connection to the coordinator over gRPC: the rounds protocol behind SiteTransport
+// (grpcSiteTransport), and the transport prototype's plain upload and download (SiteClient).
 #include <memory>
 #include <string>
 
 #include "federation/payload.h"
+#include "federation/site_transport.h"
+
+namespace grpc {
+class ChannelCredentials;
+}
 
 namespace fedmrg::federation {
 
 struct UploadResult {
   bool accepted = false;
-  std::string reason;        // the coordinator's or the transport's reason when not accepted
-  uint64_t bytesSent = 0;    // serialized protocol bytes, as counted for the traffic figures
+  std::string reason;      // the coordinator's or the transport's reason when not accepted
+  uint64_t bytesSent = 0;  // serialized protocol bytes, as counted for the traffic figures
   Sha256 coordinatorDigest{};
 };
 
@@ -20,6 +26,12 @@ struct DownloadResult {
   uint64_t bytesReceived = 0;
   Payload payload;
 };
+
+// The rounds protocol over gRPC. `credentials`: mutual TLS (federation/tls_credentials.h) or insecure;
+// `insecureSiteId`, when not empty, names the site in the "fedmrg-site-id" metadata (insecure loopback mode).
+std::unique_ptr<SiteTransport> grpcSiteTransport(const std::string& target,
+                                                 std::shared_ptr<grpc::ChannelCredentials> credentials,
+                                                 const std::string& insecureSiteId, int callTimeoutSeconds = 60);
 
 class SiteClient {
  public:
