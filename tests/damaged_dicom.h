@@ -117,7 +117,8 @@ inline void compressDicom(const std::string& in, const std::string& out, const s
 // Rewrites the file with its first compressed fragment passed through `edit` (which may resize it).
 inline void editFirstFragment(const std::string& path, const std::function<void(std::vector<uint8_t>&)>& edit) {
   DcmFileFormat file;
-  if (file.loadFile(path.c_str()).bad()) throw std::runtime_error(path + ": cannot read");
+  // Everything into memory first: the file is rewritten in place, and DCMTK loads large values lazily.
+  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad()) throw std::runtime_error(path + ": cannot read");
   DcmDataset* ds = file.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();
   DcmElement* el = nullptr;
@@ -138,7 +139,8 @@ inline void editFirstFragment(const std::string& path, const std::function<void(
 // Rewrites one header value (e.g. Rows) of the file, keeping its transfer syntax and pixel data.
 inline void editHeader(const std::string& path, const DcmTagKey& tag, const std::string& value) {
   DcmFileFormat file;
-  if (file.loadFile(path.c_str()).bad()) throw std::runtime_error(path + ": cannot read");
+  // Everything into memory first: the file is rewritten in place, and DCMTK loads large values lazily.
+  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad()) throw std::runtime_error(path + ": cannot read");
   DcmDataset* ds = file.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();
   OFCondition c;

@@ -16,13 +16,18 @@ size_t withoutPadding(const uint8_t* data, size_t size) {
 
 std::string sizeText(int columns, int rows) { return std::to_string(columns) + " × " + std::to_string(rows); }
 
-std::string sizeMismatch(const char* codec, int columns, int rows, int components, const ExpectedFrame& e) {
+std::string sizeMismatch(const char* codec, int columns, int rows, int components, int precision,
+                         const ExpectedFrame& e) {
   if (columns != e.columns || rows != e.rows)
     return std::string("the ") + codec + " data holds a " + sizeText(columns, rows) + " image but the header announces " +
            sizeText(e.columns, e.rows);
   if (components != e.samplesPerPixel)
     return std::string("the ") + codec + " data holds " + std::to_string(components) +
            " colour components but the header announces " + std::to_string(e.samplesPerPixel);
+  // The codec's samples must fit the header's pixel cells; JPEG and this program's JPEG 2000 path stop at 16 bits.
+  if (precision > e.bitsAllocated || e.bitsAllocated > 16)
+    return std::string("the ") + codec + " data holds " + std::to_string(precision) + "-bit samples but the header announces " +
+           std::to_string(e.bitsAllocated) + "-bit pixels";
   return {};
 }
 
@@ -37,6 +42,8 @@ bool readCodestreamSize(const uint8_t* p, size_t n, Jpeg2000Size& out) {
   out.width = int(x - xo);
   out.height = int(y - yo);
   out.components = int(be16(siz + 36));
+  if (out.components < 1 || 4 + 38 + 3 * size_t(out.components) > 4 + size_t(lsiz)) return false;
+  out.precision = (siz[38] & 0x7F) + 1;  // Ssiz of the first component
   // The main header's COD marker follows: SPcod's decomposition count + 1 resolution levels.
   size_t i = 4 + lsiz;
   while (i + 4 <= n && p[i] == 0xFF) {
@@ -89,7 +96,7 @@ std::string checkJpeg2000Frame(const uint8_t* data, size_t size, const ExpectedF
     return "the JPEG 2000 data does not start with a JPEG 2000 header (it is zeroed or damaged)";
   Jpeg2000Size s;
   if (!readCodestreamSize(data + start, length, s)) return "the JPEG 2000 image header is damaged";
-  if (std::string why = sizeMismatch("JPEG 2000", s.width, s.height, s.components, e); !why.empty()) return why;
+  if (std::string why = sizeMismatch("JPEG 2000", s.width, s.height, s.components, s.precision, e); !why.empty()) return why;
   // A complete codestream ends with EOC (FF D9); without it the stream was cut short.
   const size_t end = withoutPadding(data + start, length);
   if (end < 2 || be16(data + start + end - 2) != 0xFFD9) return "the JPEG 2000 data is truncated (no end-of-codestream marker)";
@@ -111,8 +118,8 @@ std::string checkJpegFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
     if (len < 2 || i + 2 + len > n) return "the JPEG header is damaged (a segment runs past the end of the data)";
     if (sof) {
       if (len < 8) return "the JPEG frame header is damaged";
-      const int rows = int(be16(p + i + 5)), columns = int(be16(p + i + 7)), components = p[i + 9];
-      if (std::string why = sizeMismatch("JPEG", columns, rows, components, e); !why.empty()) return why;
+      const int precision = p[i + 4], rows = int(be16(p + i + 5)), columns = int(be16(p + i + 7)), components = p[i + 9];
+      if (std::string why = sizeMismatch("JPEG", columns, rows, components, precision, e); !why.empty()) return why;
       frameSeen = true;
     }
     i += 2 + len;
@@ -137,6 +144,30 @@ std::string checkRleFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
     const uint32_t offset = le32(4 + 4 * s);
     if (offset <= previous || offset >= n) return "the RLE header is damaged (a segment lies outside the data)";
     previous = offset;
+  }
+  // Each segment must decode to one byte plane of Rows x Columns (PS3.5 G.3.1): RLE carries no size of its own,
+  // so a header edited to fewer rows would otherwise decode the first rows only.
+  const uint64_t plane = uint64_t(e.rows) * uint64_t(e.columns);
+  for (uint32_t s = 0; s < segments; ++s) {
+    const size_t begin = le32(4 + 4 * s), end = s + 1 < segments ? le32(8 + 4 * s) : n;
+    uint64_t decoded = 0;
+    for (size_t i = begin; i < end;) {
+      const int control = int8_t(p[i]);
+      if (control >= 0) {  // control + 1 literal bytes follow
+        if (i + 1 + size_t(control) + 1 > end) break;  // a trailing pad byte, not a run
+        decoded += uint64_t(control) + 1;
+        i += size_t(control) + 2;
+      } else if (control != -128) {  // the next byte 1 - control times
+        if (i + 2 > end) break;
+        decoded += uint64_t(1 - control);
+        i += 2;
+      } else {
+        ++i;
+      }
+    }
+    if (decoded != plane)
+      return "the RLE data holds " + std::to_string(decoded) + " pixels per plane but the header's " +
+             sizeText(e.columns, e.rows) + " image needs " + std::to_string(plane);
   }
   return {};
 }

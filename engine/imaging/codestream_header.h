@@ -22,7 +22,7 @@ std::string checkRleFrame(const uint8_t* data, size_t size, const ExpectedFrame&
 // The image size a JPEG 2000 frame declares (its SIZ marker; inside the jp2c box for JP2 files), and
 // how many resolution levels its first coding style (COD) holds. False when the header is unreadable.
 struct Jpeg2000Size {
-  int width = 0, height = 0, components = 0, resolutionLevels = 0;
+  int width = 0, height = 0, components = 0, precision = 0, resolutionLevels = 0;
 };
 bool readJpeg2000Size(const uint8_t* data, size_t size, Jpeg2000Size& out);
 

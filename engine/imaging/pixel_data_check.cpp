@@ -139,6 +139,11 @@ PixelLayout checkPixelData(DcmDataset& ds, const std::string& path, const Decode
     if (have < need)
       throw DicomError(path + ": pixel data is " + groupedNumber(need - have) + " bytes shorter than its " + sizeText(l) +
                        " needs");
+    // Longer than the even-padded size: the header's size or frame count is wrong (a 1-row "image" cut from a
+    // radiograph's data, say), so the pixels would be read with the wrong layout.
+    if (have > need + (need & 1))
+      throw DicomError(path + ": pixel data is " + groupedNumber(have - need) + " bytes longer than its " + sizeText(l) +
+                       " needs: the header does not describe it");
     return l;
   }
   l.encoding = encodingOf(xfer.getXferID(), path);

@@ -71,6 +71,7 @@ class TestPixelDataCheck : public QObject {
     QTest::newRow("zero frames") << "frames" << "0" << "announces 0 frames";
     QTest::newRow("five frames, one stored") << "frames" << "5" << "of 5 frames needs";
     QTest::newRow("empty image") << "columns" << "0" << "empty image";
+    QTest::newRow("one row") << "rows" << "1" << "pixel data is 8,064 bytes longer than its 64 × 1 16-bit image needs";
   }
   void headerEditsThatBreakThePixelDescriptionAreRefused() {
     QFETCH(QString, field);
@@ -144,6 +145,7 @@ class TestPixelDataCheck : public QObject {
     }
     QTest::addRow("rle header") << "rle" << "segments" << "the RLE header announces 5 segments where the image needs 2";
     QTest::addRow("rle zeroed") << "rle" << "zero" << "segments where the image needs 2";
+    QTest::addRow("rle rows") << "rle" << "rows" << "the RLE data holds 4096 pixels per plane but the header's 64 × 60 image needs 3840";
   }
   void damagedJpegStreamsAreRefused() {
     QFETCH(QString, kind);
