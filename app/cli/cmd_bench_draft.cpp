@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/cli/bench_common.h"
@@ -74,6 +75,8 @@ int runBenchDraft(const Args& a) {
   engine::GenerationOptions beam = greedy;
   beam.beamSize = int(a.getInt("beam", 3));
   std::printf("command: %s\n%s\n", bench::commandLine().c_str(), gen.description().c_str());
+  const double loadStart = bench::loadAverage1();
+  std::printf("load average (1 min) at the start: %.2f on %u cores\n", loadStart, std::thread::hardware_concurrency());
   // Without a file: a synthetic chest study, rows x rows, re-encoded as lossless JPEG 2000 (what real
   // archives send), written to a temporary folder.
   std::unique_ptr<bench::TempDir> tmp;
@@ -125,6 +128,11 @@ int runBenchDraft(const Args& a) {
     e["p95_s"] = t.p95;
     j[name] = e;
   }
+  const double loadEnd = bench::loadAverage1();
+  std::printf("load average (1 min) at the end: %.2f\n", loadEnd);
+  j["load_average_start"] = loadStart;
+  j["load_average_end"] = loadEnd;
+  j["cores"] = double(std::thread::hardware_concurrency());
   const double peak = bench::peakRssMb();
   std::printf("peak memory (VmHWM): %.1f MB\n", peak);
   j["peak_rss_mb"] = peak;

@@ -7,6 +7,7 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -61,6 +62,8 @@ std::vector<uint8_t> encode(const std::vector<int>& samples, int width, int heig
   params.tcp_rates[0] = lossless ? 0 : 10;
   params.irreversible = lossless ? 0 : 1;
   params.cp_disto_alloc = 1;
+  // OpenJPEG needs 2^(levels - 1) <= the smaller side: fewer levels for small images.
+  while (levels > 1 && (1 << (levels - 1)) > std::min(width, height)) --levels;
   params.numresolution = levels;
   opj_codec_t* codec = opj_create_compress(OPJ_CODEC_J2K);
   Sink sink;
