@@ -40,7 +40,9 @@ struct Window {
 struct DecodeLimits {
   int maxSide = 16384;                          // pixels, rows and columns each
   int maxFrames = 4096;                         // Number of Frames
-  uint64_t maxDecodedBytes = uint64_t(256) << 20;  // Rows x Columns x samples x bytes x frames
+  // Rows x Columns x samples x bytes x frames as stored. Decoding holds several copies (the codec's 32-bit
+  // samples, DCMTK's intermediate, the float values), so 128 MB stored is about 1 GB at the peak.
+  uint64_t maxDecodedBytes = uint64_t(128) << 20;
 };
 
 struct DecodeOptions {

@@ -101,7 +101,7 @@ class TestPixelDataCheck : public QObject {
       const QString why = refusal(file);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       QVERIFY2(!why.isEmpty(), "a huge image decoded");
-      QVERIFY2(why.contains(side > 16384 ? "larger than the 16384 pixels a side" : "MB decoded, more than the 256 MB allowed"),
+      QVERIFY2(why.contains(side > 16384 ? "larger than the 16384 pixels a side" : "MB decoded, more than the 128 MB allowed"),
                qPrintable(why));
       QVERIFY2(seconds < 1.0, qPrintable(QString::number(seconds)));
     }
