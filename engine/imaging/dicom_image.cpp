@@ -92,8 +92,18 @@ void loadFile(const std::string& path, DcmFileFormat& file, E_FileReadMode mode)
   // autodetect also reads old files that lack the Part 10 meta header
   const OFCondition st = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, mode);
   if (st.bad()) {
-    std::string why = st.text();
-    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file (" + why + ")";
+    // In words a person can act on: DCMTK's own texts ("I/O suspension or premature end of stream") say
+    // nothing to a radiologist.
+    std::string why;
+    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file";
+    else if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd || st == EC_PrematureSequDelimitationItem)
+      why = "the file ends before its last element (truncated or cut off during transfer)";
+    else if (st == EC_CorruptedData || st == EC_InvalidTag || st == EC_TooManyBytesRequested)
+      why = "the file's DICOM structure is damaged (an element's length or tag is wrong)";
+    else if (st.code() == 0 || std::string(st.text()).find("No such file") != std::string::npos)
+      why = "the file cannot be opened";
+    else
+      why = "the file's DICOM structure cannot be read";
     throw DicomError(path + ": cannot read DICOM: " + why);
   }
 }
