@@ -28,9 +28,9 @@ namespace fedmrg::testing {
 struct NativeSpec {
   int rows = 64, columns = 64, bitsAllocated = 16, bitsStored = 12, samplesPerPixel = 1, frames = 1;
   std::string photometric = "MONOCHROME2";
-  long shortBy = 0;        // pixel data this many bytes shorter than the header needs
-  bool constant = false;   // every pixel the same value
-  std::string sopUid;      // default: a fresh UID
+  long shortBy = 0;       // pixel data this many bytes shorter than the header needs
+  bool constant = false;  // every pixel the same value
+  std::string sopUid;     // default: a fresh UID
   std::string studyUid = "1.2.826.0.1.3680043.10.99.7";
 };
 
@@ -47,8 +47,8 @@ inline void writeNativeDicom(const std::string& path, const NativeSpec& s) {
   DcmDataset* ds = file.getDataset();
   char uid[100];
   ds->putAndInsertString(DCM_SOPClassUID, UID_DigitalXRayImageStorageForPresentation);
-  ds->putAndInsertString(DCM_SOPInstanceUID,
-                         s.sopUid.empty() ? dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT) : s.sopUid.c_str());
+  ds->putAndInsertString(DCM_SOPInstanceUID, s.sopUid.empty() ? dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT)
+                                                              : s.sopUid.c_str());
   ds->putAndInsertString(DCM_StudyInstanceUID, s.studyUid.c_str());
   ds->putAndInsertString(DCM_SeriesInstanceUID, (s.studyUid + ".1").c_str());
   ds->putAndInsertString(DCM_PatientName, "Damaged^Test");
@@ -68,13 +68,15 @@ inline void writeNativeDicom(const std::string& path, const NativeSpec& s) {
   // The bytes the header announces, capped so that a header announcing a huge image stays a small file.
   const uint64_t announced = uint64_t(s.rows) * uint64_t(s.columns) * uint64_t(s.samplesPerPixel) *
                              uint64_t(s.bitsAllocated / 8) * uint64_t(s.frames);
-  const uint64_t bytes = std::min<uint64_t>(announced > uint64_t(s.shortBy) ? announced - uint64_t(s.shortBy) : 0,
-                                            uint64_t(1) << 22);
+  const uint64_t bytes =
+      std::min<uint64_t>(announced > uint64_t(s.shortBy) ? announced - uint64_t(s.shortBy) : 0, uint64_t(1) << 22);
   const int maxValue = (1 << std::min(s.bitsStored, 16)) - 1;
   if (s.bitsAllocated == 8) {
     std::vector<Uint8> px(size_t(bytes + (bytes & 1)));
     for (size_t i = 0; i < bytes; ++i)
-      px[i] = s.constant ? 100 : Uint8(damagedTestPixel(int(i / s.samplesPerPixel % s.columns), int(i / s.samplesPerPixel / s.columns), 255));
+      px[i] = s.constant ? 100
+                         : Uint8(damagedTestPixel(int(i / s.samplesPerPixel % s.columns),
+                                                  int(i / s.samplesPerPixel / s.columns), 255));
     ds->putAndInsertUint8Array(DCM_PixelData, px.data(), (unsigned long)px.size());
   } else {
     std::vector<Uint16> px(size_t((bytes + 1) / 2));
@@ -118,7 +120,8 @@ inline void compressDicom(const std::string& in, const std::string& out, const s
 inline void editFirstFragment(const std::string& path, const std::function<void(std::vector<uint8_t>&)>& edit) {
   DcmFileFormat file;
   // Everything into memory first: the file is rewritten in place, and DCMTK loads large values lazily.
-  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad()) throw std::runtime_error(path + ": cannot read");
+  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad())
+    throw std::runtime_error(path + ": cannot read");
   DcmDataset* ds = file.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();
   DcmElement* el = nullptr;
@@ -140,15 +143,15 @@ inline void editFirstFragment(const std::string& path, const std::function<void(
 inline void editHeader(const std::string& path, const DcmTagKey& tag, const std::string& value) {
   DcmFileFormat file;
   // Everything into memory first: the file is rewritten in place, and DCMTK loads large values lazily.
-  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad()) throw std::runtime_error(path + ": cannot read");
+  if (file.loadFile(path.c_str()).bad() || file.loadAllDataIntoMemory().bad())
+    throw std::runtime_error(path + ": cannot read");
   DcmDataset* ds = file.getDataset();
   const E_TransferSyntax xfer = ds->getOriginalXfer();
   OFCondition c;
   if (tag == DCM_Rows || tag == DCM_Columns || tag == DCM_BitsAllocated || tag == DCM_BitsStored ||
       tag == DCM_SamplesPerPixel)
     c = ds->putAndInsertUint16(tag, Uint16(std::stoi(value)));
-  else
-    c = ds->putAndInsertString(tag, value.c_str());
+  else c = ds->putAndInsertString(tag, value.c_str());
   if (c.bad() || file.saveFile(path.c_str(), xfer).bad()) throw std::runtime_error(path + ": cannot edit");
 }
 

@@ -144,7 +144,8 @@ const CommandRegistration reg(
     {"bench-draft", "time to a draft from a DICOM file (p50/p95, greedy and beam) and peak memory",
      "[--model DIR] [--runs 20] [--beam 3] [--rows 2048] [--json OUT] [study.dcm]",
      generateargs::withGenerateOptions({{"runs", true, "timed drafts per setting (default 20)"},
-                                        {"rows", true, "without a file: the synthetic JPEG 2000 study's size (default 2048)"},
+                                        {"rows", true,
+                                         "without a file: the synthetic JPEG 2000 study's size (default 2048)"},
                                         {"json", true, "also write the figures as JSON"}}),
      runBenchDraft, true});
 

@@ -19,15 +19,15 @@ std::string sizeText(int columns, int rows) { return std::to_string(columns) + "
 std::string sizeMismatch(const char* codec, int columns, int rows, int components, int precision,
                          const ExpectedFrame& e) {
   if (columns != e.columns || rows != e.rows)
-    return std::string("the ") + codec + " data holds a " + sizeText(columns, rows) + " image but the header announces " +
-           sizeText(e.columns, e.rows);
+    return std::string("the ") + codec + " data holds a " + sizeText(columns, rows) +
+           " image but the header announces " + sizeText(e.columns, e.rows);
   if (components != e.samplesPerPixel)
     return std::string("the ") + codec + " data holds " + std::to_string(components) +
            " colour components but the header announces " + std::to_string(e.samplesPerPixel);
   // The codec's samples must fit the header's pixel cells; JPEG and this program's JPEG 2000 path stop at 16 bits.
   if (precision > e.bitsAllocated || e.bitsAllocated > 16)
-    return std::string("the ") + codec + " data holds " + std::to_string(precision) + "-bit samples but the header announces " +
-           std::to_string(e.bitsAllocated) + "-bit pixels";
+    return std::string("the ") + codec + " data holds " + std::to_string(precision) +
+           "-bit samples but the header announces " + std::to_string(e.bitsAllocated) + "-bit pixels";
   return {};
 }
 
@@ -96,15 +96,18 @@ std::string checkJpeg2000Frame(const uint8_t* data, size_t size, const ExpectedF
     return "the JPEG 2000 data does not start with a JPEG 2000 header (it is zeroed or damaged)";
   Jpeg2000Size s;
   if (!readCodestreamSize(data + start, length, s)) return "the JPEG 2000 image header is damaged";
-  if (std::string why = sizeMismatch("JPEG 2000", s.width, s.height, s.components, s.precision, e); !why.empty()) return why;
+  if (std::string why = sizeMismatch("JPEG 2000", s.width, s.height, s.components, s.precision, e); !why.empty())
+    return why;
   // A complete codestream ends with EOC (FF D9); without it the stream was cut short.
   const size_t end = withoutPadding(data + start, length);
-  if (end < 2 || be16(data + start + end - 2) != 0xFFD9) return "the JPEG 2000 data is truncated (no end-of-codestream marker)";
+  if (end < 2 || be16(data + start + end - 2) != 0xFFD9)
+    return "the JPEG 2000 data is truncated (no end-of-codestream marker)";
   return {};
 }
 
 std::string checkJpegFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
-  if (n < 4 || be16(p) != 0xFFD8) return "the JPEG data does not start with a JPEG start-of-image marker (it is zeroed or damaged)";
+  if (n < 4 || be16(p) != 0xFFD8)
+    return "the JPEG data does not start with a JPEG start-of-image marker (it is zeroed or damaged)";
   size_t i = 2;
   bool frameSeen = false;
   while (i + 4 <= n && !frameSeen) {
@@ -118,7 +121,8 @@ std::string checkJpegFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
     if (len < 2 || i + 2 + len > n) return "the JPEG header is damaged (a segment runs past the end of the data)";
     if (sof) {
       if (len < 8) return "the JPEG frame header is damaged";
-      const int precision = p[i + 4], rows = int(be16(p + i + 5)), columns = int(be16(p + i + 7)), components = p[i + 9];
+      const int precision = p[i + 4], rows = int(be16(p + i + 5)), columns = int(be16(p + i + 7)),
+                components = p[i + 9];
       if (std::string why = sizeMismatch("JPEG", columns, rows, components, precision, e); !why.empty()) return why;
       frameSeen = true;
     }
@@ -133,7 +137,9 @@ std::string checkJpegFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
 std::string checkRleFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
   // PS3.5 G.5: a 64-byte header of 16 little-endian 32-bit values, the segment count then the offsets.
   if (n < 64) return "the RLE data is shorter than its 64-byte header";
-  auto le32 = [p](size_t k) { return uint32_t(p[k]) | uint32_t(p[k + 1]) << 8 | uint32_t(p[k + 2]) << 16 | uint32_t(p[k + 3]) << 24; };
+  auto le32 = [p](size_t k) {
+    return uint32_t(p[k]) | uint32_t(p[k + 1]) << 8 | uint32_t(p[k + 2]) << 16 | uint32_t(p[k + 3]) << 24;
+  };
   const uint32_t segments = le32(0);
   const uint32_t needed = uint32_t(e.samplesPerPixel) * uint32_t((e.bitsAllocated + 7) / 8);
   if (segments != needed)
@@ -153,7 +159,7 @@ std::string checkRleFrame(const uint8_t* p, size_t n, const ExpectedFrame& e) {
     uint64_t decoded = 0;
     for (size_t i = begin; i < end;) {
       const int control = int8_t(p[i]);
-      if (control >= 0) {  // control + 1 literal bytes follow
+      if (control >= 0) {                              // control + 1 literal bytes follow
         if (i + 1 + size_t(control) + 1 > end) break;  // a trailing pad byte, not a run
         decoded += uint64_t(control) + 1;
         i += size_t(control) + 2;

@@ -96,14 +96,14 @@ void loadFile(const std::string& path, DcmFileFormat& file, E_FileReadMode mode)
     // nothing to a radiologist.
     std::string why;
     if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file";
-    else if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd || st == EC_PrematureSequDelimitationItem)
+    else if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd ||
+             st == EC_PrematureSequDelimitationItem)
       why = "the file ends before its last element (truncated or cut off during transfer)";
     else if (st == EC_CorruptedData || st == EC_InvalidTag || st == EC_TooManyBytesRequested)
       why = "the file's DICOM structure is damaged (an element's length or tag is wrong)";
     else if (st.code() == 0 || std::string(st.text()).find("No such file") != std::string::npos)
       why = "the file cannot be opened";
-    else
-      why = "the file's DICOM structure cannot be read";
+    else why = "the file's DICOM structure cannot be read";
     throw DicomError(path + ": cannot read DICOM: " + why);
   }
 }
@@ -201,8 +201,8 @@ DicomImage readDicomImage(const std::string& path, const DecodeOptions& options)
     throw DicomError(path + ": the compressed pixel data is damaged (the decoder could read only part of it)");
   // A zeroed or garbled stream often decodes to one value everywhere: no radiograph looks like that.
   if (std::all_of(out.values.begin(), out.values.end(), [&](float v) { return v == out.values.front(); }))
-    throw DicomError(path + ": every pixel of the image has the same value (" + std::to_string(long(out.values.front())) +
-                     "): the pixel data is blank or damaged");
+    throw DicomError(path + ": every pixel of the image has the same value (" +
+                     std::to_string(long(out.values.front())) + "): the pixel data is blank or damaged");
 
   if (ds->tagExistsWithValue(DCM_WindowCenter) && ds->tagExistsWithValue(DCM_WindowWidth)) {
     const double c = getDouble(*ds, DCM_WindowCenter), w = getDouble(*ds, DCM_WindowWidth);

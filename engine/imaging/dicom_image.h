@@ -38,8 +38,8 @@ struct Window {
 // Limits checked from the header before anything is decoded or allocated: a small file that announces
 // a huge image is refused at once instead of costing gigabytes.
 struct DecodeLimits {
-  int maxSide = 16384;                          // pixels, rows and columns each
-  int maxFrames = 4096;                         // Number of Frames
+  int maxSide = 16384;   // pixels, rows and columns each
+  int maxFrames = 4096;  // Number of Frames
   // Rows x Columns x samples x bytes x frames as stored. Decoding holds several copies (the codec's 32-bit
   // samples, DCMTK's intermediate, the float values), so 128 MB stored is about 1 GB at the peak.
   uint64_t maxDecodedBytes = uint64_t(128) << 20;

@@ -74,7 +74,8 @@ int reductionFor(const std::vector<uint8_t>& code, int minSide) {
 
 }  // namespace
 
-int decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path, const PixelLayout& layout, int minSide, int threads) {
+int decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path, const PixelLayout& layout, int minSide,
+                          int threads) {
   std::vector<uint8_t> code = firstFrameBytes(ds, path);  // its header was checked by checkPixelData
   const int reduction = reductionFor(code, minSide);
   // A raw codestream starts with SOC (FF 4F); otherwise it is a JP2 file.
@@ -105,7 +106,8 @@ int decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path, const PixelLa
   const int wantH = (layout.rows + (1 << reduction) - 1) >> reduction;
   std::string why;
   if (!ok || damaged || !image) why = "the JPEG 2000 data is damaged and cannot be decoded";
-  else if (int(image->numcomps) < layout.samplesPerPixel) why = "the JPEG 2000 data holds fewer colour components than the header announces";
+  else if (int(image->numcomps) < layout.samplesPerPixel)
+    why = "the JPEG 2000 data holds fewer colour components than the header announces";
   else
     for (int k = 0; k < layout.samplesPerPixel && why.empty(); ++k)
       if (std::abs(int(image->comps[k].w) - wantW) > (reduction ? 1 : 0) ||

@@ -105,7 +105,8 @@ void writeJpeg2000Copy(const std::string& input, const std::string& output, bool
     for (size_t i = 0; i < n; ++i) samples[i] = p[i];
   } else {
     const Uint16* p = nullptr;
-    if (ds.findAndGetUint16Array(DCM_PixelData, p).bad() || !p) throw DicomError(input + ": cannot read the pixel data");
+    if (ds.findAndGetUint16Array(DCM_PixelData, p).bad() || !p)
+      throw DicomError(input + ": cannot read the pixel data");
     for (size_t i = 0; i < n; ++i) samples[i] = p[i];
   }
   std::vector<uint8_t> code = encode(samples, l.columns, l.rows, l.bitsStored, lossless, resolutionLevels);

@@ -14,7 +14,8 @@ namespace fedmrg::engine {
 namespace {
 
 std::string sizeText(const PixelLayout& l) {
-  std::string s = std::to_string(l.columns) + " × " + std::to_string(l.rows) + " " + std::to_string(l.bitsAllocated) + "-bit";
+  std::string s =
+      std::to_string(l.columns) + " × " + std::to_string(l.rows) + " " + std::to_string(l.bitsAllocated) + "-bit";
   if (l.samplesPerPixel != 1) s += " colour";
   s += " image";
   if (l.frames > 1) s += " of " + std::to_string(l.frames) + " frames";
@@ -37,7 +38,8 @@ PixelEncoding encodingOf(const std::string& uid, const std::string& path) {
     if (n == "80" || n == "81") return PixelEncoding::JpegLs;
     if (n == "50" || n == "51" || n == "57" || n == "70") return PixelEncoding::Jpeg;
   }
-  throw DicomError(path + ": the image is compressed in a format this program does not read (transfer syntax " + uid + ")");
+  throw DicomError(path + ": the image is compressed in a format this program does not read (transfer syntax " + uid +
+                   ")");
 }
 
 // Sample layout: values the header must hold before any byte count means anything.
@@ -62,10 +64,12 @@ PixelLayout readLayout(DcmDataset& ds, const std::string& path, const DecodeLimi
   }
 
   if (l.rows < 1 || l.columns < 1)
-    throw DicomError(path + ": the header announces an empty image (" + std::to_string(l.columns) + " × " + std::to_string(l.rows) + ")");
+    throw DicomError(path + ": the header announces an empty image (" + std::to_string(l.columns) + " × " +
+                     std::to_string(l.rows) + ")");
   if (l.rows > limits.maxSide || l.columns > limits.maxSide)
     throw DicomError(path + ": the header announces a " + std::to_string(l.columns) + " × " + std::to_string(l.rows) +
-                     " image, larger than the " + std::to_string(limits.maxSide) + " pixels a side this program decodes");
+                     " image, larger than the " + std::to_string(limits.maxSide) +
+                     " pixels a side this program decodes");
   if (l.bitsAllocated != 1 && l.bitsAllocated != 8 && l.bitsAllocated != 16 && l.bitsAllocated != 32)
     throw DicomError(path + ": the header announces " + std::to_string(l.bitsAllocated) +
                      " bits per pixel (Bits Allocated), which no radiograph uses");
@@ -137,21 +141,21 @@ PixelLayout checkPixelData(DcmDataset& ds, const std::string& path, const Decode
     // The value length the file declares; DCMTK would pad a short value with zeros.
     const uint64_t have = el ? el->getLength() : 0;
     if (have < need)
-      throw DicomError(path + ": pixel data is " + groupedNumber(need - have) + " bytes shorter than its " + sizeText(l) +
-                       " needs");
+      throw DicomError(path + ": pixel data is " + groupedNumber(need - have) + " bytes shorter than its " +
+                       sizeText(l) + " needs");
     // Longer than the even-padded size: the header's size or frame count is wrong (a 1-row "image" cut from a
     // radiograph's data, say), so the pixels would be read with the wrong layout.
     if (have > need + (need & 1))
-      throw DicomError(path + ": pixel data is " + groupedNumber(have - need) + " bytes longer than its " + sizeText(l) +
-                       " needs: the header does not describe it");
+      throw DicomError(path + ": pixel data is " + groupedNumber(have - need) + " bytes longer than its " +
+                       sizeText(l) + " needs: the header does not describe it");
     return l;
   }
   l.encoding = encodingOf(xfer.getXferID(), path);
   DcmPixelSequence* seq = fragments(ds, path);
   if (seq->card() < 2) throw DicomError(path + ": the compressed pixel data has no fragments");
   if (seq->card() - 1 < unsigned(l.frames))
-    throw DicomError(path + ": the compressed pixel data has " + std::to_string(seq->card() - 1) +
-                     " fragments for " + std::to_string(l.frames) + " frames");
+    throw DicomError(path + ": the compressed pixel data has " + std::to_string(seq->card() - 1) + " fragments for " +
+                     std::to_string(l.frames) + " frames");
   for (unsigned long i = 1; i < seq->card(); ++i) {
     DcmPixelItem* item = nullptr;
     if (seq->getItem(item, i).bad() || !item || item->getLength() == 0)

@@ -87,12 +87,20 @@ class TestDicomFuzz : public QObject {
       mutants_.push_back({file, "truncated", true});
     }
     // Header edits that break the pixel description.
-    const std::vector<std::pair<DcmTagKey, std::string>> edits{
-        {DCM_Rows, "1"},           {DCM_Rows, "3"},          {DCM_Columns, "255"},     {DCM_Columns, "32768"},
-        {DCM_Rows, "16384"},       {DCM_BitsAllocated, "1"}, {DCM_BitsAllocated, "12"}, {DCM_BitsAllocated, "32"},
-        {DCM_PhotometricInterpretation, "RGB"},           {DCM_PhotometricInterpretation, "YBR_FULL"},
-        {DCM_PhotometricInterpretation, "PALETTE COLOR"}, {DCM_NumberOfFrames, "7"},
-        {DCM_NumberOfFrames, "0"}, {DCM_NumberOfFrames, "1000000"}};
+    const std::vector<std::pair<DcmTagKey, std::string>> edits{{DCM_Rows, "1"},
+                                                               {DCM_Rows, "3"},
+                                                               {DCM_Columns, "255"},
+                                                               {DCM_Columns, "32768"},
+                                                               {DCM_Rows, "16384"},
+                                                               {DCM_BitsAllocated, "1"},
+                                                               {DCM_BitsAllocated, "12"},
+                                                               {DCM_BitsAllocated, "32"},
+                                                               {DCM_PhotometricInterpretation, "RGB"},
+                                                               {DCM_PhotometricInterpretation, "YBR_FULL"},
+                                                               {DCM_PhotometricInterpretation, "PALETTE COLOR"},
+                                                               {DCM_NumberOfFrames, "7"},
+                                                               {DCM_NumberOfFrames, "0"},
+                                                               {DCM_NumberOfFrames, "1000000"}};
     for (const auto& [tag, value] : edits) {
       const QString file = out(seed, "edit");
       QFile::copy(seed, file);
@@ -103,7 +111,8 @@ class TestDicomFuzz : public QObject {
       }
       // Every edit changes what the header announces; only a palette on a monochrome image might still
       // be decodable, and only when the file brings a palette (it does not).
-      mutants_.push_back({file, QString::fromLatin1(DcmTag(tag).getTagName()) + "=" + QString::fromStdString(value), true});
+      mutants_.push_back(
+          {file, QString::fromLatin1(DcmTag(tag).getTagName()) + "=" + QString::fromStdString(value), true});
     }
     if (!encapsulated) return;
     // Codec header damage: bytes of the first 80 bytes of the first frame changed, or the frame zeroed.
@@ -115,7 +124,8 @@ class TestDicomFuzz : public QObject {
         editFirstFragment(file.toStdString(), [&](std::vector<uint8_t>& b) {
           if (zero) std::fill(b.begin(), b.end(), 0);
           else
-            for (int f = 1 + pick(4); f > 0; --f) b[size_t(pick(int(std::min<size_t>(80, b.size()))))] ^= uint8_t(1 + pick(255));
+            for (int f = 1 + pick(4); f > 0; --f)
+              b[size_t(pick(int(std::min<size_t>(80, b.size()))))] ^= uint8_t(1 + pick(255));
         });
       } catch (const std::exception&) {
         continue;
@@ -137,7 +147,8 @@ class TestDicomFuzz : public QObject {
     s.bitsAllocated = s.bitsStored = 8;
     writeNativeDicom(seed("native8.dcm").toStdString(), s);
     compressDicom(seed("native8.dcm").toStdString(), seed("jpeg8.dcm").toStdString(), "jpeg-baseline");
-    seeds_ << seed("native16.dcm") << seed("jpegls16.dcm") << seed("rle16.dcm") << seed("native8.dcm") << seed("jpeg8.dcm");
+    seeds_ << seed("native16.dcm") << seed("jpegls16.dcm") << seed("rle16.dcm") << seed("native8.dcm")
+           << seed("jpeg8.dcm");
     if (engine::haveJpeg2000Encoder()) {
       engine::writeJpeg2000Copy(seed("native16.dcm").toStdString(), seed("j2k16.dcm").toStdString());
       seeds_ << seed("j2k16.dcm");

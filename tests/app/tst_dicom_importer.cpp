@@ -214,8 +214,9 @@ class TstDicomImporter : public QObject {
     QCOMPARE(r.duplicates, 1);
     QCOMPARE(int(r.errors.size()), 1);
     QCOMPARE(QFileInfo(r.errors[0].file).fileName(), QString("impostor.dcm"));
-    QVERIFY2(r.errors[0].reason.contains("SOP Instance UID 1.2.3.4.77.1 but other pixel content is already in the site"),
-             qPrintable(r.errors[0].reason));
+    QVERIFY2(
+        r.errors[0].reason.contains("SOP Instance UID 1.2.3.4.77.1 but other pixel content is already in the site"),
+        qPrintable(r.errors[0].reason));
   }
 
   // A DICOMDIR stands for the media it indexes: the importer takes the files of its folder (recursively) and

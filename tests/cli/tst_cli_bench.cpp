@@ -215,7 +215,8 @@ class TestCliBench : public QObject {
     QTest::newRow("bad number") << QStringList{"bench", "engine", "--runs", "0"} << 2 << "--runs must be >= 1";
     QTest::newRow("bad precision") << QStringList{"bench", "engine", "--precision", "f8"} << 2
                                    << "--precision must be f32, f16 or both";
-    QTest::newRow("draft rows") << QStringList{"bench", "draft", "--rows", "10"} << 2 << "--rows must be within 64..8192";
+    QTest::newRow("draft rows") << QStringList{"bench", "draft", "--rows", "10"} << 2
+                                << "--rows must be within 64..8192";
     QTest::newRow("missing model") << QStringList{"bench", "engine", "--model", "/nonexistent/model"} << 1
                                    << "no model folder at /nonexistent/model";
   }

@@ -36,22 +36,26 @@ class TestCliGenerate : public QObject {
     s.rows = s.columns = 512;
     s.shortBy = 12000;
     writeNativeDicom(path("short.dcm"), s);
-    QTest::newRow("short") << "short.dcm" << "pixel data is 12,000 bytes shorter than its 512 × 512 16-bit image needs";
+    QTest::newRow("short") << "short.dcm"
+                           << "pixel data is 12,000 bytes shorter than its 512 × 512 16-bit image needs";
     s = NativeSpec{};
     s.bitsAllocated = s.bitsStored = 8;
     writeNativeDicom(path("plain8.dcm"), s);
     compressDicom(path("plain8.dcm"), path("zeroed-jpeg.dcm"), "jpeg-baseline");
     editFirstFragment(path("zeroed-jpeg.dcm"), [](std::vector<uint8_t>& b) { std::fill(b.begin(), b.end(), 0); });
-    QTest::newRow("zeroed jpeg") << "zeroed-jpeg.dcm" << "does not start with a JPEG start-of-image marker";
+    QTest::newRow("zeroed jpeg") << "zeroed-jpeg.dcm"
+                                 << "does not start with a JPEG start-of-image marker";
     s = NativeSpec{};
     s.rows = s.columns = 32768;
     writeNativeDicom(path("huge.dcm"), s);
-    QTest::newRow("32768 square") << "huge.dcm" << "larger than the 16384 pixels a side";
+    QTest::newRow("32768 square") << "huge.dcm"
+                                  << "larger than the 16384 pixels a side";
     if (fedmrg::engine::haveJpeg2000Encoder()) {
       writeNativeDicom(path("plain16.dcm"), NativeSpec{});
       fedmrg::engine::writeJpeg2000Copy(path("plain16.dcm"), path("cut-j2k.dcm"));
       editFirstFragment(path("cut-j2k.dcm"), [](std::vector<uint8_t>& b) { b.resize(b.size() / 2); });
-      QTest::newRow("cut jpeg 2000") << "cut-j2k.dcm" << "the JPEG 2000 data is truncated";
+      QTest::newRow("cut jpeg 2000") << "cut-j2k.dcm"
+                                     << "the JPEG 2000 data is truncated";
     }
   }
   void corruptFilesExitNonZeroWithTheReason() {
@@ -65,9 +69,9 @@ class TestCliGenerate : public QObject {
   }
 
   void syntheticStudiesOfEverySiteStillDraft() {
-    const Result synth = run({"synth", "--out", dir_.filePath("synth"), "--studies-per-site", "1", "--size", "128",
-                              "--threads", "1"},
-                             120000);
+    const Result synth =
+        run({"synth", "--out", dir_.filePath("synth"), "--studies-per-site", "1", "--size", "128", "--threads", "1"},
+            120000);
     QVERIFY2(synth.code == 0, qPrintable(synth.err));
     QSet<QString> sites;
     QDirIterator it(dir_.filePath("synth"), {"*.dcm"}, QDir::Files, QDirIterator::Subdirectories);

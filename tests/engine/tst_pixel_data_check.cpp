@@ -64,15 +64,33 @@ class TestPixelDataCheck : public QObject {
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("rows doubled") << "rows" << "128" << "bytes shorter than its 64 × 128 16-bit image";
-    QTest::newRow("12 bits allocated") << "bits" << "12" << "12 bits per pixel";
-    QTest::newRow("more stored than allocated") << "stored" << "20" << "20 stored bits in 16-bit pixels";
-    QTest::newRow("RGB with one sample") << "photometric" << "RGB" << "does not fit 1 samples per pixel";
-    QTest::newRow("unknown photometric") << "photometric" << "HSV" << "unknown photometric interpretation";
-    QTest::newRow("zero frames") << "frames" << "0" << "announces 0 frames";
-    QTest::newRow("five frames, one stored") << "frames" << "5" << "of 5 frames needs";
-    QTest::newRow("empty image") << "columns" << "0" << "empty image";
-    QTest::newRow("one row") << "rows" << "1" << "pixel data is 8,064 bytes longer than its 64 × 1 16-bit image needs";
+    QTest::newRow("rows doubled") << "rows"
+                                  << "128"
+                                  << "bytes shorter than its 64 × 128 16-bit image";
+    QTest::newRow("12 bits allocated") << "bits"
+                                       << "12"
+                                       << "12 bits per pixel";
+    QTest::newRow("more stored than allocated") << "stored"
+                                                << "20"
+                                                << "20 stored bits in 16-bit pixels";
+    QTest::newRow("RGB with one sample") << "photometric"
+                                         << "RGB"
+                                         << "does not fit 1 samples per pixel";
+    QTest::newRow("unknown photometric") << "photometric"
+                                         << "HSV"
+                                         << "unknown photometric interpretation";
+    QTest::newRow("zero frames") << "frames"
+                                 << "0"
+                                 << "announces 0 frames";
+    QTest::newRow("five frames, one stored") << "frames"
+                                             << "5"
+                                             << "of 5 frames needs";
+    QTest::newRow("empty image") << "columns"
+                                 << "0"
+                                 << "empty image";
+    QTest::newRow("one row") << "rows"
+                             << "1"
+                             << "pixel data is 8,064 bytes longer than its 64 × 1 16-bit image needs";
   }
   void headerEditsThatBreakThePixelDescriptionAreRefused() {
     QFETCH(QString, field);
@@ -101,7 +119,8 @@ class TestPixelDataCheck : public QObject {
       const QString why = refusal(file);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       QVERIFY2(!why.isEmpty(), "a huge image decoded");
-      QVERIFY2(why.contains(side > 16384 ? "larger than the 16384 pixels a side" : "MB decoded, more than the 128 MB allowed"),
+      QVERIFY2(why.contains(side > 16384 ? "larger than the 16384 pixels a side"
+                                         : "MB decoded, more than the 128 MB allowed"),
                qPrintable(why));
       QVERIFY2(seconds < 1.0, qPrintable(QString::number(seconds)));
     }
@@ -139,14 +158,24 @@ class TestPixelDataCheck : public QObject {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("reason");
     for (const char* kind : {"jpeg-baseline", "jpeg-lossless"}) {
-      QTest::addRow("%s zeroed", kind) << kind << "zero" << "does not start with a JPEG start-of-image marker";
-      QTest::addRow("%s cut", kind) << kind << "cut" << "the JPEG data is truncated";
-      QTest::addRow("%s garbled", kind) << kind << "garble" << "damaged";
-      QTest::addRow("%s rows", kind) << kind << "rows" << "holds a 64 × 64 image but the header announces 64 × 60";
+      QTest::addRow("%s zeroed", kind) << kind << "zero"
+                                       << "does not start with a JPEG start-of-image marker";
+      QTest::addRow("%s cut", kind) << kind << "cut"
+                                    << "the JPEG data is truncated";
+      QTest::addRow("%s garbled", kind) << kind << "garble"
+                                        << "damaged";
+      QTest::addRow("%s rows", kind) << kind << "rows"
+                                     << "holds a 64 × 64 image but the header announces 64 × 60";
     }
-    QTest::addRow("rle header") << "rle" << "segments" << "the RLE header announces 5 segments where the image needs 2";
-    QTest::addRow("rle zeroed") << "rle" << "zero" << "segments where the image needs 2";
-    QTest::addRow("rle rows") << "rle" << "rows" << "the RLE data holds 4096 pixels per plane but the header's 64 × 60 image needs 3840";
+    QTest::addRow("rle header") << "rle"
+                                << "segments"
+                                << "the RLE header announces 5 segments where the image needs 2";
+    QTest::addRow("rle zeroed") << "rle"
+                                << "zero"
+                                << "segments where the image needs 2";
+    QTest::addRow("rle rows") << "rle"
+                              << "rows"
+                              << "the RLE data holds 4096 pixels per plane but the header's 64 × 60 image needs 3840";
   }
   void damagedJpegStreamsAreRefused() {
     QFETCH(QString, kind);
@@ -174,12 +203,19 @@ class TestPixelDataCheck : public QObject {
   void damagedJpeg2000StreamsAreRefused_data() {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("reason");
-    QTest::newRow("zeroed") << "zero" << "does not start with a JPEG 2000 header";
-    QTest::newRow("cut") << "cut" << "the JPEG 2000 data is truncated";
-    QTest::newRow("garbled") << "garble" << "damaged";
-    QTest::newRow("size in the codestream") << "siz" << "the JPEG 2000 data holds a 64 × 32 image but the header announces 64 × 64";
-    QTest::newRow("rows in the header") << "rows" << "holds a 64 × 64 image but the header announces 64 × 63";
-    QTest::newRow("empty fragment") << "empty" << "the compressed pixel data";
+    QTest::newRow("zeroed") << "zero"
+                            << "does not start with a JPEG 2000 header";
+    QTest::newRow("cut") << "cut"
+                         << "the JPEG 2000 data is truncated";
+    QTest::newRow("garbled") << "garble"
+                             << "damaged";
+    QTest::newRow("size in the codestream")
+        << "siz"
+        << "the JPEG 2000 data holds a 64 × 32 image but the header announces 64 × 64";
+    QTest::newRow("rows in the header") << "rows"
+                                        << "holds a 64 × 64 image but the header announces 64 × 63";
+    QTest::newRow("empty fragment") << "empty"
+                                    << "the compressed pixel data";
   }
   void damagedJpeg2000StreamsAreRefused() {
     if (!haveJpeg2000Encoder()) QSKIP("this build has no OpenJPEG");
@@ -198,7 +234,8 @@ class TestPixelDataCheck : public QObject {
         // has no checksum), which is why the size, the markers and the decoder's own warnings are checked.
         size_t sod = 0;
         while (sod + 1 < b.size() && !(b[sod] == 0xFF && b[sod + 1] == 0x93)) ++sod;
-        for (size_t i = sod + 2; i < std::min(b.size() - 4, sod + 60); ++i) b[i] = uint8_t(b[i] ^ 0xA5) == 0xFF ? 0 : uint8_t(b[i] ^ 0xA5);
+        for (size_t i = sod + 2; i < std::min(b.size() - 4, sod + 60); ++i)
+          b[i] = uint8_t(b[i] ^ 0xA5) == 0xFF ? 0 : uint8_t(b[i] ^ 0xA5);
       });
     if (damage == "siz") editFirstFragment(file, [](std::vector<uint8_t>& b) { b[4 + 8 + 3] = 32; });  // Ysiz low byte
     if (damage == "rows") editHeader(file, DCM_Rows, "63");
