@@ -4,6 +4,7 @@
 // subcommand: cmd_bench_draft.cpp, cmd_bench_train.cpp).
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,19 @@ namespace fedmrg::cli::bench {
 // the checkout, or an installed bin/ beside share/fedmrg/models), in the source tree it was built from, or above
 // the current folder. Throws std::runtime_error saying where it looked. Defined in cmd_bench_engine.cpp.
 std::string modelFolder(const Args& a);
+
+// A temporary folder removed with its files when the run ends. Defined in cmd_bench_engine.cpp.
+struct TempDir {
+  std::filesystem::path path;
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+// One synthetic study of the first built-in site, `rows` high, rendered and written into `dir` as that site's
+// DICOM files are; returns its path. Defined in cmd_bench_engine.cpp.
+std::string writeSyntheticStudy(const std::filesystem::path& dir, int rows);
 
 using Clock = std::chrono::steady_clock;
 inline double seconds(Clock::time_point a, Clock::time_point b) {

@@ -1,7 +1,11 @@
 // fedmrg-cli bench draft (alias bench-draft): time to a draft from a DICOM file (read + decode + encoder + prompt
-// + decoder), p50 and p95 over repeated runs, greedy and beam search, and the process's peak memory.
+// + decoder), p50 and p95 over repeated runs, greedy and beam search, and the process's peak memory; also the
+// decode alone at the draft's and the viewer's resolution. Without a file it times a synthetic 2k x 2k JPEG 2000
+// study, the case real archives send.
 #include <cstdio>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/cli/bench_common.h"
@@ -9,6 +13,7 @@
 #include "engine/core/json.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/imaging/dicom_image.h"
+#include "engine/imaging/jpeg2000_encoder.h"
 #endif
 
 namespace fedmrg::cli {
@@ -21,12 +26,13 @@ DraftTimes measureDraft(const engine::ReportGenerator& gen, const std::string& d
   (void)gen, (void)options, (void)runs;
   throw std::runtime_error(dicomFile + ": this build has no DICOM support (DCMTK)");
 #else
-  gen.draft(engine::readDicomImage(dicomFile), options);  // warm-up: page in the weights
+  const engine::DecodeOptions decode = engine::draftDecodeOptions(gen.config().imageSize);
+  gen.draft(engine::readDicomImage(dicomFile, decode), options);  // warm-up: page in the weights
   std::vector<double> times;
   DraftTimes r;
   for (int i = 0; i < runs; ++i) {
     const auto t0 = Clock::now();
-    const engine::Draft d = gen.draft(engine::readDicomImage(dicomFile), options);
+    const engine::Draft d = gen.draft(engine::readDicomImage(dicomFile, decode), options);
     times.push_back(seconds(t0, Clock::now()));
     r.tokens = d.tokens.size();
   }
@@ -40,23 +46,78 @@ DraftTimes measureDraft(const engine::ReportGenerator& gen, const std::string& d
 
 namespace {
 
+#ifdef FEDMRG_HAVE_DCMTK
+// p50 seconds to read and decode the file as a draft does (decodeSize > 0) or as the viewer does (0).
+double decodeP50(const std::string& file, int decodeSize, int runs, engine::DicomImage* last) {
+  engine::DecodeOptions o;
+  o.minSide = decodeSize;
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = bench::Clock::now();
+    engine::DicomImage img = engine::readDicomImage(file, o);
+    times.push_back(bench::seconds(t0, bench::Clock::now()));
+    if (last) *last = std::move(img);
+  }
+  return bench::percentile(times, 0.5);
+}
+#endif
+
 int runBenchDraft(const Args& a) {
-  const std::string model = a.require("model");
-  if (a.positional().size() != 1) throw UsageError("bench draft needs exactly one DICOM file");
-  const std::string file = a.positional()[0];
+  if (a.positional().size() > 1) throw UsageError("bench draft takes at most one DICOM file");
+  const std::string model = bench::modelFolder(a);
   const int runs = int(a.getInt("runs", 20));
   if (runs < 1) throw UsageError("--runs must be >= 1");
+  const int rows = int(a.getInt("rows", 2048));
+  if (rows < 64 || rows > 8192) throw UsageError("--rows must be within 64..8192");
   engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
   engine::GenerationOptions greedy = generateargs::generationOptions(a, gen);
   greedy.beamSize = 1;
   engine::GenerationOptions beam = greedy;
   beam.beamSize = int(a.getInt("beam", 3));
   std::printf("command: %s\n%s\n", bench::commandLine().c_str(), gen.description().c_str());
+  const double loadStart = bench::loadAverage1();
+  std::printf("load average (1 min) at the start: %.2f on %u cores\n", loadStart, std::thread::hardware_concurrency());
+  // Without a file: a synthetic chest study, rows x rows, re-encoded as lossless JPEG 2000 (what real
+  // archives send), written to a temporary folder.
+  std::unique_ptr<bench::TempDir> tmp;
+  std::string file;
+  if (a.positional().empty()) {
+#ifdef FEDMRG_HAVE_DCMTK
+    tmp = std::make_unique<bench::TempDir>();
+    const std::string plain = bench::writeSyntheticStudy(tmp->path, rows);
+    file = (tmp->path / "synthetic-study-j2k.dcm").string();
+    engine::writeJpeg2000Copy(plain, file);
+    std::printf("JPEG 2000 study: %s\n", file.c_str());
+#endif
+  } else {
+    file = a.positional()[0];
+  }
   engine::Json j = engine::Json::object();
   j["command"] = bench::commandLine();
   j["model"] = model;
-  j["file"] = file;
+  j["file"] = tmp ? std::string("synthetic JPEG 2000 study (temporary)") : file;
+  j["synthetic"] = bool(tmp);
   j["runs"] = runs;
+#ifdef FEDMRG_HAVE_DCMTK
+  // The decode alone, at the draft's resolution and at the viewer's full resolution.
+  engine::DicomImage full, reduced;
+  const double fullP50 = decodeP50(file, 0, runs, &full);
+  const double draftDecodeP50 = decodeP50(file, gen.config().imageSize, runs, &reduced);
+  std::printf("file: %d x %d, %s\n", full.width, full.height, full.meta.transferSyntaxUid.c_str());
+  std::printf("decode for the viewer (full resolution): p50 %.3f s\n", fullP50);
+  std::printf("decode for a draft (%d x %d, resolution level %d): p50 %.3f s\n", reduced.width, reduced.height,
+              reduced.reduction, draftDecodeP50);
+  engine::Json dec = engine::Json::object();
+  dec["width"] = full.width;
+  dec["height"] = full.height;
+  dec["transfer_syntax"] = full.meta.transferSyntaxUid;
+  dec["full_p50_s"] = fullP50;
+  dec["draft_p50_s"] = draftDecodeP50;
+  dec["draft_width"] = reduced.width;
+  dec["draft_height"] = reduced.height;
+  dec["draft_reduction"] = reduced.reduction;
+  j["decode"] = dec;
+#endif
   for (const auto* o : {&greedy, &beam}) {
     const std::string name = o->beamSize == 1 ? "greedy" : "beam" + std::to_string(o->beamSize);
     const bench::DraftTimes t = bench::measureDraft(gen, file, *o, runs);
@@ -67,6 +128,11 @@ int runBenchDraft(const Args& a) {
     e["p95_s"] = t.p95;
     j[name] = e;
   }
+  const double loadEnd = bench::loadAverage1();
+  std::printf("load average (1 min) at the end: %.2f\n", loadEnd);
+  j["load_average_start"] = loadStart;
+  j["load_average_end"] = loadEnd;
+  j["cores"] = double(std::thread::hardware_concurrency());
   const double peak = bench::peakRssMb();
   std::printf("peak memory (VmHWM): %.1f MB\n", peak);
   j["peak_rss_mb"] = peak;
@@ -76,8 +142,10 @@ int runBenchDraft(const Args& a) {
 
 const CommandRegistration reg(
     {"bench-draft", "time to a draft from a DICOM file (p50/p95, greedy and beam) and peak memory",
-     "--model DIR [--runs 20] [--beam 3] [--json OUT] study.dcm",
+     "[--model DIR] [--runs 20] [--beam 3] [--rows 2048] [--json OUT] [study.dcm]",
      generateargs::withGenerateOptions({{"runs", true, "timed drafts per setting (default 20)"},
+                                        {"rows", true,
+                                         "without a file: the synthetic JPEG 2000 study's size (default 2048)"},
                                         {"json", true, "also write the figures as JSON"}}),
      runBenchDraft, true});
 

@@ -263,43 +263,6 @@ Json benchDecoder(const std::string& title, const FastDecoder& dec, int context,
   return j;
 }
 
-// A temporary folder removed with its files when the run ends.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "fedmrg-bench-XXXXXX").string();
-    if (!mkdtemp(t.data())) throw std::runtime_error(t + ": cannot create a temporary folder");
-    path = t;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
-
-// One synthetic study of the first built-in site, rendered and written as that site's DICOM files are.
-std::string writeSyntheticStudy(const fs::path& dir, int rows) {
-#ifndef FEDMRG_HAVE_DCMTK
-  (void)dir, (void)rows;
-  throw std::runtime_error("this build has no DICOM support (DCMTK): give --skip-draft");
-#else
-  const std::vector<engine::SiteProfile> sites = engine::builtinSites();
-  const engine::SiteProfile& site = sites.front();
-  const uint64_t seed = 5;
-  const engine::StudyTruth truth = engine::sampleStudy(site, seed);
-  const engine::SynthImage image = engine::renderChest(truth, site.acquisition, rows);
-  const engine::SynthDicomInfo info =
-      engine::synthDicomInfo(seed, site, truth.patient.female, truth.patient.ageYears, truth.patient.apView, 1);
-  const std::string file = (dir / "synthetic-study.dcm").string();
-  engine::writeSynthDicom(file, image, info, site.acquisition.transferSyntax);
-  std::printf("synthetic study: %s, %d x %d, %s, written to %s\n", site.id.c_str(), image.width, image.height,
-              engine::transferSyntaxName(site.acquisition.transferSyntax), file.c_str());
-  return file;
-#endif
-}
-
 Target atLeast(std::string figure, double value, std::string unit, double target) {
   return {std::move(figure), value, std::move(unit), Target::Kind::AtLeast, target};
 }
@@ -365,7 +328,7 @@ int runBenchEngine(const Args& a) {
 
   // The synthetic study is written first and the peak is reset after it, so that rendering does not count as
   // generation memory.
-  std::unique_ptr<TempDir> tmp;
+  std::unique_ptr<bench::TempDir> tmp;
   std::string dicomFile;
   double fixturePeak = 0;
   bool peakReset = false;
@@ -373,8 +336,8 @@ int runBenchEngine(const Args& a) {
     if (dicom) {
       dicomFile = *dicom;
     } else {
-      tmp = std::make_unique<TempDir>();
-      dicomFile = writeSyntheticStudy(tmp->path, rows);
+      tmp = std::make_unique<bench::TempDir>();
+      dicomFile = bench::writeSyntheticStudy(tmp->path, rows);
       fixturePeak = bench::peakRssMb();
       peakReset = bench::resetPeakRss();
     }
@@ -533,6 +496,38 @@ std::string bench::modelFolder(const Args& a) {
   }
   throw std::runtime_error("no --model given and no resources/models/default (or share/fedmrg/models/default) above " +
                            exe.parent_path().string() + ", the source tree or the current folder");
+}
+
+bench::TempDir::TempDir() {
+  std::string t = (fs::temp_directory_path() / "fedmrg-bench-XXXXXX").string();
+  if (!mkdtemp(t.data())) throw std::runtime_error(t + ": cannot create a temporary folder");
+  path = t;
+}
+
+bench::TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+}
+
+// One synthetic study of the first built-in site, rendered and written as that site's DICOM files are.
+std::string bench::writeSyntheticStudy(const fs::path& dir, int rows) {
+#ifndef FEDMRG_HAVE_DCMTK
+  (void)dir, (void)rows;
+  throw std::runtime_error("this build has no DICOM support (DCMTK): give --skip-draft");
+#else
+  const std::vector<engine::SiteProfile> sites = engine::builtinSites();
+  const engine::SiteProfile& site = sites.front();
+  const uint64_t seed = 5;
+  const engine::StudyTruth truth = engine::sampleStudy(site, seed);
+  const engine::SynthImage image = engine::renderChest(truth, site.acquisition, rows);
+  const engine::SynthDicomInfo info =
+      engine::synthDicomInfo(seed, site, truth.patient.female, truth.patient.ageYears, truth.patient.apView, 1);
+  const std::string file = (dir / "synthetic-study.dcm").string();
+  engine::writeSynthDicom(file, image, info, site.acquisition.transferSyntax);
+  std::printf("synthetic study: %s, %d x %d, %s, written to %s\n", site.id.c_str(), image.width, image.height,
+              engine::transferSyntaxName(site.acquisition.transferSyntax), file.c_str());
+  return file;
+#endif
 }
 
 }  // namespace fedmrg::cli

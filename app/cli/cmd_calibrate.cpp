@@ -159,7 +159,8 @@ int runCalibrate(const Args& a) {
       if (!sites.count(r.site) || r.split != split) continue;
       if (limit > 0 && perSite[r.site] >= limit) continue;
       try {
-        pending.push_back(gen.pixels(engine::readDicomImage(r.imagePath)));
+        pending.push_back(
+            gen.pixels(engine::readDicomImage(r.imagePath, engine::draftDecodeOptions(gen.config().imageSize))));
       } catch (const std::exception& e) {
         if (failed++ < 5) std::fprintf(stderr, "skipped %s: %s\n", r.imagePath.c_str(), e.what());
         continue;

@@ -23,7 +23,8 @@ int runGenerate(const Args& a) {
   engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
   const engine::GenerationOptions o = generateargs::generationOptions(a, gen);
 
-  engine::Draft d = gen.draft(engine::readDicomImage(file), o);
+  // Decoded as the workstation's draft path decodes it: checked, at no more than the model's resolution.
+  engine::Draft d = gen.draft(engine::readDicomImage(file, engine::draftDecodeOptions(gen.config().imageSize)), o);
   std::printf("DRAFT - machine-generated, not reviewed; a radiologist must check and sign it\n\n%s\n\n", d.text.c_str());
   std::printf("Predicted observations (probability of the predicted state; blank/positive/negative/uncertain):\n");
   for (int i = 0; i < engine::kNumObservations; ++i) {

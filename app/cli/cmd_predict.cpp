@@ -121,7 +121,8 @@ int runPredict(const Args& a) {
   for (size_t i = 0; i < chosen.size(); ++i) {
     const engine::DatasetRecord& r = *chosen[i];
     try {
-      const engine::Draft d = gen.draft(engine::readDicomImage(r.imagePath), o);
+      const engine::Draft d =
+          gen.draft(engine::readDicomImage(r.imagePath, engine::draftDecodeOptions(gen.config().imageSize)), o);
       draftSeconds += d.seconds;
       pred << line(r.id, d.text).dump() << "\n";
       if (ref.is_open()) ref << line(r.id, r.report).dump() << "\n";

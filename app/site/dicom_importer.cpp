@@ -1,5 +1,6 @@
 #include "app/site/dicom_importer.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -26,6 +27,17 @@ QString safeName(const std::string& uid) {
   for (QChar& c : s)
     if (!(c.isDigit() || c == '.')) c = '_';
   return s.isEmpty() ? QStringLiteral("unknown") : s;
+}
+
+// The image's content: SHA-256 of its size and decoded values, the same whatever the transfer syntax
+// (a lossless re-compression of the same image is the same content).
+std::string pixelDigest(const engine::DicomImage& image) {
+  QCryptographicHash h(QCryptographicHash::Sha256);
+  const int32_t size[2] = {image.width, image.height};
+  h.addData(QByteArrayView(reinterpret_cast<const char*>(size), sizeof size));
+  h.addData(QByteArrayView(reinterpret_cast<const char*>(image.values.data()),
+                           qsizetype(image.values.size() * sizeof(float))));
+  return h.result().toHex().toStdString();
 }
 
 int64_t findOrInsertStudy(SiteStore& store, const engine::DicomMetadata& m, bool& added) {
@@ -93,10 +105,16 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       const auto& m = image.meta;
       if (m.sopInstanceUid.empty() || m.studyInstanceUid.empty())
         throw engine::DicomError(file.toStdString() + ": no SOP Instance UID or Study Instance UID");
+      const std::string digest = pixelDigest(image);
       auto dup = store.prepare(
-          "SELECT se.study_id FROM images i JOIN series se ON i.series_id = se.id WHERE i.sop_uid = ?");
+          "SELECT se.study_id, i.pixel_digest FROM images i JOIN series se ON i.series_id = se.id WHERE i.sop_uid = ?");
       dup.bind(1, m.sopInstanceUid);
       if (dup.step()) {
+        // Same UID: the same image only when the pixels agree too (images from before the digest: UID only).
+        const std::string stored = dup.isNull(1) ? std::string() : dup.text(1);
+        if (!stored.empty() && stored != digest)
+          throw engine::DicomError(file.toStdString() + ": an image with SOP Instance UID " + m.sopInstanceUid +
+                                   " but other pixel content is already in the site (two images must not share a UID)");
         ++result.duplicates;
         if (!result.firstStudyId) result.firstStudyId = dup.int64(0);
       } else {
@@ -110,11 +128,12 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
         const int64_t seriesId = findOrInsertSeries(store, studyId, m);
         auto st = store.prepare(
             "INSERT INTO images(series_id, sop_uid, sop_class_uid, file_path, rows, columns, transfer_syntax, "
-            "view_position, pixel_spacing_r, pixel_spacing_c, imported_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "view_position, pixel_spacing_r, pixel_spacing_c, imported_at, pixel_digest) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, seriesId).bind(2, m.sopInstanceUid).bind(3, m.sopClassUid);
         st.bind(4, QDir(site_.dir()).relativeFilePath(target).toStdString());
         st.bind(5, m.rows).bind(6, m.columns).bind(7, m.transferSyntaxUid).bind(8, m.viewPosition);
-        st.bind(9, m.pixelSpacingRow).bind(10, m.pixelSpacingColumn).bind(11, nowUtc()).run();
+        st.bind(9, m.pixelSpacingRow).bind(10, m.pixelSpacingColumn).bind(11, nowUtc()).bind(12, digest).run();
         tx.commit();
         ++result.imported;
         if (added) ++result.studiesAdded;
@@ -130,7 +149,7 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
       } else {
         try {  // a DICOM file whose pixels did not decode: name its transfer syntax
           const auto meta = engine::readDicomMetadata(file.toStdString());
-          if (!meta.transferSyntaxUid.empty())
+          if (!meta.transferSyntaxUid.empty() && !reason.contains(QStringLiteral("transfer syntax")))
             reason += QStringLiteral(" (transfer syntax %1)").arg(QString::fromStdString(meta.transferSyntaxUid));
         } catch (const std::exception&) {  // the first reason stands
         }

@@ -50,14 +50,16 @@ class EngineDraftService : public DraftService {
     if (!available(&reason)) throw std::runtime_error(reason.toStdString());
     auto report = [&](double p) { if (progress) progress(p); };
     report(0.05);
-    const engine::DicomImage image = engine::readDicomImage(dicomFile.toStdString());
-    report(0.2);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!generator_) {
       // Identified as loaded: files replaced later change nothing until the next start loads them.
       model_ = identifyModel(dir_);
       generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
     }
+    // Decoded as `fedmrg-cli generate` decodes it: the same checks, no more resolution than the model needs.
+    const engine::DicomImage image =
+        engine::readDicomImage(dicomFile.toStdString(), engine::draftDecodeOptions(generator_->config().imageSize));
+    report(0.2);
     if (cancel) return false;
     report(0.4);
     const engine::Draft d = generator_->draft(image, generator_->defaultOptions(), &cancel);

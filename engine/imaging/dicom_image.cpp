@@ -9,6 +9,9 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/dcmimgle/dcmimage.h>
 #include <dcmtk/dcmimgle/dipixel.h>
+// Registers DCMTK's colour image module, so that every program linking the engine (the CLI and the
+// workstation alike) decodes colour and palette images the same way.
+#include <dcmtk/dcmimage/diregist.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
@@ -16,7 +19,9 @@
 #include <cmath>
 #include <mutex>
 
+#include "engine/imaging/codec_warnings.h"
 #include "engine/imaging/jpeg2000_decoder.h"
+#include "engine/imaging/pixel_data_check.h"
 
 namespace fedmrg::engine {
 namespace {
@@ -87,8 +92,18 @@ void loadFile(const std::string& path, DcmFileFormat& file, E_FileReadMode mode)
   // autodetect also reads old files that lack the Part 10 meta header
   const OFCondition st = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, mode);
   if (st.bad()) {
-    std::string why = st.text();
-    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file (" + why + ")";
+    // In words a person can act on: DCMTK's own texts ("I/O suspension or premature end of stream") say
+    // nothing to a radiologist.
+    std::string why;
+    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file";
+    else if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd ||
+             st == EC_PrematureSequDelimitationItem)
+      why = "the file ends before its last element (truncated or cut off during transfer)";
+    else if (st == EC_CorruptedData || st == EC_InvalidTag || st == EC_TooManyBytesRequested)
+      why = "the file's DICOM structure is damaged (an element's length or tag is wrong)";
+    else if (st.code() == 0 || std::string(st.text()).find("No such file") != std::string::npos)
+      why = "the file cannot be opened";
+    else why = "the file's DICOM structure cannot be read";
     throw DicomError(path + ": cannot read DICOM: " + why);
   }
 }
@@ -135,30 +150,36 @@ DicomMetadata readDicomMetadata(const std::string& path) {
   return extractMetadata(file);
 }
 
-DicomImage readDicomImage(const std::string& path) {
+DicomImage readDicomImage(const std::string& path, const DecodeOptions& options) {
   DcmFileFormat file;
   loadFile(path, file, ERM_autoDetect);
   DicomImage out;
   out.meta = extractMetadata(file);
   DcmDataset* ds = file.getDataset();
-  if (!ds->tagExists(DCM_PixelData)) throw DicomError(path + ": the file has no pixel data");
+  // Header, limits and pixel data length before any decoder allocates (throws with the reason).
+  const PixelLayout layout = checkPixelData(*ds, path, options.limits);
 
   E_TransferSyntax xfer = ds->getOriginalXfer();
-  if (isJpeg2000TransferSyntax(out.meta.transferSyntaxUid)) {
-    decodeJpeg2000InPlace(*ds, path);  // throws DicomError with the reason
+  if (layout.encoding == PixelEncoding::Jpeg2000) {
+    out.reduction = decodeJpeg2000InPlace(*ds, path, layout, options.minSide, options.threads);
     xfer = EXS_LittleEndianExplicit;
   }
 
+  // DCMTK's decoders log damage as warnings and fill the rest with zeros: a warning is a failure.
+  CodecWarningScope warnings;
   ::DicomImage img(ds, xfer, CIF_MayDetachPixelData, 0, 1);
-  if (img.getStatus() != EIS_Normal)
-    throw DicomError(path + ": cannot decode the image: " + ::DicomImage::getString(img.getStatus()));
+  if (img.getStatus() != EIS_Normal) {
+    throw DicomError(path + (layout.encoding == PixelEncoding::Native
+                                 ? ": the pixel data cannot be decoded as its header describes it"
+                                 : ": the compressed pixel data is damaged and cannot be decoded"));
+  }
   out.width = int(img.getWidth());
   out.height = int(img.getHeight());
   const size_t n = size_t(out.width) * size_t(out.height);
 
   if (img.isMonochrome()) {
     const DiPixel* px = img.getInterData();
-    if (!px || px->getCount() < n) throw DicomError(path + ": pixel data is shorter than Rows x Columns");
+    if (!px || px->getCount() < n) throw DicomError(path + ": the decoded image is smaller than its header announces");
     switch (px->getRepresentation()) {
       case EPR_Uint8: copyValues<Uint8>(px->getData(), n, out.values); break;
       case EPR_Sint8: copyValues<Sint8>(px->getData(), n, out.values); break;
@@ -171,11 +192,17 @@ DicomImage readDicomImage(const std::string& path) {
   } else {
     // Colour radiographs are rare; show their luminance.
     const auto* rgb = static_cast<const Uint8*>(img.getOutputData(8, 0, 0));
-    if (!rgb) throw DicomError(path + ": cannot render the colour image");
+    if (!rgb) throw DicomError(path + ": the colour image cannot be decoded");
     out.values.resize(n);
     for (size_t i = 0; i < n; ++i)
       out.values[i] = 0.299f * rgb[3 * i] + 0.587f * rgb[3 * i + 1] + 0.114f * rgb[3 * i + 2];
   }
+  if (warnings.warnings() > 0)
+    throw DicomError(path + ": the compressed pixel data is damaged (the decoder could read only part of it)");
+  // A zeroed or garbled stream often decodes to one value everywhere: no radiograph looks like that.
+  if (std::all_of(out.values.begin(), out.values.end(), [&](float v) { return v == out.values.front(); }))
+    throw DicomError(path + ": every pixel of the image has the same value (" +
+                     std::to_string(long(out.values.front())) + "): the pixel data is blank or damaged");
 
   if (ds->tagExistsWithValue(DCM_WindowCenter) && ds->tagExistsWithValue(DCM_WindowWidth)) {
     const double c = getDouble(*ds, DCM_WindowCenter), w = getDouble(*ds, DCM_WindowWidth);

@@ -35,9 +35,31 @@ struct Window {
   double width = 0;
 };
 
+// Limits checked from the header before anything is decoded or allocated: a small file that announces
+// a huge image is refused at once instead of costing gigabytes.
+struct DecodeLimits {
+  int maxSide = 16384;   // pixels, rows and columns each
+  int maxFrames = 4096;  // Number of Frames
+  // Rows x Columns x samples x bytes x frames as stored. Decoding holds several copies (the codec's 32-bit
+  // samples, DCMTK's intermediate, the float values), so 128 MB stored is about 1 GB at the peak.
+  uint64_t maxDecodedBytes = uint64_t(128) << 20;
+};
+
+struct DecodeOptions {
+  DecodeLimits limits;
+  // 0: full resolution (the viewer, the importer). Otherwise the smallest resolution whose sides are both
+  // at least minSide pixels, where the codec can skip the rest (JPEG 2000 resolution levels); a draft
+  // needs no more than its model's input size.
+  int minSide = 0;
+  int threads = 0;  // decoder threads where the codec has them (JPEG 2000); 0: one per core
+};
+
 struct DicomImage {
   DicomMetadata meta;
+  // The decoded size: meta.columns x meta.rows, or smaller by 2^reduction when DecodeOptions::minSide let
+  // the codec decode a lower resolution level.
   int width = 0, height = 0;
+  int reduction = 0;
   // Modality values (after Rescale Slope/Intercept or the Modality LUT), row-major, top row first.
   std::vector<float> values;
   // The window to show: the file's first VOI window, else a robust 1st-99th percentile window.
@@ -50,8 +72,18 @@ struct DicomImage {
 // Registers DCMTK's JPEG, JPEG-LS and RLE decoders once per process. Thread-safe.
 void registerDicomCodecs();
 
-// Reads the file at `path`. Throws DicomError("<path>: <reason>").
-DicomImage readDicomImage(const std::string& path);
+// Reads the file at `path`. Throws DicomError("<path>: <reason>") for unreadable files and for pixel data
+// that does not match its header (too short, empty or damaged compressed data, a codec warning, a frame of
+// one constant value, limits exceeded): the same checks for every caller.
+DicomImage readDicomImage(const std::string& path, const DecodeOptions& options = {});
+
+// The options every draft decodes with (CLI and workstation alike): no more resolution than the model's
+// input of size x size needs.
+inline DecodeOptions draftDecodeOptions(int modelInputSize) {
+  DecodeOptions o;
+  o.minSide = modelInputSize;
+  return o;
+}
 
 // Reads only the metadata (fast: pixel data is not decoded). Throws DicomError.
 DicomMetadata readDicomMetadata(const std::string& path);

@@ -7,9 +7,13 @@
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
+#include "engine/imaging/codestream_header.h"
 #include "engine/imaging/dicom_image.h"
 
 #ifdef FEDMRG_HAVE_OPENJPEG
@@ -52,34 +56,35 @@ OPJ_BOOL seekFn(OPJ_OFF_T n, void* user) {
   return OPJ_TRUE;
 }
 
-// Concatenates the fragments of the first frame (all items after the offset table for a
-// single-frame image, which is what radiographs are).
-std::vector<uint8_t> firstFrameCodestream(DcmDataset& ds, const std::string& path) {
-  DcmElement* el = nullptr;
-  if (ds.findAndGetElement(DCM_PixelData, el).bad() || !el) throw DicomError(path + ": no pixel data");
-  auto* pixelData = static_cast<DcmPixelData*>(el);
-  DcmPixelSequence* seq = nullptr;
-  if (pixelData->getEncapsulatedRepresentation(ds.getOriginalXfer(), nullptr, seq).bad() || !seq)
-    throw DicomError(path + ": JPEG 2000 pixel data is not encapsulated");
-  std::vector<uint8_t> out;
-  for (unsigned long i = 1; i < seq->card(); ++i) {
-    DcmPixelItem* item = nullptr;
-    if (seq->getItem(item, i).bad() || !item) continue;
-    Uint8* frag = nullptr;
-    if (item->getUint8Array(frag).bad() || !frag) continue;
-    out.insert(out.end(), frag, frag + item->getLength());
-  }
-  if (out.size() < 4) throw DicomError(path + ": JPEG 2000 pixel data is empty");
-  return out;
+// OpenJPEG reports damage as warnings and decodes what it can (a garbled stream gives a partial image):
+// any message at warning level or above fails the decode.
+void flagMessage(const char*, void* user) { *static_cast<bool*>(user) = true; }
+void ignoreMessage(const char*, void*) {}
+
+// The resolution levels to drop so that both sides stay >= minSide.
+int reductionFor(const std::vector<uint8_t>& code, int minSide) {
+  Jpeg2000Size s;
+  if (minSide <= 0 || !readJpeg2000Size(code.data(), code.size(), s)) return 0;
+  int r = 0;
+  while (r + 1 < s.resolutionLevels && ((s.width + (2 << r) - 1) >> (r + 1)) >= minSide &&
+         ((s.height + (2 << r) - 1) >> (r + 1)) >= minSide)
+    ++r;
+  return r;
 }
 
 }  // namespace
 
-void decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path) {
-  std::vector<uint8_t> code = firstFrameCodestream(ds, path);
+int decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path, const PixelLayout& layout, int minSide,
+                          int threads) {
+  std::vector<uint8_t> code = firstFrameBytes(ds, path);  // its header was checked by checkPixelData
+  const int reduction = reductionFor(code, minSide);
   // A raw codestream starts with SOC (FF 4F); otherwise it is a JP2 file.
-  const bool raw = code[0] == 0xFF && code[1] == 0x4F;
+  const bool raw = code.size() >= 2 && code[0] == 0xFF && code[1] == 0x4F;
   opj_codec_t* codec = opj_create_decompress(raw ? OPJ_CODEC_J2K : OPJ_CODEC_JP2);
+  bool damaged = false;
+  opj_set_warning_handler(codec, flagMessage, &damaged);
+  opj_set_error_handler(codec, flagMessage, &damaged);
+  opj_set_info_handler(codec, ignoreMessage, nullptr);
   opj_dparameters_t params;
   opj_set_default_decoder_parameters(&params);
   MemoryStream ms{code.data(), code.size(), 0};
@@ -90,42 +95,61 @@ void decodeJpeg2000InPlace(DcmDataset& ds, const std::string& path) {
   opj_stream_set_skip_function(stream, skipFn);
   opj_stream_set_seek_function(stream, seekFn);
   opj_image_t* image = nullptr;
-  const bool ok = opj_setup_decoder(codec, &params) && opj_read_header(stream, codec, &image) &&
-                  opj_decode(codec, stream, image) && opj_end_decompress(codec, stream);
+  const int nThreads = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+  bool ok = opj_setup_decoder(codec, &params) && opj_read_header(stream, codec, &image);
+  if (ok && opj_has_thread_support()) opj_codec_set_threads(codec, nThreads);
+  ok = ok && (reduction == 0 || opj_set_decoded_resolution_factor(codec, OPJ_UINT32(reduction)));
+  ok = ok && opj_decode(codec, stream, image) && opj_end_decompress(codec, stream);
   opj_stream_destroy(stream);
   opj_destroy_codec(codec);
-  if (!ok || !image || image->numcomps < 1) {
+  const int wantW = (layout.columns + (1 << reduction) - 1) >> reduction;
+  const int wantH = (layout.rows + (1 << reduction) - 1) >> reduction;
+  std::string why;
+  if (!ok || damaged || !image) why = "the JPEG 2000 data is damaged and cannot be decoded";
+  else if (int(image->numcomps) < layout.samplesPerPixel)
+    why = "the JPEG 2000 data holds fewer colour components than the header announces";
+  else
+    for (int k = 0; k < layout.samplesPerPixel && why.empty(); ++k)
+      if (std::abs(int(image->comps[k].w) - wantW) > (reduction ? 1 : 0) ||
+          std::abs(int(image->comps[k].h) - wantH) > (reduction ? 1 : 0) || !image->comps[k].data)
+        why = "the JPEG 2000 image size does not match the header's Rows and Columns";
+  if (!why.empty()) {
     if (image) opj_image_destroy(image);
-    throw DicomError(path + ": cannot decode the JPEG 2000 stream (corrupt or truncated)");
+    throw DicomError(path + ": " + why);
   }
-  const opj_image_comp_t& c = image->comps[0];
-  const size_t n = size_t(c.w) * size_t(c.h);
-  Uint16 rows = 0, cols = 0, bitsAllocated = 16;
-  ds.findAndGetUint16(DCM_Rows, rows);
-  ds.findAndGetUint16(DCM_Columns, cols);
-  ds.findAndGetUint16(DCM_BitsAllocated, bitsAllocated);
-  if (c.w != cols || c.h != rows) {
-    opj_image_destroy(image);
-    throw DicomError(path + ": JPEG 2000 image size does not match Rows and Columns");
-  }
+  const int w = int(image->comps[0].w), h = int(image->comps[0].h), spp = layout.samplesPerPixel;
+  const size_t n = size_t(w) * size_t(h);
   ds.findAndDeleteElement(DCM_PixelData);
-  if (bitsAllocated <= 8) {
-    std::vector<Uint8> px(n);
-    for (size_t i = 0; i < n; ++i) px[i] = Uint8(c.data[i]);
-    ds.putAndInsertUint8Array(DCM_PixelData, px.data(), (unsigned long)n);
+  // Interleaved samples (colour-by-pixel), as native data with Planar Configuration 0.
+  auto sample = [&](size_t i, int k) { return image->comps[k].data[i]; };
+  if (layout.bitsAllocated <= 8) {
+    std::vector<Uint8> px(n * size_t(spp));
+    for (size_t i = 0; i < n; ++i)
+      for (int k = 0; k < spp; ++k) px[i * spp + k] = Uint8(sample(i, k));
+    ds.putAndInsertUint8Array(DCM_PixelData, px.data(), (unsigned long)px.size());
   } else {
-    std::vector<Uint16> px(n);
-    for (size_t i = 0; i < n; ++i) px[i] = Uint16(c.data[i]);  // two's complement keeps signed data
-    ds.putAndInsertUint16Array(DCM_PixelData, px.data(), (unsigned long)n);
+    std::vector<Uint16> px(n * size_t(spp));
+    for (size_t i = 0; i < n; ++i)
+      for (int k = 0; k < spp; ++k) px[i * spp + k] = Uint16(sample(i, k));  // two's complement keeps signed data
+    ds.putAndInsertUint16Array(DCM_PixelData, px.data(), (unsigned long)px.size());
   }
   opj_image_destroy(image);
+  ds.putAndInsertUint16(DCM_Rows, Uint16(h));
+  ds.putAndInsertUint16(DCM_Columns, Uint16(w));
+  ds.putAndInsertString(DCM_NumberOfFrames, "1");  // the first frame is the one decoded
+  if (spp == 3) {
+    // OpenJPEG undid the component transform (YBR_ICT/YBR_RCT): the samples are RGB now.
+    ds.putAndInsertString(DCM_PhotometricInterpretation, "RGB");
+    ds.putAndInsertUint16(DCM_PlanarConfiguration, 0);
+  }
   // The native data is now what the dataset holds.
   ds.removeAllButCurrentRepresentations();
+  return reduction;
 }
 
 #else
 
-void decodeJpeg2000InPlace(DcmDataset&, const std::string& path) {
+int decodeJpeg2000InPlace(DcmDataset&, const std::string& path, const PixelLayout&, int, int) {
   throw DicomError(path + ": JPEG 2000 is not supported by this build (OpenJPEG was not found)");
 }
 

@@ -1,5 +1,6 @@
 // Import: folders (recursive), DICOMDIR media (a real index written with DCMTK), de-duplication by SOP
-// Instance UID, per-file errors, cancel, images copied into the managed folder.
+// Instance UID and pixel content, per-file errors (corrupt pixel data with its reason), cancel, images
+// copied into the managed folder.
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcddirif.h>
 #include <dcmtk/dcmdata/dcmetinf.h>
@@ -15,6 +16,8 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "app/test_dicom.h"
+#include "damaged_dicom.h"
+#include "engine/imaging/jpeg2000_encoder.h"
 
 using namespace fedmrg::app;
 using fedmrg::testing::TestDicom;
@@ -147,6 +150,73 @@ class TstDicomImporter : public QObject {
         QVERIFY2(image.file.startsWith(site->imageDir()), qPrintable(image.file));
         QVERIFY(QFile::exists(image.file));
       }
+  }
+
+  // Pixel data that does not match its header is an import error naming the file and the reason, and nothing
+  // of it is stored; the good file beside it imports.
+  void corruptPixelDataIsRefusedWithItsReason() {
+    using namespace fedmrg::testing;
+    auto site = freshSite("site-corrupt");
+    const QString in = dir_.filePath("in-corrupt");
+    QVERIFY(QDir().mkpath(in));
+    auto at = [&](const char* name) { return (in + "/" + name).toStdString(); };
+    NativeSpec s;
+    s.rows = s.columns = 512;
+    s.shortBy = 12000;
+    writeNativeDicom(at("short.dcm"), s);
+    s = NativeSpec{};
+    s.constant = true;
+    writeNativeDicom(at("blank.dcm"), s);
+    s = NativeSpec{};
+    s.rows = s.columns = 32768;
+    writeNativeDicom(at("huge.dcm"), s);
+    s = NativeSpec{};
+    s.bitsAllocated = s.bitsStored = 8;
+    writeNativeDicom(dir_.filePath("plain8.dcm").toStdString(), s);
+    compressDicom(dir_.filePath("plain8.dcm").toStdString(), at("zeroed-jpeg.dcm"), "jpeg-baseline");
+    editFirstFragment(at("zeroed-jpeg.dcm"), [](std::vector<uint8_t>& b) { std::fill(b.begin(), b.end(), 0); });
+    writeNativeDicom(at("good.dcm"), NativeSpec{});
+    QStringList expected{"blank.dcm: every pixel of the image has the same value",
+                         "huge.dcm: the header announces a 32768 × 32768 image, larger than",
+                         "short.dcm: pixel data is 12,000 bytes shorter than its 512 × 512 16-bit image needs",
+                         "zeroed-jpeg.dcm: the JPEG data does not start with a JPEG start-of-image marker"};
+    if (fedmrg::engine::haveJpeg2000Encoder()) {
+      writeNativeDicom(dir_.filePath("plain16.dcm").toStdString(), NativeSpec{});
+      fedmrg::engine::writeJpeg2000Copy(dir_.filePath("plain16.dcm").toStdString(), at("resized-j2k.dcm"));
+      editHeader(at("resized-j2k.dcm"), DCM_Columns, "80");
+      expected << "resized-j2k.dcm: the JPEG 2000 data holds a 64 × 64 image but the header announces 80 × 64";
+    }
+    const auto r = DicomImporter(*site).importPaths({in});
+    QCOMPARE(r.imported, 1);
+    QStringList reasons;
+    for (const auto& e : r.errors) reasons << QFileInfo(e.file).fileName() + ": " + e.reason;
+    reasons.sort();
+    expected.sort();
+    QCOMPARE(reasons.size(), expected.size());
+    for (int i = 0; i < expected.size(); ++i) QVERIFY2(reasons[i].startsWith(expected[i]), qPrintable(reasons[i]));
+    QCOMPARE(int(listStudies(*site).size()), 1);
+  }
+
+  // The same SOP Instance UID is the same image only when the pixels agree: a lossless re-compression of it is a
+  // duplicate, a file with other pixels under that UID is refused with the reason, never silently skipped.
+  void sameUidWithOtherPixelsIsRefused() {
+    using namespace fedmrg::testing;
+    auto site = freshSite("site-uid");
+    NativeSpec s;
+    s.sopUid = "1.2.3.4.77.1";
+    writeNativeDicom(dir_.filePath("first.dcm").toStdString(), s);
+    compressDicom(dir_.filePath("first.dcm").toStdString(), dir_.filePath("first-rle.dcm").toStdString(), "rle");
+    s.rows = 60;  // other pixels, same UID
+    writeNativeDicom(dir_.filePath("impostor.dcm").toStdString(), s);
+    QCOMPARE(DicomImporter(*site).importFiles({dir_.filePath("first.dcm")}).imported, 1);
+    const auto r = DicomImporter(*site).importFiles({dir_.filePath("first-rle.dcm"), dir_.filePath("impostor.dcm")});
+    QCOMPARE(r.imported, 0);
+    QCOMPARE(r.duplicates, 1);
+    QCOMPARE(int(r.errors.size()), 1);
+    QCOMPARE(QFileInfo(r.errors[0].file).fileName(), QString("impostor.dcm"));
+    QVERIFY2(
+        r.errors[0].reason.contains("SOP Instance UID 1.2.3.4.77.1 but other pixel content is already in the site"),
+        qPrintable(r.errors[0].reason));
   }
 
   // A DICOMDIR stands for the media it indexes: the importer takes the files of its folder (recursively) and

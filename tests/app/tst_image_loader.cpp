@@ -5,6 +5,7 @@
 
 #include "app/site/image_loader.h"
 #include "app/test_dicom.h"
+#include "damaged_dicom.h"
 
 using namespace fedmrg::app;
 using fedmrg::testing::TestDicom;
@@ -113,6 +114,30 @@ class TstImageLoader : public QObject {
     const QString odd = dir_.filePath("mpeg2.dcm");
     fedmrg::testing::writeUnsupportedTransferSyntax(odd.toStdString());
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, ImageLoader().thumbnail(odd));
+  }
+
+  // The viewer decodes through the same checked decoder as the importer and the drafts: short pixel data is
+  // refused with the file and the reason, never shown padded with black; the viewer keeps full resolution.
+  void shortPixelDataIsRefusedAndFullResolutionKept() {
+    fedmrg::testing::NativeSpec s;
+    s.rows = s.columns = 512;
+    s.shortBy = 12000;
+    const QString file = dir_.filePath("short.dcm");
+    fedmrg::testing::writeNativeDicom(file.toStdString(), s);
+    for (int i = 0; i < 2; ++i) {
+      try {
+        if (i == 0) ImageLoader().load(file);
+        else ImageLoader().thumbnail(file);
+        QFAIL("short pixel data was shown");
+      } catch (const std::runtime_error& e) {
+        const QString why = QString::fromUtf8(e.what());
+        QVERIFY2(why.startsWith(file + ": pixel data is 12,000 bytes shorter than its 512 × 512 16-bit image needs"),
+                 e.what());
+      }
+    }
+    s.shortBy = 0;
+    fedmrg::testing::writeNativeDicom(file.toStdString(), s);
+    QCOMPARE(ImageLoader().load(file)->width, 512);
   }
 };
 

@@ -132,6 +132,26 @@ class TestCliBench : public QObject {
       QCOMPARE(number(j, {"draft", row, "tokens"}), m.captured(1).toDouble());
     }
   }
+  // Without a file, bench draft times a JPEG 2000 study it writes itself (the case real archives send), and the
+  // draft decodes a reduced resolution level while the viewer's full decode is reported beside it.
+  void draftWritesAndTimesAJpeg2000Study() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const QString json = dir.filePath("draft.json");
+    const Result r = run({"bench", "draft", "--runs", "2", "--rows", "512", "--json", json}, 300000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("JPEG 2000 study: "), qPrintable(r.out));
+    const QJsonObject j = readJson(json);
+    QVERIFY(j.value("synthetic").toBool());
+    const QJsonObject decode = j.value("decode").toObject();
+    QCOMPARE(decode.value("transfer_syntax").toString(), QString("1.2.840.10008.1.2.4.90"));
+    QCOMPARE(decode.value("width").toInt(), 512);
+    QCOMPARE(decode.value("draft_reduction").toInt(), 2);  // 128 = the default model's input
+    QCOMPARE(decode.value("draft_width").toInt(), 128);
+    QVERIFY(decode.value("full_p50_s").toDouble() > decode.value("draft_p50_s").toDouble());
+    QVERIFY(number(j, {"greedy", "p50_s"}) > 0);
+    QVERIFY(j.contains("load_average_start"));
+  }
   void federationCountsEveryRoundsBytes() {
     if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
     QTemporaryDir dir;
@@ -195,6 +215,8 @@ class TestCliBench : public QObject {
     QTest::newRow("bad number") << QStringList{"bench", "engine", "--runs", "0"} << 2 << "--runs must be >= 1";
     QTest::newRow("bad precision") << QStringList{"bench", "engine", "--precision", "f8"} << 2
                                    << "--precision must be f32, f16 or both";
+    QTest::newRow("draft rows") << QStringList{"bench", "draft", "--rows", "10"} << 2
+                                << "--rows must be within 64..8192";
     QTest::newRow("missing model") << QStringList{"bench", "engine", "--model", "/nonexistent/model"} << 1
                                    << "no model folder at /nonexistent/model";
   }
