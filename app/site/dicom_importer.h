@@ -1,7 +1,8 @@
 #pragma once
 // Imports DICOM files into a site: files, folders (recursive) and DICOMDIR media, de-duplicated by
 // SOP Instance UID. Each image is decoded once to prove it opens; files that do not are listed
-// with the reason while the rest imports. Images are copied into the site's managed folder.
+// with the reason while the rest imports. Images are stored encrypted by the site's ImageVault, under
+// names it draws; the source files are only read.
 #include <QString>
 #include <QStringList>
 #include <atomic>

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "app/site/finding_labels.h"
+#include "app/site/image_vault.h"
 #include "engine/imaging/dicom_image.h"
 #include "engine/infer/report_generator.h"
 #include "engine/model/model_folder.h"
@@ -32,7 +33,7 @@ FindingStates findingStates(const engine::ObservationStates& states) {
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
-  explicit EngineDraftService(QString dir) : dir_(std::move(dir)) {}
+  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault) : dir_(std::move(dir)), vault_(std::move(vault)) {}
 
   bool available(QString* reason) const override {
     QString why;
@@ -50,7 +51,8 @@ class EngineDraftService : public DraftService {
     if (!available(&reason)) throw std::runtime_error(reason.toStdString());
     auto report = [&](double p) { if (progress) progress(p); };
     report(0.05);
-    const engine::DicomImage image = engine::readDicomImage(dicomFile.toStdString());
+    const engine::DicomImage image =
+        vault_ ? vault_->readImage(dicomFile) : engine::readDicomImage(dicomFile.toStdString());
     report(0.2);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!generator_) {
@@ -73,6 +75,7 @@ class EngineDraftService : public DraftService {
 
  private:
   QString dir_;
+  std::shared_ptr<const ImageVault> vault_;
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
   ModelIdentity model_;  // of the loaded generator's folder
@@ -97,8 +100,8 @@ ReportSections splitReportText(const std::string& text) {
   return {trimmed(before), trimmed(after)};
 }
 
-std::unique_ptr<DraftService> makeDraftService(const QString& modelDir) {
-  return std::make_unique<EngineDraftService>(modelDir);
+std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault) {
+  return std::make_unique<EngineDraftService>(modelDir, std::move(vault));
 }
 
 QString siteModelDir(const QString& siteDir) { return QDir(siteDir).filePath(QStringLiteral("model")); }

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <mutex>
 
+#include "engine/imaging/dicom_decode.h"
 #include "engine/imaging/jpeg2000_decoder.h"
 
 namespace fedmrg::engine {
@@ -138,6 +139,12 @@ DicomMetadata readDicomMetadata(const std::string& path) {
 DicomImage readDicomImage(const std::string& path) {
   DcmFileFormat file;
   loadFile(path, file, ERM_autoDetect);
+  return decodeLoadedDicom(file, path);
+}
+
+DicomMetadata metadataOfLoadedDicom(DcmFileFormat& file) { return extractMetadata(file); }
+
+DicomImage decodeLoadedDicom(DcmFileFormat& file, const std::string& path) {
   DicomImage out;
   out.meta = extractMetadata(file);
   DcmDataset* ds = file.getDataset();
