@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "app/site/back_off.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
@@ -75,10 +76,7 @@ int64_t UserDirectory::addUser(const std::string& username, const std::string& d
   return id;
 }
 
-int UserDirectory::backOffSeconds(int failures) {
-  if (failures < 3) return 0;
-  return failures - 3 >= 9 ? 300 : std::min(300, 1 << (failures - 3));
-}
+int UserDirectory::backOffSeconds(int failures) { return BackOff::delayAfter(failures); }
 
 int UserDirectory::secondsToWait(const std::string& username) {
   auto st = site_.store().prepare("SELECT failures, last_failure_at FROM sign_in_failures WHERE username = ?");
@@ -103,7 +101,7 @@ void UserDirectory::recordFailure(const std::string& username) {
 SignInResult UserDirectory::signIn(const std::string& username, const std::string& password) {
   if (const int wait = secondsToWait(username); wait > 0) {
     site_.audit(0, "login.delayed", 0, "'" + username + "' must wait " + std::to_string(wait) + " s");
-    return {std::nullopt, wait};
+    return {std::nullopt, wait, true};
   }
   auto st = site_.store().prepare(
       "SELECT id, display_name, role, salt, pass_hash, kdf FROM users WHERE username = ? AND active = 1");
@@ -119,7 +117,7 @@ SignInResult UserDirectory::signIn(const std::string& username, const std::strin
     // Nobody is signed in yet: a failed attempt is listed under the account it tried, when there is one.
     site_.audit(known ? st.int64(0) : 0, "login.failed", 0,
                 known ? "wrong password" : "unknown or inactive user name '" + username + "'");
-    return {std::nullopt, secondsToWait(username)};
+    return {std::nullopt, secondsToWait(username), false};
   }
   User u{st.int64(0), username, st.text(1), roleFrom(st.text(2))};
   if (st.text(5) != kCurrentKdf) {  // made with older parameters: re-hashed now that the password is known
@@ -130,7 +128,7 @@ SignInResult UserDirectory::signIn(const std::string& username, const std::strin
   auto clear = site_.store().prepare("DELETE FROM sign_in_failures WHERE username = ?");
   clear.bind(1, username).run();
   site_.audit(u.id, "login", 0, {});
-  return {u, 0};
+  return {u, 0, false};
 }
 
 std::vector<User> UserDirectory::users() {

@@ -21,11 +21,12 @@ struct User {
   Role role = Role::Radiologist;
 };
 
-// The outcome of a sign-in: the user, or none; waitSeconds > 0 when the attempt was refused without
-// checking the password because the back-off after earlier failures has not yet passed.
+// The outcome of a sign-in: the user, or none. `refused`: the attempt came during the back-off of
+// earlier failures and the password was not checked. `waitSeconds`: how long before the next try.
 struct SignInResult {
   std::optional<User> user;
   int waitSeconds = 0;
+  bool refused = false;
 };
 
 class UserDirectory {
@@ -34,8 +35,7 @@ class UserDirectory {
   using Clock = std::function<QDateTime()>;
   // The iterations of new password hashes (OWASP's figure for PBKDF2-HMAC-SHA256).
   static constexpr int kIterations = 600000;
-  // The wait before the next sign-in after `failures` consecutive failures: none for the first two,
-  // then 1 s, doubling up to 5 minutes.
+  // The wait before the next sign-in after `failures` consecutive failures (BackOff::delayAfter).
   static int backOffSeconds(int failures);
 
   // `actingUserId`: the signed-in user who adds or changes users through this directory, named in the

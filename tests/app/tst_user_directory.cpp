@@ -66,6 +66,7 @@ class TstUserDirectory : public QObject {
     // During the wait even the right password is refused, unchecked, with the time left.
     const SignInResult early = users.signIn("admin", "adminpass1");
     QVERIFY(!early.user);
+    QVERIFY(early.refused);
     QCOMPARE(early.waitSeconds, 1);
     now = now.addSecs(1);
     QCOMPARE(users.signIn("admin", "wrong-4").waitSeconds, 2);
