@@ -94,7 +94,9 @@ UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : SiteDialog
 }
 
 namespace {
-QString waitText(int seconds) { return QObject::tr("Too many failed attempts: wait %n s before trying again.", nullptr, seconds); }
+QString waitText(int seconds) {
+  return QObject::tr("Too many failed attempts: wait %n s before trying again.", nullptr, seconds);
+}
 }  // namespace
 
 void UnlockDialog::accept() {
@@ -133,8 +135,8 @@ void LoginDialog::accept() {
       app::UserDirectory(site_).signIn(username->text().trimmed().toStdString(), password->text().toStdString());
   user_ = r.user;
   if (user_) return QDialog::accept();
-  if (r.refused) error_->setText(waitText(r.waitSeconds));
-  else error_->setText(tr("Wrong user name or password.") + (r.waitSeconds > 0 ? QLatin1Char(' ') + waitText(r.waitSeconds) : QString()));
+  const QString wait = r.waitSeconds > 0 ? waitText(r.waitSeconds) : QString();
+  error_->setText(r.refused ? wait : (tr("Wrong user name or password.") + QLatin1Char(' ') + wait).trimmed());
   password->clear();
   password->setFocus();
 }

@@ -33,7 +33,8 @@ FindingStates findingStates(const engine::ObservationStates& states) {
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
-  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault) : dir_(std::move(dir)), vault_(std::move(vault)) {}
+  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault)
+      : dir_(std::move(dir)), vault_(std::move(vault)) {}
 
   bool available(QString* reason) const override {
     QString why;

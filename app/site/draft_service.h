@@ -42,7 +42,8 @@ ReportSections splitReportText(const std::string& text);
 // site's `vault`, its encrypted image files are decrypted and decoded in memory; without one, only
 // plain files are read.
 class ImageVault;
-std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault = nullptr);
+std::unique_ptr<DraftService> makeDraftService(const QString& modelDir,
+                                               std::shared_ptr<const ImageVault> vault = nullptr);
 
 // The model folder inside a site, <site>/model: where a site keeps its model when the user names
 // no other folder (the workstation's --model option or FEDMRG_MODEL_DIR, read by its main).

@@ -9,9 +9,9 @@
 namespace fedmrg::app {
 
 struct ImageMigrationResult {
-  int sealed = 0;    // plain files sealed and their rows moved to the sealed copy
-  int removed = 0;   // leftovers deleted: plain copies already sealed, torn temporaries, orphans
-  int failed = 0;    // plain files that could not be read; they stay where they are, referenced
+  int sealed = 0;   // plain files sealed and their rows moved to the sealed copy
+  int removed = 0;  // leftovers deleted: plain copies already sealed, torn temporaries, orphans
+  int failed = 0;   // plain files that could not be read; they stay where they are, referenced
 };
 
 // Seals every plain image file of the site and sweeps the image folder. Plain files nobody

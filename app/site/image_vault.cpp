@@ -62,14 +62,14 @@ std::optional<QByteArray> open(const QByteArray& key, const QByteArray& nonce, c
   QByteArray plain(cipherBytes, Qt::Uninitialized);
   QByteArray tag(sealed + cipherBytes, kTagBytes);
   int n = 0, tail = 0;
-  const bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
-                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
-                  EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(nonce)) == 1 &&
-                  EVP_DecryptUpdate(ctx.get(), nullptr, &n, u8(aad), int(aad.size())) == 1 &&
-                  EVP_DecryptUpdate(ctx.get(), u8(plain), &n, reinterpret_cast<const unsigned char*>(sealed),
-                                    cipherBytes) == 1 &&
-                  EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
-                  EVP_DecryptFinal_ex(ctx.get(), u8(plain) + n, &tail) == 1;
+  const bool ok =
+      ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceBytes, nullptr) == 1 &&
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, u8(key), u8(nonce)) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &n, u8(aad), int(aad.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), u8(plain), &n, reinterpret_cast<const unsigned char*>(sealed), cipherBytes) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, tag.data()) == 1 &&
+      EVP_DecryptFinal_ex(ctx.get(), u8(plain) + n, &tail) == 1;
   if (!ok) {
     OPENSSL_cleanse(plain.data(), size_t(plain.size()));
     return std::nullopt;
@@ -167,7 +167,8 @@ QString ImageVault::store(const QByteArray& plain) const {
 QByteArray ImageVault::read(const QString& path) const {
   const QString file = absolute(path);
   QFile f(file);
-  if (!f.open(QIODevice::ReadOnly)) throw VaultError(file.toStdString() + ": cannot read the stored image: " + f.errorString().toStdString());
+  if (!f.open(QIODevice::ReadOnly))
+    throw VaultError(file.toStdString() + ": cannot read the stored image: " + f.errorString().toStdString());
   const QByteArray sealed = f.readAll();
   if (!sealed.startsWith(QByteArray(kMagic, kMagicBytes)))
     throw VaultError(file.toStdString() + ": not an encrypted site image");
@@ -176,7 +177,8 @@ QByteArray ImageVault::read(const QString& path) const {
   const auto plain = open(key_, sealed.mid(kMagicBytes, kNonceBytes), identifierOf(file).toLatin1(),
                           sealed.constData() + header, int(sealed.size() - header));
   if (!plain)
-    throw VaultError(file.toStdString() + ": the stored image does not decrypt (altered, renamed, or sealed with another key)");
+    throw VaultError(file.toStdString() +
+                     ": the stored image does not decrypt (altered, renamed, or sealed with another key)");
   return *plain;
 }
 
@@ -187,7 +189,8 @@ engine::DicomImage ImageVault::readImage(const QString& path) const {
     bytes = read(file);
   } else {
     QFile f(file);
-    if (!f.open(QIODevice::ReadOnly)) throw VaultError(file.toStdString() + ": cannot read: " + f.errorString().toStdString());
+    if (!f.open(QIODevice::ReadOnly))
+      throw VaultError(file.toStdString() + ": cannot read: " + f.errorString().toStdString());
     bytes = f.readAll();
   }
   struct Wipe {  // plain patient data does not linger in freed memory

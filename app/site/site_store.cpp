@@ -123,7 +123,8 @@ std::unique_ptr<SiteStore> SiteStore::open(const std::string& path, const std::s
     throw StoreError(path + ": the file is a plain, unencrypted SQLite database; refusing to open it");
   // SQLCipher treats an empty file as a new database: that would silently replace a lost store.
   if (existed && QFileInfo(QString::fromStdString(path)).size() == 0)
-    throw StoreError(path + ": the file is empty (zero bytes); it is not a site store, refusing to start a new one in its place");
+    throw StoreError(
+        path + ": the file is empty (zero bytes); it is not a site store, refusing to start a new one in its place");
   if (!existed) {  // created owner-only before SQLite writes a byte into it, whatever the umask
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
     if (fd < 0) throw StoreError(path + ": cannot create the store file");
@@ -145,8 +146,8 @@ std::unique_ptr<SiteStore> SiteStore::open(const std::string& path, const std::s
   // The format pinned explicitly (SQLCipher 3.4's defaults: AES-256-CBC, HMAC-SHA1 per page, PBKDF2-
   // HMAC-SHA1 with 64,000 iterations, 1024-byte pages), so a library with other defaults (SQLCipher 4)
   // still opens every existing store instead of reading it as a foreign file.
-  for (const char* pragma : {"PRAGMA cipher = 'aes-256-cbc'", "PRAGMA kdf_iter = 64000", "PRAGMA cipher_page_size = 1024",
-                             "PRAGMA cipher_use_hmac = ON"}) {
+  for (const char* pragma : {"PRAGMA cipher = 'aes-256-cbc'", "PRAGMA kdf_iter = 64000",
+                             "PRAGMA cipher_page_size = 1024", "PRAGMA cipher_use_hmac = ON"}) {
     if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK)
       throw StoreError(path + ": cannot pin the encryption parameters (" + pragma + "): " + errorOf(db));
   }

@@ -31,8 +31,8 @@ int iterationsOf(const std::string& kdf) {
 // PBKDF2-HMAC-SHA256 (RFC 8018), one 32-byte block, by OpenSSL.
 std::vector<uint8_t> pbkdf2(const std::string& password, const std::vector<uint8_t>& salt, int iterations) {
   std::vector<uint8_t> out(32);
-  if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations,
-                        EVP_sha256(), int(out.size()), out.data()) != 1)
+  if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations, EVP_sha256(),
+                        int(out.size()), out.data()) != 1)
     throw StoreError("password hashing failed");
   return out;
 }

@@ -3,9 +3,13 @@
 // checks of issue 15 for encryption at rest, shared by the import and migration tests.
 #include <sys/stat.h>
 
+#include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QStringList>
+
+#include "app/site/image_loader.h"
+#include "app/site/site.h"
 
 namespace fedmrg::testing {
 
@@ -29,7 +33,8 @@ inline QStringList filesContaining(const QString& root, const QByteArray& needle
 inline QStringList looseModes(const QString& root, const QStringList& skipSuffixes = {}) {
   QStringList loose;
   if (fileMode(root) != 0700) loose << root + QStringLiteral(" %1").arg(fileMode(root), 0, 8);
-  QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+  QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
+                  QDirIterator::Subdirectories);
   while (it.hasNext()) {
     const QString p = it.next();
     bool skip = false;
@@ -38,6 +43,22 @@ inline QStringList looseModes(const QString& root, const QStringList& skipSuffix
     if (!skip && fileMode(p) != want) loose << p + QStringLiteral(" %1").arg(fileMode(p), 0, 8);
   }
   return loose;
+}
+
+// Why the site's image rows are not all readable ("" when every row names a file that decodes
+// through the vault, to a patient named `patientName`).
+inline QString storedImagesProblem(app::Site& site, const std::string& patientName) {
+  auto st = site.store().prepare("SELECT file_path FROM images");
+  const app::ImageLoader loader(site.vault());
+  while (st.step()) {
+    try {
+      const QString file = QDir(site.dir()).absoluteFilePath(QString::fromStdString(st.text(0)));
+      if (loader.load(file)->info.patientName != patientName) return file + ": decodes to another patient";
+    } catch (const std::exception& e) {
+      return QString::fromUtf8(e.what());
+    }
+  }
+  return {};
 }
 
 }  // namespace fedmrg::testing

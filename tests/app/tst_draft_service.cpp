@@ -21,6 +21,16 @@ namespace engine = fedmrg::engine;
 
 namespace {
 
+// A tiny model folder at `model` and a 128x128 test image at `file`.
+bool writeModelAndImage(const QString& model, const QString& file) {
+  if (!QDir().mkpath(model)) return false;
+  fedmrg::testing::writeTinyModel(model.toStdString());
+  fedmrg::testing::TestDicom image;
+  image.width = image.height = 128;
+  fedmrg::testing::writeTestDicom(file.toStdString(), image);
+  return true;
+}
+
 // What the engine alone drafts for the file with the model's default options.
 engine::Draft engineDraft(const QString& model, const QString& file) {
   engine::ReportGenerator generator(model.toStdString());
@@ -80,13 +90,8 @@ class TstDraftService : public QObject {
 
   void draftsWithAModelFolder() {
     QTemporaryDir dir;
-    const QString model = dir.filePath("model");
-    QVERIFY(QDir().mkpath(model));
-    fedmrg::testing::writeTinyModel(model.toStdString());
-    fedmrg::testing::TestDicom image;
-    image.width = image.height = 128;
-    const QString file = dir.filePath("study.dcm");
-    fedmrg::testing::writeTestDicom(file.toStdString(), image);
+    const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");
+    QVERIFY(writeModelAndImage(model, file));
 
     auto service = makeDraftService(model);
     QVERIFY(service->available(nullptr));
@@ -126,13 +131,8 @@ class TstDraftService : public QObject {
   // without the vault the sealed file is no DICOM at all.
   void draftsFromAnEncryptedSiteImage() {
     QTemporaryDir dir;
-    const QString model = dir.filePath("model");
-    QVERIFY(QDir().mkpath(model));
-    fedmrg::testing::writeTinyModel(model.toStdString());
-    fedmrg::testing::TestDicom image;
-    image.width = image.height = 128;
-    const QString file = dir.filePath("study.dcm");
-    fedmrg::testing::writeTestDicom(file.toStdString(), image);
+    const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");
+    QVERIFY(writeModelAndImage(model, file));
     QFile plain(file);
     QVERIFY(plain.open(QIODevice::ReadOnly));
     auto vault = std::make_shared<const ImageVault>(dir.filePath("site"), ImageVault::newKey());

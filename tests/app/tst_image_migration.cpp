@@ -10,7 +10,6 @@
 #include <QtTest>
 
 #include "app/site/dicom_importer.h"
-#include "app/site/image_loader.h"
 #include "app/site/image_migration.h"
 #include "app/site/site.h"
 #include "app/site_scan.h"
@@ -42,8 +41,8 @@ void makeLegacySite(const QString& siteDir, const QString& scratch, int count) {
       "JOIN studies s ON r.study_id = s.id");
   std::vector<std::pair<int64_t, QString>> moved;
   while (rows.step()) {
-    const QString rel = QStringLiteral("images/%1/%2.dcm").arg(QString::fromStdString(rows.text(3)),
-                                                                 QString::fromStdString(rows.text(2)));
+    const QString rel = QStringLiteral("images/%1/%2.dcm")
+                            .arg(QString::fromStdString(rows.text(3)), QString::fromStdString(rows.text(2)));
     QDir().mkpath(QFileInfo(QDir(siteDir).filePath(rel)).absolutePath());
     QFile out(QDir(siteDir).filePath(rel));
     if (!out.open(QIODevice::WriteOnly)) throw std::runtime_error("cannot write the legacy file");
@@ -58,20 +57,6 @@ void makeLegacySite(const QString& siteDir, const QString& scratch, int count) {
   }
   site->store().exec("DELETE FROM settings WHERE key = 'images.key'");
   QFile::setPermissions(siteDir, QFileDevice::Permissions(0x7755));
-}
-
-QString rowsProblem(Site& site) {
-  auto st = site.store().prepare("SELECT file_path FROM images");
-  const ImageLoader loader(site.vault());
-  while (st.step()) {
-    try {
-      if (loader.load(QDir(site.dir()).absoluteFilePath(QString::fromStdString(st.text(0))))->info.patientName != kName)
-        return "a row decodes to another patient";
-    } catch (const std::exception& e) {
-      return QString::fromUtf8(e.what());
-    }
-  }
-  return {};
 }
 
 }  // namespace
@@ -92,7 +77,7 @@ class TstImageMigration : public QObject {
     QCOMPARE(looseModes(siteDir), QStringList());
     QCOMPARE(QDir(site->imageDir()).entryList(QDir::Dirs | QDir::NoDotAndDotDot), QStringList());  // old folders gone
     QCOMPARE(site->store().queryInt("SELECT count(*) FROM images"), 4);
-    const QString problem = rowsProblem(*site);
+    const QString problem = fedmrg::testing::storedImagesProblem(*site, kName);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
     QCOMPARE(site->store().queryInt("SELECT count(*) FROM audit_log WHERE action = 'images.encrypt'"), 1);
     // A second open has nothing left to do.
@@ -118,7 +103,7 @@ class TstImageMigration : public QObject {
     auto site = Site::open(siteDir, kPassphrase);
     QCOMPARE(filesContaining(siteDir, kName), QStringList());
     QCOMPARE(site->store().queryInt("SELECT count(*) FROM images"), kImages);
-    const QString problem = rowsProblem(*site);
+    const QString problem = fedmrg::testing::storedImagesProblem(*site, kName);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
   }
 };

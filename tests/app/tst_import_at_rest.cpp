@@ -54,21 +54,6 @@ int runChild(const QString& siteDir, const QString& sources) {
   return 0;
 }
 
-// Every image row names a file that exists and decodes through the vault.
-QString storeProblem(Site& site) {
-  if (const std::string ok = site.store().integrityCheck(); ok != "ok") return QString::fromStdString(ok);
-  auto st = site.store().prepare("SELECT file_path FROM images");
-  const ImageLoader loader(site.vault());
-  while (st.step()) {
-    try {
-      loader.load(QDir(site.dir()).absoluteFilePath(QString::fromStdString(st.text(0))));
-    } catch (const std::exception& e) {
-      return QString::fromUtf8(e.what());
-    }
-  }
-  return {};
-}
-
 }  // namespace
 
 class TstImportAtRest : public QObject {
@@ -150,7 +135,8 @@ class TstImportAtRest : public QObject {
       QCOMPARE(filesContaining(siteDir, kName), QStringList());
       QCOMPARE(filesContaining(siteDir, "DICM"), QStringList());
       auto site = Site::open(siteDir, kPassphrase);
-      const QString problem = storeProblem(*site);
+      QCOMPARE(site->store().integrityCheck(), std::string("ok"));
+      const QString problem = fedmrg::testing::storedImagesProblem(*site, kName);
       QVERIFY2(problem.isEmpty(), qPrintable(problem));
       // Every import acknowledged before the kill is there (imports are de-duplicated across rounds).
       QVERIFY(site->store().queryInt("SELECT count(*) FROM images") >= acked);

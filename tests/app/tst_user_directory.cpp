@@ -44,7 +44,8 @@ class TstUserDirectory : public QObject {
     const std::string pw = "legacypass";
     PKCS5_PBKDF2_HMAC(pw.data(), int(pw.size()), salt.data(), 16, 60000, EVP_sha256(), 32, old.data());
     auto ins = site->store().prepare(
-        "INSERT INTO users(username, display_name, role, salt, pass_hash, created_at) VALUES('old', 'Old', 'radiologist', ?, ?, '')");
+        "INSERT INTO users(username, display_name, role, salt, pass_hash, created_at) VALUES('old', 'Old', "
+        "'radiologist', ?, ?, '')");
     ins.bindBlob(1, salt).bindBlob(2, old).run();
     QCOMPARE(site->store().queryText("SELECT kdf FROM users WHERE username = 'old'").value_or(""),
              std::string("pbkdf2-sha256:60000"));

@@ -38,7 +38,8 @@ class TstDicomText : public QObject {
       if (!text.contains("<b>Bold</b>") && !text.contains("<img src=") && !text.contains("<i>Ital</i>")) continue;
       ++showing;
       if (label->textFormat() != Qt::PlainText)
-        interpreted << QStringLiteral("%1 (%2): %3").arg(label->objectName(), label->parent()->metaObject()->className(), text);
+        interpreted
+            << QStringLiteral("%1 (%2): %3").arg(label->objectName(), label->parent()->metaObject()->className(), text);
     }
     QVERIFY2(interpreted.isEmpty(), qPrintable(interpreted.join("\n")));
     // The banner and the viewer's overlay at least: the check above looked at something.
