@@ -93,6 +93,7 @@ AuditLogDialog::AuditLogDialog(app::Site& site, int64_t viewerId, int64_t studyI
   table->verticalHeader()->hide();
   layout->addWidget(table, 1);
   message_ = new QLabel(this);
+  message_->setTextFormat(Qt::PlainText);
   message_->setWordWrap(true);
   layout->addWidget(message_);
 

@@ -24,6 +24,7 @@ namespace {
 QLabel* overlayLabel(QWidget* parent, Qt::Alignment align) {
   auto* label = new QLabel(parent);
   label->setAttribute(Qt::WA_TransparentForMouseEvents);
+  label->setTextFormat(Qt::PlainText);  // DICOM text (patient name, description) is never markup
   label->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Maximum);
   label->setAlignment(align);
   label->setStyleSheet(QStringLiteral("QLabel { color: #f0f0c0; background: rgba(0, 0, 0, 140); padding: 2px 4px; font-size: 11px; }"));

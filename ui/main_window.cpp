@@ -153,6 +153,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   worklistView_->verticalHeader()->hide();
   worklistView_->horizontalHeader()->setStretchLastSection(true);
   counts_ = new QLabel(left);
+  counts_->setTextFormat(Qt::PlainText);
   leftLayout->addWidget(search_);
   leftLayout->addWidget(statusFilter_);
   leftLayout->addWidget(worklistView_, 1);
@@ -191,6 +192,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   setCentralWidget(splitter);
 
   queueLabel_ = new QLabel(this);
+  queueLabel_->setTextFormat(Qt::PlainText);
   statusBar()->addPermanentWidget(queueLabel_);
 
   connect(search_, &QLineEdit::textChanged, filter_, &app::WorklistFilter::setSearchText);

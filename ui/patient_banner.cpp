@@ -27,9 +27,11 @@ PatientBanner::PatientBanner(QWidget* parent) : QFrame(parent) {
   layout->setSpacing(2);
   auto* top = new QHBoxLayout;
   name_ = new QLabel(this);
+  name_->setTextFormat(Qt::PlainText);  // DICOM text is never markup: "<b>X</b>" shows as typed
   name_->setObjectName(QStringLiteral("patientName"));
   name_->setStyleSheet(QStringLiteral("font-weight: bold; font-size: 14pt;"));
   id_ = new QLabel(this);
+  id_->setTextFormat(Qt::PlainText);
   id_->setObjectName(QStringLiteral("patientId"));
   id_->setStyleSheet(QStringLiteral("font-weight: bold; font-size: 14pt;"));
   id_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -37,6 +39,7 @@ PatientBanner::PatientBanner(QWidget* parent) : QFrame(parent) {
   top->addWidget(id_);
   layout->addLayout(top);
   details_ = new QLabel(this);
+  details_->setTextFormat(Qt::PlainText);
   details_->setObjectName(QStringLiteral("patientDetails"));
   details_->setWordWrap(true);
   layout->addWidget(details_);

@@ -46,6 +46,7 @@ PriorPanel::PriorPanel(app::Site& site, std::shared_ptr<const app::ImageLoader> 
   auto* top = new QHBoxLayout;
   top->setSpacing(0);
   header_ = new QLabel(this);
+  header_->setTextFormat(Qt::PlainText);  // the prior's description and date come from DICOM
   header_->setObjectName(QStringLiteral("priorHeader"));
   header_->setStyleSheet(QString::fromLatin1(kPriorStyle));
   header_->setWordWrap(true);  // a narrow panel wraps the header rather than widening itself
@@ -55,6 +56,7 @@ PriorPanel::PriorPanel(app::Site& site, std::shared_ptr<const app::ImageLoader> 
   top->addWidget(reportButton_);
   layout->addLayout(top);
   match_ = new QLabel(this);
+  match_->setTextFormat(Qt::PlainText);
   match_->setStyleSheet(QString::fromLatin1(kPriorStyle) + QStringLiteral(" QLabel { font-size: 10pt; }"));
   match_->setWordWrap(true);
   match_->hide();
@@ -186,6 +188,7 @@ QDialog* PriorPanel::showPriorReport() {
   dialog->setWindowTitle(tr("Prior report"));
   auto* layout = new QVBoxLayout(dialog);
   auto* title = new QLabel(priorTitle(*studies_.prior), dialog);
+  title->setTextFormat(Qt::PlainText);
   title->setStyleSheet(QString::fromLatin1(kPriorStyle));
   layout->addWidget(title);
   auto* text = new QPlainTextEdit(reportText(), dialog);

@@ -85,6 +85,7 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   patientBanner_ = new PatientBanner(this);
   layout->addWidget(patientBanner_);
   banner_ = new QLabel(this);
+  banner_->setTextFormat(Qt::PlainText);
   banner_->setAlignment(Qt::AlignCenter);
   banner_->setObjectName(QStringLiteral("statusBanner"));
   layout->addWidget(banner_);
@@ -128,6 +129,7 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   progress_->hide();
   layout->addWidget(progress_);
   message_ = new QLabel(this);
+  message_->setTextFormat(Qt::PlainText);  // may quote file names and DICOM text
   message_->setWordWrap(true);
   layout->addWidget(message_);
 

@@ -23,6 +23,7 @@ QLineEdit* secretField(QWidget* parent) {
 
 QLabel* errorLabel(QWidget* parent) {
   auto* label = new QLabel(parent);
+  label->setTextFormat(Qt::PlainText);  // reasons quote paths and names, never markup
   label->setWordWrap(true);
   label->setStyleSheet(QStringLiteral("QLabel { color: #c03030; }"));
   return label;
@@ -32,6 +33,7 @@ QLabel* errorLabel(QWidget* parent) {
 QFormLayout* dialogFrame(QDialog* dialog, const QString& intro, QLabel* error) {
   auto* layout = new QVBoxLayout(dialog);
   auto* introLabel = new QLabel(intro, dialog);
+  introLabel->setTextFormat(Qt::PlainText);  // names the site and its folder
   introLabel->setWordWrap(true);
   layout->addWidget(introLabel);
   auto* form = new QFormLayout;
@@ -91,13 +93,28 @@ UnlockDialog::UnlockDialog(const QString& siteDir, QWidget* parent) : SiteDialog
   form->addRow(tr("Passphrase"), passphrase);
 }
 
+namespace {
+QString waitText(int seconds) {
+  return QObject::tr("Too many failed attempts: wait %n s before trying again.", nullptr, seconds);
+}
+}  // namespace
+
 void UnlockDialog::accept() {
+  if (const int wait = backOff_.secondsToWait(); wait > 0) {
+    error_->setText(waitText(wait));
+    return;
+  }
   try {
     site_ = app::Site::open(dir_, passphrase->text().toStdString());
+    backOff_.succeeded();
     QDialog::accept();
   } catch (const std::exception& e) {
     const QString why = QString::fromUtf8(e.what());
-    error_->setText(why.contains(QLatin1String("wrong passphrase")) ? tr("Wrong passphrase. Try again.") : why);
+    const bool wrong = why.contains(QLatin1String("wrong passphrase"));
+    if (wrong) backOff_.failed();
+    const int wait = backOff_.secondsToWait();
+    error_->setText(wrong ? tr("Wrong passphrase.") + QLatin1Char(' ') + (wait > 0 ? waitText(wait) : tr("Try again."))
+                          : why);
     passphrase->clear();
     passphrase->setFocus();
   }
@@ -114,9 +131,12 @@ LoginDialog::LoginDialog(app::Site& site, QWidget* parent) : QDialog(parent), si
 }
 
 void LoginDialog::accept() {
-  user_ = app::UserDirectory(site_).authenticate(username->text().trimmed().toStdString(), password->text().toStdString());
+  const app::SignInResult r =
+      app::UserDirectory(site_).signIn(username->text().trimmed().toStdString(), password->text().toStdString());
+  user_ = r.user;
   if (user_) return QDialog::accept();
-  error_->setText(tr("Wrong user name or password."));
+  const QString wait = r.waitSeconds > 0 ? waitText(r.waitSeconds) : QString();
+  error_->setText(r.refused ? wait : (tr("Wrong user name or password.") + QLatin1Char(' ') + wait).trimmed());
   password->clear();
   password->setFocus();
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "app/site/back_off.h"
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
 
@@ -52,10 +53,15 @@ class UnlockDialog : public SiteDialog {
  public:
   explicit UnlockDialog(const QString& siteDir, QWidget* parent = nullptr);
   QLineEdit* passphrase;
+  // Wrong passphrases make the next try wait (kept in memory: the store is still locked).
+  app::BackOff& backOff() { return backOff_; }
 
  public slots:
-  // Tries the passphrase: opens the site, or shows why not and asks again.
+  // Tries the passphrase: opens the site, or shows why not (and how long to wait) and asks again.
   void accept() override;
+
+ private:
+  app::BackOff backOff_;
 };
 
 class LoginDialog : public QDialog {

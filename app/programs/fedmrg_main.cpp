@@ -245,9 +245,9 @@ int main(int argc, char** argv) {
   const app::WorkstationServices services{*site,
                                           user,
                                           std::make_shared<app::ReportService>(*site, user.id),
-                                          app::makeDraftService(chooseModelDir(parser, site->dir())),
+                                          app::makeDraftService(chooseModelDir(parser, site->dir()), site->vault()),
                                           std::make_shared<app::DicomImporter>(*site, user.id),
-                                          std::make_shared<const app::ImageLoader>()};
+                                          std::make_shared<const app::ImageLoader>(site->vault())};
 
   const QStringList imports = parser.values("import");
   if (!imports.isEmpty()) importAtStart(*services.importer, imports);

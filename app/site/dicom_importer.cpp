@@ -6,8 +6,12 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <openssl/crypto.h>
+
+#include "app/site/dicom_uid.h"
 #include "app/site/site.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/imaging/dicom_memory.h"
 
 namespace fedmrg::app {
 namespace {
@@ -21,12 +25,34 @@ bool hasDicomPreamble(const QString& path) {
   return f.read(4) == "DICM";
 }
 
-// A file name made only of UID characters, safe on every file system.
-QString safeName(const std::string& uid) {
-  QString s = QString::fromStdString(uid);
-  for (QChar& c : s)
-    if (!(c.isDigit() || c == '.')) c = '_';
-  return s.isEmpty() ? QStringLiteral("unknown") : s;
+QByteArray readSource(const QString& file) {
+  QFile f(file);
+  if (!f.open(QIODevice::ReadOnly))
+    throw engine::DicomError(file.toStdString() + ": cannot read the file: " + f.errorString().toStdString());
+  return f.readAll();
+}
+
+// Plain patient data does not linger in freed memory.
+struct WipeOnExit {
+  QByteArray& bytes;
+  ~WipeOnExit() { OPENSSL_cleanse(bytes.data(), size_t(bytes.size())); }
+};
+
+// UIDs end up in the store, in exported SR and in what the worklist looks up: one that breaks the
+// grammar is refused with the element it is in.
+void checkUids(const QString& file, const engine::DicomMetadata& m) {
+  struct Uid {
+    const char* element;
+    const std::string& value;
+  };
+  // Series and class may be absent in old files (checked when present); the other two are required above.
+  for (const Uid& uid : {Uid{"SOP Instance UID", m.sopInstanceUid}, Uid{"Study Instance UID", m.studyInstanceUid},
+                         Uid{"Series Instance UID", m.seriesInstanceUid}, Uid{"SOP Class UID", m.sopClassUid}}) {
+    if (uid.value.empty()) continue;
+    if (const std::string problem = dicomUidProblem(uid.value); !problem.empty())
+      throw engine::DicomError(file.toStdString() + ": invalid " + uid.element + " \"" + uid.value.substr(0, 80) +
+                               "\": " + problem);
+  }
 }
 
 // The image's content: SHA-256 of its size and decoded values, the same whatever the transfer syntax
@@ -100,11 +126,16 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
     ++result.scanned;
     try {
       if (!QFileInfo(file).isFile()) throw engine::DicomError(file.toStdString() + ": no such file");
+      // Read once into memory: the bytes decoded are the bytes sealed, and no plain copy is written.
+      QByteArray bytes = readSource(file);
+      const WipeOnExit wipe{bytes};
       // Decode fully: a file that cannot show its pixels is an error now, not at reading time.
-      const engine::DicomImage image = engine::readDicomImage(file.toStdString());
+      const engine::DicomImage image = engine::readDicomImageFromMemory(
+          reinterpret_cast<const uint8_t*>(bytes.constData()), size_t(bytes.size()), file.toStdString());
       const auto& m = image.meta;
       if (m.sopInstanceUid.empty() || m.studyInstanceUid.empty())
         throw engine::DicomError(file.toStdString() + ": no SOP Instance UID or Study Instance UID");
+      checkUids(file, m);
       const std::string digest = pixelDigest(image);
       auto dup = store.prepare(
           "SELECT se.study_id, i.pixel_digest FROM images i JOIN series se ON i.series_id = se.id WHERE i.sop_uid = ?");
@@ -118,10 +149,9 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
         ++result.duplicates;
         if (!result.firstStudyId) result.firstStudyId = dup.int64(0);
       } else {
-        const QString studyDir = QDir(site_.imageDir()).filePath(safeName(m.studyInstanceUid));
-        const QString target = QDir(studyDir).filePath(safeName(m.sopInstanceUid) + QStringLiteral(".dcm"));
-        if (!QDir().mkpath(studyDir) || (!QFile::exists(target) && !QFile::copy(file, target)))
-          throw engine::DicomError(file.toStdString() + ": cannot copy into the site's image folder");
+        // Sealed under a name the vault draws; a kill before the row commits leaves only ciphertext,
+        // which the next open sweeps.
+        const QString stored = site_.vault()->store(bytes);
         SiteStore::Transaction tx(store);
         bool added = false;
         const int64_t studyId = findOrInsertStudy(store, m, added);
@@ -131,7 +161,7 @@ ImportResult DicomImporter::importFiles(const QStringList& files, const Progress
             "view_position, pixel_spacing_r, pixel_spacing_c, imported_at, pixel_digest) "
             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, seriesId).bind(2, m.sopInstanceUid).bind(3, m.sopClassUid);
-        st.bind(4, QDir(site_.dir()).relativeFilePath(target).toStdString());
+        st.bind(4, stored.toStdString());
         st.bind(5, m.rows).bind(6, m.columns).bind(7, m.transferSyntaxUid).bind(8, m.viewPosition);
         st.bind(9, m.pixelSpacingRow).bind(10, m.pixelSpacingColumn).bind(11, nowUtc()).bind(12, digest).run();
         tx.commit();

@@ -1,8 +1,9 @@
 #pragma once
 // Imports DICOM files into a site: files, folders (recursive) and DICOMDIR media, de-duplicated by
 // SOP Instance UID and pixel content (same UID with other pixels is refused, not skipped). Each image is
-// decoded once through the engine's checked decoder (the one the viewer and drafts use); files whose
-// pixel data does not match their header are listed with the reason while the rest imports. Images are copied into the site's managed folder.
+// decoded once, from memory, through the engine's checked decoder (the one the viewer and drafts use);
+// files whose pixel data does not match their header are listed with the reason while the rest imports.
+// Images are stored encrypted by the site's ImageVault, under names it draws; the source files are only read.
 #include <QString>
 #include <QStringList>
 #include <atomic>

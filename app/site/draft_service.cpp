@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "app/site/finding_labels.h"
+#include "app/site/image_vault.h"
 #include "engine/imaging/dicom_image.h"
 #include "engine/infer/report_generator.h"
 #include "engine/model/model_folder.h"
@@ -32,7 +33,8 @@ FindingStates findingStates(const engine::ObservationStates& states) {
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
-  explicit EngineDraftService(QString dir) : dir_(std::move(dir)) {}
+  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault)
+      : dir_(std::move(dir)), vault_(std::move(vault)) {}
 
   bool available(QString* reason) const override {
     QString why;
@@ -57,8 +59,10 @@ class EngineDraftService : public DraftService {
       generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
     }
     // Decoded as `fedmrg-cli generate` decodes it: the same checks, no more resolution than the model needs.
+    // Stored images are decrypted in memory by the site's vault; a file outside the site is read as it is.
+    const engine::DecodeOptions decode = engine::draftDecodeOptions(generator_->config().imageSize);
     const engine::DicomImage image =
-        engine::readDicomImage(dicomFile.toStdString(), engine::draftDecodeOptions(generator_->config().imageSize));
+        vault_ ? vault_->readImage(dicomFile, decode) : engine::readDicomImage(dicomFile.toStdString(), decode);
     report(0.2);
     if (cancel) return false;
     report(0.4);
@@ -75,6 +79,7 @@ class EngineDraftService : public DraftService {
 
  private:
   QString dir_;
+  std::shared_ptr<const ImageVault> vault_;
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
   ModelIdentity model_;  // of the loaded generator's folder
@@ -99,8 +104,8 @@ ReportSections splitReportText(const std::string& text) {
   return {trimmed(before), trimmed(after)};
 }
 
-std::unique_ptr<DraftService> makeDraftService(const QString& modelDir) {
-  return std::make_unique<EngineDraftService>(modelDir);
+std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault) {
+  return std::make_unique<EngineDraftService>(modelDir, std::move(vault));
 }
 
 QString siteModelDir(const QString& siteDir) { return QDir(siteDir).filePath(QStringLiteral("model")); }

@@ -1,11 +1,17 @@
 #include "app/site/image_loader.h"
 
+#include "app/site/image_vault.h"
 #include "engine/imaging/dicom_image.h"
 
 namespace fedmrg::app {
+namespace {
+engine::DicomImage decode(const ImageVault* vault, const QString& file) {
+  return vault ? vault->readImage(file) : engine::readDicomImage(file.toStdString());
+}
+}  // namespace
 
 std::shared_ptr<const DisplayImage> ImageLoader::load(const QString& file) const {
-  engine::DicomImage decoded = engine::readDicomImage(file.toStdString());
+  engine::DicomImage decoded = decode(vault_.get(), file);
   auto image = std::make_shared<DisplayImage>();
   image->width = decoded.width;
   image->height = decoded.height;
@@ -36,7 +42,7 @@ std::shared_ptr<const DisplayImage> ImageLoader::load(const QString& file) const
 }
 
 GreyPixels ImageLoader::thumbnail(const QString& file) const {
-  const engine::DicomImage decoded = engine::readDicomImage(file.toStdString());
+  const engine::DicomImage decoded = decode(vault_.get(), file);
   return {decoded.width, decoded.height, engine::renderWindowed(decoded, decoded.defaultWindow)};
 }
 

@@ -5,7 +5,10 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <sys/stat.h>
+
 #include "app/site/audit_trail.h"
+#include "app/site/image_migration.h"
 #include "app/site/user_directory.h"
 
 namespace fedmrg::app {
@@ -17,6 +20,15 @@ void removeStoreFiles(const QString& path) {
   for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
     QFile::remove(path + suffix);
 }
+
+// The store and its log files: owner only, whatever the umask gave them.
+void makeStorePrivate(const QString& path) {
+  for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+    if (QFile::exists(path + suffix)) ::chmod(QFile::encodeName(path + suffix).constData(), S_IRUSR | S_IWUSR);
+}
+
+// The image key is stored hex-encoded in the settings table (inside the encrypted store).
+constexpr const char* kImageKeySetting = "images.key";
 }  // namespace
 
 std::string nowUtc() {
@@ -35,7 +47,11 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
   if (const std::string problem = UserDirectory::newUserProblem(adminUser, adminPassword); !problem.empty())
     throw StoreError(problem);
   const bool dirExisted = QFileInfo(dir).isDir();
-  if (!QDir().mkpath(dir)) throw StoreError(dir.toStdString() + ": cannot create the site folder");
+  try {
+    makePrivateDir(dir);
+  } catch (const VaultError& e) {
+    throw StoreError(e.what());
+  }
   // The store is built under another name and renamed to site.db only once its admin exists: a
   // failure, or a kill half-way, leaves no site.db, so the next start offers to create the site again
   // instead of unlocking a site nobody can sign in to.
@@ -47,6 +63,7 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
       SiteStore::Transaction tx(draft.store());
       draft.store().setSetting("site.name", siteName);
       draft.store().setSetting("site.created_at", nowUtc());
+      draft.store().setSetting(kImageKeySetting, ImageVault::newKey().toHex().toStdString());
       UserDirectory users(draft, kSystemUser);  // no user exists yet to name as the one who adds the admin
       const int64_t admin = users.addUser(adminUser, adminDisplayName, Role::Admin, adminPassword);
       draft.audit(admin, "site.create", 0, siteName);
@@ -69,8 +86,22 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
 
 std::unique_ptr<Site> Site::open(const QString& dir, const std::string& passphrase) {
   if (!exists(dir)) throw StoreError(dir.toStdString() + ": no site here (site.db is missing)");
-  QDir().mkpath(QDir(dir).filePath(QStringLiteral("images")));
-  return std::unique_ptr<Site>(new Site(dir, SiteStore::open(storePath(dir).toStdString(), passphrase, false)));
+  makePrivateDir(dir);
+  makePrivateDir(QDir(dir).filePath(QStringLiteral("images")));
+  std::unique_ptr<Site> site(new Site(dir, SiteStore::open(storePath(dir).toStdString(), passphrase, false)));
+  makeStorePrivate(storePath(dir));
+  SiteStore& store = site->store();
+  std::optional<std::string> key = store.setting(kImageKeySetting);
+  if (!key) {  // a site made before images were encrypted: its key, once, before anything is sealed
+    key = ImageVault::newKey().toHex().toStdString();
+    store.setSetting(kImageKeySetting, *key);
+  }
+  site->vault_ = std::make_shared<const ImageVault>(dir, QByteArray::fromHex(QByteArray::fromStdString(*key)));
+  const ImageMigrationResult moved = sealPlainImages(store, *site->vault_);
+  if (moved.sealed > 0 || moved.failed > 0)
+    site->audit(kSystemUser, "images.encrypt", 0,
+                std::to_string(moved.sealed) + " sealed, " + std::to_string(moved.failed) + " unreadable");
+  return site;
 }
 
 Site::Site(QString dir, std::unique_ptr<SiteStore> store) : dir_(std::move(dir)), store_(std::move(store)) {}

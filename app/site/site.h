@@ -4,6 +4,7 @@
 #include <QString>
 #include <memory>
 
+#include "app/site/image_vault.h"
 #include "app/site/site_store.h"
 
 namespace fedmrg::app {
@@ -19,12 +20,16 @@ class Site {
   static std::unique_ptr<Site> create(const QString& dir, const std::string& passphrase, const std::string& siteName,
                                       const std::string& adminUser, const std::string& adminDisplayName,
                                       const std::string& adminPassword);
-  // Opens an existing site. Throws StoreError (wrong passphrase, not encrypted, no site).
+  // Opens an existing site: makes its folders private (0700) and its store 0600, gives a site made
+  // before images were encrypted its image key, and seals any plain image file left (see
+  // image_migration.h). Throws StoreError (wrong passphrase, not encrypted, no site) or VaultError.
   static std::unique_ptr<Site> open(const QString& dir, const std::string& passphrase);
 
   SiteStore& store() { return *store_; }
   const QString& dir() const { return dir_; }
   QString imageDir() const;
+  // The site's encrypted image files; shared with the workers that decode on other threads.
+  std::shared_ptr<const ImageVault> vault() const { return vault_; }
   std::string name();
 
   // Appends an audit entry: who (user id; 0, the system, only for what no user caused), what, on
@@ -35,6 +40,7 @@ class Site {
   Site(QString dir, std::unique_ptr<SiteStore> store);
   QString dir_;
   std::unique_ptr<SiteStore> store_;
+  std::shared_ptr<const ImageVault> vault_;
 };
 
 // The current time as ISO 8601 UTC with milliseconds, the format every table stores.

@@ -2,8 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <cstring>
@@ -116,6 +121,16 @@ std::unique_ptr<SiteStore> SiteStore::open(const std::string& path, const std::s
   if (!existed && !create) throw StoreError(path + ": no site store at this path");
   if (existed && hasPlainSqliteHeader(path))
     throw StoreError(path + ": the file is a plain, unencrypted SQLite database; refusing to open it");
+  // SQLCipher treats an empty file as a new database: that would silently replace a lost store.
+  if (existed && QFileInfo(QString::fromStdString(path)).size() == 0)
+    throw StoreError(
+        path + ": the file is empty (zero bytes); it is not a site store, refusing to start a new one in its place");
+  if (!existed) {  // created owner-only before SQLite writes a byte into it, whatever the umask
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (fd < 0) throw StoreError(path + ": cannot create the store file");
+    ::fchmod(fd, S_IRUSR | S_IWUSR);
+    ::close(fd);
+  }
 
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX;
@@ -128,6 +143,14 @@ std::unique_ptr<SiteStore> SiteStore::open(const std::string& path, const std::s
 
   if (sqlite3_key(db, passphrase.data(), int(passphrase.size())) != SQLITE_OK)
     throw StoreError(path + ": cannot set the key: " + errorOf(db));
+  // The format pinned explicitly (SQLCipher 3.4's defaults: AES-256-CBC, HMAC-SHA1 per page, PBKDF2-
+  // HMAC-SHA1 with 64,000 iterations, 1024-byte pages), so a library with other defaults (SQLCipher 4)
+  // still opens every existing store instead of reading it as a foreign file.
+  for (const char* pragma : {"PRAGMA cipher = 'aes-256-cbc'", "PRAGMA kdf_iter = 64000",
+                             "PRAGMA cipher_page_size = 1024", "PRAGMA cipher_use_hmac = ON"}) {
+    if (sqlite3_exec(db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw StoreError(path + ": cannot pin the encryption parameters (" + pragma + "): " + errorOf(db));
+  }
   // Fail closed when the SQLCipher codec is not the sqlite3 in use (plain SQLite linked first).
   const auto cipher = store->queryText("PRAGMA cipher_version");
   if (!cipher || cipher->empty())
@@ -141,6 +164,12 @@ std::unique_ptr<SiteStore> SiteStore::open(const std::string& path, const std::s
     sqlite3_free(err);
     throw StoreError(path + ": wrong passphrase, or the file is not a FedMRG site store (" + reason + ")");
   }
+  // An encrypted database this passphrase opens but that no FedMRG build made: no schema version,
+  // yet tables. Refused rather than migrated into.
+  if (existed && store->schemaVersion() == 0 && store->queryInt("SELECT count(*) FROM sqlite_master") > 0)
+    throw StoreError(path + ": the file is an encrypted database but not a FedMRG site store (no schema version)");
+  if (existed && store->schemaVersion() == 0)
+    throw StoreError(path + ": the file holds no FedMRG site store (an empty database)");
   sqlite3_busy_timeout(db, 5000);
   store->exec("PRAGMA foreign_keys = ON");
   // WAL with synchronous=FULL: a commit that returned is on disk, a killed process loses nothing.

@@ -1,32 +1,51 @@
 #include "app/site/user_directory.h"
 
-#include <QCryptographicHash>
-#include <QMessageAuthenticationCode>
-#include <QRandomGenerator>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 
+#include <algorithm>
+
+#include "app/site/back_off.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
 namespace {
 
-constexpr int kIterations = 60000;
+// How a hash was made: "pbkdf2-sha256:<iterations>". Stored beside each hash.
+std::string kdfName(int iterations) { return "pbkdf2-sha256:" + std::to_string(iterations); }
+const std::string kCurrentKdf = kdfName(UserDirectory::kIterations);
 
-// PBKDF2-HMAC-SHA256 (RFC 8018), one 32-byte block.
-QByteArray pbkdf2(const std::string& password, const QByteArray& salt) {
-  QMessageAuthenticationCode mac(QCryptographicHash::Sha256, QByteArray::fromStdString(password));
-  mac.addData(salt);
-  mac.addData(QByteArray::fromHex("00000001"));
-  QByteArray u = mac.result(), out = u;
-  for (int i = 1; i < kIterations; ++i) {
-    mac.reset();
-    mac.addData(u);
-    u = mac.result();
-    for (int k = 0; k < out.size(); ++k) out[k] = char(out[k] ^ u[k]);
+// The iterations a stored kdf names; 0 for one this build does not know.
+int iterationsOf(const std::string& kdf) {
+  const std::string prefix = "pbkdf2-sha256:";
+  if (kdf.rfind(prefix, 0) != 0) return 0;
+  try {
+    const int n = std::stoi(kdf.substr(prefix.size()));
+    return n >= 1000 ? n : 0;
+  } catch (const std::exception&) {
+    return 0;
   }
+}
+
+// PBKDF2-HMAC-SHA256 (RFC 8018), one 32-byte block, by OpenSSL.
+std::vector<uint8_t> pbkdf2(const std::string& password, const std::vector<uint8_t>& salt, int iterations) {
+  std::vector<uint8_t> out(32);
+  if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations, EVP_sha256(),
+                        int(out.size()), out.data()) != 1)
+    throw StoreError("password hashing failed");
   return out;
 }
 
-std::vector<uint8_t> bytes(const QByteArray& a) { return {a.begin(), a.end()}; }
+std::vector<uint8_t> newSalt() {
+  std::vector<uint8_t> salt(16);
+  if (RAND_bytes(salt.data(), int(salt.size())) != 1) throw StoreError("the system's random generator failed");
+  return salt;
+}
+
+bool sameHash(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 Role roleFrom(const std::string& s) { return s == "admin" ? Role::Admin : Role::Radiologist; }
 
@@ -47,35 +66,69 @@ int64_t UserDirectory::addUser(const std::string& username, const std::string& d
   auto taken = site_.store().prepare("SELECT 1 FROM users WHERE username = ?");
   taken.bind(1, username);
   if (taken.step()) throw StoreError("the user name '" + username + "' is taken");
-  QByteArray salt(16, Qt::Uninitialized);
-  QRandomGenerator::system()->fillRange(reinterpret_cast<quint32*>(salt.data()), salt.size() / 4);
+  const std::vector<uint8_t> salt = newSalt();
   auto st = site_.store().prepare(
-      "INSERT INTO users(username, display_name, role, salt, pass_hash, created_at) VALUES(?, ?, ?, ?, ?, ?)");
+      "INSERT INTO users(username, display_name, role, salt, pass_hash, created_at, kdf) VALUES(?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, username).bind(2, displayName.empty() ? username : displayName).bind(3, roleName(role));
-  st.bindBlob(4, bytes(salt)).bindBlob(5, bytes(pbkdf2(password, salt))).bind(6, nowUtc()).run();
+  st.bindBlob(4, salt).bindBlob(5, pbkdf2(password, salt, kIterations)).bind(6, nowUtc()).bind(7, kCurrentKdf).run();
   const int64_t id = site_.store().lastInsertId();
   site_.audit(actingUserId_, "user.add", 0, username + " (" + roleName(role) + ")");
   return id;
 }
 
-std::optional<User> UserDirectory::authenticate(const std::string& username, const std::string& password) {
-  auto st = site_.store().prepare(
-      "SELECT id, display_name, role, salt, pass_hash FROM users WHERE username = ? AND active = 1");
+int UserDirectory::backOffSeconds(int failures) { return BackOff::delayAfter(failures); }
+
+int UserDirectory::secondsToWait(const std::string& username) {
+  auto st = site_.store().prepare("SELECT failures, last_failure_at FROM sign_in_failures WHERE username = ?");
   st.bind(1, username);
-  // Nobody is signed in yet: a failed attempt is listed under the account it tried, when there is one.
-  if (!st.step()) {
-    site_.audit(0, "login.failed", 0, "unknown or inactive user name '" + username + "'");
-    return std::nullopt;
+  if (!st.step()) return 0;
+  const QDateTime last = QDateTime::fromString(QString::fromStdString(st.text(1)), Qt::ISODateWithMs);
+  const qint64 waited = last.isValid() ? last.secsTo(clock_()) : 0;
+  return int(std::max<qint64>(0, backOffSeconds(int(st.int64(0))) - waited));
+}
+
+void UserDirectory::recordFailure(const std::string& username) {
+  // SQLCipher 3.4 is SQLite 3.15: no UPSERT, so update and insert when there was no row.
+  const std::string now = clock_().toUTC().toString(Qt::ISODateWithMs).toStdString();
+  auto up = site_.store().prepare(
+      "UPDATE sign_in_failures SET failures = failures + 1, last_failure_at = ? WHERE username = ?");
+  up.bind(1, now).bind(2, username).run();
+  if (site_.store().changes() > 0) return;
+  auto ins = site_.store().prepare("INSERT INTO sign_in_failures(username, failures, last_failure_at) VALUES(?, 1, ?)");
+  ins.bind(1, username).bind(2, now).run();
+}
+
+SignInResult UserDirectory::signIn(const std::string& username, const std::string& password) {
+  if (const int wait = secondsToWait(username); wait > 0) {
+    site_.audit(0, "login.delayed", 0, "'" + username + "' must wait " + std::to_string(wait) + " s");
+    return {std::nullopt, wait, true};
   }
-  const auto saltBytes = st.blob(3), hash = st.blob(4);
-  const QByteArray salt(reinterpret_cast<const char*>(saltBytes.data()), qsizetype(saltBytes.size()));
-  if (bytes(pbkdf2(password, salt)) != hash) {
-    site_.audit(st.int64(0), "login.failed", 0, "wrong password");
-    return std::nullopt;
+  auto st = site_.store().prepare(
+      "SELECT id, display_name, role, salt, pass_hash, kdf FROM users WHERE username = ? AND active = 1");
+  st.bind(1, username);
+  const bool known = st.step();
+  // An unknown name costs the same hash as a known one: the time taken does not tell them apart.
+  const std::vector<uint8_t> salt = known ? st.blob(3) : std::vector<uint8_t>(16, 0);
+  const int iterations = known ? iterationsOf(st.text(5)) : kIterations;
+  const std::vector<uint8_t> computed = pbkdf2(password, salt, iterations > 0 ? iterations : kIterations);
+  const bool match = known && iterations > 0 && sameHash(computed, st.blob(4));
+  if (!match) {
+    recordFailure(username);
+    // Nobody is signed in yet: a failed attempt is listed under the account it tried, when there is one.
+    site_.audit(known ? st.int64(0) : 0, "login.failed", 0,
+                known ? "wrong password" : "unknown or inactive user name '" + username + "'");
+    return {std::nullopt, secondsToWait(username), false};
   }
   User u{st.int64(0), username, st.text(1), roleFrom(st.text(2))};
+  if (st.text(5) != kCurrentKdf) {  // made with older parameters: re-hashed now that the password is known
+    const std::vector<uint8_t> fresh = newSalt();
+    auto up = site_.store().prepare("UPDATE users SET salt = ?, pass_hash = ?, kdf = ? WHERE id = ?");
+    up.bindBlob(1, fresh).bindBlob(2, pbkdf2(password, fresh, kIterations)).bind(3, kCurrentKdf).bind(4, u.id).run();
+  }
+  auto clear = site_.store().prepare("DELETE FROM sign_in_failures WHERE username = ?");
+  clear.bind(1, username).run();
   site_.audit(u.id, "login", 0, {});
-  return u;
+  return {u, 0, false};
 }
 
 std::vector<User> UserDirectory::users() {

@@ -1,5 +1,9 @@
 #pragma once
-// The site's local users and their roles; passwords are kept as salted PBKDF2-HMAC-SHA256 hashes.
+// The site's local users and their roles. Passwords are kept as PBKDF2-HMAC-SHA256 hashes with a
+// per-user salt and 600,000 iterations, each hash with the parameters it was made with; failed
+// sign-ins make the next attempt for that user name wait, longer after each failure.
+#include <QDateTime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,8 +21,23 @@ struct User {
   Role role = Role::Radiologist;
 };
 
+// The outcome of a sign-in: the user, or none. `refused`: the attempt came during the back-off of
+// earlier failures and the password was not checked. `waitSeconds`: how long before the next try.
+struct SignInResult {
+  std::optional<User> user;
+  int waitSeconds = 0;
+  bool refused = false;
+};
+
 class UserDirectory {
  public:
+  // The time the back-off is measured with; tests inject their own instead of sleeping.
+  using Clock = std::function<QDateTime()>;
+  // The iterations of new password hashes (OWASP's figure for PBKDF2-HMAC-SHA256).
+  static constexpr int kIterations = 600000;
+  // The wait before the next sign-in after `failures` consecutive failures (BackOff::delayAfter).
+  static int backOffSeconds(int failures);
+
   // `actingUserId`: the signed-in user who adds or changes users through this directory, named in the
   // audit log. 0 (the system) may only create the site's first user; reading and signing in need no one.
   explicit UserDirectory(Site& site, int64_t actingUserId = 0) : site_(site), actingUserId_(actingUserId) {}
@@ -30,7 +49,13 @@ class UserDirectory {
   int64_t addUser(const std::string& username, const std::string& displayName, Role role,
                   const std::string& password);
   // The user when the password matches, else nothing (the caller says "wrong user or password").
-  std::optional<User> authenticate(const std::string& username, const std::string& password);
+  std::optional<User> authenticate(const std::string& username, const std::string& password) {
+    return signIn(username, password).user;
+  }
+  // Signs in with the back-off: an unknown user name costs the same hash as a known one, the hash is
+  // compared in constant time, and a hash made with older parameters is upgraded on success.
+  SignInResult signIn(const std::string& username, const std::string& password);
+  void setClock(Clock clock) { clock_ = std::move(clock); }
   // The active user with this id, if any.
   std::optional<User> find(int64_t id);
   std::vector<User> users();
@@ -39,8 +64,12 @@ class UserDirectory {
  private:
   // Throws StoreError unless the acting user may change users (see the constructor).
   void checkActingAdmin();
+  // Seconds left before `username` may try again (0: now).
+  int secondsToWait(const std::string& username);
+  void recordFailure(const std::string& username);
   Site& site_;
   int64_t actingUserId_;
+  Clock clock_ = [] { return QDateTime::currentDateTimeUtc(); };
 };
 
 }  // namespace fedmrg::app

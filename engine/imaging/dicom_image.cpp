@@ -20,6 +20,7 @@
 #include <mutex>
 
 #include "engine/imaging/codec_warnings.h"
+#include "engine/imaging/dicom_decode.h"
 #include "engine/imaging/jpeg2000_decoder.h"
 #include "engine/imaging/pixel_data_check.h"
 
@@ -87,25 +88,28 @@ DicomMetadata extractMetadata(DcmFileFormat& file) {
   return m;
 }
 
+}  // namespace
+
+std::string loadFailureReason(const OFCondition& st) {
+  // In words a person can act on: DCMTK's own texts ("I/O suspension or premature end of stream") say
+  // nothing to a radiologist.
+  if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) return "not a DICOM file";
+  if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd || st == EC_PrematureSequDelimitationItem)
+    return "the file ends before its last element (truncated or cut off during transfer)";
+  if (st == EC_CorruptedData || st == EC_InvalidTag || st == EC_TooManyBytesRequested)
+    return "the file's DICOM structure is damaged (an element's length or tag is wrong)";
+  if (st.code() == 0 || std::string(st.text()).find("No such file") != std::string::npos)
+    return "the file cannot be opened";
+  return "the file's DICOM structure cannot be read";
+}
+
+namespace {
+
 void loadFile(const std::string& path, DcmFileFormat& file, E_FileReadMode mode) {
   registerDicomCodecs();
   // autodetect also reads old files that lack the Part 10 meta header
   const OFCondition st = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, mode);
-  if (st.bad()) {
-    // In words a person can act on: DCMTK's own texts ("I/O suspension or premature end of stream") say
-    // nothing to a radiologist.
-    std::string why;
-    if (st == EC_InvalidStream || st == EC_FileMetaInfoHeaderMissing) why = "not a DICOM file";
-    else if (st == EC_StreamNotifyClient || st == EC_SequEnd || st == EC_ItemEnd ||
-             st == EC_PrematureSequDelimitationItem)
-      why = "the file ends before its last element (truncated or cut off during transfer)";
-    else if (st == EC_CorruptedData || st == EC_InvalidTag || st == EC_TooManyBytesRequested)
-      why = "the file's DICOM structure is damaged (an element's length or tag is wrong)";
-    else if (st.code() == 0 || std::string(st.text()).find("No such file") != std::string::npos)
-      why = "the file cannot be opened";
-    else why = "the file's DICOM structure cannot be read";
-    throw DicomError(path + ": cannot read DICOM: " + why);
-  }
+  if (st.bad()) throw DicomError(path + ": cannot read DICOM: " + loadFailureReason(st));
 }
 
 // Robust window when the file has none: the 1st to 99th percentile of a sample of the values.
@@ -153,6 +157,12 @@ DicomMetadata readDicomMetadata(const std::string& path) {
 DicomImage readDicomImage(const std::string& path, const DecodeOptions& options) {
   DcmFileFormat file;
   loadFile(path, file, ERM_autoDetect);
+  return decodeLoadedDicom(file, path, options);
+}
+
+DicomMetadata metadataOfLoadedDicom(DcmFileFormat& file) { return extractMetadata(file); }
+
+DicomImage decodeLoadedDicom(DcmFileFormat& file, const std::string& path, const DecodeOptions& options) {
   DicomImage out;
   out.meta = extractMetadata(file);
   DcmDataset* ds = file.getDataset();

@@ -10,6 +10,7 @@
 
 #include "app/site/draft_service.h"
 #include "app/site/finding_labels.h"
+#include "app/site/image_vault.h"
 #include "app/test_dicom.h"
 #include "engine/imaging/dicom_image.h"
 #include "engine/infer/report_generator.h"
@@ -19,6 +20,16 @@ using namespace fedmrg::app;
 namespace engine = fedmrg::engine;
 
 namespace {
+
+// A tiny model folder at `model` and a 128x128 test image at `file`.
+bool writeModelAndImage(const QString& model, const QString& file) {
+  if (!QDir().mkpath(model)) return false;
+  fedmrg::testing::writeTinyModel(model.toStdString());
+  fedmrg::testing::TestDicom image;
+  image.width = image.height = 128;
+  fedmrg::testing::writeTestDicom(file.toStdString(), image);
+  return true;
+}
 
 // What the engine alone drafts for the file with the model's default options.
 engine::Draft engineDraft(const QString& model, const QString& file) {
@@ -79,13 +90,8 @@ class TstDraftService : public QObject {
 
   void draftsWithAModelFolder() {
     QTemporaryDir dir;
-    const QString model = dir.filePath("model");
-    QVERIFY(QDir().mkpath(model));
-    fedmrg::testing::writeTinyModel(model.toStdString());
-    fedmrg::testing::TestDicom image;
-    image.width = image.height = 128;
-    const QString file = dir.filePath("study.dcm");
-    fedmrg::testing::writeTestDicom(file.toStdString(), image);
+    const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");
+    QVERIFY(writeModelAndImage(model, file));
 
     auto service = makeDraftService(model);
     QVERIFY(service->available(nullptr));
@@ -119,6 +125,25 @@ class TstDraftService : public QObject {
     DraftedReport none;
     QVERIFY(!service->generate(file, none, {}, cancelled));
     QVERIFY(none.findings.empty() && none.impression.empty() && none.labels.empty());
+  }
+
+  // A site's encrypted image drafts exactly like the plain file it was sealed from, decoded in memory;
+  // without the vault the sealed file is no DICOM at all.
+  void draftsFromAnEncryptedSiteImage() {
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");
+    QVERIFY(writeModelAndImage(model, file));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::ReadOnly));
+    auto vault = std::make_shared<const ImageVault>(dir.filePath("site"), ImageVault::newKey());
+    const QString sealed = dir.filePath("site/" + vault->store(plain.readAll()));
+    std::atomic<bool> cancel{false};
+    DraftedReport fromVault;
+    QVERIFY(makeDraftService(model, vault)->generate(sealed, fromVault, {}, cancel));
+    const ReportSections expected = splitReportText(engineDraft(model, file).text);
+    QCOMPARE(fromVault.findings, expected.findings);
+    DraftedReport none;
+    QVERIFY_THROWS_EXCEPTION(std::exception, makeDraftService(model)->generate(sealed, none, {}, cancel));
   }
 
   // The shipped model writes both sections, and its labels carry the observations it decided (the tiny model

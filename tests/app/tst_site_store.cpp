@@ -1,5 +1,6 @@
 // The encrypted site store: writes and reads, no plain header, wrong passphrase, fails closed.
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -90,6 +91,46 @@ class TstSiteStore : public QObject {
     QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("empty.db"), ""));
     QVERIFY(!QFile::exists(QString::fromStdString(file("empty.db"))));
     QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(file("absent.db"), "pw", false));
+  }
+
+  void refusesAZeroByteOrForeignStoreInsteadOfStartingANewOne() {
+    const auto empty = file("zero.db");
+    QFile(QString::fromStdString(empty)).open(QIODevice::WriteOnly);
+    try {
+      SiteStore::open(empty, "pw", true);
+      QFAIL("a zero-byte file became a new store");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("zero bytes") && QString(e.what()).contains("zero.db"), e.what());
+    }
+    QCOMPARE(QFileInfo(QString::fromStdString(empty)).size(), 0);  // left as it was
+    const auto noise = file("noise.db");
+    {
+      QFile f(QString::fromStdString(noise));
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(QByteArray(4096, '\x5a'));
+    }
+    QVERIFY_THROWS_EXCEPTION(StoreError, SiteStore::open(noise, "pw", true));
+    // Encrypted with this passphrase, but made by something else: no schema version.
+    const auto foreign = file("foreign.db");
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(foreign.c_str(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_key(db, "pw", 2), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db, "CREATE TABLE other(x); INSERT INTO other VALUES(1);", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    try {
+      SiteStore::open(foreign, "pw", true);
+      QFAIL("a foreign encrypted database was taken for a site store");
+    } catch (const StoreError& e) {
+      QVERIFY2(QString(e.what()).contains("not a FedMRG site store"), e.what());
+    }
+  }
+
+  void pinnedParametersAreInEffect() {
+    auto store = SiteStore::open(file("pinned.db"), "pw");
+    QCOMPARE(store->queryText("PRAGMA kdf_iter").value_or(""), std::string("64000"));
+    QCOMPARE(store->queryText("PRAGMA cipher_page_size").value_or(""), std::string("1024"));
+    QCOMPARE(store->queryText("PRAGMA cipher_use_hmac").value_or(""), std::string("1"));
+    QCOMPARE(QFileInfo(QString::fromStdString(file("pinned.db"))).permissions() & 0x0077, QFileDevice::Permissions());
   }
 
   void transactionsFromTwoThreadsWaitForEachOther() {

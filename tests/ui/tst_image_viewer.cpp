@@ -75,7 +75,7 @@ class TstImageViewer : public QObject {
   QString measured_, unspaced_;  // imported files: 512 x 512 at 0.2 mm, and one without spacing
 
   QString siteDir() const { return dir_.filePath("site"); }
-  std::shared_ptr<const app::DisplayImage> load(const QString& file) { return app::ImageLoader().load(file); }
+  std::shared_ptr<const app::DisplayImage> load(const QString& file) { return app::ImageLoader(site_->vault()).load(file); }
   // A viewer of a fixed size, shown, with the image.
   std::unique_ptr<ui::ImageViewer> viewerFor(const QString& file, QSize size = {400, 400}) {
     auto v = std::make_unique<ui::ImageViewer>();
@@ -196,7 +196,7 @@ class TstImageViewer : public QObject {
     QCOMPARE(changed.count(), 1);
     QVERIFY(!v->measurementOverlay()->tool());
     // Stored, within a pixel of the known length.
-    const auto stored = store->load(app::ImageLoader().load(measured_)->info.sopInstanceUid);
+    const auto stored = store->load(app::ImageLoader(site_->vault()).load(measured_)->info.sopInstanceUid);
     QCOMPARE(int(stored.measurements.size()), 1);
     const auto& m = stored.measurements[0];
     QVERIFY(m.kind == app::MeasurementKind::Distance);
@@ -234,7 +234,7 @@ class TstImageViewer : public QObject {
   }
 
   void measurementsComeBackAfterReopeningAndDeleteRemoves() {
-    const std::string sop = app::ImageLoader().load(measured_)->info.sopInstanceUid;
+    const std::string sop = app::ImageLoader(site_->vault()).load(measured_)->info.sopInstanceUid;
     const int stored = int(app::MeasurementStore(*site_, user_).load(sop).measurements.size());
     QVERIFY(stored >= 3);
     site_.reset();
@@ -275,7 +275,7 @@ class TstImageViewer : public QObject {
   }
 
   void badStoredRowsGiveAMessageNotACrash() {
-    const std::string sop = app::ImageLoader().load(unspaced_)->info.sopInstanceUid;
+    const std::string sop = app::ImageLoader(site_->vault()).load(unspaced_)->info.sopInstanceUid;
     for (const char* points : {"[[1, 2], [3", "[[-50, 2], [30, 4]]"})
       site_->store()
           .prepare(

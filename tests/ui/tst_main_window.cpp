@@ -133,8 +133,8 @@ class TstMainWindow : public QObject {
     // The window drafts from the model folder it was given; none is installed there yet.
     window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
         *site_, user_, std::make_shared<app::ReportService>(*site_, user_.id),
-        app::makeDraftService(dir_.filePath("model")), std::make_shared<app::DicomImporter>(*site_, user_.id),
-        std::make_shared<const app::ImageLoader>()});
+        app::makeDraftService(dir_.filePath("model"), site_->vault()), std::make_shared<app::DicomImporter>(*site_, user_.id),
+        std::make_shared<const app::ImageLoader>(site_->vault())});
     window_->setImportReportOnErrors(false);  // the test reads lastImport() instead of a modal dialog
     window_->resize(1400, 860);
     window_->show();

@@ -93,7 +93,7 @@ class TstPriorPanel : public QObject {
     reports_->sign(older_, app::ReportStatus::Final);
     window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
         *site_, user, reports_, app::makeDraftService(dir_.filePath("no-model")),
-        std::make_shared<app::DicomImporter>(*site_, user.id), std::make_shared<const app::ImageLoader>()});
+        std::make_shared<app::DicomImporter>(*site_, user.id), std::make_shared<const app::ImageLoader>(site_->vault())});
     window_->resize(1600, 900);
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));

@@ -64,7 +64,7 @@ class TstReportEditor : public QObject {
     drafts_ = app::makeDraftService(dir_.filePath("no-model"));
     QVERIFY(QDir().mkpath(dir_.filePath("model")));
     testing::writeTinyModel(dir_.filePath("model").toStdString());
-    model_ = app::makeDraftService(dir_.filePath("model"));
+    model_ = app::makeDraftService(dir_.filePath("model"), site_->vault());
     image_ = dir_.filePath("study.dcm");
     testing::TestDicom image;
     image.width = image.height = 128;

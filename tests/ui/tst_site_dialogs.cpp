@@ -87,6 +87,41 @@ class TstSiteDialogs : public QObject {
     QCOMPARE(entries.front().detail, std::string("drlee (radiologist)"));
   }
 
+  // Wrong passphrases and failed sign-ins make the next try wait, and the dialogs say how long; the
+  // unlock dialog's clock is injected, so nothing sleeps.
+  void failedAttemptsBackOffAndSaySo() {
+    QTemporaryDir dir;
+    const QString siteDir = dir.filePath("site");
+    app::Site::create(siteDir, "a long passphrase", "Clinic", "admin", "Admin", "adminpass1");
+    ui::UnlockDialog unlock(siteDir);
+    QDateTime now = QDateTime::fromString("2026-12-01T08:00:00.000Z", Qt::ISODateWithMs);
+    unlock.backOff() = app::BackOff([&now] { return now; });
+    for (int i = 0; i < 3; ++i) {
+      unlock.passphrase->setText("wrong");
+      unlock.accept();
+    }
+    QCOMPARE(unlock.error()->text(), QString("Wrong passphrase. Too many failed attempts: wait 1 s before trying again."));
+    unlock.passphrase->setText("a long passphrase");  // right, but too early: not even tried
+    unlock.accept();
+    QCOMPARE(unlock.result(), int(QDialog::Rejected));
+    QVERIFY(unlock.error()->text().contains("wait 1 s"));
+    now = now.addSecs(1);
+    unlock.passphrase->setText("a long passphrase");
+    unlock.accept();
+    QCOMPARE(unlock.result(), int(QDialog::Accepted));
+    auto site = unlock.takeSite();
+
+    ui::LoginDialog login(*site);
+    login.username->setText("admin");
+    for (int i = 0; i < 3; ++i) {
+      login.password->setText("wrong");
+      login.accept();
+    }
+    QVERIFY(!login.user().has_value());
+    QVERIFY2(login.error()->text().startsWith("Wrong user name or password. Too many failed attempts: wait "),
+             qPrintable(login.error()->text()));
+  }
+
   void shortAdminPasswordLeavesNoSiteAndARetryWorks() {
     QTemporaryDir dir;
     const QString siteDir = dir.filePath("site");

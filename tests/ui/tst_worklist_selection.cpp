@@ -142,7 +142,7 @@ class TstWorklistSelection : public QObject {
     window_ = std::make_unique<ui::MainWindow>(app::WorkstationServices{
         *site_, user, std::make_shared<app::ReportService>(*site_, user.id),
         app::makeDraftService(dir_.filePath("no-model")), std::make_shared<app::DicomImporter>(*site_, user.id),
-        std::make_shared<const app::ImageLoader>()});
+        std::make_shared<const app::ImageLoader>(site_->vault())});
     window_->setImportReportOnErrors(false);
     window_->resize(1400, 860);
     window_->show();

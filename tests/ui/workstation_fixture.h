@@ -40,7 +40,7 @@ struct WorkstationFixture {
     window = std::make_unique<ui::MainWindow>(app::WorkstationServices{
         *site, user, std::make_shared<app::ReportService>(*site, user.id),
         app::makeDraftService(dir.filePath("no-model")), std::make_shared<app::DicomImporter>(*site, user.id),
-        std::make_shared<const app::ImageLoader>()});
+        std::make_shared<const app::ImageLoader>(site->vault())});
     window->setImportReportOnErrors(false);
     window->setPrefetch(false);
     window->reportEditor()->setConfirmer([](const QString&) { return true; });
