@@ -95,6 +95,9 @@ class ReportEditor : public QWidget {
   bool ask(const QString& title, const QString& question);
   // Shows the model's draft as one undoable edit per section; undo in FINDINGS also restores the chips.
   void showDraft(const app::DraftedReport& draft);
+  // The line above the draft: the chest radiograph check and what the model was trained on (a warning when
+  // the check is uncertain); hidden when `draft` is null.
+  void showDraftNote(const app::DraftedReport* draft);
   // Runs a store change; shows its error, or `done` and announces the change.
   bool runStoreAction(const std::function<void()>& action, const QString& done);
   void markDirty();
@@ -115,6 +118,7 @@ class ReportEditor : public QWidget {
   PatientBanner* patientBanner_;
   QLabel* banner_;
   QLabel* message_;
+  QLabel* draftNote_;
   QPlainTextEdit* findings_;
   QPlainTextEdit* impression_;
   QPlainTextEdit* addenda_;

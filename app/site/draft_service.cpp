@@ -4,10 +4,12 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "app/site/finding_labels.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/infer/chest_gate.h"
 #include "engine/infer/report_generator.h"
 #include "engine/model/model_folder.h"
 
@@ -56,8 +58,21 @@ class EngineDraftService : public DraftService {
     if (!generator_) {
       // Identified as loaded: files replaced later change nothing until the next start loads them.
       model_ = identifyModel(dir_);
+      const engine::ModelFolder folder(dir_.toStdString());
+      // Read with the weights: a malformed statistics or provenance file stops drafting with its name.
+      gate_ = folder.hasChestGate() ? std::optional(folder.loadChestGate()) : std::nullopt;
+      trainingData_ = folder.trainingData();
+      if (trainingData_.empty()) trainingData_ = engine::ModelFolder::kUnknownTrainingData;
       generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
     }
+    if (cancel) return false;
+    report(0.3);
+    const engine::ChestGateResult gate = engine::checkChestImage(*generator_, gate_ ? &*gate_ : nullptr, image);
+    if (!gate.drafts())
+      throw NotChestRadiographError(QStringLiteral("No draft: %1 does not look like a chest radiograph (%2). The model "
+                                                   "drafts chest radiographs only.")
+                                        .arg(QFileInfo(dicomFile).fileName(), QString::fromStdString(gate.summary()))
+                                        .toStdString());
     if (cancel) return false;
     report(0.4);
     const engine::Draft d = generator_->draft(image, generator_->defaultOptions(), &cancel);
@@ -67,6 +82,9 @@ class EngineDraftService : public DraftService {
     out.impression = sections.impression;
     out.labels = encodeLabels(findingStates(d.states));
     out.model = model_;
+    out.chestCheck = engine::chestGateDecisionName(gate.decision);
+    out.chestCheckLine = gate.summary();
+    out.trainingData = trainingData_;
     report(1.0);
     return true;
   }
@@ -76,6 +94,8 @@ class EngineDraftService : public DraftService {
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
   ModelIdentity model_;  // of the loaded generator's folder
+  std::optional<engine::ChestGateStatistics> gate_;  // the loaded folder's; none: no image check
+  std::string trainingData_;
 };
 
 }  // namespace
