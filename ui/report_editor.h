@@ -50,6 +50,7 @@ class ReportEditor : public QWidget {
   // The identity of the study being edited, at the top of the editor; follows setStudy.
   PatientBanner* patientBanner() const { return patientBanner_; }
   QLabel* messageLabel() const { return message_; }
+  QLabel* draftNoteLabel() const { return draftNote_; }  // the chest check and training data above the draft
   QPushButton* generateButton() const { return generate_; }
   bool generating() const { return generating_; }
   app::FindingStates labels() const { return states_; }
