@@ -230,6 +230,9 @@ const CommandRegistration reg(
      {{"model", true, "model folder"},
       {"data", true, "FL-MRG-Synth folder(s), comma-separated: train split fitted, val split for the thresholds"},
       {"sites", true, "all (default), seen, heldout or a comma-separated list of site ids"},
+      {"limit", true, "at most N studies per site and split"},
+      {"batch", true, "images per encoder batch (default 32)"},
+      {"threads", true, "LibTorch threads of the encoder (default 1)"},
       {"components", true, "main directions of the feature kept (default 16)"},
       {"grid", true, "side of the image layout grid in the feature (default 8)"},
       {"bins", true, "intensity histogram bins in the feature (default 16)"},
@@ -237,10 +240,7 @@ const CommandRegistration reg(
       {"refuse-margin", true, "refuse above this multiple of the val maximum (default 2)"},
       {"nonchest", true, "a folder of non-chest DICOM files to score with and without their tags"},
       {"in-place", false, "write chest_gate.json into the model folder"},
-      {"out", true, "write chest_gate.json into this folder instead"},
-      {"limit", true, "at most N studies per site and split"},
-      {"batch", true, "images per encoder batch (default 32)"},
-      {"threads", true, "LibTorch threads of the encoder (default 1)"}},
+      {"out", true, "write chest_gate.json into this folder instead"}},
      runCalibrateGate});
 
 }  // namespace
