@@ -229,10 +229,11 @@ void ReportEditor::showDraftNote(const app::DraftedReport* draft) {
   if (!draft) return;
   const QString check = QString::fromStdString(draft->chestCheckLine);
   const QString trained = tr("Model trained on: %1.").arg(QString::fromStdString(draft->trainingData));
-  draftNote_->setText(draft->chestUncertain()
-                          ? tr("Warning: this may not be a chest radiograph the model knows. Chest radiograph check: %1. %2")
-                                .arg(check, trained)
-                          : tr("Chest radiograph check: %1. %2").arg(check, trained));
+  draftNote_->setText(
+      draft->chestUncertain()
+          ? tr("Warning: this may not be a chest radiograph the model knows. Chest radiograph check: %1. %2")
+                .arg(check, trained)
+          : tr("Chest radiograph check: %1. %2").arg(check, trained));
   draftNote_->setStyleSheet(draft->chestUncertain() ? QStringLiteral("QLabel { color: #b06000; font-weight: bold; }")
                                                     : QString());
 }
@@ -348,8 +349,7 @@ void ReportEditor::generateDraft() {
     else if (!outcome.ok) {
       showDraftNote(nullptr);
       showMessage(outcome.error, true);
-    }
-    else {
+    } else {
       try {
         // The editor was read-only while the model ran: this is the text the user confirmed replacing.
         reports_.applyDraft(studyId_, findings, impression, labels, outcome.draft, replaces.needsConfirmation());

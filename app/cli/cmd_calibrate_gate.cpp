@@ -162,8 +162,8 @@ int runCalibrateGate(const Args& a) {
   }
   reader.flush();
   if (train.size() < 2 || val.empty())
-    throw std::runtime_error(dataArg + ": needs train and val studies (found " + std::to_string(train.size()) + " and " +
-                             std::to_string(val.size()) + ")");
+    throw std::runtime_error(dataArg + ": needs train and val studies (found " + std::to_string(train.size()) +
+                             " and " + std::to_string(val.size()) + ")");
 
   std::vector<std::vector<float>> trainFeatures;
   for (const Scored& s : train) trainFeatures.push_back(s.feature);

@@ -56,8 +56,10 @@ int runGenerate(const Args& a) {
   j["chest_gate"] = gateJson(gate);
   j["training_data"] = trainingData;
   if (!gate.drafts()) {
-    std::printf("NO DRAFT: %s does not look like a chest radiograph, and the model drafts only chest radiographs.\n"
-                "Chest radiograph check: %s\n", file.c_str(), gate.summary().c_str());
+    std::printf(
+        "NO DRAFT: %s does not look like a chest radiograph, and the model drafts only chest radiographs.\n"
+        "Chest radiograph check: %s\n",
+        file.c_str(), gate.summary().c_str());
     if (auto path = a.get("json")) {
       j["draft"] = false;
       writeJson(j, *path);
@@ -104,8 +106,7 @@ const CommandRegistration reg(
      "draft a report for a DICOM study (prints the chest check, the model's training data, the draft and the 14 "
      "predicted states; exit status 3 and no draft when the image is not a chest radiograph)",
      "--model DIR [--beam N] [--max-new N] [--json OUT] study.dcm",
-     generateargs::withGenerateOptions({{"json", true, "also write the draft and the states as JSON"}}),
-     runGenerate});
+     generateargs::withGenerateOptions({{"json", true, "also write the draft and the states as JSON"}}), runGenerate});
 
 }  // namespace
 }  // namespace fedmrg::cli

@@ -32,12 +32,11 @@ std::set<std::string> words(const std::string& text) {
 // with words of both kinds (e.g. "CHEST AND ABDOMEN") says nothing either way.
 const std::set<std::string> kChestWords{"CHEST", "THORAX", "LUNG", "LUNGS", "CXR", "TORAX", "THORAXAP", "THORAXPA"};
 const std::set<std::string> kOtherWords{
-    "HEAD",     "BRAIN",   "SKULL",  "FACE",     "DENTAL",     "TEETH",  "TOOTH",  "PANORAMIC", "PANO",
-    "OPG",      "JAW",     "MANDIBLE", "SINUS",  "ORBIT",      "NECK",   "SPINE",  "CSPINE",    "TSPINE",
-    "LSPINE",   "ABDOMEN", "ABD",    "PELVIS",   "HIP",        "KNEE",   "ANKLE",  "FOOT",      "HAND",
-    "WRIST",    "ELBOW",   "SHOULDER", "FEMUR",  "TIBIA",      "FIBULA", "HUMERUS", "FOREARM",  "LEG",
-    "ARM",      "EXTREMITY", "FINGER", "TOE",    "BREAST",     "MAMMO",  "MAMMOGRAPHY", "LIVER", "KIDNEY",
-    "BLADDER",  "UTERUS",  "PROSTATE", "HEEL"};
+    "HEAD",   "BRAIN",    "SKULL",       "FACE",    "DENTAL",  "TEETH",   "TOOTH",  "PANORAMIC", "PANO",   "OPG",
+    "JAW",    "MANDIBLE", "SINUS",       "ORBIT",   "NECK",    "SPINE",   "CSPINE", "TSPINE",    "LSPINE", "ABDOMEN",
+    "ABD",    "PELVIS",   "HIP",         "KNEE",    "ANKLE",   "FOOT",    "HAND",   "WRIST",     "ELBOW",  "SHOULDER",
+    "FEMUR",  "TIBIA",    "FIBULA",      "HUMERUS", "FOREARM", "LEG",     "ARM",    "EXTREMITY", "FINGER", "TOE",
+    "BREAST", "MAMMO",    "MAMMOGRAPHY", "LIVER",   "KIDNEY",  "BLADDER", "UTERUS", "PROSTATE",  "HEEL"};
 
 enum class Says { Nothing, Chest, Other };
 
@@ -106,8 +105,8 @@ std::optional<ChestGateResult> refusalByTags(const ChestGateInput& in, bool& che
     const double aspect = double(in.width) / double(in.height);
     if (aspect < kMinAspect || aspect > kMaxAspect) {
       if (!chestTagged)
-        return result(ChestGateDecision::No, "the image is " + size(in) +
-                                                 " pixels; a chest radiograph is about as wide as it is tall");
+        return result(ChestGateDecision::No,
+                      "the image is " + size(in) + " pixels; a chest radiograph is about as wide as it is tall");
     }
   }
   return std::nullopt;
@@ -126,13 +125,15 @@ const char* chestGateDecisionName(ChestGateDecision d) {
 
 std::string ChestGateResult::summary() const {
   std::string s = chestGateDecisionName(decision);
-  if (score) s += format(" (image distance %.2f; like the training images up to %.2f", *score, acceptBelow) +
-                  format(", unlike all of them above %.2f)", refuseAbove, 0);
+  if (score)
+    s += format(" (image distance %.2f; like the training images up to %.2f", *score, acceptBelow) +
+         format(", unlike all of them above %.2f)", refuseAbove, 0);
   else s += " (no image check)";
   return s + ": " + reason;
 }
 
-ChestGateResult decideChestGate(const ChestGateInput& in, const ChestGateStatistics* stats, std::optional<double> score) {
+ChestGateResult decideChestGate(const ChestGateInput& in, const ChestGateStatistics* stats,
+                                std::optional<double> score) {
   bool chestTagged = false;
   std::optional<ChestGateResult> r = refusalByTags(in, chestTagged);
   const double aspect = in.width > 0 && in.height > 0 ? double(in.width) / double(in.height) : 1.0;
@@ -140,15 +141,17 @@ ChestGateResult decideChestGate(const ChestGateInput& in, const ChestGateStatist
   if (!r) {
     if (!stats || !score) {
       r = result(ChestGateDecision::Uncertain,
-                 chestTagged ? "the tags say chest, but the image was not checked (the model folder has no chest gate "
-                               "statistics)"
-                             : "neither the tags nor the image were checked (no tag names the chest and the model folder "
-                               "has no chest gate statistics)");
+                 chestTagged
+                     ? "the tags say chest, but the image was not checked (the model folder has no chest gate "
+                       "statistics)"
+                     : "neither the tags nor the image were checked (no tag names the chest and the model folder "
+                       "has no chest gate statistics)");
     } else if (*score > stats->refuseAbove) {
       r = chestTagged ? result(ChestGateDecision::Uncertain,
                                "the tags say chest, but the image is unlike every chest image the model was trained on")
-                      : result(ChestGateDecision::No, "the image is unlike every chest radiograph the model was trained "
-                                                      "on, and no tag names the chest");
+                      : result(ChestGateDecision::No,
+                               "the image is unlike every chest radiograph the model was trained "
+                               "on, and no tag names the chest");
     } else if (*score > stats->acceptBelow) {
       r = result(ChestGateDecision::Uncertain, "the image is less like the model's chest training images than usual");
     } else if (oddShape) {

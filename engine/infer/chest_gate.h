@@ -24,8 +24,8 @@ struct ChestGateInput {
 
 struct ChestGateResult {
   ChestGateDecision decision = ChestGateDecision::Uncertain;
-  std::string reason;             // one sentence a radiologist understands
-  std::optional<double> score;    // the image's distance; absent when the model folder has no statistics
+  std::string reason;                       // one sentence a radiologist understands
+  std::optional<double> score;              // the image's distance; absent when the model folder has no statistics
   double acceptBelow = 0, refuseAbove = 0;  // the statistics' thresholds (0 without statistics)
 
   bool drafts() const { return decision != ChestGateDecision::No; }

@@ -105,7 +105,8 @@ std::vector<float> ChestGateStatistics::feature(const std::vector<float>& pooled
   if (imageSize < grid || grid < 1 || bins < 1 || image.size() < size_t(imageSize) * size_t(imageSize))
     throw ChestGateStatisticsError("the chest gate's feature needs an image of at least grid x grid values");
   std::vector<float> out(pooled);
-  std::vector<double> blocks(size_t(grid) * size_t(grid), 0.0), counts(blocks.size(), 0.0), histogram(size_t(bins), 0.0);
+  std::vector<double> blocks(size_t(grid) * size_t(grid), 0.0), counts(blocks.size(), 0.0),
+      histogram(size_t(bins), 0.0);
   for (int y = 0; y < imageSize; ++y)
     for (int x = 0; x < imageSize; ++x) {
       const double v = std::clamp(double(image[size_t(y) * size_t(imageSize) + size_t(x)]), 0.0, 1.0);
@@ -156,9 +157,8 @@ ChestGateStatistics ChestGateStatistics::fit(const std::vector<std::vector<float
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] > values[b]; });
   // A floor on every variance: a direction the training images never vary along must not turn a tiny
   // difference into an enormous distance.
-  const double total = std::accumulate(values.begin(), values.end(), 0.0, [](double acc, double v) {
-    return acc + std::max(0.0, v);
-  });
+  const double total =
+      std::accumulate(values.begin(), values.end(), 0.0, [](double acc, double v) { return acc + std::max(0.0, v); });
   const double floor = std::max(1e-12, 1e-6 * total / double(n));
   double rest = 0;
   for (size_t r = 0; r < n; ++r) {

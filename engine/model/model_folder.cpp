@@ -83,8 +83,13 @@ std::string ModelFolder::adapterPath(AdapterKind a) const {
 }
 
 std::vector<std::string> ModelFolder::files() const {
-  return {configPath(), weightsPath(), adapterPath(AdapterKind::Generic), adapterPath(AdapterKind::Specialized),
-          tokenizerPath(), chestGatePath(), provenancePath()};
+  return {configPath(),
+          weightsPath(),
+          adapterPath(AdapterKind::Generic),
+          adapterPath(AdapterKind::Specialized),
+          tokenizerPath(),
+          chestGatePath(),
+          provenancePath()};
 }
 
 ModelFolder::Kind ModelFolder::kind() const {

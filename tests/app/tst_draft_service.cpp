@@ -179,7 +179,8 @@ class TstDraftService : public QObject {
       service->generate(mr, refused, {}, cancel);
       QFAIL("an MR image was drafted");
     } catch (const NotChestRadiographError& e) {
-      QVERIFY2(QString::fromUtf8(e.what()).contains("knee.dcm") && QString::fromUtf8(e.what()).contains("MR"), e.what());
+      QVERIFY2(QString::fromUtf8(e.what()).contains("knee.dcm") && QString::fromUtf8(e.what()).contains("MR"),
+               e.what());
     }
     QVERIFY(refused.findings.empty() && refused.labels.empty());
 

@@ -195,8 +195,7 @@ class TestChestGate : public QObject {
       for (const DcmTagKey& tag : {DCM_Modality, DCM_BodyPartExamined, DCM_ViewPosition, DCM_StudyDescription,
                                    DCM_SeriesDescription, DCM_ImageType, DCM_ProtocolName})
         ff.getDataset()->findAndDeleteElement(tag, true, true);
-      QVERIFY(ff.saveFile(stripped.c_str(), EXS_LittleEndianExplicit).good() ||
-              ff.saveFile(stripped.c_str()).good());
+      QVERIFY(ff.saveFile(stripped.c_str(), EXS_LittleEndianExplicit).good() || ff.saveFile(stripped.c_str()).good());
       for (const std::string& path : {e.path().string(), stripped}) {
         DicomImage image;
         try {

@@ -84,9 +84,13 @@ class TestModelFolder : public QObject {
       names.insert(fileName(p));
     }
     QCOMPARE(names.size(), f.files().size());  // no two parts share a file
-    const std::vector<std::string> parts{f.configPath(), f.weightsPath(), f.adapterPath(AdapterKind::Generic),
-                                         f.adapterPath(AdapterKind::Specialized), f.tokenizerPath(),
-                                         f.chestGatePath(), f.provenancePath()};
+    const std::vector<std::string> parts{f.configPath(),
+                                         f.weightsPath(),
+                                         f.adapterPath(AdapterKind::Generic),
+                                         f.adapterPath(AdapterKind::Specialized),
+                                         f.tokenizerPath(),
+                                         f.chestGatePath(),
+                                         f.provenancePath()};
     QCOMPARE(f.files(), parts);
     QVERIFY(f.shardIndexPath() != f.weightsPath() && fs::path(f.shardIndexPath()).parent_path() == "/models/m1");
     // Each adapter's file carries its name, so a reader can tell them apart.
