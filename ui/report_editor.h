@@ -50,6 +50,7 @@ class ReportEditor : public QWidget {
   // The identity of the study being edited, at the top of the editor; follows setStudy.
   PatientBanner* patientBanner() const { return patientBanner_; }
   QLabel* messageLabel() const { return message_; }
+  QLabel* draftNoteLabel() const { return draftNote_; }  // the chest check and training data above the draft
   QPushButton* generateButton() const { return generate_; }
   bool generating() const { return generating_; }
   app::FindingStates labels() const { return states_; }
@@ -95,6 +96,9 @@ class ReportEditor : public QWidget {
   bool ask(const QString& title, const QString& question);
   // Shows the model's draft as one undoable edit per section; undo in FINDINGS also restores the chips.
   void showDraft(const app::DraftedReport& draft);
+  // The line above the draft: the chest radiograph check and what the model was trained on (a warning when
+  // the check is uncertain); hidden when `draft` is null.
+  void showDraftNote(const app::DraftedReport* draft);
   // Runs a store change; shows its error, or `done` and announces the change.
   bool runStoreAction(const std::function<void()>& action, const QString& done);
   void markDirty();
@@ -115,6 +119,7 @@ class ReportEditor : public QWidget {
   PatientBanner* patientBanner_;
   QLabel* banner_;
   QLabel* message_;
+  QLabel* draftNote_;
   QPlainTextEdit* findings_;
   QPlainTextEdit* impression_;
   QPlainTextEdit* addenda_;

@@ -4,11 +4,13 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "app/site/finding_labels.h"
 #include "app/site/image_vault.h"
 #include "engine/imaging/dicom_image.h"
+#include "engine/infer/chest_gate.h"
 #include "engine/infer/report_generator.h"
 #include "engine/model/model_folder.h"
 
@@ -56,6 +58,11 @@ class EngineDraftService : public DraftService {
     if (!generator_) {
       // Identified as loaded: files replaced later change nothing until the next start loads them.
       model_ = identifyModel(dir_);
+      const engine::ModelFolder folder(dir_.toStdString());
+      // Read with the weights: a malformed statistics or provenance file stops drafting with its name.
+      gate_ = folder.hasChestGate() ? std::optional(folder.loadChestGate()) : std::nullopt;
+      trainingData_ = folder.trainingData();
+      if (trainingData_.empty()) trainingData_ = engine::ModelFolder::kUnknownTrainingData;
       generator_ = std::make_unique<engine::ReportGenerator>(dir_.toStdString());
     }
     // Decoded as `fedmrg-cli generate` decodes it: the same checks, no more resolution than the model needs.
@@ -65,6 +72,14 @@ class EngineDraftService : public DraftService {
         vault_ ? vault_->readImage(dicomFile, decode) : engine::readDicomImage(dicomFile.toStdString(), decode);
     report(0.2);
     if (cancel) return false;
+    report(0.3);
+    const engine::ChestGateResult gate = engine::checkChestImage(*generator_, gate_ ? &*gate_ : nullptr, image);
+    if (!gate.drafts())
+      throw NotChestRadiographError(QStringLiteral("No draft: %1 does not look like a chest radiograph (%2). The model "
+                                                   "drafts chest radiographs only.")
+                                        .arg(QFileInfo(dicomFile).fileName(), QString::fromStdString(gate.summary()))
+                                        .toStdString());
+    if (cancel) return false;
     report(0.4);
     const engine::Draft d = generator_->draft(image, generator_->defaultOptions(), &cancel);
     if (d.cancelled || cancel) return false;
@@ -73,6 +88,9 @@ class EngineDraftService : public DraftService {
     out.impression = sections.impression;
     out.labels = encodeLabels(findingStates(d.states));
     out.model = model_;
+    out.chestCheck = engine::chestGateDecisionName(gate.decision);
+    out.chestCheckLine = gate.summary();
+    out.trainingData = trainingData_;
     report(1.0);
     return true;
   }
@@ -83,6 +101,8 @@ class EngineDraftService : public DraftService {
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
   ModelIdentity model_;  // of the loaded generator's folder
+  std::optional<engine::ChestGateStatistics> gate_;  // the loaded folder's; none: no image check
+  std::string trainingData_;
 };
 
 }  // namespace

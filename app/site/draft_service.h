@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "app/site/model_identity.h"
@@ -17,6 +18,18 @@ struct DraftedReport {
   std::string findings, impression;
   std::string labels;  // encoded as in finding_labels.h
   ModelIdentity model = {};  // the model that wrote it: the kept version is credited to it
+  // The chest radiograph check made before drafting: "yes" or "uncertain" (a "no" drafts nothing), and its
+  // line for the user (decision, image distance against the thresholds, reason).
+  std::string chestCheck = {}, chestCheckLine = {};
+  bool chestUncertain() const { return chestCheck == "uncertain"; }
+  // What the model was trained on, from its folder ("unknown training data" when the folder does not say).
+  std::string trainingData = {};
+};
+
+// Thrown by DraftService::generate when the image is not a chest radiograph: no draft; what() says why.
+class NotChestRadiographError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class DraftService {
@@ -25,7 +38,8 @@ class DraftService {
   // False with a reason for the user ("no report model installed ...").
   virtual bool available(QString* reason) const = 0;
   // Runs off the GUI thread. `progress` gets values in [0, 1]; returns false when cancelled.
-  // Throws std::runtime_error with a clear message on failure.
+  // Throws std::runtime_error with a clear message on failure, NotChestRadiographError when the chest gate
+  // refuses the image.
   virtual bool generate(const QString& dicomFile, DraftedReport& out, const std::function<void(double)>& progress,
                         const std::atomic<bool>& cancel) = 0;
 };

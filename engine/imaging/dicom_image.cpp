@@ -62,6 +62,7 @@ DicomMetadata extractMetadata(DcmFileFormat& file) {
   m.institutionName = getString(ds, DCM_InstitutionName);
   m.manufacturer = getString(ds, DCM_Manufacturer);
   m.photometricInterpretation = getString(ds, DCM_PhotometricInterpretation);
+  m.imageType = getString(ds, DCM_ImageType);
   Uint16 u = 0;
   if (ds.findAndGetUint16(DCM_Rows, u).good()) m.rows = u;
   if (ds.findAndGetUint16(DCM_Columns, u).good()) m.columns = u;

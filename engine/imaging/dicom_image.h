@@ -20,6 +20,7 @@ struct DicomMetadata {
   std::string studyDate, studyTime, studyDescription, accessionNumber, seriesDescription;
   std::string modality, bodyPart, viewPosition, institutionName, manufacturer;
   std::string transferSyntaxUid, photometricInterpretation;
+  std::string imageType;  // (0008,0008), values joined by '\\' (e.g. "ORIGINAL\\PRIMARY")
   int rows = 0, columns = 0, bitsStored = 0, frames = 1;
   double pixelSpacingRow = 0, pixelSpacingColumn = 0;  // mm; 0 when absent
   // Imager Pixel Spacing (0018,1164) as the file gives it (mm at the detector; 0 when absent), and

@@ -75,6 +75,16 @@ GenerationOptions ReportGenerator::defaultOptions() const {
 }
 
 std::vector<std::vector<float>> ReportGenerator::diagnoseFromPixels(const std::vector<std::vector<float>>& images) const {
+  return encodeBatch(images, false);
+}
+
+std::vector<std::vector<float>> ReportGenerator::pooledFeatures(const std::vector<std::vector<float>>& images) const {
+  return encodeBatch(images, true);
+}
+
+// The encoder over a batch: per image, the pooled feature (pooled) or the head's softmax probabilities.
+std::vector<std::vector<float>> ReportGenerator::encodeBatch(const std::vector<std::vector<float>>& images,
+                                                             bool pooled) const {
   const ModelConfig& c = d_->config;
   const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
   std::vector<float> batch;
@@ -93,8 +103,8 @@ std::vector<std::vector<float>> ReportGenerator::diagnoseFromPixels(const std::v
                                        {int64_t(images.size()), int64_t(c.vision.channels), int64_t(c.imageSize),
                                         int64_t(c.imageSize)},
                                        torch::kFloat);
-  torch::Tensor logits = d_->model->encode(img.to(d_->device)).diagLogits;
-  torch::Tensor probs = torch::softmax(logits, -1).to(torch::kCPU).contiguous();
+  const net::Encoded e = d_->model->encode(img.to(d_->device));
+  torch::Tensor probs = (pooled ? e.pooled : torch::softmax(e.diagLogits, -1)).to(torch::kCPU).contiguous();
   const int64_t per = probs.numel() / int64_t(images.size());
   const float* p = probs.data_ptr<float>();
   for (size_t i = 0; i < images.size(); ++i) out.emplace_back(p + int64_t(i) * per, p + int64_t(i + 1) * per);

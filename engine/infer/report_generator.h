@@ -73,6 +73,8 @@ class ReportGenerator {
   // The diagnosis head alone (no decoding) for a batch of images, each as draftFromPixels takes it; returns
   // one row-major [14 x 4] probability vector per image (uncalibrated: decide with decideStates).
   std::vector<std::vector<float>> diagnoseFromPixels(const std::vector<std::vector<float>>& images) const;
+  // The encoder's pooled feature v (vision.dim values) of each image: what the chest gate measures.
+  std::vector<std::vector<float>> pooledFeatures(const std::vector<std::vector<float>>& images) const;
 #ifdef FEDMRG_HAVE_DCMTK
   // The model's input for a DICOM image: resampled to image_size, repeated over the channels.
   std::vector<float> pixels(const DicomImage& image) const;
@@ -81,6 +83,7 @@ class ReportGenerator {
   GenerationOptions defaultOptions() const;
 
  private:
+  std::vector<std::vector<float>> encodeBatch(const std::vector<std::vector<float>>& images, bool pooled) const;
   struct Impl;
   std::unique_ptr<Impl> d_;
 };

@@ -17,6 +17,9 @@ constexpr const char* kWeightsFile = "model.safetensors";
 constexpr const char* kTokenizerFile = "tokenizer.json";
 constexpr const char* kShardIndexFile = "model.safetensors.index.json";  // LLaMA-family checkpoints only
 constexpr const char* kAdapterExtension = ".safetensors";                 // after the adapter's name
+constexpr const char* kChestGateFile = "chest_gate.json";
+constexpr const char* kProvenanceFile = "provenance.json";
+constexpr const char* kTrainingDataField = "training_data";
 // Safetensors metadata of the files this class writes.
 constexpr const char* kFormatKey = "format";
 constexpr const char* kFormatValue = "fedmrg-model";
@@ -73,13 +76,20 @@ std::string ModelFolder::configPath() const { return file(kConfigFile); }
 std::string ModelFolder::weightsPath() const { return file(kWeightsFile); }
 std::string ModelFolder::tokenizerPath() const { return file(kTokenizerFile); }
 std::string ModelFolder::shardIndexPath() const { return file(kShardIndexFile); }
+std::string ModelFolder::chestGatePath() const { return file(kChestGateFile); }
+std::string ModelFolder::provenancePath() const { return file(kProvenanceFile); }
 std::string ModelFolder::adapterPath(AdapterKind a) const {
   return file((std::string(adapterName(a)) + kAdapterExtension).c_str());
 }
 
 std::vector<std::string> ModelFolder::files() const {
-  return {configPath(), weightsPath(), adapterPath(AdapterKind::Generic), adapterPath(AdapterKind::Specialized),
-          tokenizerPath()};
+  return {configPath(),
+          weightsPath(),
+          adapterPath(AdapterKind::Generic),
+          adapterPath(AdapterKind::Specialized),
+          tokenizerPath(),
+          chestGatePath(),
+          provenancePath()};
 }
 
 ModelFolder::Kind ModelFolder::kind() const {
@@ -136,6 +146,33 @@ AdapterInfo ModelFolder::adapterInfo(AdapterKind a, const LoraConfig& config) co
                            "' is not a number");
   }
   return info;
+}
+
+bool ModelFolder::hasChestGate() const {
+  std::error_code ec;
+  return fs::exists(chestGatePath(), ec);
+}
+
+ChestGateStatistics ModelFolder::loadChestGate() const { return ChestGateStatistics::load(chestGatePath()); }
+
+void ModelFolder::saveChestGate(const ChestGateStatistics& statistics) const {
+  fs::create_directories(dir_);
+  statistics.save(chestGatePath());
+}
+
+std::string ModelFolder::trainingData() const {
+  const std::string path = provenancePath();
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return {};
+  try {
+    const Json j = Json::parseFile(path);
+    const Json* field = j.isObject() ? j.find(kTrainingDataField) : nullptr;
+    if (!field || !field->isString() || field->asString().empty())
+      throw ModelFolderError(std::string("no '") + kTrainingDataField + "' statement");
+    return field->asString();
+  } catch (const std::exception& e) {
+    throw ModelFolderError(path + ": " + e.what());
+  }
 }
 
 void ModelFolder::save(net::ReportNetImpl& m, const BpeTokenizer* tokenizer) const {

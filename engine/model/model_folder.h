@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/model/chest_gate_statistics.h"
 #include "engine/model/model_config.h"
 
 namespace fedmrg::engine {
@@ -49,6 +50,8 @@ class ModelFolder {
   std::string adapterPath(AdapterKind a) const;
   std::string tokenizerPath() const;
   std::string shardIndexPath() const;  // a LLaMA checkpoint's list of weight shards
+  std::string chestGatePath() const;   // the chest gate's feature statistics (optional)
+  std::string provenancePath() const;  // what the model was trained on (optional)
   // Every file a fedmrg model folder may hold, for copying a folder or describing it.
   std::vector<std::string> files() const;
 
@@ -66,6 +69,18 @@ class ModelFolder {
   bool hasAdapter(AdapterKind a) const;
   // The adapter file's metadata; rank and alpha fall back to config's when the file does not say.
   AdapterInfo adapterInfo(AdapterKind a, const LoraConfig& config) const;
+
+  // The chest gate's statistics (ChestGateStatistics); a folder without them has no image check.
+  bool hasChestGate() const;
+  ChestGateStatistics loadChestGate() const;  // throws ChestGateStatisticsError naming the file
+  void saveChestGate(const ChestGateStatistics& statistics) const;
+
+  // The provenance file's statement of the data the model was trained on (e.g. "synthetic images only"),
+  // shown with every draft; empty when the folder does not say. Throws ModelFolderError naming the file when
+  // the file is there but unreadable or without the statement.
+  std::string trainingData() const;
+  // What a draft shows when the folder does not say what the model was trained on.
+  static constexpr const char* kUnknownTrainingData = "unknown training data";
 
   // The LibTorch model (training path). save writes the config, the base weights and every adapter the config
   // has (with its metadata), and the tokenizer when given.

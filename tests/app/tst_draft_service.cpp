@@ -168,6 +168,53 @@ class TstDraftService : public QObject {
     QCOMPARE(d.labels, encodeLabels(asFindings(expected.states)));
   }
 
+  // Every draft carries the chest radiograph check and the model's training-data statement; a folder without
+  // the statement says so, and an image whose tags name another study gets no draft.
+  void draftsCarryTheChestCheckAndTheTrainingData() {
+    QTemporaryDir dir;
+    const QString bare = dir.filePath("bare"), stated = dir.filePath("stated");
+    for (const QString& m : {bare, stated}) {
+      QVERIFY(QDir().mkpath(m));
+      fedmrg::testing::writeTinyModel(m.toStdString());
+    }
+    QFile provenance(QString::fromStdString(engine::ModelFolder(stated.toStdString()).provenancePath()));
+    QVERIFY(provenance.open(QIODevice::WriteOnly));
+    provenance.write(R"({"training_data": "synthetic images only"})");
+    provenance.close();
+    fedmrg::testing::TestDicom image;
+    image.width = image.height = 128;
+    const QString chest = dir.filePath("chest.dcm"), mr = dir.filePath("knee.dcm");
+    fedmrg::testing::writeTestDicom(chest.toStdString(), image);
+    image.modality = "MR";
+    fedmrg::testing::writeTestDicom(mr.toStdString(), image);
+    std::atomic<bool> cancel{false};
+
+    DraftedReport d;
+    QVERIFY(makeDraftService(bare)->generate(chest, d, {}, cancel));
+    QCOMPARE(d.trainingData, std::string("unknown training data"));
+    QCOMPARE(d.chestCheck, std::string("uncertain"));  // no statistics in the folder: no image check
+    QVERIFY2(d.chestCheckLine.find("no image check") != std::string::npos, d.chestCheckLine.c_str());
+    QVERIFY(d.chestUncertain());
+
+    auto service = makeDraftService(stated);
+    QVERIFY(service->generate(chest, d, {}, cancel));
+    QCOMPARE(d.trainingData, std::string("synthetic images only"));
+    DraftedReport refused;
+    try {
+      service->generate(mr, refused, {}, cancel);
+      QFAIL("an MR image was drafted");
+    } catch (const NotChestRadiographError& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains("knee.dcm") && QString::fromUtf8(e.what()).contains("MR"),
+               e.what());
+    }
+    QVERIFY(refused.findings.empty() && refused.labels.empty());
+
+    if (engine::ModelFolder(defaultModel().toStdString()).kind() != engine::ModelFolder::Kind::Fedmrg) return;
+    QVERIFY(makeDraftService(defaultModel())->generate(chest, d, {}, cancel));
+    QVERIFY2(d.chestCheckLine.find("image distance") != std::string::npos, d.chestCheckLine.c_str());
+    QVERIFY2(d.trainingData.find("synthetic images only") != std::string::npos, d.trainingData.c_str());
+  }
+
   // An empty file and a file that is not DICOM: refused with the file's path and the reader's reason, and the
   // draft is left as it was.
   void refusesUnreadableFilesWithTheReason() {

@@ -55,6 +55,26 @@ QString errorOf(F&& f) {
 class TestModelFolder : public QObject {
   Q_OBJECT
  private slots:
+  // The provenance file's statement, absent (the caller shows "unknown training data"), or refused with the
+  // file's name when it is there but says nothing.
+  void trainingDataComesFromTheProvenanceFile() {
+    QTemporaryDir tmp;
+    const ModelFolder f(tmp.path().toStdString());
+    QCOMPARE(f.trainingData(), std::string());
+    QCOMPARE(std::string(ModelFolder::kUnknownTrainingData), std::string("unknown training data"));
+    std::ofstream(f.provenancePath()) << R"({"training_data": "synthetic images only"})";
+    QCOMPARE(f.trainingData(), std::string("synthetic images only"));
+    for (const char* bad : {"{}", R"({"training_data": ""})", R"({"training_data": 3})", "not json"}) {
+      std::ofstream(f.provenancePath()) << bad;
+      try {
+        f.trainingData();
+        QFAIL(bad);
+      } catch (const ModelFolderError& e) {
+        QVERIFY2(std::string(e.what()).find(f.provenancePath()) == 0, e.what());
+      }
+    }
+  }
+
   void layoutKeepsEveryFileInsideTheFolderUnderItsOwnName() {
     const ModelFolder f("/models/m1");
     QCOMPARE(f.dir(), std::string("/models/m1"));
@@ -64,8 +84,13 @@ class TestModelFolder : public QObject {
       names.insert(fileName(p));
     }
     QCOMPARE(names.size(), f.files().size());  // no two parts share a file
-    const std::vector<std::string> parts{f.configPath(), f.weightsPath(), f.adapterPath(AdapterKind::Generic),
-                                         f.adapterPath(AdapterKind::Specialized), f.tokenizerPath()};
+    const std::vector<std::string> parts{f.configPath(),
+                                         f.weightsPath(),
+                                         f.adapterPath(AdapterKind::Generic),
+                                         f.adapterPath(AdapterKind::Specialized),
+                                         f.tokenizerPath(),
+                                         f.chestGatePath(),
+                                         f.provenancePath()};
     QCOMPARE(f.files(), parts);
     QVERIFY(f.shardIndexPath() != f.weightsPath() && fs::path(f.shardIndexPath()).parent_path() == "/models/m1");
     // Each adapter's file carries its name, so a reader can tell them apart.
@@ -94,7 +119,8 @@ class TestModelFolder : public QObject {
     f.save(*m, &tok);
     QCOMPARE(f.kind(), ModelFolder::Kind::Fedmrg);
     QVERIFY(f.problem().empty());
-    for (const std::string& p : f.files()) QVERIFY2(fs::exists(p), p.c_str());
+    for (const std::string& p : f.files())  // the chest gate and provenance files are optional: save writes neither
+      QVERIFY2(fs::exists(p) != (p == f.chestGatePath() || p == f.provenancePath()), p.c_str());
 
     const ModelConfig loaded = f.loadConfig();
     QCOMPARE(loaded.toJson().dump(), m->config.toJson().dump());

@@ -166,6 +166,53 @@ class TstReportEditor : public QObject {
     QVERIFY(editor.dirty());
   }
 
+  // The line above a draft: the chest radiograph check (a warning while it is uncertain) and what the model
+  // was trained on; gone with the next study. An image that is not a chest radiograph gets no draft.
+  void draftShowsTheChestCheckAndTrainingDataAboveIt() {
+    const QString stated = dir_.filePath("stated-model");
+    QVERIFY(QDir().mkpath(stated));
+    testing::writeTinyModel(stated.toStdString());
+    QFile provenance(stated + "/provenance.json");
+    QVERIFY(provenance.open(QIODevice::WriteOnly));
+    provenance.write(R"({"training_data": "synthetic images only"})");
+    provenance.close();
+    app::ReportService reports(*site_, 1);
+    const std::shared_ptr<app::DraftService> statedService = app::makeDraftService(stated);
+    const std::vector<std::pair<std::shared_ptr<app::DraftService>, QString>> cases{
+        {model_, "unknown training data"}, {statedService, "synthetic images only"}};
+    int n = 0;
+    for (const auto& [service, trained] : cases) {
+      const int64_t study = addStudy("1.2.3.9" + std::to_string(++n));
+      ui::ReportEditor editor(*site_, reports, service);
+      editor.show();
+      editor.setStudy(study, image_);
+      QVERIFY(!editor.draftNoteLabel()->isVisible());
+      clickGenerate(editor);
+      QVERIFY2(editor.messageLabel()->text().contains("Draft generated"), qPrintable(editor.messageLabel()->text()));
+      const QString note = editor.draftNoteLabel()->text();
+      QVERIFY(editor.draftNoteLabel()->isVisible());
+      QVERIFY2(note.contains("Model trained on: " + trained), qPrintable(note));
+      // The tiny model's folder has no chest gate statistics: uncertain, shown as a warning.
+      QVERIFY2(note.startsWith("Warning:") && note.contains("Chest radiograph check: uncertain"), qPrintable(note));
+      editor.setStudy(study_, {});
+      QVERIFY(!editor.draftNoteLabel()->isVisible());
+    }
+    const QString mr = dir_.filePath("shoulder-mr.dcm");
+    testing::TestDicom image;
+    image.width = image.height = 128;
+    image.modality = "MR";
+    testing::writeTestDicom(mr.toStdString(), image);
+    const int64_t study = addStudy("1.2.3.95");
+    ui::ReportEditor editor(*site_, reports, model_);
+    editor.show();
+    editor.setStudy(study, mr);
+    clickGenerate(editor);
+    QVERIFY2(editor.messageLabel()->text().contains("No draft: shoulder-mr.dcm does not look like a chest radiograph"),
+             qPrintable(editor.messageLabel()->text()));
+    QVERIFY(!editor.draftNoteLabel()->isVisible());
+    QVERIFY(reports.versions(study).empty());
+  }
+
   void preliminaryIsNotDemotedUnasked() {
     app::ReportService reports(*site_, 1);
     const int64_t study = preliminaryStudy(reports, "1.2.3.82");
