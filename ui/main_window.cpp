@@ -36,6 +36,7 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/image_viewer.h"
+#include "ui/pacs_window_hook.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
@@ -107,6 +108,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+Shift+E", "export the final report as DICOM SR"},
     {"Ctrl+Shift+H", "versions and differences"},
     {"Ctrl+Shift+L", "audit log"},
+    {"Ctrl+Alt+Q", "the PACS query panel on / off (search, retrieve into the worklist)"},
     {"F1", "this list"},
 };
 
@@ -270,6 +272,7 @@ void MainWindow::buildMenus() {
   buildReportMenu();
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  pacs_ = new PacsWindowHook(this, help);
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),

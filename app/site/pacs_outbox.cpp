@@ -39,15 +39,31 @@ int PacsOutbox::backoffSeconds(int attempts) {
   return std::min(3600, 30 << shift);
 }
 
-int64_t PacsOutbox::enqueue(int64_t studyId) {
+int64_t PacsOutbox::finalVersionId(int64_t studyId) {
   ReportService reports(site_, userId_);
   const auto latest = reports.latest(studyId);
   const auto sign = reports.signOff(studyId);
-  if (!latest || !sign || sign->status != ReportStatus::Final)
-    throw StoreError("study " + std::to_string(studyId) + " has no signed final report to send to the PACS");
+  if (!latest || !sign || sign->status != ReportStatus::Final) return 0;
   // Addenda are versions of their own; the SR carries the final report with all of them.
   int64_t versionId = latest->id;
   for (const auto& a : reports.addenda(studyId)) versionId = std::max(versionId, a.id);
+  return versionId;
+}
+
+bool PacsOutbox::enqueueIfNew(int64_t studyId) {
+  const int64_t versionId = finalVersionId(studyId);
+  if (versionId == 0) return false;
+  auto st = site_.store().prepare("SELECT count(*) FROM pacs_outbox WHERE study_id = ? AND report_version_id >= ?");
+  st.bind(1, studyId).bind(2, versionId);
+  if (st.step() && st.int64(0) > 0) return false;
+  enqueue(studyId);
+  return true;
+}
+
+int64_t PacsOutbox::enqueue(int64_t studyId) {
+  const int64_t versionId = finalVersionId(studyId);
+  if (versionId == 0)
+    throw StoreError("study " + std::to_string(studyId) + " has no signed final report to send to the PACS");
   const auto node = PacsNodeStore(site_, userId_).defaultNode();
   if (!node) throw StoreError("no PACS node is set up to send reports to (Settings, PACS)");
   auto& store = site_.store();

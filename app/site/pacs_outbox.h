@@ -35,6 +35,10 @@ class PacsOutbox {
   // Queues the study's signed final report as it stands now (its latest version, addenda included).
   // Throws StoreError when the study has no final report or no PACS node is set up.
   int64_t enqueue(int64_t studyId);
+  // Queues the study's signed final report when its latest version (a sign-off or an addendum) has
+  // not been queued yet: what signing does when reports go to the PACS by themselves. False when
+  // there is nothing new to send (not final, or queued already).
+  bool enqueueIfNew(int64_t studyId);
   // Tries every entry that is due (all pending ones with `all`), oldest first, each on its node (the
   // default node when its own was removed). Never throws for a PACS failure: it is recorded.
   OutboxSummary sendDue(bool all = false, const PacsTimeouts& timeouts = {});
@@ -46,6 +50,8 @@ class PacsOutbox {
 
  private:
   void send(const OutboxEntry& e, const PacsTimeouts& timeouts);
+  // The newest version of the study's signed final report with its addenda; 0 when it has none.
+  int64_t finalVersionId(int64_t studyId);
   Site& site_;
   int64_t userId_;
 };
