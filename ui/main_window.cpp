@@ -36,6 +36,7 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/image_viewer.h"
+#include "ui/pacs_query_panel.h"
 #include "ui/pacs_window_hook.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
@@ -273,6 +274,10 @@ void MainWindow::buildMenus() {
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   pacs_ = new PacsWindowHook(this, help);
+  connect(pacs_->panel(), &PacsQueryPanel::studyRetrieved, this, [this] {
+    model_->reload();
+    refreshStatus();
+  });
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
@@ -410,7 +415,9 @@ void MainWindow::importPaths(const QStringList& paths) {
   connect(watcher, &QFutureWatcher<app::ImportResult>::finished, this, [this, watcher, dialog] {
     lastImport_ = watcher->result();
     watcher->deleteLater();
-    dialog->deleteLater();
+    // At once, not deferred: a deferred delete waits for the event loop level that posted it, and the
+    // dialog's Esc shortcut stayed in the window meanwhile (the keyboard suite saw it twice).
+    delete dialog;
     importRunning_ = false;
     model_->reload();
     refreshStatus();

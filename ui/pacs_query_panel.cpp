@@ -17,16 +17,12 @@
 #include <QtConcurrent>
 
 #include "app/site/pacs_node.h"
+#include "app/site/patient_identity.h"
 #include "app/site/pacs_retrieve.h"
 #include "app/site/site.h"
 
 namespace fedmrg::ui {
 namespace {
-
-QString dicomDateText(const std::string& d) {
-  const QDate date = QDate::fromString(QString::fromStdString(d), QStringLiteral("yyyyMMdd"));
-  return date.isValid() ? date.toString(Qt::ISODate) : QString::fromStdString(d);
-}
 
 // Runs `f` on the GUI thread if the panel still exists.
 template <typename F>
@@ -184,8 +180,8 @@ void PacsQueryPanel::search() {
       self->setBusy(false);
       if (!error.isEmpty()) return self->showMessage(error, true);
       self->showMatches(matches);
-      self->showMessage(cancelled ? tr("Search cancelled: %n studies so far.", nullptr, int(matches.size()))
-                                  : tr("%n studies found.", nullptr, int(matches.size())));
+      self->showMessage(cancelled ? tr("Search cancelled; studies so far: %1.").arg(matches.size())
+                                  : tr("Studies found: %1.").arg(matches.size()));
       if (self->prefetch_->isChecked()) {
         std::vector<app::StudyMatch> missing;
         for (const auto& m : matches)
@@ -202,10 +198,10 @@ void PacsQueryPanel::showMatches(const std::vector<app::StudyMatch>& matches) {
   model_->removeRows(0, model_->rowCount());
   for (const auto& m : matches) {
     QList<QStandardItem*> row;
-    auto* patient = new QStandardItem(QString::fromStdString(m.patientName));
+    auto* patient = new QStandardItem(QString::fromStdString(app::displayPersonName(m.patientName)));
     patient->setData(QString::fromStdString(m.studyUid), Qt::UserRole);
     row << patient << new QStandardItem(QString::fromStdString(m.patientId))
-        << new QStandardItem(dicomDateText(m.studyDate)) << new QStandardItem(QString::fromStdString(m.modalities))
+        << new QStandardItem(QString::fromStdString(app::displayDate(m.studyDate))) << new QStandardItem(QString::fromStdString(m.modalities))
         << new QStandardItem(QString::fromStdString(m.description));
     auto* images = new QStandardItem;
     images->setData(m.images, Qt::DisplayRole);  // a number: sorts as one
@@ -246,7 +242,7 @@ void PacsQueryPanel::retrieve(const std::vector<app::StudyMatch>& studies) {
   cancelFlag_ = std::make_shared<std::atomic<bool>>(false);
   auto cancel = cancelFlag_;
   for (const auto& s : studies) setRowStatus(QString::fromStdString(s.studyUid), tr("Waiting"));
-  setBusy(true, tr("Retrieving %n studies…", nullptr, int(studies.size())));
+  setBusy(true, tr("Retrieving studies: %1…").arg(studies.size()));
   QPointer<PacsQueryPanel> self(this);
   app::Site* site = &services_.site;
   std::shared_ptr<app::DicomImporter> importer = services_.importer;
@@ -277,8 +273,7 @@ void PacsQueryPanel::retrieve(const std::vector<app::StudyMatch>& studies) {
         images += r.import.imported + r.import.duplicates;
         status = r.cancelled ? tr("Cancelled (%1 images kept)").arg(r.import.imported) : tr("In worklist");
         if (!r.import.errors.empty())
-          status += tr(" — %n objects not imported: %1", nullptr, int(r.import.errors.size()))
-                        .arg(r.import.errors.front().reason);
+          status += tr(" — not imported: %1 (%2)").arg(r.import.errors.size()).arg(r.import.errors.front().reason);
       }
       const qint64 studyId = r.import.firstStudyId;
       onGui(self, [self, uid, status, studyId] {
@@ -289,9 +284,9 @@ void PacsQueryPanel::retrieve(const std::vector<app::StudyMatch>& studies) {
     const bool cancelled = cancel->load();
     onGui(self, [self, done, images, failed, lastError, cancelled] {
       self->setBusy(false);
-      QString text = tr("Retrieved %n studies", nullptr, done) + tr(" (%n images).", nullptr, images);
+      QString text = tr("Studies retrieved: %1 (images: %2).").arg(done).arg(images);
       if (cancelled) text += QLatin1Char(' ') + tr("Cancelled.");
-      if (failed > 0) text += QLatin1Char(' ') + tr("%n failed: %1", nullptr, failed).arg(lastError);
+      if (failed > 0) text += QLatin1Char(' ') + tr("Failed: %1 (%2)").arg(failed).arg(lastError);
       self->showMessage(text, failed > 0);
       emit self->retrievalFinished();
     });

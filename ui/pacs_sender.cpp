@@ -64,7 +64,7 @@ void PacsSender::kick(bool all) {
           self->running_ = false;
           if (s.failed > 0) self->lastError_ = QString::fromStdString(s.lastError);
           else if (s.sent > 0) self->lastError_.clear();
-          if (s.sent > 0) emit self->message(tr("%n reports stored on the PACS.", nullptr, s.sent));
+          if (s.sent > 0) emit self->message(tr("Reports stored on the PACS: %1.").arg(s.sent));
           self->refreshLabel();
           emit self->finished(s.sent, s.failed);
           if (self->again_) {
@@ -86,7 +86,7 @@ void PacsSender::refreshLabel() {
     label_->setStyleSheet(QString());
     return;
   }
-  QString text = tr("PACS: %n reports waiting", nullptr, pending);
+  QString text = tr("PACS: reports waiting: %1").arg(pending);
   if (running_) text += tr(" (sending…)");
   label_->setText(text);
   QString tip;

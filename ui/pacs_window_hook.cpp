@@ -8,7 +8,6 @@
 #include <QStatusBar>
 
 #include "app/site/report_service.h"
-#include "app/site/worklist_model.h"
 #include "ui/main_window.h"
 #include "ui/pacs_query_panel.h"
 #include "ui/pacs_sender.h"
@@ -25,7 +24,13 @@ PacsWindowHook::PacsWindowHook(MainWindow* window, QMenu* beforeMenu) : QObject(
   dock_->setWidget(panel_);
   window->addDockWidget(Qt::LeftDockWidgetArea, dock_);
   dock_->hide();
-  connect(panel_, &PacsQueryPanel::studyRetrieved, window, [window] { window->worklist()->reload(); });
+  // Wide enough for the results' columns when the dock first opens.
+  connect(dock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+    if (visible && !sized_) {
+      sized_ = true;
+      window_->resizeDocks({dock_}, {560}, Qt::Horizontal);
+    }
+  });
 
   sender_ = new PacsSender(services.site, services.user.id, this);
   window->statusBar()->addPermanentWidget(sender_->statusLabel());

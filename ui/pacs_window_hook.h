@@ -31,6 +31,7 @@ class PacsWindowHook : public QObject {
   QDockWidget* dock_;
   PacsQueryPanel* panel_;
   PacsSender* sender_;
+  bool sized_ = false;
 };
 
 }  // namespace fedmrg::ui
