@@ -415,9 +415,11 @@ void MainWindow::importPaths(const QStringList& paths) {
   connect(watcher, &QFutureWatcher<app::ImportResult>::finished, this, [this, watcher, dialog] {
     lastImport_ = watcher->result();
     watcher->deleteLater();
-    // At once, not deferred: a deferred delete waits for the event loop level that posted it, and the
-    // dialog's Esc shortcut stayed in the window meanwhile (the keyboard suite saw it twice).
-    delete dialog;
+    // Deferred (this may run inside the dialog's own setValue, which processes events), but out of the
+    // window at once: until the deferred delete, its Esc shortcut was a second owner of Esc in the window.
+    dialog->hide();
+    dialog->setParent(nullptr);
+    dialog->deleteLater();
     importRunning_ = false;
     model_->reload();
     refreshStatus();

@@ -166,42 +166,40 @@ void PacsSettingsDialog::showResult(const QString& text, bool ok) {
   result_->setStyleSheet(ok ? QStringLiteral("color: #1b5e20;") : QStringLiteral("color: #b00020;"));
 }
 
-bool PacsSettingsDialog::saveNode() {
+bool PacsSettingsDialog::change(const std::function<void()>& action, const QString& done) {
   try {
-    const int64_t id = app::PacsNodeStore(site_, user_.id).save(nodeFromFields());
-    reload(id);
-    showResult(tr("Saved."), true);
-    emit settingsChanged();
-    return true;
+    action();
   } catch (const std::exception& e) {
     showResult(QString::fromUtf8(e.what()), false);
     return false;
   }
+  if (!done.isEmpty()) showResult(done, true);
+  emit settingsChanged();
+  return true;
+}
+
+bool PacsSettingsDialog::saveNode() {
+  return change([this] { reload(app::PacsNodeStore(site_, user_.id).save(nodeFromFields())); }, tr("Saved."));
 }
 
 void PacsSettingsDialog::removeNode() {
   if (editing_ == 0) return;
-  try {
-    app::PacsNodeStore(site_, user_.id).remove(editing_);
-    reload();
-    emit settingsChanged();
-  } catch (const std::exception& e) {
-    showResult(QString::fromUtf8(e.what()), false);
-  }
+  change(
+      [this] {
+        app::PacsNodeStore(site_, user_.id).remove(editing_);
+        reload();
+      },
+      tr("Removed."));
 }
 
 bool PacsSettingsDialog::saveWorkstation() {
-  try {
-    app::PacsNodeStore store(site_, user_.id);
-    store.setLocalAe(app::LocalAe{localAe_->text().trimmed().toStdString(), localPort_->value()});
-    store.setAutoSendReports(autoSend_->isChecked());
-    showResult(tr("Workstation saved."), true);
-    emit settingsChanged();
-    return true;
-  } catch (const std::exception& e) {
-    showResult(QString::fromUtf8(e.what()), false);
-    return false;
-  }
+  return change(
+      [this] {
+        app::PacsNodeStore store(site_, user_.id);
+        store.setLocalAe(app::LocalAe{localAe_->text().trimmed().toStdString(), localPort_->value()});
+        store.setAutoSendReports(autoSend_->isChecked());
+      },
+      tr("Workstation saved."));
 }
 
 void PacsSettingsDialog::testConnection() {

@@ -4,6 +4,7 @@
 // workstation's own AE title and storage port, and whether signed reports go to the PACS by themselves.
 #include <QDialog>
 #include <QFuture>
+#include <functional>
 
 #include "app/site/pacs_node.h"
 #include "app/site/user_directory.h"
@@ -59,6 +60,8 @@ class PacsSettingsDialog : public QDialog {
   void showNode(int64_t id);
   app::PacsNode nodeFromFields() const;
   void showResult(const QString& text, bool ok);
+  // Runs a settings change; shows its error, or `done` and announces the change.
+  bool change(const std::function<void()>& action, const QString& done);
 
   app::Site& site_;
   app::User user_;

@@ -90,17 +90,12 @@ class Scu : public DcmSCU {
   }
   OFCondition handleCGETResponse(const T_ASC_PresentationContextID presID, RetrieveResponse* response,
                                  OFBool& continueSession) override {
-    countSubOperations(*response);
-    const OFCondition c = DcmSCU::handleCGETResponse(presID, response, continueSession);
-    if (cancelRequested()) stop(continueSession);
-    return c;
+    return afterRetrieveAnswer(DcmSCU::handleCGETResponse(presID, response, continueSession), *response, continueSession);
   }
   OFCondition handleMOVEResponse(const T_ASC_PresentationContextID presID, RetrieveResponse* response,
                                  OFBool& waitForNextResponse) override {
-    countSubOperations(*response);
-    const OFCondition c = DcmSCU::handleMOVEResponse(presID, response, waitForNextResponse);
-    if (cancelRequested()) stop(waitForNextResponse);
-    return c;
+    return afterRetrieveAnswer(DcmSCU::handleMOVEResponse(presID, response, waitForNextResponse), *response,
+                               waitForNextResponse);
   }
   OFCondition handleSTORERequestFile(T_ASC_PresentationContextID* presID, const OFString& filename,
                                      T_DIMSE_C_StoreRQ* request) override {
@@ -113,11 +108,14 @@ class Scu : public DcmSCU {
   }
 
  private:
-  void countSubOperations(const RetrieveResponse& r) {
+  // After each C-GET or C-MOVE answer: what the PACS counts, and a cancel stops the session.
+  OFCondition afterRetrieveAnswer(const OFCondition& c, const RetrieveResponse& r, OFBool& goOn) {
     const int total = int(r.m_numberOfRemainingSubops + r.m_numberOfCompletedSubops + r.m_numberOfFailedSubops +
                           r.m_numberOfWarningSubops);
     if (total > 0) expected = total;
     failed = int(r.m_numberOfFailedSubops);
+    if (cancelRequested()) stop(goOn);
+    return c;
   }
   void stop(OFBool& goOn) {
     cancelled = true;

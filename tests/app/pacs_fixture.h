@@ -12,9 +12,11 @@
 #include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
+#include <memory>
 #include <string>
 
 #include "app/orthanc_server.h"
+#include "app/site/pacs_client.h"
 #include "app/site/pacs_node.h"
 
 namespace fedmrg::testing {
@@ -30,6 +32,20 @@ inline app::PacsNode orthancNode(const OrthancServer& orthanc, app::RetrieveMeth
   n.retrieve = m;
   n.isDefault = true;
   return n;
+}
+
+// An Orthanc in `folder` that serves the workstation's AE (calling from `workstationPort`), started;
+// null with `why` when it cannot run here (the caller skips or fails with FEDMRG_ORTHANC_UNAVAILABLE).
+inline std::unique_ptr<OrthancServer> startedOrthanc(const QString& folder, int workstationPort, QString* why) {
+  auto orthanc = std::make_unique<OrthancServer>(folder, workstationAe(workstationPort).aeTitle, workstationPort);
+  if (!orthanc->start(why)) return nullptr;
+  return orthanc;
+}
+
+// The workstation's client of the test's Orthanc, with short timeouts.
+inline app::PacsClient orthancClient(const OrthancServer& orthanc, int workstationPort,
+                                     app::RetrieveMethod m = app::RetrieveMethod::Get) {
+  return app::PacsClient(workstationAe(workstationPort), orthancNode(orthanc, m), app::PacsTimeouts{3, 10});
 }
 
 // The transfer syntax, then the pixel data as stored: native bytes, or every encapsulated fragment.

@@ -48,17 +48,16 @@ class TstPacsClient : public QObject {
   std::vector<SynthStudy> studies_;  // one image each
 
   PacsClient client(RetrieveMethod m = RetrieveMethod::Get) {
-    return PacsClient(fedmrg::testing::workstationAe(workstationPort_), fedmrg::testing::orthancNode(*orthanc_, m),
-                      PacsTimeouts{3, 10});
+    return fedmrg::testing::orthancClient(*orthanc_, workstationPort_, m);
   }
 
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
     workstationPort_ = fedmrg::testing::freeLoopbackPort();
-    orthanc_ = std::make_unique<OrthancServer>(dir_.filePath("orthanc"), "FEDMRGWS", workstationPort_);
     QString why;
-    if (!orthanc_->start(&why)) FEDMRG_ORTHANC_UNAVAILABLE(why);
+    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), workstationPort_, &why);
+    if (!orthanc_) FEDMRG_ORTHANC_UNAVAILABLE(why);
 
     fedmrg::engine::SynthOptions o;
     o.outDir = dir_.filePath("synth").toStdString();

@@ -52,10 +52,7 @@ class TstPacsOutbox : public QObject {
   int workstationPort_ = 0;
   int64_t admin_ = 0, radiologist_ = 0, study_ = 0;
 
-  PacsClient client() {
-    return PacsClient(fedmrg::testing::workstationAe(workstationPort_), fedmrg::testing::orthancNode(*orthanc_),
-                      PacsTimeouts{3, 10});
-  }
+  PacsClient client() { return fedmrg::testing::orthancClient(*orthanc_, workstationPort_); }
 
   std::vector<InstanceMatch> srsInOrthanc() {
     std::vector<InstanceMatch> srs;
@@ -74,9 +71,9 @@ class TstPacsOutbox : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     workstationPort_ = fedmrg::testing::freeLoopbackPort();
-    orthanc_ = std::make_unique<OrthancServer>(dir_.filePath("orthanc"), "FEDMRGWS", workstationPort_);
     QString why;
-    if (!orthanc_->start(&why)) FEDMRG_ORTHANC_UNAVAILABLE(why);
+    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), workstationPort_, &why);
+    if (!orthanc_) FEDMRG_ORTHANC_UNAVAILABLE(why);
 
     site_ = Site::create(dir_.filePath("site"), "outbox passphrase", "Outbox Site", "admin", "Admin", "adminpass1");
     admin_ = UserDirectory(*site_).authenticate("admin", "adminpass1")->id;
