@@ -19,6 +19,7 @@
 #include "app/site/pacs_client.h"
 #include "app/site/pacs_retrieve.h"
 #include "app/site/site.h"
+#include "app/test_dicom.h"
 #include "engine/synth/synth_generator.h"
 
 using namespace fedmrg::app;
@@ -172,6 +173,34 @@ class TstPacsClient : public QObject {
     const StudyRetrieval none = retriever.retrieve("1.2.3.4.5.6.7.8.9");
     QVERIFY(!none.error.empty());
     QCOMPARE(none.import.imported, 0);
+  }
+
+  void malformedObjectIsNamedAndTheRestImports() {
+    // A study on the PACS with one good image and one image object without its pixel data.
+    fedmrg::testing::TestDicom d;
+    d.studyUid = "1.2.826.0.1.3680043.10.99.1618";
+    d.width = d.height = 32;
+    const std::string good = dir_.filePath("good.dcm").toStdString();
+    fedmrg::testing::writeTestDicom(good, d);
+    const std::string broken = dir_.filePath("broken.dcm").toStdString();
+    d.sopUid = d.studyUid + ".9.9";
+    fedmrg::testing::writeTestDicom(broken, d);
+    DcmFileFormat ff;
+    QVERIFY(ff.loadFile(broken.c_str()).good());
+    delete ff.getDataset()->remove(DCM_PixelData);
+    QVERIFY(ff.saveFile(broken.c_str(), EXS_LittleEndianExplicit).good());
+    client().store(good);
+    client().store(broken);
+
+    auto site = Site::create(dir_.filePath("site-bad"), "pacs passphrase", "PACS Site", "admin", "Admin", "adminpass1");
+    DicomImporter importer(*site);
+    const StudyRetrieval r = PacsRetriever(*site, importer, client()).retrieve(d.studyUid);
+    QVERIFY2(r.error.empty(), r.error.c_str());
+    QCOMPARE(r.received, 2);
+    QCOMPARE(r.import.imported, 1);
+    QCOMPARE(int(r.import.errors.size()), 1);
+    QVERIFY(!r.import.errors[0].reason.isEmpty());
+    QCOMPARE(site->store().queryInt("SELECT count(*) FROM images"), int64_t(1));
   }
 
   void cancelledQueryReturnsWithoutWaiting() {
