@@ -349,6 +349,31 @@ void checkRetrieve(OFList<RetrieveResponse*>& responses, const OFCondition& c, c
     throw PacsError(what + " was refused with status " + hex(finalStatus));
 }
 
+// The accepted context of the retrieve service; aborts and says what to choose instead when none.
+T_ASC_PresentationContextID retrieveContext(Scu& scu, const char* service, const std::string& missing) {
+  const T_ASC_PresentationContextID pc = scu.findPresentationContextID(service, "");
+  if (pc == 0) {
+    scu.abortAssociation();
+    throw PacsError(missing);
+  }
+  return pc;
+}
+
+// Checks the answers, then ends the association: released after a complete retrieve, aborted after
+// a cancel or a failure.
+RetrieveResult finishRetrieve(Scu& scu, OFList<RetrieveResponse*>& responses, const OFCondition& c,
+                              const std::string& what) {
+  try {
+    checkRetrieve(responses, c, scu, what);
+  } catch (...) {
+    scu.abortAssociation();
+    throw;
+  }
+  if (scu.cancelled) scu.abortAssociation();
+  else scu.releaseAssociation();
+  return {scu.files, scu.failed, scu.cancelled};
+}
+
 }  // namespace
 
 RetrieveResult PacsClient::get(const std::string& studyUid, const std::string& folder, const Progress& progress,
@@ -366,23 +391,13 @@ RetrieveResult PacsClient::get(const std::string& studyUid, const std::string& f
   scu.setStorageMode(DCMSCU_STORAGE_BIT_PRESERVING);
   scu.setStorageDir(folder.c_str());
   connect(scu);
-  const T_ASC_PresentationContextID pc = scu.findPresentationContextID(UID_GETStudyRootQueryRetrieveInformationModel, "");
-  if (pc == 0) {
-    scu.abortAssociation();
-    throw PacsError(where() + " does not offer C-GET: set the node's retrieve method to C-MOVE");
-  }
+  const T_ASC_PresentationContextID pc = retrieveContext(
+      scu, UID_GETStudyRootQueryRetrieveInformationModel,
+      where() + " does not offer C-GET: set the node's retrieve method to C-MOVE");
   DcmDataset keys = studyKeys(studyUid);
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendCGETRequest(pc, &keys, &responses);
-  try {
-    checkRetrieve(responses, c, scu, where() + " C-GET of study " + studyUid);
-  } catch (...) {
-    scu.abortAssociation();
-    throw;
-  }
-  if (scu.cancelled) scu.abortAssociation();
-  else scu.releaseAssociation();
-  return {scu.files, scu.failed, scu.cancelled};
+  return finishRetrieve(scu, responses, c, where() + " C-GET of study " + studyUid);
 }
 
 RetrieveResult PacsClient::move(const std::string& studyUid, const std::string& folder, const Progress& progress,
@@ -421,11 +436,9 @@ RetrieveResult PacsClient::move(const std::string& studyUid, const std::string& 
   scu.cancel = cancel;
   scu.addPresentationContext(UID_MOVEStudyRootQueryRetrieveInformationModel, uncompressed());
   connect(scu);
-  const T_ASC_PresentationContextID pc = scu.findPresentationContextID(UID_MOVEStudyRootQueryRetrieveInformationModel, "");
-  if (pc == 0) {
-    scu.abortAssociation();
-    throw PacsError(where() + " does not offer C-MOVE: set the node's retrieve method to C-GET");
-  }
+  const T_ASC_PresentationContextID pc = retrieveContext(
+      scu, UID_MOVEStudyRootQueryRetrieveInformationModel,
+      where() + " does not offer C-MOVE: set the node's retrieve method to C-GET");
   DcmDataset keys = studyKeys(studyUid);
   OFList<RetrieveResponse*> responses;
   const OFCondition c = scu.sendMOVERequest(pc, local_.aeTitle.c_str(), &keys, &responses);
@@ -433,15 +446,7 @@ RetrieveResult PacsClient::move(const std::string& studyUid, const std::string& 
     std::lock_guard<std::mutex> lock(receiver.mutex);
     scu.files = receiver.files;
   }
-  try {
-    checkRetrieve(responses, c, scu, where() + " C-MOVE of study " + studyUid + " to " + local_.aeTitle);
-  } catch (...) {
-    scu.abortAssociation();
-    throw;
-  }
-  if (scu.cancelled) scu.abortAssociation();
-  else scu.releaseAssociation();
-  return {scu.files, scu.failed, scu.cancelled};
+  return finishRetrieve(scu, responses, c, where() + " C-MOVE of study " + studyUid + " to " + local_.aeTitle);
 }
 
 void PacsClient::store(const std::string& file) {

@@ -34,10 +34,12 @@ inline app::PacsNode orthancNode(const OrthancServer& orthanc, app::RetrieveMeth
   return n;
 }
 
-// An Orthanc in `folder` that serves the workstation's AE (calling from `workstationPort`), started;
-// null with `why` when it cannot run here (the caller skips or fails with FEDMRG_ORTHANC_UNAVAILABLE).
-inline std::unique_ptr<OrthancServer> startedOrthanc(const QString& folder, int workstationPort, QString* why) {
-  auto orthanc = std::make_unique<OrthancServer>(folder, workstationAe(workstationPort).aeTitle, workstationPort);
+// An Orthanc in `folder` that serves the workstation's AE, started; `workstationPort` gets a free
+// port for the workstation's storage SCP. Null with `why` when it cannot run here (the caller skips or
+// fails with FEDMRG_ORTHANC_UNAVAILABLE).
+inline std::unique_ptr<OrthancServer> startedOrthanc(const QString& folder, int* workstationPort, QString* why) {
+  *workstationPort = freeLoopbackPort();
+  auto orthanc = std::make_unique<OrthancServer>(folder, workstationAe(*workstationPort).aeTitle, *workstationPort);
   if (!orthanc->start(why)) return nullptr;
   return orthanc;
 }

@@ -55,9 +55,8 @@ class TstPacsClient : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    workstationPort_ = fedmrg::testing::freeLoopbackPort();
     QString why;
-    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), workstationPort_, &why);
+    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), &workstationPort_, &why);
     if (!orthanc_) FEDMRG_ORTHANC_UNAVAILABLE(why);
 
     fedmrg::engine::SynthOptions o;

@@ -70,9 +70,8 @@ class TstPacsOutbox : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    workstationPort_ = fedmrg::testing::freeLoopbackPort();
     QString why;
-    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), workstationPort_, &why);
+    orthanc_ = fedmrg::testing::startedOrthanc(dir_.filePath("orthanc"), &workstationPort_, &why);
     if (!orthanc_) FEDMRG_ORTHANC_UNAVAILABLE(why);
 
     site_ = Site::create(dir_.filePath("site"), "outbox passphrase", "Outbox Site", "admin", "Admin", "adminpass1");
