@@ -13,6 +13,7 @@ packages=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev libzstd-dev
   libsqlcipher-dev sqlcipher
   libpq-dev postgresql-15
+  orthanc
   xvfb xauth libgl1-mesa-dri mesa-utils x11-apps imagemagick
   wordnet-base
   dpkg-dev
@@ -37,4 +38,15 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # libvtk9-qt-dev is deliberately absent: Debian builds VTK's Qt module against Qt5 (docs/design.md, section 6).
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# orthanc: the PACS the integration tests talk DICOM to. The tests start their own instance with a
+# configuration they write (free ports, loopback); the system service the package installs is not
+# wanted. Where systemd runs, stop and disable it; in a container without systemd the package's
+# postinst cannot start it (invoke-rc.d is refused or absent) and leaves only the unit's symlink.
+if printf '%s\n' "${missing[@]}" | grep -qx orthanc; then
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now orthanc.service || true
+  elif command -v service >/dev/null; then
+    $SUDO service orthanc stop >/dev/null 2>&1 || true
+  fi
+fi
 echo "bootstrap: done"

@@ -36,6 +36,8 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/image_viewer.h"
+#include "ui/pacs_query_panel.h"
+#include "ui/pacs_window_hook.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
@@ -107,6 +109,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+Shift+E", "export the final report as DICOM SR"},
     {"Ctrl+Shift+H", "versions and differences"},
     {"Ctrl+Shift+L", "audit log"},
+    {"Ctrl+Alt+Q", "the PACS query panel on / off (search, retrieve into the worklist)"},
     {"F1", "this list"},
 };
 
@@ -272,6 +275,11 @@ void MainWindow::buildMenus() {
   buildReportMenu();
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  pacs_ = new PacsWindowHook(this, help);
+  connect(pacs_->panel(), &PacsQueryPanel::studyRetrieved, this, [this] {
+    model_->reload();
+    refreshStatus();
+  });
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
   help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
@@ -409,6 +417,10 @@ void MainWindow::importPaths(const QStringList& paths) {
   connect(watcher, &QFutureWatcher<app::ImportResult>::finished, this, [this, watcher, dialog] {
     lastImport_ = watcher->result();
     watcher->deleteLater();
+    // Deferred (this may run inside the dialog's own setValue, which processes events), but out of the
+    // window at once: until the deferred delete, its Esc shortcut was a second owner of Esc in the window.
+    dialog->hide();
+    dialog->setParent(nullptr);
     dialog->deleteLater();
     importRunning_ = false;
     model_->reload();

@@ -27,6 +27,7 @@ class WorklistFilter;
 namespace fedmrg::ui {
 
 class ImageViewer;
+class PacsWindowHook;
 class PriorPanel;
 class ReportEditor;
 
@@ -44,6 +45,8 @@ class MainWindow : public QMainWindow {
   // The open study's prior beside the viewer (hidden when there is none).
   PriorPanel* priorPanel() const { return prior_; }
   ReportEditor* reportEditor() const { return editor_; }
+  // The PACS query dock, menu and outbox status (ui/pacs_window_hook.h).
+  PacsWindowHook* pacs() const { return pacs_; }
   QTableView* worklistView() const { return worklistView_; }
   QListWidget* thumbnails() const { return thumbnails_; }
   QLineEdit* searchBox() const { return search_; }
@@ -120,6 +123,7 @@ class MainWindow : public QMainWindow {
   PriorPanel* prior_;
   QListWidget* thumbnails_;
   ReportEditor* editor_;
+  PacsWindowHook* pacs_ = nullptr;
   std::unique_ptr<app::ReportTemplates> templates_;
   int64_t currentStudy_ = 0;
   // > 0 while the worklist's rows change (reload, filter, sort): the view may move its current row
