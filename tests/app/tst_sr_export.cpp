@@ -60,6 +60,15 @@ class TstSrExport : public QObject {
     return ff.loadFile(file.toStdString().c_str()).good() && doc.read(*ff.getDataset()).good();
   }
 
+  // The text items of the study's final report exported as `name` and read back (none when unreadable).
+  QStringList exportedTexts(int64_t study, const char* name) {
+    const QString file = dir_.filePath(name);
+    exportFinalReportAsSr(*site_, study, file, user_);
+    DcmFileFormat ff;
+    DSRDocument doc;
+    return readSr(file, ff, doc) ? srTexts(doc) : QStringList();
+  }
+
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
@@ -175,12 +184,7 @@ class TstSrExport : public QObject {
     const auto signedVersion = reports.sign(study, ReportStatus::Final);
     QCOMPARE(signedVersion.chestCheck.decision, std::string("uncertain"));
     QVERIFY(signedVersion.chestCheck.score.has_value());
-    const QString file = dir_.filePath("checked-sr.dcm");
-    exportFinalReportAsSr(*site_, study, file, user_);
-    DcmFileFormat ff;
-    DSRDocument doc;
-    QVERIFY(readSr(file, ff, doc));
-    const QStringList texts = srTexts(doc);
+    const QStringList texts = exportedTexts(study, "checked-sr.dcm");
     QCOMPARE(texts.size(), 4);
     QCOMPARE(texts[3], QString::fromUtf8("Chest check: uncertain \u2014 no tag names the chest and the image is far "
                                          "from the training images (score 3.14)"));
