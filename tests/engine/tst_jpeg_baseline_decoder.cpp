@@ -59,6 +59,28 @@ class TestJpegBaselineDecoder : public QObject {
     QCOMPARE(readDicomImage(file, draftDecodeOptions(300)).width, 512);
   }
 
+  // Extended JPEG (.51): 8-bit data takes the scaled path too; 12-bit data, which this libjpeg does not
+  // decode, keeps DCMTK's full decode.
+  void extendedJpegScalesOnlyEightBitData() {
+    DJEncoderRegistration::registerCodecs();  // DCMTK registers once, however often it is called
+    for (const int bits : {8, 12}) {
+      NativeSpec s;
+      s.rows = s.columns = 256;
+      s.bitsAllocated = bits == 8 ? 8 : 16;
+      s.bitsStored = bits;
+      writeNativeDicom(path("ext-native.dcm"), s);
+      DcmFileFormat file;
+      QVERIFY(file.loadFile(path("ext-native.dcm").c_str()).good());
+      DJ_RPLossy params(90);
+      QVERIFY(file.getDataset()->chooseRepresentation(EXS_JPEGProcess2_4, &params).good());
+      QVERIFY(file.saveFile(path("ext-jpeg.dcm").c_str(), EXS_JPEGProcess2_4).good());
+      const DicomImage img = readDicomImage(path("ext-jpeg.dcm"), draftDecodeOptions(64));
+      QCOMPARE(img.meta.transferSyntaxUid, std::string("1.2.840.10008.1.2.4.51"));
+      QCOMPARE(img.reduction, bits == 8 ? 2 : 0);
+      QCOMPARE(img.width, bits == 8 ? 64 : 256);
+    }
+  }
+
   void damagedJpegStreamIsRefusedWithAReason() {
     const std::string file = path("cut-jpeg.dcm");
     QVERIFY(QFile::copy(QString::fromStdString(baselineFilm()), QString::fromStdString(file)));
