@@ -61,7 +61,8 @@ ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, Rep
   if (userId_ > 0) st.bind(9, userId_); else st.bindNull(9);
   st.bind(10, nowUtc()).bind(11, model.name).bind(12, model.version).bind(13, chestCheck.decision);
   st.bind(14, chestCheck.reason);
-  if (chestCheck.score) st.bind(15, *chestCheck.score); else st.bindNull(15);
+  if (chestCheck.score) st.bind(15, *chestCheck.score);
+  else st.bindNull(15);
   st.run();
   const int64_t id = store.lastInsertId();
   auto upd = store.prepare("UPDATE studies SET status = ? WHERE id = ?");

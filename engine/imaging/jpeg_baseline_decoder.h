@@ -19,7 +19,8 @@ namespace fedmrg::engine {
 // format, colour, no room to shrink, or a JPEG process libjpeg-turbo does not decode): the caller decodes
 // with DCMTK as before. `layout` is what checkPixelData found. A warning from the decoder (corrupt data,
 // premature end) is a failure, as is an image of another size than the header's: throws DicomError.
-std::optional<int> decodeJpegScaledInPlace(DcmDataset& ds, const std::string& path, const std::string& transferSyntaxUid,
-                                           const PixelLayout& layout, int minSide);
+std::optional<int> decodeJpegScaledInPlace(DcmDataset& ds, const std::string& path,
+                                           const std::string& transferSyntaxUid, const PixelLayout& layout,
+                                           int minSide);
 
 }  // namespace fedmrg::engine
