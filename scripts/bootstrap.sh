@@ -8,7 +8,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev qt6-svg-dev
   libtorch-dev libopenblas0
-  libdcmtk-dev dcmtk libopenjp2-7-dev
+  libdcmtk-dev dcmtk libopenjp2-7-dev libjpeg62-turbo-dev
   libvtk9-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev libzstd-dev
   libsqlcipher-dev sqlcipher

@@ -26,6 +26,7 @@ struct ReportVersion {
   std::string createdAt;
   std::string requestedBy;  // the user who saved, drafted or signed this version (display name)
   ModelIdentity model;      // the model whose draft the text comes from ("model", "mixed"); else empty
+  ChestCheck chestCheck;    // the chest radiograph check made before that draft; else empty
 };
 
 // Who signed the latest report version, and when (stored UTC, see stored_time.h).
@@ -120,10 +121,11 @@ class ReportService {
  private:
   ReportVersion insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                               const std::string& findings, const std::string& impression, const std::string& labels,
-                              const std::string& origin, const ModelIdentity& model = {});
+                              const std::string& origin, const ModelIdentity& model = {},
+                              const ChestCheck& chestCheck = {});
   ReportVersion saveVersion(int64_t studyId, const std::string& findings, const std::string& impression,
                             const std::string& labels, const std::string& origin, const ModelIdentity& model,
-                            PreliminarySignOff preliminary);
+                            const ChestCheck& chestCheck, PreliminarySignOff preliminary);
   Site& site_;
   int64_t userId_;
 };
