@@ -62,7 +62,7 @@ class TstSiteDialogs : public QObject {
     login.password->setText("adminpass1");
     login.accept();
     QVERIFY(login.user().has_value());
-    QCOMPARE(login.user()->role, app::Role::Admin);
+    QCOMPARE(login.user()->roles, app::Roles{app::Role::Admin});  // the setup box was left off
     QCOMPARE(login.user()->displayName, std::string("Site Admin"));
 
     ui::UsersDialog users(*site, *login.user());
@@ -77,7 +77,7 @@ class TstSiteDialogs : public QObject {
     QCOMPARE(users.list->count(), 2);
     const auto lee = app::UserDirectory(*site).authenticate("drlee", "radiology1");
     QVERIFY(lee.has_value());
-    QCOMPARE(lee->role, app::Role::Radiologist);
+    QCOMPARE(lee->roles, app::Roles{app::Role::Radiologist});
     // The new user is credited to the admin who added it, not to "system".
     app::AuditQuery added;
     added.action = "user.add";
