@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the .deb from a configured build folder and checks that it carries the three programs,
-# the desktop entry, the icon, the default model with its chest gate statistics and provenance, and the copyright file with the project licence and the third-party
+# the desktop entry, the icon, the default model with its chest gate statistics and provenance, the translations, and the copyright file with the project licence and the third-party
 # notices. Usage: scripts/check-package.sh BUILD_DIR
 set -euo pipefail
 build=${1:?usage: check-package.sh BUILD_DIR}
@@ -14,6 +14,12 @@ for f in ./usr/bin/fedmrg ./usr/bin/fedmrg-cli ./usr/bin/fedmrg-coordinator \
          ./usr/share/doc/fedmrg-workstation/copyright \
          ./usr/share/fedmrg/models/default/config.json ./usr/share/fedmrg/models/default/chest_gate.json \
          ./usr/share/fedmrg/models/default/provenance.json; do
+  if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
+done
+# Translations: every compiled translations/*.qm of the checkout (none while the folder is absent).
+for qm in "$(dirname "$0")"/../translations/*.qm; do
+  [ -e "$qm" ] || continue
+  f=./usr/share/fedmrg/translations/$(basename "$qm")
   if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
 done
 copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/doc/fedmrg-workstation/copyright 2>/dev/null || true)

@@ -1,5 +1,6 @@
 #include "app/site/report_service.h"
 
+#include "app/site/role_rules.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
@@ -114,7 +115,12 @@ ReportVersion ReportService::saveVersion(int64_t studyId, const std::string& fin
   return v;
 }
 
+std::string ReportService::signingRoleRefusal() {
+  return roleRefusal(userId_ > 0 ? UserDirectory(site_).find(userId_) : std::nullopt, Role::Radiologist, "Signing");
+}
+
 std::string ReportService::signRefusal(int64_t studyId, ReportStatus status) {
+  if (std::string refusal = signingRoleRefusal(); !refusal.empty()) return refusal;
   if (status != ReportStatus::Preliminary && status != ReportStatus::Final)
     return std::string("a report is signed as preliminary or final, not '") + statusKey(status) + "'";
   const auto last = latest(studyId);
@@ -133,6 +139,8 @@ std::vector<LabelDisagreement> ReportService::labelDisagreements(int64_t studyId
 }
 
 ReportVersion ReportService::sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips) {
+  // Before the transaction: the refusal's audit entry must outlive the rollback.
+  requireRole(site_, userId_, Role::Radiologist, "Signing", "report.sign." + std::string(statusKey(status)), studyId);
   SiteStore::Transaction tx(site_.store());
   if (const std::string refusal = signRefusal(studyId, status); !refusal.empty()) throw StoreError(refusal);
   const std::string key = statusKey(status);
@@ -190,6 +198,7 @@ ReportVersion ReportService::applyDraft(int64_t studyId, const std::string& find
 }
 
 ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& text) {
+  requireRole(site_, userId_, Role::Radiologist, "Adding an addendum", "report.addendum", studyId);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw StoreError("the addendum is empty");
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);

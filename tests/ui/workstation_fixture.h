@@ -26,12 +26,12 @@ struct WorkstationFixture {
   std::unique_ptr<app::Site> site;
   std::unique_ptr<ui::MainWindow> window;
 
-  // Creates the site and its user, opens the window (no model: drafts are unavailable; every
-  // confirmation answered yes) and imports `studies`. False when any step failed.
-  bool start(const std::vector<TestDicom>& studies) {
+  // Creates the site and its user (the first admin, with `roles`), opens the window (no model: drafts
+  // are unavailable; every confirmation answered yes) and imports `studies`. False when any step failed.
+  bool start(const std::vector<TestDicom>& studies, const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
     if (!dir.isValid()) return false;
-    site =
-        app::Site::create(dir.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
+    site = app::Site::create(dir.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123",
+                             roles);
     const app::User user = *app::UserDirectory(*site).authenticate("drjones", "password123");
     const QString in = dir.filePath("incoming");
     if (!QDir().mkpath(in)) return false;
