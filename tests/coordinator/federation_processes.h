@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "federation/payload_stream.h"
 #include "fedmrg/federation/v1/federation.grpc.pb.h"
 
 namespace fedmrg::test {
@@ -121,6 +122,22 @@ class RawSite {
   }
   grpc::Status task(federation::v1::TaskReply& t) { return stub_->GetTask(context().get(), {}, &t); }
   grpc::Status status(federation::v1::StatusReply& s) { return stub_->GetStatus(context().get(), {}, &s); }
+  // Downloads the broadcast that produced `version` into `out`.
+  grpc::Status download(uint64_t version, federation::Payload& out) {
+    federation::v1::DownloadGlobalRequest req;
+    req.set_version(version);
+    auto ctx = context();
+    auto r = stub_->DownloadGlobal(ctx.get(), req);
+    federation::PayloadAssembler assembler(uint64_t(1) << 30);
+    federation::v1::PayloadChunk c;
+    bool framed = true;
+    while (r->Read(&c))
+      if (!c.has_trailer()) framed = framed && assembler.add(c);
+    grpc::Status s = r->Finish();
+    if (s.ok() && !(framed && assembler.finish())) return {grpc::StatusCode::DATA_LOSS, assembler.error()};
+    out = assembler.take();
+    return s;
+  }
   // Sends the chunks as they are and returns the status (and the reply).
   grpc::Status upload(const std::vector<federation::v1::PayloadChunk>& chunks,
                       federation::v1::UploadReply* reply = nullptr) {
