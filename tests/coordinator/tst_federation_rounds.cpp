@@ -180,7 +180,9 @@ class TestFederationRounds : public QObject {
     QTemporaryDir dir(tempRoot() + "/bad-XXXXXX");
     CoordinatorProcess c(dir.path(),
                          "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 20\nmax_rounds = 1\n"
-                         "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n");
+                         "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n"
+                         // the rogue sends every bad kind in one round: more than the default attempts
+                         "site_upload_attempts_per_round = 100\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     RawSite rogue(port, "rogue");
