@@ -5,11 +5,8 @@
 #include <QtTest>
 
 #include <chrono>
-#include <mutex>
-#include <thread>
 
-#include "coordinator/coordinator_service.h"
-#include "coordinator/round_manager.h"
+#include "loopback_coordinator.h"
 #include "raw_site.h"
 
 using namespace fedmrg;
@@ -21,51 +18,16 @@ namespace {
 
 std::vector<federation::FederatedTensorSpec> specs() { return {{"w", {16, 32}}, {"b", {32}}}; }
 
-int64_t unixMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+// Dense FedAvg; the round closes once two sites uploaded.
+fedmrg::test::LoopbackCoordinator fedAvgCoordinator(const UploadLimits& limits) {
+  RoundSettings s;
+  s.strategy = federation::Strategy::FedAvg;
+  s.minSites = 2;
+  s.fraction = 0.5;
+  s.deadlineMs = 60000;
+  s.maxRounds = 1;
+  return fedmrg::test::LoopbackCoordinator(specs(), s, limits);
 }
-
-// A round manager (memory state, dense FedAvg, closes once two sites uploaded) behind a real service.
-struct Server {
-  QTemporaryDir dir{qEnvironmentVariable("FEDMRG_TEST_TMP", QDir::tempPath()) + "/service-XXXXXX"};
-  std::mutex mutex;
-  QStringList lines;
-  std::shared_ptr<RoundManager> rounds;
-  std::unique_ptr<CoordinatorService> service;
-  int port = 0;
-
-  explicit Server(const UploadLimits& limits) {
-    RoundSettings s;
-    s.strategy = federation::Strategy::FedAvg;
-    s.minSites = 2;
-    s.fraction = 0.5;
-    s.deadlineMs = 60000;
-    s.maxRounds = 1;
-    auto log = [this](const std::string& l) {
-      std::lock_guard lock(mutex);
-      lines << QString::fromStdString(l);
-    };
-    rounds = std::make_shared<RoundManager>(openMemoryState(), dir.filePath("uploads").toStdString(), specs(),
-                                            federation::CodecPlan{}, s, unixMs, log);
-    service = std::make_unique<CoordinatorService>(rounds, grpc::InsecureServerCredentials(), true, 16, log);
-    service->setUploadLimits(limits);
-    port = service->start("127.0.0.1:0");
-  }
-  QString log() {
-    std::lock_guard lock(mutex);
-    return lines.join('\n');
-  }
-  bool waitForLog(const QString& text, int ms) {
-    for (int waited = 0; waited < ms && !log().contains(text); waited += 50) QTest::qWait(50);
-    return log().contains(text);
-  }
-  v1::StatusReply status() {
-    v1::StatusReply r;
-    rounds->status(r);
-    return r;
-  }
-};
 
 // A valid dense update of round 1 (base version 0) as protocol chunks, ending with its trailer.
 std::vector<v1::PayloadChunk> update(const std::string& key, uint64_t round = 1) {
@@ -126,9 +88,9 @@ class TestCoordinatorService : public QObject {
     const uint64_t one = wireBytes(update("x"));
     UploadLimits limits;
     limits.siteBytesPerRound = one + one / 2;  // one upload fits, two do not
-    Server server(limits);
-    QVERIFY(server.port > 0);
-    RawSite greedy(server.port, "greedy"), a(server.port, "site-a"), b(server.port, "site-b");
+    auto server = fedAvgCoordinator(limits);
+    QVERIFY(server.port() > 0);
+    RawSite greedy(server.port(), "greedy"), a(server.port(), "site-a"), b(server.port(), "site-b");
     for (RawSite* s : {&greedy, &a, &b}) QVERIFY(s->join().ok());
     QCOMPARE(server.status().phase(), std::string("open"));
     // A whole upload for the wrong round: refused for that, its bytes counted.
@@ -146,8 +108,8 @@ class TestCoordinatorService : public QObject {
   void aSiteOverItsAttemptsIsRefused() {
     UploadLimits limits;
     limits.siteAttemptsPerRound = 2;
-    Server server(limits);
-    RawSite retrier(server.port, "retrier"), a(server.port, "site-a");
+    auto server = fedAvgCoordinator(limits);
+    RawSite retrier(server.port(), "retrier"), a(server.port(), "site-a");
     for (RawSite* s : {&retrier, &a}) QVERIFY(s->join().ok());
     for (const char* key : {"r1", "r2"})
       VERIFY_STATUS(retrier.upload(update(key, 9)), grpc::StatusCode::FAILED_PRECONDITION, "wrong round");
@@ -160,10 +122,10 @@ class TestCoordinatorService : public QObject {
     UploadLimits limits;
     limits.idleTimeoutMs = 1000;
     limits.streamsPerSite = 1;
-    Server server(limits);
-    RawSite staller(server.port, "staller"), b(server.port, "site-b");
+    auto server = fedAvgCoordinator(limits);
+    RawSite staller(server.port(), "staller"), b(server.port(), "site-b");
     for (RawSite* s : {&staller, &b}) QVERIFY(s->join().ok());
-    const QString uploads = server.dir.filePath("uploads");
+    const QString uploads = server.uploadFolder();
     const int filesBefore = filesIn(uploads);
     // The header (announcing every byte) and one data chunk, then nothing: the stream stays open.
     const auto chunks = update("s1");
