@@ -188,7 +188,8 @@ class CoordinatorService::Service final : public v1::Federation::Service {
         const grpc::Status s = toStatus(o);
         return refuse(s.error_code(), s.error_message());
       }
-      const uint64_t stream = streams_->open(id->siteId, round, nowMs(), [ctx] { ctx->TryCancel(); }, why);
+      const uint64_t stream = streams_->open(
+          id->siteId, round, nowMs(), [ctx] { ctx->TryCancel(); }, why);
       if (!stream) return refuse(grpc::StatusCode::RESOURCE_EXHAUSTED, why);
       struct Open {
         UploadStreams& s;
@@ -219,6 +220,7 @@ class CoordinatorService::Service final : public v1::Federation::Service {
                         "malformed upload: " + assembler.error());
         }
       }
+      streams_->readDone(stream);
       // A stalled stream: what it sent is dropped with the assembler (nothing of it reached the disk).
       if (streams_->idleCancelled(stream, why)) return refuse(grpc::StatusCode::DEADLINE_EXCEEDED, why);
       if (ctx->IsCancelled()) return refuse(grpc::StatusCode::CANCELLED, "the site cancelled the upload");

@@ -330,8 +330,8 @@ class SqliteState : public CoordinatorState {
     sqlite3_bind_int64(s, 6, r.certNotBefore);
   }
   static SiteRecord readSite(sqlite3_stmt* s) {
-    return {columnText(s, 0), columnText(s, 1), sqlite3_column_int(s, 2) != 0, sqlite3_column_int64(s, 3),
-            sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5)};
+    return {columnText(s, 0),           columnText(s, 1),           sqlite3_column_int(s, 2) != 0,
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5)};
   }
   static void bindRound(sqlite3_stmt* s, const RoundRecord& r) {
     sqlite3_bind_int64(s, 1, int64_t(r.round));

@@ -64,6 +64,11 @@ bool UploadStreams::idleCancelled(uint64_t id, std::string& reason) {
   return true;
 }
 
+void UploadStreams::readDone(uint64_t id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = streams_.find(id); it != streams_.end()) it->second.reading = false;
+}
+
 void UploadStreams::close(uint64_t id) {
   std::lock_guard lock(mutex_);
   auto it = streams_.find(id);
@@ -77,7 +82,7 @@ int UploadStreams::cancelIdle(int64_t nowMs) {
   int n = 0;
   // Under the lock: close() takes it too, so a stream's cancel action never outlives the call it cancels.
   for (auto& [id, s] : streams_)
-    if (!s.idle && nowMs - s.lastMs > limits_.idleTimeoutMs) {
+    if (s.reading && !s.idle && nowMs - s.lastMs > limits_.idleTimeoutMs) {
       s.idle = true;
       if (s.cancel) s.cancel();
       ++n;

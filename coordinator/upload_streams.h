@@ -27,6 +27,8 @@ class UploadStreams {
   bool received(uint64_t id, uint64_t bytes, int64_t nowMs, std::string& refusal);
   // Whether cancelIdle() cancelled stream `id`, and the reason to answer with.
   bool idleCancelled(uint64_t id, std::string& reason);
+  // The stream has ended (everything read): no longer watched for idleness while its upload is checked.
+  void readDone(uint64_t id);
   void close(uint64_t id);
   // Cancels every stream that received nothing for longer than the idle timeout; returns how many.
   int cancelIdle(int64_t nowMs);
@@ -39,6 +41,7 @@ class UploadStreams {
     int64_t lastMs = 0;
     std::function<void()> cancel;
     bool idle = false;
+    bool reading = true;
   };
   struct SiteRound {
     uint64_t round = 0;

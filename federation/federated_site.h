@@ -1,10 +1,10 @@
 #pragma once
 // A site's side of the federation (docs/federation.md, "Site client"): join, poll for a task, download the
-// global versions it lacks, train through the caller's callback, encode the change (low-rank with error
-// feedback under FedMRG; heartbeats while it trains), upload with retry and exponential backoff, and start over, on its own thread so
-// that it never blocks its caller. What must survive a restart (the upload in flight with its idempotency
-// key, the error-feedback residuals) is kept in a small file the caller names; the global versions are
-// downloaded again after a restart.
+// global versions it lacks, train through the caller's callback (sending heartbeats meanwhile), encode the
+// change (low-rank with error feedback under FedMRG), upload with retry and exponential backoff, and start
+// over, on its own thread so that it never blocks its caller. What must survive a restart (the upload in
+// flight with its idempotency key, the error-feedback residuals) is kept in a small file the caller names;
+// the global versions are downloaded again after a restart.
 #include <atomic>
 #include <cstdint>
 #include <functional>

@@ -64,8 +64,8 @@ class TestCoordinatorArgs : public QObject {
     QCOMPARE(run({"--config", badStrategy}, &out, &err), 1);
     QVERIFY2(err.contains("strategy must be fedavg, fedprox, fedavg-lora or fedmrg"), qPrintable(err));
     // The quota and stream limit keys refuse what would disable them, naming the key.
-    for (const char* line : {"stream_idle_seconds = 0", "max_streams_per_site = 0", "site_upload_attempts_per_round = -1",
-                             "site_upload_bytes_per_round = lots"}) {
+    for (const char* line : {"stream_idle_seconds = 0", "max_streams_per_site = 0",
+                             "site_upload_attempts_per_round = -1", "site_upload_bytes_per_round = lots"}) {
       const QString limit = config("limit.conf", valid() + line + "\n");
       QCOMPARE(run({"--config", limit}, &out, &err), 1);
       const QString key = QString(line).section(' ', 0, 0);

@@ -26,9 +26,9 @@ class LoopbackCoordinator {
       lines_ << QString::fromStdString(l);
     };
     auto now = [] {
-      return int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
+      return int64_t(
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
     };
     rounds_ = std::make_shared<coordinator::RoundManager>(coordinator::openMemoryState(),
                                                           dir_.filePath("uploads").toStdString(), std::move(specs),

@@ -69,11 +69,12 @@ int filesIn(const QString& folder) {
   return n;
 }
 
-#define VERIFY_STATUS(status, code, text)                                                                         \
-  do {                                                                                                            \
-    const grpc::Status s_ = (status);                                                                             \
-    QVERIFY2(s_.error_code() == (code) && s_.error_message().find(text) != std::string::npos,                     \
-             qPrintable(QString("code %1: %2").arg(int(s_.error_code())).arg(QString::fromStdString(s_.error_message())))); \
+#define VERIFY_STATUS(status, code, text)                                                                              \
+  do {                                                                                                                 \
+    const grpc::Status s_ = (status);                                                                                  \
+    QVERIFY2(                                                                                                          \
+        s_.error_code() == (code) && s_.error_message().find(text) != std::string::npos,                               \
+        qPrintable(QString("code %1: %2").arg(int(s_.error_code())).arg(QString::fromStdString(s_.error_message())))); \
   } while (0)
 
 }  // namespace
@@ -96,8 +97,10 @@ class TestCoordinatorService : public QObject {
     // A whole upload for the wrong round: refused for that, its bytes counted.
     VERIFY_STATUS(greedy.upload(update("g1", 7)), grpc::StatusCode::FAILED_PRECONDITION, "wrong round");
     // The next one passes the quota mid-stream, and the one after is refused before it sends.
-    VERIFY_STATUS(greedy.upload(update("g2")), grpc::StatusCode::RESOURCE_EXHAUSTED, "quota site_upload_bytes_per_round");
-    VERIFY_STATUS(greedy.upload(update("g3")), grpc::StatusCode::RESOURCE_EXHAUSTED, "quota site_upload_bytes_per_round");
+    VERIFY_STATUS(greedy.upload(update("g2")), grpc::StatusCode::RESOURCE_EXHAUSTED,
+                  "quota site_upload_bytes_per_round");
+    VERIFY_STATUS(greedy.upload(update("g3")), grpc::StatusCode::RESOURCE_EXHAUSTED,
+                  "quota site_upload_bytes_per_round");
     QVERIFY(server.log().contains("event=upload_refused site=greedy reason=\"quota site_upload_bytes_per_round\""));
     // The others are not held to the greedy site's count, and the round closes with them.
     QVERIFY(a.upload(update("a1")).ok());

@@ -424,8 +424,9 @@ class TestCoordinatorState : public QObject {
       // Made by hand (this SQLite has no DROP COLUMN): version 1's text, our application id, user_version 1.
       sqlite3* db = nullptr;
       QCOMPARE(sqlite3_open(spec.substr(7).c_str(), &db), SQLITE_OK);
-      const std::string v1 = schema::migrations(schema::Dialect::Sqlite)[0] + "; PRAGMA application_id = " +
-                             std::to_string(schema::kSqliteApplicationId) + "; PRAGMA user_version = 1; " + insert;
+      const std::string v1 = schema::migrations(schema::Dialect::Sqlite)[0] +
+                             "; PRAGMA application_id = " + std::to_string(schema::kSqliteApplicationId) +
+                             "; PRAGMA user_version = 1; " + insert;
       char* error = nullptr;
       const int rc = sqlite3_exec(db, v1.c_str(), nullptr, nullptr, &error);
       const std::string why = error ? error : "";
