@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -373,10 +374,14 @@ IssuedCertificate CertificateAuthority::issueCoordinator(const std::vector<std::
 IssuedCertificate CertificateAuthority::issueSite(const std::string& siteId, Validity validity, KeyType keyType) {
   if (const std::string why = nameProblem(siteId); !why.empty()) fail("site id '" + siteId + "': " + why);
   const int64_t now = int64_t(std::time(nullptr));
-  for (const auto& r : s_->index) {
-    if (r.kind == "site" && r.name == siteId && !r.revoked && r.notAfter > now)
-      fail("site '" + siteId + "' already holds the live certificate " + r.serial +
-           "; revoke it first ('certs revoke --site " + siteId + "') to issue a new one");
+  // A renewal when the site holds a certificate: the coordinator tells it from the older one by its later
+  // notBefore (site_admission.h), so it starts at least a second after every earlier one of the site.
+  // (Renewed within the second of the previous one, it becomes valid up to a second later.)
+  if (!validity.startUnix) {
+    int64_t start = now;
+    for (const auto& r : s_->index)
+      if (r.kind == "site" && r.name == siteId) start = std::max(start, r.notBefore + 1);
+    if (start != now) validity.startUnix = start;
   }
   KeyPtr key = newKey(keyType);
   X509Ptr cert = newCertificate(siteId, key.get(), validity, s_->serials());

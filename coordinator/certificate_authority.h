@@ -63,8 +63,10 @@ class CertificateAuthority {
   // The coordinator's server certificate (serverAuth) with every host as a subject alternative name (an IP
   // address or a DNS name). Replaces the files of the previous one; the old certificate stays in the index.
   IssuedCertificate issueCoordinator(const std::vector<std::string>& hosts, Validity validity = {});
-  // A site's client certificate (clientAuth, CN = siteId). Refused while the site holds a certificate that
-  // is neither revoked nor expired: renewing means revoking first, so one site never has two live keys.
+  // A site's client certificate (clientAuth, CN = siteId). For a site that already has one it is a renewal:
+  // valid from at least a second after the site's latest certificate, so that the coordinator takes it for
+  // the same site and pins it in place of the older one; the older one stays valid until revoked
+  // (revoke(serial)), which the site's administrator does once the renewed one is installed.
   IssuedCertificate issueSite(const std::string& siteId, Validity validity = {}, KeyType keyType = KeyType::EcP256);
   // Revokes by serial (hex) or, when no serial matches, every live certificate of that site id; rewrites
   // crl.pem. Returns what it revoked; throws when nothing matched.

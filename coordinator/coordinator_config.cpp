@@ -74,6 +74,13 @@ CoordinatorConfig parseCoordinatorConfig(const std::string& text, const std::str
       {"max_rounds", [&](const std::string& v) { r.maxRounds = int(toInt(v, 1, 1000000)); }},
       {"proximal_mu", [&](const std::string& v) { r.proximalMu = toDouble(v, 0.0, 1e6); }},
       {"max_concurrent_uploads", [&](const std::string& v) { r.maxConcurrentUploads = int(toInt(v, 1, 10000)); }},
+      {"site_upload_bytes_per_round",
+       [&](const std::string& v) { c.limits.siteBytesPerRound = uint64_t(toInt(v, 0, (1ll << 50))); }},
+      {"site_upload_attempts_per_round",
+       [&](const std::string& v) { c.limits.siteAttemptsPerRound = int(toInt(v, 1, 100000)); }},
+      {"max_streams_per_site", [&](const std::string& v) { c.limits.streamsPerSite = int(toInt(v, 1, 1000)); }},
+      {"stream_idle_seconds",
+       [&](const std::string& v) { c.limits.idleTimeoutMs = int64_t(toDouble(v, 0.1, 86400.0) * 1000); }},
       {"allowed_sites",
        [&](const std::string& v) {
          std::stringstream ss(v);

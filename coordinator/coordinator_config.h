@@ -28,6 +28,15 @@ struct RoundSettings {
   std::vector<std::string> allowedSites;  // empty: any site may join (with TLS: any the CA certified)
 };
 
+// Per-site limits on UploadUpdate streams (docs/federation.md, "Quotas and stream limits"): what one site,
+// honest but broken or hostile, can take from the coordinator in a round. Counted per site and round.
+struct UploadLimits {
+  uint64_t siteBytesPerRound = 0;  // wire bytes a site may send in a round; 0: four times the largest upload
+  int siteAttemptsPerRound = 16;   // UploadUpdate streams a site may open in a round (retries included)
+  int streamsPerSite = 2;          // of one site's streams, at most this many at once
+  int64_t idleTimeoutMs = 30000;   // a stream that sends nothing for this long is cancelled
+};
+
 struct CoordinatorConfig {
   std::string listen = "127.0.0.1:50051";
   bool insecureLoopback = false;
@@ -38,6 +47,7 @@ struct CoordinatorConfig {
   std::string model;                   // model folder whose federated tensors the rounds carry (required)
   federation::CodecPlan codec;
   RoundSettings rounds;
+  UploadLimits limits;
 };
 
 // Parses the file's text; `source` names it in errors.

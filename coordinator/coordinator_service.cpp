@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "coordinator/site_admission.h"
+#include "coordinator/upload_streams.h"
 #include "federation/payload_stream.h"
 #include "federation/peer_identity.h"
 #include "fedmrg/federation/v1/federation.grpc.pb.h"
@@ -46,6 +47,11 @@ grpc::Status guarded(const RoundManager::Logger& log, F body) {
   }
 }
 
+int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 const grpc::Status kNoIdentity(grpc::StatusCode::UNAUTHENTICATED,
                                "the call carries no site identity (a client certificate, or fedmrg-site-id in "
                                "insecure loopback mode)");
@@ -60,7 +66,11 @@ class CoordinatorService::Service final : public v1::Federation::Service {
         insecure_(insecure),
         maxUploads_(maxUploads),
         log_(std::move(log)),
-        admission_(std::move(admission)) {}
+        admission_(std::move(admission)),
+        streams_(std::make_unique<UploadStreams>(UploadLimits{}, rounds_->maxUploadBytes())) {}
+
+  void setLimits(const UploadLimits& l) { streams_ = std::make_unique<UploadStreams>(l, rounds_->maxUploadBytes()); }
+  UploadStreams& streams() { return *streams_; }
 
   // The calling site, admitted: its certificate's identity, checked against the revocation list and the
   // registered fingerprint on every call (Join registers a new site). Nullopt with `refused` set otherwise.
@@ -171,12 +181,29 @@ class CoordinatorService::Service final : public v1::Federation::Service {
              "\"");
         return grpc::Status(code, why);
       };
+      // The site's quotas in the current round (which also refuses an unknown site before it sends).
+      uint64_t round = 0;
+      std::string phase, why;
+      if (Outcome o = rounds_->heartbeat(id->siteId, round, phase); !o.ok()) {
+        const grpc::Status s = toStatus(o);
+        return refuse(s.error_code(), s.error_message());
+      }
+      const uint64_t stream = streams_->open(
+          id->siteId, round, nowMs(), [ctx] { ctx->TryCancel(); }, why);
+      if (!stream) return refuse(grpc::StatusCode::RESOURCE_EXHAUSTED, why);
+      struct Open {
+        UploadStreams& s;
+        uint64_t id;
+        ~Open() { s.close(id); }
+      } open{*streams_, stream};
       federation::PayloadAssembler assembler(rounds_->maxUploadBytes());
       v1::PayloadChunk chunk;
       uint64_t wire = 0;
       std::optional<UploadTrailerInfo> trailer;
       while (reader->Read(&chunk)) {
         wire += chunk.ByteSizeLong();
+        if (!streams_->received(stream, chunk.ByteSizeLong(), nowMs(), why))
+          return refuse(grpc::StatusCode::RESOURCE_EXHAUSTED, why);
         if (trailer)
           return refuse(grpc::StatusCode::INVALID_ARGUMENT, "malformed upload: a chunk arrived after the trailer");
         if (chunk.has_trailer()) {
@@ -193,6 +220,9 @@ class CoordinatorService::Service final : public v1::Federation::Service {
                         "malformed upload: " + assembler.error());
         }
       }
+      streams_->readDone(stream);
+      // A stalled stream: what it sent is dropped with the assembler (nothing of it reached the disk).
+      if (streams_->idleCancelled(stream, why)) return refuse(grpc::StatusCode::DEADLINE_EXCEEDED, why);
       if (ctx->IsCancelled()) return refuse(grpc::StatusCode::CANCELLED, "the site cancelled the upload");
       if (!assembler.finish()) {
         const bool digest = assembler.error().find("digest") != std::string::npos;
@@ -224,6 +254,7 @@ class CoordinatorService::Service final : public v1::Federation::Service {
   RoundManager::Logger log_;
   std::shared_ptr<SiteAdmission> admission_;
   std::atomic<int> active_{0};
+  std::unique_ptr<UploadStreams> streams_;
 };
 
 struct CoordinatorService::Running {
@@ -245,6 +276,11 @@ CoordinatorService::CoordinatorService(std::shared_ptr<RoundManager> rounds,
 
 CoordinatorService::~CoordinatorService() { shutdown(); }
 
+void CoordinatorService::setUploadLimits(const UploadLimits& limits) {
+  if (running_) throw std::logic_error("setUploadLimits after start");
+  service_->setLimits(limits);
+}
+
 int CoordinatorService::start(const std::string& address) {
   grpc::ServerBuilder builder;
   int port = 0;
@@ -262,6 +298,8 @@ int CoordinatorService::start(const std::string& address) {
     while (!rr->stopping) {
       lock.unlock();
       try {
+        if (const int n = service_->streams().cancelIdle(nowMs()); n > 0)
+          log_("event=uploads_idle_cancelled count=" + std::to_string(n));
         rounds_->tick();
       } catch (const std::exception& e) {
         log_("event=tick_failed reason=\"" + std::string(e.what()) + "\"");

@@ -2,7 +2,8 @@
 // The coordinator's gRPC endpoint for fedmrg.federation.v1 (docs/federation.md, "Protocol"): maps each call
 // to the RoundManager and each refusal to a gRPC status with its reason, checks the framing of streamed
 // uploads (size limit, truncation, digest, malformed chunks) before the manager sees them, bounds the
-// number of concurrent upload streams, and runs the timer that closes rounds at their deadline.
+// number of concurrent upload streams overall and per site, enforces each site's quotas per round, cancels
+// streams that stop sending, and runs the timer that closes rounds at their deadline.
 #include <memory>
 #include <string>
 
@@ -27,6 +28,9 @@ class CoordinatorService {
   ~CoordinatorService();
   CoordinatorService(const CoordinatorService&) = delete;
   CoordinatorService& operator=(const CoordinatorService&) = delete;
+
+  // Per-site quotas and stream limits (coordinator_config.h); before start(). The defaults otherwise.
+  void setUploadLimits(const UploadLimits& limits);
 
   // Listens ("127.0.0.1:0" picks a free port); returns the bound port. Throws std::runtime_error on failure.
   int start(const std::string& address);

@@ -57,6 +57,7 @@ struct SiteRecord {
   bool revoked = false;
   int64_t joinedAtMs = 0;
   int64_t lastSeenMs = 0;
+  int64_t certNotBefore = 0;  // the registered certificate's notBefore (Unix s): a later one is a renewal
 };
 
 struct UploadRecord {

@@ -49,13 +49,18 @@ struct Statement {
 
 const Statement kStatements[] = {
     {"put_site",
-     "INSERT INTO sites (site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms) VALUES ($1, $2, $3, $4, $5) "
+     "INSERT INTO sites (site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms, cert_not_before) "
+     "VALUES ($1, $2, $3, $4, $5, $6) "
      "ON CONFLICT (site_id) DO UPDATE SET cert_fingerprint = EXCLUDED.cert_fingerprint, revoked = EXCLUDED.revoked, "
-     "joined_at_ms = EXCLUDED.joined_at_ms, last_seen_ms = EXCLUDED.last_seen_ms"},
-    {"get_site", "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites WHERE site_id = $1"},
+     "joined_at_ms = EXCLUDED.joined_at_ms, last_seen_ms = EXCLUDED.last_seen_ms, "
+     "cert_not_before = EXCLUDED.cert_not_before"},
+    {"get_site",
+     "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms, cert_not_before FROM sites "
+     "WHERE site_id = $1"},
     // COLLATE "C": byte order, as the other backends sort, whatever the database's locale.
     {"list_sites",
-     "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites ORDER BY site_id COLLATE \"C\""},
+     "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms, cert_not_before FROM sites "
+     "ORDER BY site_id COLLATE \"C\""},
     {"put_round",
      "INSERT INTO rounds (round, phase, base_version, opened_at_ms, deadline_ms, task, note) "
      "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (round) DO UPDATE SET phase = EXCLUDED.phase, "
@@ -144,7 +149,7 @@ class PostgresState : public CoordinatorState {
   void putSite(const SiteRecord& s) override {
     transact(true, [&](bool) {
       exec("put_site", {text(s.siteId), text(s.certFingerprint), number(s.revoked ? 1 : 0), number(s.joinedAtMs),
-                        number(s.lastSeenMs)});
+                        number(s.lastSeenMs), number(s.certNotBefore)});
     });
   }
   std::optional<SiteRecord> site(const std::string& siteId) override {
@@ -363,7 +368,7 @@ class PostgresState : public CoordinatorState {
   static std::string str(const PGresult* r, int row, int column) { return PQgetvalue(r, row, column); }
 
   static SiteRecord readSite(const PGresult* r, int i) {
-    return {str(r, i, 0), str(r, i, 1), integer(r, i, 2) != 0, integer(r, i, 3), integer(r, i, 4)};
+    return {str(r, i, 0), str(r, i, 1), integer(r, i, 2) != 0, integer(r, i, 3), integer(r, i, 4), integer(r, i, 5)};
   }
   static RoundRecord readRound(const PGresult* r, int i) {
     RoundRecord out;

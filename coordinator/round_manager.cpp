@@ -293,7 +293,12 @@ Outcome RoundManager::task(const std::string& siteId, v1::TaskReply& reply) {
   reply.set_strategy(federation::strategyName(m.settings.strategy));
   reply.set_base_version(m.model.version());
   if (m.isDone()) {
+    // With the tensors and codec of the current model, so that a site that comes back after the last round
+    // (restarted, or slow to start) can still download the versions it lacks and end on the final model.
+    reply.ParseFromString(m.taskBytes(0, 0));
     reply.set_kind(v1::TaskReply::DONE);
+    reply.set_round(0);
+    reply.set_deadline_unix_ms(0);
     reply.set_note("the federation has published all " + std::to_string(m.settings.maxRounds) + " versions");
     return {};
   }

@@ -70,6 +70,7 @@ void SiteAdmission::registerSite(const federation::PeerIdentity& peer, int64_t n
   record.siteId = peer.siteId;
   record.certFingerprint = peer.certFingerprint;
   record.revoked = false;
+  record.certNotBefore = peer.certNotBefore;
   record.lastSeenMs = nowMs;
   state_.putSite(record);
 }
@@ -94,6 +95,22 @@ Admission SiteAdmission::check(const std::optional<federation::PeerIdentity>& pe
     return refuse(AdmissionRefusal::UnknownSite, id, "unknown site '" + id + "': it has not joined this federation");
   }
   if (record->revoked) return refuse(AdmissionRefusal::Revoked, id, "site '" + id + "' is revoked");
+  if (record->certFingerprint != peer->certFingerprint && peer->fromCertificate &&
+      peer->certNotBefore > record->certNotBefore) {
+    // A renewal: the CA verified it and the CRL does not list it, it names the same site and it is newer
+    // than the registered one. The site keeps its record (joined time, uploads); the pin moves to it, so
+    // from now on the older certificate is refused as superseded, even before it is revoked.
+    SiteRecord renewed = *record;
+    renewed.certFingerprint = peer->certFingerprint;
+    renewed.certNotBefore = peer->certNotBefore;
+    state_.putSite(renewed);
+    return {AdmissionRefusal::None, "", id};
+  }
+  if (record->certFingerprint != peer->certFingerprint && peer->fromCertificate &&
+      peer->certNotBefore < record->certNotBefore)
+    return refuse(AdmissionRefusal::FingerprintMismatch, id,
+                  "site '" + id + "': its certificate (fingerprint " + shortPrint(peer->certFingerprint) +
+                      ") was superseded by a renewed certificate; use the renewed one");
   if (record->certFingerprint != peer->certFingerprint) {
     const std::string how = peer->fromCertificate
                                 ? "its certificate (fingerprint " + shortPrint(peer->certFingerprint) + ")"

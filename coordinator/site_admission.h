@@ -4,8 +4,10 @@
 // A refusal carries the reason the site shows to its admin; the round goes on without it.
 //
 // Registration: a site's first Join with a certificate from the consortium CA registers its site id and
-// the certificate's fingerprint (when enrolOnJoin). From then on that fingerprint is pinned: a second
-// certificate with the same common name is refused until an administrator registers it (registerSite).
+// the certificate's fingerprint and notBefore (when enrolOnJoin). From then on that certificate is pinned.
+// A renewal (`certs issue-site` for an existing site: same CA, same site id, a later notBefore) is the same
+// site: the pin moves to it on its first call and the older certificate is refused as superseded (revoke
+// it too). Another certificate that is not newer is refused until an administrator registers it.
 #include <cstdint>
 #include <mutex>
 #include <optional>

@@ -56,10 +56,10 @@ class SqliteState : public CoordinatorState {
   void putSite(const SiteRecord& s) override {
     write([&] {
       upsert(
-          "UPDATE sites SET cert_fingerprint = ?2, revoked = ?3, joined_at_ms = ?4, last_seen_ms = ?5 "
-          "WHERE site_id = ?1",
-          "INSERT INTO sites (site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms) "
-          "VALUES (?1, ?2, ?3, ?4, ?5)",
+          "UPDATE sites SET cert_fingerprint = ?2, revoked = ?3, joined_at_ms = ?4, last_seen_ms = ?5, "
+          "cert_not_before = ?6 WHERE site_id = ?1",
+          "INSERT INTO sites (site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms, cert_not_before) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
           [&](sqlite3_stmt* q) { bindSite(q, s); });
     });
   }
@@ -151,7 +151,7 @@ class SqliteState : public CoordinatorState {
 
  private:
   static constexpr const char* kSiteColumns =
-      "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms FROM sites";
+      "SELECT site_id, cert_fingerprint, revoked, joined_at_ms, last_seen_ms, cert_not_before FROM sites";
   static constexpr const char* kRoundColumns =
       "SELECT round, phase, base_version, opened_at_ms, deadline_ms, task, note FROM rounds";
   static constexpr const char* kUploadColumns =
@@ -327,10 +327,11 @@ class SqliteState : public CoordinatorState {
     sqlite3_bind_int(s, 3, r.revoked ? 1 : 0);
     sqlite3_bind_int64(s, 4, r.joinedAtMs);
     sqlite3_bind_int64(s, 5, r.lastSeenMs);
+    sqlite3_bind_int64(s, 6, r.certNotBefore);
   }
   static SiteRecord readSite(sqlite3_stmt* s) {
-    return {columnText(s, 0), columnText(s, 1), sqlite3_column_int(s, 2) != 0, sqlite3_column_int64(s, 3),
-            sqlite3_column_int64(s, 4)};
+    return {columnText(s, 0),           columnText(s, 1),           sqlite3_column_int(s, 2) != 0,
+            sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5)};
   }
   static void bindRound(sqlite3_stmt* s, const RoundRecord& r) {
     sqlite3_bind_int64(s, 1, int64_t(r.round));

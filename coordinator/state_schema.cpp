@@ -44,6 +44,13 @@ CREATE TABLE named_values (
   value @BYTES@ NOT NULL);
 )sql";
 
+// Version 2: the registered certificate's notBefore, so that a renewed certificate (a later notBefore
+// from the same CA, same site id) is told from an older one. Existing rows get 0: their next renewal is
+// accepted as such.
+const char* kVersion2 = R"sql(
+ALTER TABLE sites ADD COLUMN cert_not_before BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 std::string withDialect(std::string sql, Dialect d) {
   const std::string marker = "@BYTES@";
   const std::string type = d == Dialect::Sqlite ? "BLOB" : "BYTEA";
@@ -54,7 +61,7 @@ std::string withDialect(std::string sql, Dialect d) {
 
 }  // namespace
 
-std::vector<std::string> migrations(Dialect d) { return {withDialect(kVersion1, d)}; }
+std::vector<std::string> migrations(Dialect d) { return {withDialect(kVersion1, d), withDialect(kVersion2, d)}; }
 
 const std::vector<std::string>& tableNames() {
   static const std::vector<std::string> names{"sites", "rounds", "uploads", "global_versions", "named_values"};

@@ -10,7 +10,7 @@ namespace fedmrg::coordinator::schema {
 enum class Dialect { Sqlite, Postgres };
 
 // The schema version this program writes.
-constexpr int kVersion = 1;
+constexpr int kVersion = 2;
 // SQLite's PRAGMA application_id of a coordinator state ("FMRG"), and the value of PostgreSQL's
 // fedmrg_meta row "application": what tells our store from a foreign database.
 constexpr int kSqliteApplicationId = 0x464d5247;

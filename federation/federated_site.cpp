@@ -130,6 +130,38 @@ struct FederatedSite::Impl {
     }
   }
 
+  // Runs the training callback while a second thread sends a Heartbeat every heartbeatMs. A failed
+  // heartbeat is only an event: the upload after training is what counts, with its own retries.
+  TrainResult trainWithHeartbeat(const TrainRequest& req) {
+    if (options.heartbeatMs <= 0) return train(req);
+    bool trained = false;
+    std::thread beat([&] {
+      std::unique_lock lock(mutex);
+      while (!cv.wait_for(lock, std::chrono::milliseconds(options.heartbeatMs),
+                          [&] { return trained || cancelled.load(); })) {
+        lock.unlock();
+        const CallResult r = transport->heartbeat(req.round);
+        event(r.ok ? "event=heartbeat round=" + std::to_string(req.round)
+                   : "event=heartbeat_failed round=" + std::to_string(req.round) + " reason=\"" + r.reason + "\"");
+        lock.lock();
+      }
+    });
+    struct Stop {
+      Impl& m;
+      bool& trained;
+      std::thread& beat;
+      ~Stop() {
+        {
+          std::lock_guard lock(m.mutex);
+          trained = true;
+        }
+        m.cv.notify_all();
+        beat.join();
+      }
+    } stop{*this, trained, beat};
+    return train(req);
+  }
+
   void trainAndUpload(const SiteTask& task) {
     for (const auto& [name, hex] : task.basisDigests) {
       const SharedBasis* b = model->basis(name);
@@ -149,7 +181,7 @@ struct FederatedSite::Impl {
     req.tensors = &model->specs();
     req.global = &model->tensors();
     req.cancelled = &cancelled;
-    TrainResult result = train(req);
+    TrainResult result = trainWithHeartbeat(req);
     if (cancelled) return;
     std::map<std::string, Matrix> change;
     for (const auto& s : model->specs()) {

@@ -1,10 +1,10 @@
 #pragma once
 // A site's side of the federation (docs/federation.md, "Site client"): join, poll for a task, download the
-// global versions it lacks, train through the caller's callback, encode the change (low-rank with error
-// feedback under FedMRG), upload with retry and exponential backoff, and start over, on its own thread so
-// that it never blocks its caller. What must survive a restart (the upload in flight with its idempotency
-// key, the error-feedback residuals) is kept in a small file the caller names; the global versions are
-// downloaded again after a restart.
+// global versions it lacks, train through the caller's callback (sending heartbeats meanwhile), encode the
+// change (low-rank with error feedback under FedMRG), upload with retry and exponential backoff, and start
+// over, on its own thread so that it never blocks its caller. What must survive a restart (the upload in
+// flight with its idempotency key, the error-feedback residuals) is kept in a small file the caller names;
+// the global versions are downloaded again after a restart.
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -43,6 +43,9 @@ struct FederatedSiteOptions {
   int maxAttempts = 8;  // per call, for transient failures
   int backoffMs = 200;  // first retry delay, doubled each time up to maxBackoffMs
   int maxBackoffMs = 5000;
+  // While the training callback runs, a Heartbeat every this many ms: a long local training is a live site
+  // to the coordinator (its last-seen time in GetStatus), not a silent one. 0: none.
+  int heartbeatMs = 10000;
   std::function<void(const std::string&)> onEvent;  // one line per event, from the site's thread
 };
 

@@ -1,6 +1,7 @@
 #include "federation/peer_identity.h"
 
 #include <cctype>
+#include <ctime>
 
 #include <grpc/grpc_security_constants.h>
 #include <grpcpp/grpcpp.h>
@@ -60,6 +61,15 @@ std::string certificateFingerprint(const std::string& pem) {
   return out;
 }
 
+int64_t certificateNotBefore(const std::string& pem) {
+  X509* cert = parsePem(pem);
+  if (!cert) return 0;
+  std::tm tm{};
+  const bool ok = ASN1_TIME_to_tm(X509_get0_notBefore(cert), &tm) == 1;
+  X509_free(cert);
+  return ok ? int64_t(timegm(&tm)) : 0;
+}
+
 std::optional<PeerIdentity> peerIdentity(const grpc::ServerContextBase& context, bool insecureLoopback) {
   const auto auth = context.auth_context();
   if (auth && auth->IsPeerAuthenticated()) {
@@ -71,6 +81,7 @@ std::optional<PeerIdentity> peerIdentity(const grpc::ServerContextBase& context,
     const std::string pem(pems.front().data(), pems.front().size());
     id.certFingerprint = certificateFingerprint(pem);
     id.certSerial = certificateSerial(pem);
+    id.certNotBefore = certificateNotBefore(pem);
     id.fromCertificate = true;
     if (id.siteId.empty() || id.certFingerprint.empty()) return std::nullopt;
     return id;

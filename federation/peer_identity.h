@@ -3,6 +3,7 @@
 // certificate's common name and the SHA-256 fingerprint of its DER encoding, never a field of a message.
 // A coordinator started in insecure loopback mode (tests and development only) has no certificates; there
 // the request metadata "fedmrg-site-id" names the site.
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,7 @@ struct PeerIdentity {
   bool fromCertificate = false;
   std::string certSerial;  // the certificate's serial number, lower-case hex (what a CRL lists); last, so
                            // that {siteId, fingerprint, fromCertificate} still initializes the others
+  int64_t certNotBefore = 0;  // Unix seconds; orders a site's renewed certificates (site_admission.h)
 };
 
 // The metadata key that names the site in insecure loopback mode.
@@ -33,6 +35,8 @@ std::optional<PeerIdentity> peerIdentity(const grpc::ServerContextBase& context,
 std::string certificateFingerprint(const std::string& pem);
 // A PEM certificate's serial number, lower-case hex without leading zeros; empty when the PEM does not parse.
 std::string certificateSerial(const std::string& pem);
+// A PEM certificate's notBefore in Unix seconds; 0 when the PEM does not parse.
+int64_t certificateNotBefore(const std::string& pem);
 // An ASN.1 integer (a serial number) as lower-case hex without leading zeros ("0" for zero).
 std::string serialHex(const asn1_string_st* serial);
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
+#include <set>
 
 #include "federation/payload_stream.h"
 #include "federation/peer_identity.h"
@@ -212,11 +213,12 @@ class GrpcSiteTransport final : public SiteTransport {
   void cancel() override {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
-    if (current_) current_->TryCancel();
+    for (grpc::ClientContext* c : current_) c->TryCancel();
   }
 
  private:
-  // One call's context, registered so that cancel() can reach it from another thread.
+  // One call's context, registered so that cancel() can reach it from another thread (the site's loop and
+  // its heartbeat during training may each have a call in flight).
   struct Call {
     GrpcSiteTransport& t;
     std::unique_ptr<grpc::ClientContext> ctx = std::make_unique<grpc::ClientContext>();
@@ -225,11 +227,11 @@ class GrpcSiteTransport final : public SiteTransport {
       if (!t.siteId_.empty()) ctx->AddMetadata(kInsecureSiteIdMetadata, t.siteId_);
       std::lock_guard lock(t.mutex_);
       if (t.cancelled_) ctx->TryCancel();
-      t.current_ = ctx.get();
+      t.current_.insert(ctx.get());
     }
     ~Call() {
       std::lock_guard lock(t.mutex_);
-      t.current_ = nullptr;
+      t.current_.erase(ctx.get());
     }
   };
   std::unique_ptr<v1::Federation::Stub> stub_;
@@ -237,7 +239,7 @@ class GrpcSiteTransport final : public SiteTransport {
   int timeout_;
   std::mutex mutex_;
   bool cancelled_ = false;
-  grpc::ClientContext* current_ = nullptr;
+  std::set<grpc::ClientContext*> current_;
 };
 
 }  // namespace

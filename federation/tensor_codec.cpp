@@ -15,6 +15,9 @@ constexpr char kMagic[4] = {'F', 'M', 'R', 'C'};
 constexpr uint8_t kFormat = 1;
 constexpr size_t kHeaderBytes = 4 + 4 + 8;
 enum BodyKind : uint8_t { kF32 = 1, kF16 = 2, kInt8Factor = 3 };
+// decodeFrame compares a body kind with the header's WireDType by value.
+static_assert(kF32 == uint8_t(WireDType::Float32) && kF16 == uint8_t(WireDType::Float16) &&
+              kInt8Factor == uint8_t(WireDType::Int8));
 enum Compression : uint8_t { kNone = 0, kZstd = 1 };
 
 template <typename T>
@@ -149,6 +152,14 @@ Matrix decodeFrame(const WireTensor& t) {
   const int64_t rows = t.shape.size() >= 2 ? t.shape[0] : 1;
   const int64_t cols = n / rows;
   if (rawBytes > maxFrameBytes(t.shape)) throw fail("announces a body larger than its shape allows");
+  // The frame's body kind must be what the message header declared: a header saying int8 low-rank over an
+  // fp32 body of the right length would otherwise pass every check made on the header's dtype.
+  const char* const kinds[] = {"", "fp32", "fp16", "int8"};
+  const uint8_t declared = uint8_t(t.dtype);
+  if (kind >= kF32 && kind <= kInt8Factor && declared >= 1 && declared <= 3 && kind != declared)
+    throw fail(std::string("the header says ") + kinds[declared] + " but the frame's body is " + kinds[kind]);
+  if (kind == kInt8Factor && t.encoding == WireEncoding::Dense)
+    throw fail("the header says dense but the frame's body is an int8 low-rank factor");
 
   std::string body;
   if (compression == kZstd) {

@@ -26,9 +26,10 @@ const char* kUsage =
     "                     address sites will connect to) [--days N (365)]; written to DIR/coordinator/\n"
     "  issue-site         a site's client certificate, CN = the site id: --site ID [--days N (365)]\n"
     "                     [--key ec|rsa]; written to DIR/sites/ID/ (cert.pem, key.pem, ca.pem: hand that\n"
-    "                     folder to the site over a secure channel)\n"
-    "  revoke             --site ID (its live certificates) or --serial HEX; rewrites DIR/crl.pem, which the\n"
-    "                     coordinator re-reads on the next call\n"
+    "                     folder to the site over a secure channel). For a site that has one: a renewal,\n"
+    "                     taken by the coordinator for the same site; then revoke the old one by --serial\n"
+    "  revoke             --site ID (all its live certificates) or --serial HEX (one); rewrites DIR/crl.pem,\n"
+    "                     which the coordinator re-reads on the next call\n"
     "  list               every certificate issued, with its serial, status, expiry and fingerprint\n";
 
 int usageError(const std::string& why) {
@@ -139,7 +140,16 @@ int runCertsCommand(int argc, char** argv) {
       printIssued("the coordinator certificate for", ca.issueCoordinator(args.values["--host"], Validity{0, days}));
     } else if (args.command == "issue-site") {
       const std::string site = args.one("--site");
-      printIssued("the site certificate for", ca.issueSite(site, Validity{0, days}, keyType));
+      std::vector<std::string> previous;  // the site's live certificates: this issue renews them
+      const int64_t now = int64_t(std::time(nullptr));
+      for (const auto& r : ca.list())
+        if (r.kind == "site" && r.name == site && !r.revoked && r.notAfter > now) previous.push_back(r.serial);
+      const IssuedCertificate issued = ca.issueSite(site, Validity{0, days}, keyType);
+      printIssued(previous.empty() ? "the site certificate for" : "a renewed site certificate for", issued);
+      for (const auto& serial : previous)
+        std::cout << "  renews serial " << serial << ": the coordinator takes the renewed certificate for the same "
+                  << "site; once the site uses it, revoke the old one:\n"
+                  << "    fedmrg-coordinator certs revoke --dir " << dir << " --serial " << serial << "\n";
     } else if (args.command == "revoke") {
       const std::string site = args.one("--site"), serial = args.one("--serial");
       for (const auto& r : ca.revoke(site.empty() ? serial : site))

@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
         config.listen, {config.tlsCa, config.tlsCert, config.tlsKey}, config.insecureLoopback);
     co::CoordinatorService service(rounds, credentials, config.insecureLoopback, config.rounds.maxConcurrentUploads,
                                    logLine, admission);
+    service.setUploadLimits(config.limits);
     const int port = service.start(config.listen);
     logLine(std::string("event=started port=") + std::to_string(port) + " state=\"" + stateName +
             "\" strategy=" + fedmrg::federation::strategyName(config.rounds.strategy) +

@@ -63,6 +63,14 @@ class TestCoordinatorArgs : public QObject {
     const QString badStrategy = config("strategy.conf", valid() + "strategy = fedsgd\n");
     QCOMPARE(run({"--config", badStrategy}, &out, &err), 1);
     QVERIFY2(err.contains("strategy must be fedavg, fedprox, fedavg-lora or fedmrg"), qPrintable(err));
+    // The quota and stream limit keys refuse what would disable them, naming the key.
+    for (const char* line : {"stream_idle_seconds = 0", "max_streams_per_site = 0",
+                             "site_upload_attempts_per_round = -1", "site_upload_bytes_per_round = lots"}) {
+      const QString limit = config("limit.conf", valid() + line + "\n");
+      QCOMPARE(run({"--config", limit}, &out, &err), 1);
+      const QString key = QString(line).section(' ', 0, 0);
+      QVERIFY2(err.contains(limit + ":3: " + key + " "), qPrintable(err));
+    }
     const QString noDir = config("nodir.conf", "model = x\n");
     QCOMPARE(run({"--config", noDir}, &out, &err), 1);
     QVERIFY2(err.contains("upload_dir is required"), qPrintable(err));

@@ -1,6 +1,6 @@
 #pragma once
 // Helpers of the federation integration tests: the real fedmrg-coordinator and `fedmrg-cli federate` site
-// processes on 127.0.0.1 (insecure loopback mode), and a gRPC stub that speaks as a site.
+// processes on 127.0.0.1 (insecure loopback mode); raw_site.h is the gRPC stub that speaks as a site.
 #include <grpcpp/grpcpp.h>
 
 #include <QProcess>
@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "fedmrg/federation/v1/federation.grpc.pb.h"
+#include "raw_site.h"
 
 namespace fedmrg::test {
 
@@ -101,43 +101,5 @@ inline QString siteResult(QProcess& p, int ms, QString* output = nullptr) {
     if (line.startsWith("done ")) return p.exitCode() == 0 ? line.trimmed() : QString();
   return {};
 }
-
-// A site speaking the protocol directly (to send what no honest site sends).
-class RawSite {
- public:
-  RawSite(int port, std::string siteId)
-      : stub_(federation::v1::Federation::NewStub(
-            grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()))),
-        siteId_(std::move(siteId)) {}
-  std::unique_ptr<grpc::ClientContext> context() const {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    if (!siteId_.empty()) c->AddMetadata("fedmrg-site-id", siteId_);
-    return c;
-  }
-  grpc::Status join() {
-    federation::v1::JoinReply r;
-    return stub_->Join(context().get(), {}, &r);
-  }
-  grpc::Status task(federation::v1::TaskReply& t) { return stub_->GetTask(context().get(), {}, &t); }
-  grpc::Status status(federation::v1::StatusReply& s) { return stub_->GetStatus(context().get(), {}, &s); }
-  // Sends the chunks as they are and returns the status (and the reply).
-  grpc::Status upload(const std::vector<federation::v1::PayloadChunk>& chunks,
-                      federation::v1::UploadReply* reply = nullptr) {
-    federation::v1::UploadReply r;
-    auto ctx = context();
-    auto w = stub_->UploadUpdate(ctx.get(), &r);
-    for (const auto& c : chunks)
-      if (!w->Write(c)) break;
-    w->WritesDone();
-    grpc::Status s = w->Finish();
-    if (reply) *reply = r;
-    return s;
-  }
-
- private:
-  std::unique_ptr<federation::v1::Federation::Stub> stub_;
-  std::string siteId_;
-};
 
 }  // namespace fedmrg::test

@@ -144,19 +144,17 @@ class TestCertificateAuthority : public QObject {
     QCOMPARE(s.record.serial, fedmrg::federation::certificateSerial(readAll(s.certFile)));
     fedmrg::federation::loadTlsMaterial({s.caFile, s.certFile, s.keyFile}, TlsRole::Client);
 
-    // One live key per site: renewing means revoking first.
-    try {
-      ca.issueSite("hospital-7");
-      QFAIL("a second live certificate was issued");
-    } catch (const CaError& e) {
-      QVERIFY2(
-          QString(e.what()).contains("already holds the live certificate " + QString::fromStdString(s.record.serial)),
-          e.what());
-    }
-    ca.revoke("hospital-7");
+    // Issuing again renews: a new key and serial, valid from later than the first (the coordinator's way of
+    // telling the renewal from the older certificate), while the first stays valid until it is revoked.
     const auto renewed = ca.issueSite("hospital-7");
     QVERIFY(renewed.record.serial != s.record.serial);
     QVERIFY(renewed.record.fingerprint != s.record.fingerprint);
+    QVERIFY(renewed.record.notBefore > s.record.notBefore);
+    QCOMPARE(fedmrg::federation::certificateNotBefore(readAll(renewed.certFile)), renewed.record.notBefore);
+    ca.revoke(s.record.serial);
+    int live = 0;
+    for (const auto& r : ca.list()) live += r.name == "hospital-7" && !r.revoked;
+    QCOMPARE(live, 1);
 
     // Reopened from disk, the index has every certificate with its status.
     const auto reopened = CertificateAuthority::open(dir).list();

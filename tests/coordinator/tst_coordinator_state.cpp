@@ -25,6 +25,7 @@
 #include "coordinator/blob_store.h"
 #include "coordinator/coordinator_state.h"
 #include "coordinator/state_factory.h"
+#include "coordinator/state_schema.h"
 #include "postgres_server.h"
 
 using namespace fedmrg::coordinator;
@@ -408,6 +409,50 @@ class TestCoordinatorState : public QObject {
     QVERIFY(throwsWith([&] { openSqliteState("/nonexistent-folder/state.db"); },
                        {"/nonexistent-folder/state.db", "cannot open"}));
     QVERIFY(throwsWith([&] { openState("sqlite:"); }, {"no file given"}));
+  }
+
+  // A store of schema version 1 (before sites.cert_not_before) opens as version 2 with its rows kept; the
+  // upgrade runs once, and opening again changes nothing.
+  void aVersion1StoreIsUpgraded_data() { backendRows(true); }
+  void aVersion1StoreIsUpgraded() {
+    QFETCH(int, backend);
+    const Backend b = backends()[size_t(backend)];
+    REQUIRE_BACKEND(b.name);
+    const std::string spec = b.freshSpec();
+    const std::string insert = "INSERT INTO sites VALUES ('site-a', '" + std::string(64, '1') + "', 0, 100, 200)";
+    if (std::string(b.name) == "sqlite") {
+      // Made by hand (this SQLite has no DROP COLUMN): version 1's text, our application id, user_version 1.
+      sqlite3* db = nullptr;
+      QCOMPARE(sqlite3_open(spec.substr(7).c_str(), &db), SQLITE_OK);
+      const std::string v1 = schema::migrations(schema::Dialect::Sqlite)[0] +
+                             "; PRAGMA application_id = " + std::to_string(schema::kSqliteApplicationId) +
+                             "; PRAGMA user_version = 1; " + insert;
+      char* error = nullptr;
+      const int rc = sqlite3_exec(db, v1.c_str(), nullptr, nullptr, &error);
+      const std::string why = error ? error : "";
+      sqlite3_free(error);
+      sqlite3_close(db);
+      QVERIFY2(rc == SQLITE_OK, why.c_str());
+    } else {
+      // A fresh store taken back to version 1.
+      openState(spec)->putValue("k", "v");
+      QVERIFY2(g_postgres->psql(databaseOf(spec.substr(11)),
+                                "ALTER TABLE sites DROP COLUMN cert_not_before; " + insert +
+                                    "; UPDATE fedmrg_meta SET value = '1' WHERE key = 'schema_version'"),
+               g_postgres->error().c_str());
+    }
+    {
+      auto state = openState(spec);
+      const auto site = state->site("site-a");
+      QVERIFY(site);
+      QCOMPARE(site->certFingerprint, std::string(64, '1'));
+      QCOMPARE(site->lastSeenMs, int64_t(200));
+      QCOMPARE(site->certNotBefore, int64_t(0));
+      SiteRecord renewed = *site;
+      renewed.certNotBefore = 1700000000;
+      state->putSite(renewed);
+    }
+    QCOMPARE(openState(spec)->site("site-a")->certNotBefore, int64_t(1700000000));
   }
 
   void badPostgres() {

@@ -10,11 +10,13 @@
 #include "federation/global_model.h"
 #include "federation/payload_stream.h"
 #include "federation_processes.h"
+#include "postgres_server.h"
 #include "wire_recorder.h"
 
 using namespace fedmrg;
 using fedmrg::test::CoordinatorProcess;
 using fedmrg::test::RawSite;
+using fedmrg::testing::PostgresServer;
 namespace v1 = federation::v1;
 
 namespace {
@@ -178,7 +180,9 @@ class TestFederationRounds : public QObject {
     QTemporaryDir dir(tempRoot() + "/bad-XXXXXX");
     CoordinatorProcess c(dir.path(),
                          "strategy = fedmrg\nmin_sites = 2\nfraction = 1\ndeadline_seconds = 20\nmax_rounds = 1\n"
-                         "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n");
+                         "norm_bound = 0.05\nallowed_sites = site-a, site-b, rogue\n"
+                         // the rogue sends every bad kind in one round: more than the default attempts
+                         "site_upload_attempts_per_round = 100\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     RawSite rogue(port, "rogue");
@@ -352,13 +356,32 @@ class TestFederationRounds : public QObject {
     QVERIFY(!c.log().contains("DOE^JOHN"));
   }
 
+  // The same SIGKILL on both durable backends: SQLite in WAL mode (the embedded default) and a real
+  // PostgreSQL server that the test starts itself (initdb/pg_ctl in a temporary folder, loopback only).
+  void aCoordinatorKilledMidRoundResumesIt_data() {
+    QTest::addColumn<QString>("backend");
+    QTest::newRow("sqlite") << "sqlite";
+    QTest::newRow("postgresql") << "postgresql";
+  }
   void aCoordinatorKilledMidRoundResumesIt() {
+    QFETCH(QString, backend);
     QTemporaryDir dir(tempRoot() + "/restart-XXXXXX");
-    // The embedded durable backend (SQLite in WAL mode), as a coordinator runs by default.
+    std::unique_ptr<PostgresServer> postgres;
+    QString state = "sqlite:" + dir.path() + "/state.db";
+    if (backend == "postgresql") {
+      postgres = std::make_unique<PostgresServer>();
+      if (!postgres->ok()) {
+        if (postgres->unavailable()) QSKIP(("PostgreSQL: " + postgres->error()).c_str());
+        QFAIL(("PostgreSQL did not start: " + postgres->error()).c_str());
+      }
+      const std::string conninfo = postgres->createDatabase();
+      QVERIFY2(!conninfo.empty(), postgres->error().c_str());
+      state = "postgresql:" + QString::fromStdString(conninfo);
+    }
     CoordinatorProcess c(dir.path(),
                          "strategy = fedmrg\nmin_sites = 3\nfraction = 1\ndeadline_seconds = 60\nmax_rounds = 1\n"
-                         "state = sqlite:" +
-                             dir.path() + "/state.db\n");
+                         "state = " +
+                             state + "\n");
     const int port = c.start();
     QVERIFY2(port > 0, qPrintable(c.log()));
     RawSite third(port, "site-c");
@@ -387,7 +410,16 @@ class TestFederationRounds : public QObject {
     const QString ra = fedmrg::test::siteResult(*a, 60000), rb = fedmrg::test::siteResult(*b, 60000);
     QVERIFY2(ra.startsWith("done version=1 "), qPrintable(ra + c.log()));
     QCOMPARE(rb, ra);
-    QVERIFY(c.log().contains("event=round_closed round=1 version=1 sites=3"));
+    // The two acknowledged before the kill count with the one after: nothing acknowledged was lost.
+    QVERIFY2(c.log().contains("event=round_closed round=1 version=1 sites=3"), qPrintable(c.log()));
+    // Every site ends on the coordinator's digest, and so does the raw site applying the broadcast itself.
+    v1::StatusReply status;
+    QVERIFY(thirdAgain.status(status).ok());
+    QVERIFY2(ra.endsWith("model_digest=" + QString::fromStdString(status.model_digest())), qPrintable(ra));
+    federation::Payload broadcast;
+    QVERIFY(thirdAgain.download(1, broadcast).ok());
+    model.apply(broadcast);
+    QCOMPARE(QString::fromStdString(model.digestHex()), QString::fromStdString(status.model_digest()));
     // A retry of an acknowledged upload after the restart is still answered with the first acknowledgement.
     v1::UploadReply again;
     QVERIFY(thirdAgain.upload(chunksOf(p, "c-1"), &again).ok());

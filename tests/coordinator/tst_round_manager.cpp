@@ -109,6 +109,27 @@ class TestRoundManager : public QObject {
     QVERIFY2(mean > lo && mean < hi, qPrintable(QString::number(mean)));
   }
 
+  // A site that first asks after the last version was published gets DONE with what it needs to catch up:
+  // the tensors, the codec and the final version to download.
+  void doneCarriesTheModelToCatchUpWith() {
+    RoundSettings s = settings(federation::AggregationRule::WeightedMean, 2);
+    s.maxRounds = 1;
+    Harness h(s);
+    for (const char* site : {"s1", "s2", "late"}) QVERIFY(h.rounds->join(site, "").ok());
+    QVERIFY(h.upload("s1", 1, 1e-3f, "k1").outcome.ok());
+    QVERIFY(h.upload("s2", 1, 1e-3f, "k2").outcome.ok());
+    h.now += 10001;  // the late site never uploads: the round closes at its deadline with the two
+    h.rounds->tick();
+    QVERIFY(h.rounds->done());
+    v1::TaskReply t;
+    QVERIFY(h.rounds->task("late", t).ok());
+    QCOMPARE(t.kind(), v1::TaskReply::DONE);
+    QCOMPARE(t.base_version(), uint64_t(1));
+    QCOMPARE(t.base_digest().size(), size_t(64));
+    QCOMPARE(t.tensors_size(), int(specs().size()));
+    QVERIFY(t.has_codec());
+  }
+
   void aRoundWithTooFewSitesFailsAtItsDeadlineAndTheNextOpens() {
     Harness h(settings(federation::AggregationRule::WeightedMean, 2));
     QVERIFY(h.rounds->join("s1", "").ok());

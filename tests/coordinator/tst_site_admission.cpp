@@ -1,6 +1,7 @@
 // Who may call the coordinator, decided on every call. Over real mutual TLS on 127.0.0.1 with certificates
 // from the consortium CA: a site is unknown until it joins, then known by its certificate; revoking it with
-// the CA refuses its next call ("revoked") without a restart; a second certificate for a registered site is
+// the CA refuses its next call ("revoked") without a restart; a renewed certificate (later notBefore) is
+// the same site, after which the older one is refused as superseded; another certificate that is not newer is
 // refused until an administrator registers it. A CRL that cannot be trusted is refused at start, and a bad
 // replacement keeps the previous list in force.
 #include <QtTest>
@@ -21,8 +22,9 @@ namespace {
 
 TlsFiles filesOf(const IssuedCertificate& c) { return {c.caFile, c.certFile, c.keyFile}; }
 
-PeerIdentity certified(const std::string& site, const std::string& fingerprint, const std::string& serial = "1") {
-  return {site, fingerprint, true, serial};
+PeerIdentity certified(const std::string& site, const std::string& fingerprint, const std::string& serial = "1",
+                       int64_t notBefore = 0) {
+  return {site, fingerprint, true, serial, notBefore};
 }
 
 }  // namespace
@@ -74,6 +76,22 @@ class TestSiteAdmission : public QObject {
     QVERIFY2(revoked.reason.find("revoked") != std::string::npos, revoked.reason.c_str());
     QCOMPARE(admission.join(certified("site-a", fpB), 4000).refusal, AdmissionRefusal::Revoked);
 
+    // A renewal: a newer certificate for the same site takes the pin, keeping the site's record; the older
+    // one is then refused as superseded.
+    record.revoked = false;
+    state->putSite(record);
+    const std::string fpC(64, 'c');
+    QVERIFY(admission.admit(certified("site-a", fpC, "3", 5000)).admitted());
+    QCOMPARE(state->site("site-a")->certFingerprint, fpC);
+    QCOMPARE(state->site("site-a")->certNotBefore, int64_t(5000));
+    QCOMPARE(state->site("site-a")->joinedAtMs, int64_t(1000));
+    QCOMPARE(state->sites().size(), size_t(1));
+    const Admission superseded = admission.admit(certified("site-a", fpB, "2", 4000));
+    QCOMPARE(superseded.refusal, AdmissionRefusal::FingerprintMismatch);
+    QVERIFY2(superseded.reason.find("superseded by a renewed certificate") != std::string::npos,
+             superseded.reason.c_str());
+    QCOMPARE(state->site("site-a")->certFingerprint, fpC);
+
     // With enrolment off, even Join needs a registered site.
     SiteAdmission closed(*state, {"", "", false});
     QCOMPARE(closed.join(certified("site-new", fpA), 5000).refusal, AdmissionRefusal::UnknownSite);
@@ -84,7 +102,8 @@ class TestSiteAdmission : public QObject {
     QTemporaryDir tmp;
     auto ca = CertificateAuthority::create(tmp.filePath("ca").toStdString(), "consortium");
     const auto coordinator = ca.issueCoordinator({"127.0.0.1"});
-    const auto siteA = ca.issueSite("site-a");
+    // Valid from a minute ago, so that its renewal below is valid at once.
+    const auto siteA = ca.issueSite("site-a", Validity{int64_t(std::time(nullptr)) - 60, 365});
     const auto siteB = ca.issueSite("site-b");
     auto state = openMemoryState();
     SiteAdmission admission(*state, {ca.crlFile(), ca.caCertFile(), true});
@@ -111,8 +130,22 @@ class TestSiteAdmission : public QObject {
     QCOMPARE(state->site("site-a")->certFingerprint, siteA.record.fingerprint);
     QVERIFY(tlstest::whoIs(a).status.ok());
 
-    // Revoked with the CA while the coordinator runs: the next call, on the same connection, is refused.
-    ca.revoke("site-a");
+    // Renewed while the old certificate is still live: the renewed one is the same site (not a new one, the
+    // record keeps its join time), and from then on the old one is refused as superseded.
+    const auto renewed = ca.issueSite("site-a");
+    auto r = channelOf(renewed);
+    QVERIFY2(tlstest::whoIs(r).status.ok(), tlstest::whoIs(r).status.error_message().c_str());
+    QCOMPARE(state->site("site-a")->certFingerprint, renewed.record.fingerprint);
+    QCOMPARE(state->site("site-a")->joinedAtMs, int64_t(1000));
+    QCOMPARE(state->sites().size(), size_t(2));
+    answer = tlstest::whoIs(a);
+    QCOMPARE(answer.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    QVERIFY2(answer.status.error_message().find("superseded by a renewed certificate") != std::string::npos,
+             answer.status.error_message().c_str());
+
+    // The old one revoked by serial with the CA while the coordinator runs: the next call, on the same
+    // connection, is refused as revoked; the renewed one goes on.
+    ca.revoke(siteA.record.serial);
     answer = tlstest::whoIs(a);
     QCOMPARE(answer.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     QVERIFY2(answer.status.error_message().find("site 'site-a': its certificate (serial " + siteA.record.serial +
@@ -122,15 +155,7 @@ class TestSiteAdmission : public QObject {
     QCOMPARE(tlstest::whoIs(a).status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
     joining = false;
     QVERIFY(tlstest::whoIs(channelOf(siteB)).status.ok());  // the others go on
-
-    // The renewed certificate is new to the coordinator: refused until registered.
-    const auto renewed = ca.issueSite("site-a");
-    answer = tlstest::whoIs(channelOf(renewed));
-    QCOMPARE(answer.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    QVERIFY2(answer.status.error_message().find("differs from the registered certificate") != std::string::npos,
-             answer.status.error_message().c_str());
-    admission.registerSite(certified("site-a", renewed.record.fingerprint, renewed.record.serial), 2000);
-    QVERIFY(tlstest::whoIs(channelOf(renewed)).status.ok());
+    QVERIFY(tlstest::whoIs(r).status.ok());
     QVERIFY(admission.crlProblem().empty());
   }
 

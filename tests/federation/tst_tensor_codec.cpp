@@ -172,6 +172,34 @@ class TestTensorCodec : public QObject {
     values[4] = std::numeric_limits<float>::infinity();
     QVERIFY(errorOf(encodeDense("b", {10}, values, plain)).contains("NaN or infinite"));
   }
+
+  // The message header's dtype and encoding against the frame's own body kind: a mismatch is refused even
+  // when the body's length fits the shape for its real kind.
+  void aHeaderThatContradictsTheBodyIsRefused() {
+    const SharedBasis basis = initialBasis(64, 40, 4, BasisSide::Right, 1, "layers.3.lora_B", 0);
+    const Matrix change = decayingSpectrum(64, 40, 4, 9);
+    CodecSettings fp32Factors;
+    fp32Factors.int8Factors = false;
+    fp32Factors.zstd = false;
+    // Says int8 low-rank; the body is the fp32 factor, of exactly the fp32 length for the factor's shape.
+    WireTensor t = encodeLowRank("layers.3.lora_B", change, basis, fp32Factors, 2);
+    QVERIFY(errorOf(t).isEmpty());
+    QCOMPARE(t.bytes.size(), size_t(16 + 64 * 4 * 4));
+    t.dtype = WireDType::Int8;
+    QVERIFY2(errorOf(t).contains("the header says int8 but the frame's body is fp32"), qPrintable(errorOf(t)));
+    // Says fp32; the body is an int8 factor.
+    WireTensor q = encodeLowRank("layers.3.lora_B", change, basis, CodecSettings{}, 2);
+    q.dtype = WireDType::Float32;
+    QVERIFY2(errorOf(q).contains("the header says fp32 but the frame's body is int8"), qPrintable(errorOf(q)));
+    // Says dense; the body is an int8 factor.
+    q.dtype = WireDType::Int8;
+    q.encoding = WireEncoding::Dense;
+    QVERIFY2(errorOf(q).contains("the header says dense"), qPrintable(errorOf(q)));
+    // Says fp16; the body is fp32 values.
+    WireTensor d = encodeDense("bias", {40}, std::vector<float>(40, 0.5f), fp32Factors);
+    d.dtype = WireDType::Float16;
+    QVERIFY2(errorOf(d).contains("the header says fp16 but the frame's body is fp32"), qPrintable(errorOf(d)));
+  }
 };
 
 QTEST_APPLESS_MAIN(TestTensorCodec)
