@@ -1,7 +1,8 @@
 // fedmrg-cli bench fl: a micro configuration (2 sites, 2 rounds, FedAvg and FedMRG) runs end to end and writes
 // results.json (parseable, every round's validation scores, the test scores once), TABLE.md, rounds.csv and one
-// file per finished run; FedMRG's low-rank codec sends at least 80% fewer bytes than dense FedAvg; a second invocation
-// skips the finished runs instead of training again. A bad config is refused naming the file, the field and the reason.
+// file per finished run, and the four PNG plots; FedMRG's low-rank codec sends at least 80% fewer bytes than dense
+// FedAvg; a second invocation skips the finished runs instead of training again. A bad config is refused naming the
+// file, the field and the reason.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -58,7 +59,8 @@ class TestBenchFl : public QObject {
     QVERIFY(first.out.contains("ETA"));
 
     const QString runDir = out + "/micro";
-    for (const char* f : {"results.json", "TABLE.md", "rounds.csv", "runs/fedavg-seed1.json", "runs/fedmrg-seed1.json"})
+    for (const char* f : {"results.json", "TABLE.md", "rounds.csv", "runs/fedavg-seed1.json", "runs/fedmrg-seed1.json",
+                          "ce_f1_per_round.png", "bleu4_per_round.png", "cumulative_bytes.png", "ce_f1_vs_bytes.png"})
       QVERIFY2(QFileInfo::exists(runDir + "/" + f), f);
     const QJsonObject results = readJson(runDir + "/results.json");
     QVERIFY2(!results.isEmpty(), "results.json does not parse");
@@ -96,6 +98,11 @@ class TestBenchFl : public QObject {
     QVERIFY2(fedmrgBytes > 0 && fedmrgBytes * 5 < fedavgBytes,
              qPrintable(QString("FedMRG %1 bytes, FedAvg %2").arg(fedmrgBytes).arg(fedavgBytes)));
 
+    for (const char* png : {"ce_f1_per_round.png", "bleu4_per_round.png", "cumulative_bytes.png", "ce_f1_vs_bytes.png"}) {
+      QFile f(runDir + "/" + png);
+      QVERIFY2(f.open(QIODevice::ReadOnly) && f.size() > 2000, png);
+      QVERIFY2(f.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8), png);
+    }
     QFile table(runDir + "/TABLE.md");
     QVERIFY(table.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(table.readAll());

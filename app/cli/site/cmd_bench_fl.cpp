@@ -2,9 +2,10 @@
 // FedProx, FedAvg-LoRA, FedMRG and FedMRG's ablations train the adapters of one base model on FL-MRG-Synth
 // sites, in this process, through the federation's own codec and aggregation code. Writes
 // results/<run>/results.json, TABLE.md, rounds.csv and one file per finished run (method, seed), from which an
-// interrupted benchmark resumes.
+// interrupted benchmark resumes; then the PNG plots through fedmrg-bench-plots (app/cli/plots).
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -67,6 +68,25 @@ std::optional<Json> finishedRun(const fs::path& file, const std::string& digest)
     std::printf("%s: unreadable (%s), run again\n", file.string().c_str(), e.what());
   }
   return std::nullopt;
+}
+
+// The PNG plots come from fedmrg-bench-plots (Qt Charts needs a QApplication, which this headless program does
+// not build): run when it lies beside this executable, else its command is printed.
+void drawPlots(const fs::path& runDir) {
+  std::error_code ec;
+  const fs::path plots = fs::read_symlink("/proc/self/exe", ec).parent_path() / "fedmrg-bench-plots";
+  auto quoted = [](const std::string& s) {
+    std::string q = "'";
+    for (char ch : s) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return q + "'";
+  };
+  if (ec || !fs::exists(plots)) {
+    std::printf("plots: run fedmrg-bench-plots %s (not found beside fedmrg-cli)\n", runDir.string().c_str());
+    return;
+  }
+  std::fflush(stdout);
+  if (std::system((quoted(plots.string()) + " " + quoted(runDir.string())).c_str()) != 0)
+    std::fprintf(stderr, "plots: fedmrg-bench-plots failed; the figures above are complete without them\n");
 }
 
 int runBenchFl(const Args& a) {
@@ -182,6 +202,7 @@ int runBenchFl(const Args& a) {
   results["runs"] = list;
   writeText(runDir / "results.json", results.dump(2) + "\n");
   std::printf("wrote %s, TABLE.md and rounds.csv\n", (runDir / "results.json").string().c_str());
+  drawPlots(runDir);
   return 0;
 }
 
