@@ -44,7 +44,12 @@ std::string prepareModelFolder(const std::string& baseDir, const BenchConfig& c,
     // Adapter files of another shape than the overridden LoRA config would not load: fresh adapters then.
     const bool adapter = from != base.weightsPath() && from != base.tokenizerPath();
     if (adapter && c.modelOverrides.find("lora")) continue;
-    if (fs::exists(from)) fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+    if (!fs::exists(from)) continue;
+    // A hard link where the file system allows it: eleven methods need not hold eleven copies of the base weights.
+    fs::remove(to);
+    std::error_code linked;
+    fs::create_hard_link(from, to, linked);
+    if (linked) fs::copy_file(from, to, fs::copy_options::overwrite_existing);
   }
   if (!config.lora.specialized) fs::remove(out.adapterPath(engine::AdapterKind::Specialized));
   out.saveConfig(config);
