@@ -98,7 +98,8 @@ class TestBenchFl : public QObject {
     QVERIFY2(fedmrgBytes > 0 && fedmrgBytes * 5 < fedavgBytes,
              qPrintable(QString("FedMRG %1 bytes, FedAvg %2").arg(fedmrgBytes).arg(fedavgBytes)));
 
-    for (const char* png : {"ce_f1_per_round.png", "bleu4_per_round.png", "cumulative_bytes.png", "ce_f1_vs_bytes.png"}) {
+    for (const char* png :
+         {"ce_f1_per_round.png", "bleu4_per_round.png", "cumulative_bytes.png", "ce_f1_vs_bytes.png"}) {
       QFile f(runDir + "/" + png);
       QVERIFY2(f.open(QIODevice::ReadOnly) && f.size() > 2000, png);
       QVERIFY2(f.read(8) == QByteArray("\x89PNG\r\n\x1a\n", 8), png);

@@ -3,22 +3,11 @@
 // reason; wrong usage exits 2.
 #include <QtTest>
 
-#include <QProcess>
+#include "cli/cli_run.h"
 
 namespace {
 
-struct Result {
-  int code = -1;
-  QString out, err;
-};
-
-Result plots(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(FEDMRG_BENCH_PLOTS), args);
-  if (!p.waitForFinished(60000)) return {};
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
+clirun::Result plots(const QStringList& args) { return clirun::runProgram(QStringLiteral(FEDMRG_BENCH_PLOTS), args); }
 
 void write(const QString& path, const QByteArray& text) {
   QFile f(path);
@@ -41,7 +30,7 @@ class TestBenchFlPlots : public QObject {
                                           "fedmrg,2,1,0.6,0.3,0.4,0.1,150000\n"
                                           "fedmrg,1,2,0.55,0.32,0.42,0.12,280000\n"
                                           "fedmrg,2,2,0.57,0.32,0.42,0.12,290000\n");
-    const Result r = plots({dir.path()});
+    const clirun::Result r = plots({dir.path()});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     for (const char* png :
          {"ce_f1_per_round.png", "bleu4_per_round.png", "cumulative_bytes.png", "ce_f1_vs_bytes.png"}) {
@@ -53,7 +42,7 @@ class TestBenchFlPlots : public QObject {
 
   void badInputIsNamed() {
     QTemporaryDir dir;
-    Result r = plots({dir.path()});
+    clirun::Result r = plots({dir.path()});
     QCOMPARE(r.code, 1);
     QVERIFY2(r.err.contains("rounds.csv: cannot read"), qPrintable(r.err));
     write(dir.filePath("rounds.csv"), "id,report\n1,text\n");
