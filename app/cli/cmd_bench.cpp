@@ -24,8 +24,10 @@ int runBench(const Args& a) {
 }
 
 const CommandRegistration reg(
-    {"bench", "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics, federation",
-     "engine|draft|train|metrics|federation [options]   (fedmrg-cli bench <subcommand> --help for its options)",
+    {"bench",
+     "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics, "
+     "federation, fl",
+     "engine|draft|train|metrics|federation|fl [options]   (fedmrg-cli bench <subcommand> --help for its options)",
      {},
      runBench});
 

@@ -218,6 +218,15 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
   torch::optim::AdamW opt(groups, torch::optim::AdamWOptions(o.learningRate));
   std::vector<torch::Tensor> trainable = decay;
   trainable.insert(trainable.end(), noDecay.begin(), noDecay.end());
+  // FedProx's anchor: the trainable values this call starts from.
+  std::vector<torch::Tensor> anchor;
+  if (o.proximalMu > 0)
+    for (const auto& p : trainable) anchor.push_back(p.detach().clone());
+  auto proximal = [&]() {
+    torch::Tensor sum = torch::zeros({}, trainable.front().options());
+    for (size_t i = 0; i < trainable.size(); ++i) sum = sum + (trainable[i] - anchor[i]).pow(2).sum();
+    return sum * (0.5 * o.proximalMu);
+  };
 
   TrainResult result;
   result.notices = scopeNotices(c, o.scope);
@@ -273,7 +282,8 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
       for (int i = 0; i < o.batchSize; ++i) idx.push_back(sampler.at(first + uint64_t(i)));
       train::Batch b = makeBatch(c, data, idx, dev);
       train::LossResult r = train::computeLosses(m, b, o.padId, adapters, d.prototypes.to(dev), d.protoValid.to(dev));
-      (r.total / double(o.accumulation)).backward();
+      torch::Tensor total = anchor.empty() ? r.total : r.total + proximal();
+      (total / double(o.accumulation)).backward();
       accumulate(stepLosses, r.values, 1.0 / o.accumulation);
       d.updatePrototypes(r.siteFeatures, b.siteRow, c.contrastive.prototypeMomentum);
     }
@@ -382,6 +392,29 @@ HostTensors Trainer::federatedTensors() const {
     out[name] = HostTensor{c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
   }
   return out;
+}
+
+HostTensors Trainer::namedTensors(bool adapterScopeOnly) const {
+  HostTensors out;
+  for (const auto& p : d_->model->named_parameters(true)) {
+    const std::string& n = p.key();
+    if (adapterScopeOnly && !net::isAdapterParameter(n) && n.rfind("heads.", 0) != 0) continue;
+    torch::Tensor c = p.value().detach().to(torch::kCPU).to(torch::kFloat).contiguous();
+    out[n] = HostTensor{c.sizes().vec(), std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel())};
+  }
+  return out;
+}
+
+void Trainer::setNamedTensors(const HostTensors& tensors) {
+  auto params = d_->model->named_parameters(true);
+  torch::NoGradGuard g;
+  for (const auto& [name, h] : tensors) {
+    torch::Tensor* p = params.find(name);
+    if (!p) throw TrainError("tensor " + name + ": the model has no such parameter");
+    if (p->sizes().vec() != h.shape || int64_t(h.values.size()) != p->numel())
+      throw TrainError("tensor " + name + ": its shape differs from the model's");
+    p->copy_(torch::from_blob(const_cast<float*>(h.values.data()), h.shape, torch::kFloat).to(p->dtype()));
+  }
 }
 
 void Trainer::setFederatedTensors(const HostTensors& tensors) {

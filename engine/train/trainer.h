@@ -55,6 +55,9 @@ struct TrainOptions {
   int numSites = 1;
   std::vector<std::pair<int, std::vector<float>>> externalPrototypes;
   int padId = 0;
+  // FedProx (Li et al., 2020): weight mu of the proximal term mu/2 * |w - w0|^2 over the trainable tensors, w0
+  // being their values when train() starts (the global model a site received); 0: off.
+  double proximalMu = 0;
 };
 
 struct TrainLosses {
@@ -122,6 +125,13 @@ class Trainer {
   // Replaces them (e.g. with the new global version). Every name must be known and every shape must
   // match; throws TrainError naming the tensor. Tensors not given are left as they are.
   void setFederatedTensors(const HostTensors& tensors);
+
+  // Parameters by their names in the model ("heads.generic.0.weight", "...q_proj.generic_lora_A"): all of them,
+  // or only those the Adapters scope trains (both adapters and the projection heads). The FL benchmark picks
+  // from these what each method shares.
+  HostTensors namedTensors(bool adapterScopeOnly) const;
+  // Replaces parameters by those names; throws TrainError naming an unknown or misshapen tensor.
+  void setNamedTensors(const HostTensors& tensors);
 
   struct Impl;
 

@@ -16,9 +16,10 @@ struct Result {
   QString out, err;
 };
 
-inline Result run(const QStringList& args, int timeoutMs = 60000) {
+// Any program of the build (e.g. fedmrg-bench-plots), the same way.
+inline Result runProgram(const QString& program, const QStringList& args, int timeoutMs = 60000) {
   QProcess p;
-  p.start(QStringLiteral(FEDMRG_CLI), args);
+  p.start(program, args);
   if (!p.waitForFinished(timeoutMs)) {
     p.kill();
     p.waitForFinished();
@@ -26,6 +27,10 @@ inline Result run(const QStringList& args, int timeoutMs = 60000) {
   }
   const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
   return {code, QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+inline Result run(const QStringList& args, int timeoutMs = 60000) {
+  return runProgram(QStringLiteral(FEDMRG_CLI), args, timeoutMs);
 }
 
 // The JSON object a command wrote with --json (empty when the file is missing or not an object).

@@ -1,6 +1,7 @@
 // Tests of the Trainer: overfitting, frozen base weights, checkpoint/resume, model folder, errors.
 #include <QtTest>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -211,6 +212,55 @@ class TestTrainer : public QObject {
     QCOMPARE(counts[6].second, counts[5].second);
     QCOMPARE(counts[1].second, int64_t(32 * 56 + 56));
     QVERIFY_THROWS_EXCEPTION(TrainError, t.setFederatedTensors({{"heads.generic.fc1.bias", HostTensor{{3}, {0.f}}}}));
+  }
+
+  // The FL benchmark's access by parameter name: the Adapters scope's tensors are the adapters and heads only;
+  // values written come back; unknown names and wrong shapes are refused naming the tensor.
+  void namedTensorsRoundTrip() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    Trainer t(c, 7);
+    const HostTensors trainable = t.namedTensors(true), all = t.namedTensors(false);
+    QVERIFY(trainable.size() < all.size());
+    for (const auto& [name, h] : trainable)
+      QVERIFY2(name.find("_lora_") != std::string::npos || name.rfind("heads.", 0) == 0, name.c_str());
+    // The projector is not trained by the Adapters scope, but is there by name for FedMRG's shared set.
+    auto projector = [](const auto& kv) { return kv.first.rfind("projector.", 0) == 0; };
+    QVERIFY(std::any_of(all.begin(), all.end(), projector));
+    QVERIFY(std::none_of(trainable.begin(), trainable.end(), projector));
+    HostTensors some{*trainable.begin()};
+    for (auto& [name, h] : some) std::fill(h.values.begin(), h.values.end(), 0.25f);
+    t.setNamedTensors(some);
+    QCOMPARE(t.namedTensors(true).at(some.begin()->first).values, some.begin()->second.values);
+    try {
+      t.setNamedTensors({{"heads.nope.weight", HostTensor{{1}, {0.f}}}});
+      QFAIL("no error");
+    } catch (const TrainError& e) {
+      QVERIFY2(QString(e.what()).contains("heads.nope.weight"), e.what());
+    }
+    HostTensor wrong{{1}, {0.f}};
+    QVERIFY_THROWS_EXCEPTION(TrainError, t.setNamedTensors({{some.begin()->first, wrong}}));
+  }
+
+  // FedProx: with a large proximal weight the trainable tensors stay much closer to where training started.
+  void proximalTermHoldsTensorsNearTheStart() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    auto drift = [&](double mu) {
+      Trainer t(c, 3);
+      const HostTensors start = t.namedTensors(true);
+      TrainOptions o = quick(6);
+      o.scope = TrainOptions::Scope::Adapters;
+      o.proximalMu = mu;
+      t.train(examples(c, 8, 2), o);
+      double sum = 0;
+      for (const auto& [name, h] : t.namedTensors(true))
+        for (size_t i = 0; i < h.values.size(); ++i) {
+          const double d = double(h.values[i]) - start.at(name).values[i];
+          sum += d * d;
+        }
+      return sum;
+    };
+    const double free = drift(0), held = drift(1000);
+    QVERIFY2(free > 0 && held < 0.5 * free, qPrintable(QString("drift %1 without, %2 with").arg(free).arg(held)));
   }
 
   void badExamplesAreNamed() {

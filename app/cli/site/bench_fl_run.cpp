@@ -1,0 +1,260 @@
+#include "app/cli/site/bench_fl_run.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "app/cli/site/bench_fl_eval.h"
+#include "engine/model/model_folder.h"
+#include "engine/train/trainer.h"
+#include "federation/in_process_federation.h"
+
+namespace fedmrg::cli::benchfl {
+namespace fs = std::filesystem;
+using engine::HostTensor;
+using engine::HostTensors;
+using engine::Json;
+using federation::Matrix;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+Matrix toMatrix(const HostTensor& h) {
+  Matrix m;
+  m.rows = h.shape.size() >= 2 ? h.shape[0] : 1;
+  m.cols = int64_t(h.values.size()) / std::max<int64_t>(m.rows, 1);
+  m.values = h.values;
+  return m;
+}
+
+// What the federated methods share, with the values every site starts from (the same model folder).
+struct SharedSet {
+  std::vector<federation::FederatedTensorSpec> specs;
+  std::map<std::string, Matrix> start;
+};
+
+SharedSet sharedSet(const engine::Trainer& t, const Method& method) {
+  const HostTensors all = t.namedTensors(false);
+  std::set<std::string> trainable;
+  for (const auto& [name, h] : t.namedTensors(true)) trainable.insert(name);
+  SharedSet s;
+  for (const auto& [name, h] : all)
+    if (method.shared(name, trainable.count(name) > 0)) {
+      s.specs.push_back({name, h.shape});
+      s.start[name] = toMatrix(h);
+    }
+  return s;
+}
+
+HostTensors startPlusGlobal(const SharedSet& s, const std::map<std::string, Matrix>& global) {
+  HostTensors out;
+  for (const auto& spec : s.specs) {
+    HostTensor h{spec.shape, s.start.at(spec.name).values};
+    const Matrix& g = global.at(spec.name);
+    for (size_t i = 0; i < h.values.size(); ++i) h.values[i] += g.values[i];
+    out[spec.name] = std::move(h);
+  }
+  return out;
+}
+
+double number(const Json& j, const char* key) { return j.at(key).asNumber(); }
+
+}  // namespace
+
+Json runMethod(const RunInputs& in) {
+  const BenchConfig& c = *in.config;
+  const Method& method = *in.method;
+  const BenchData& data = *in.data;
+  const size_t S = data.seen.size();
+  const bool central = method.kind == Method::Kind::Centralized;
+  const bool federated = method.kind == Method::Kind::Federated;
+  const engine::ModelFolder folder(in.modelDir);
+  const engine::ModelConfig mc = folder.loadConfig();
+  const engine::BpeTokenizer tok = folder.loadTokenizer();
+
+  // Training examples under this method's config (the prompt may be switched off); site s is row s.
+  std::vector<std::vector<engine::TrainExample>> train;
+  std::vector<engine::TrainExample> pooled;
+  for (const SiteData& site : data.seen) {
+    train.push_back(retokenized(site.train, mc, tok));
+    pooled.insert(pooled.end(), train.back().begin(), train.back().end());
+  }
+
+  std::vector<engine::Trainer> trainers;
+  for (size_t s = 0; s < (central ? 1 : S); ++s) trainers.push_back(engine::Trainer::fromFolder(in.modelDir));
+  const std::vector<std::string> modelNames = [&] {
+    std::vector<std::string> n;
+    if (central) n.push_back("central");
+    else
+      for (const SiteData& site : data.seen) n.push_back(site.id);
+    return n;
+  }();
+
+  engine::TrainOptions o;
+  o.scope = engine::TrainOptions::Scope::Adapters;
+  o.steps = central ? c.localSteps * int(S) : c.localSteps;  // the same optimizer steps in all
+  o.batchSize = c.batch;
+  o.learningRate = c.learningRate;
+  o.warmupSteps = 0;
+  o.minLearningRateRatio = 1.0;  // a constant rate: rounds restart the schedule otherwise
+  o.threads = c.threads;
+  o.numSites = int(S);
+  o.padId = tok.padId();
+  o.progressEvery = 1 << 30;
+  if (method.proximal) o.proximalMu = c.fedproxMu;
+
+  SharedSet shared;
+  std::unique_ptr<federation::InProcessFederation> fed;
+  std::vector<double> weights;
+  if (federated) {
+    shared = sharedSet(trainers[0], method);
+    federation::CodecPlan plan;
+    plan.lowRank = method.lowRank;
+    plan.settings.rank = c.codec.rank;
+    plan.settings.int8Factors = c.codec.int8;
+    plan.settings.zstd = c.codec.zstd;
+    plan.seed = in.seed + 1;
+    plan.refreshEvery = uint32_t(c.codec.refreshEvery);
+    std::vector<std::string> ids;
+    for (const SiteData& site : data.seen) ids.push_back(site.id);
+    fed = std::make_unique<federation::InProcessFederation>(shared.specs, plan, federation::AggregationSettings{}, ids);
+    for (const auto& t : train) weights.push_back(double(t.size()));
+  }
+  int64_t sharedValues = 0;
+  for (const auto& spec : shared.specs) sharedValues += spec.rows() * spec.cols();
+
+  const fs::path work(in.workDir);
+  fs::remove_all(work);
+  auto saveModels = [&](const fs::path& dir) {
+    for (size_t m = 0; m < trainers.size(); ++m) trainers[m].save((dir / modelNames[m]).string(), &tok);
+  };
+  // Seen sites with their own adapters (the central model for each site), held-out through each model's
+  // generic path; drafts pooled per side.
+  auto evaluate = [&](const fs::path& dir, bool test) {
+    Drafts seen, held;
+    for (size_t s = 0; s < S; ++s) {
+      const std::string model = (dir / modelNames[central ? 0 : s]).string();
+      draftSplit(model, true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id, c.maxNewTokens, c.threads,
+                 seen);
+    }
+    for (size_t m = 0; m < trainers.size(); ++m)
+      draftSplit((dir / modelNames[m]).string(), false, test ? data.heldOut.test : data.heldOut.val, modelNames[m],
+                 c.maxNewTokens, c.threads, held);
+    Json j = Json::object();
+    j["seen"] = scoreDrafts(seen);
+    j["held_out"] = scoreDrafts(held);
+    return j;
+  };
+
+  std::vector<std::vector<float>> prototypes(S);
+  Json rounds = Json::array();
+  double cumUp = 0, cumDown = 0, bestF1 = -1;
+  int bestRound = 0;
+  const auto runStart = Clock::now();
+  for (int r = 1; r <= c.rounds; ++r) {
+    const auto t0 = Clock::now();
+    double up = 0, down = 0;
+    if (central) {
+      o.seed = in.seed * 1000003ull + uint64_t(r) * 101;
+      trainers[0].train(pooled, o);
+    } else {
+      for (size_t s = 0; s < S; ++s) {
+        o.seed = in.seed * 1000003ull + uint64_t(r) * 101 + s;
+        o.externalPrototypes.clear();
+        if (method.sharePrototypes)
+          for (size_t k = 0; k < S; ++k)
+            if (k != s && !prototypes[k].empty()) o.externalPrototypes.emplace_back(int(k), prototypes[k]);
+        trainers[s].train(train[s], o);
+      }
+    }
+    if (federated) {
+      std::vector<std::map<std::string, Matrix>> changes(S);
+      const HostTensors before = startPlusGlobal(shared, fed->global().tensors());
+      for (size_t s = 0; s < S; ++s) {
+        const HostTensors now = trainers[s].namedTensors(false);
+        for (const auto& spec : shared.specs) {
+          Matrix m = toMatrix(now.at(spec.name));
+          const std::vector<float>& b = before.at(spec.name).values;
+          for (size_t i = 0; i < m.values.size(); ++i) m.values[i] -= b[i];
+          changes[s][spec.name] = std::move(m);
+        }
+      }
+      const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
+      for (uint64_t b : round.upBytes) up += double(b);
+      down += double(round.broadcastBytes) * double(S);
+      for (const auto& [site, why] : round.refused)
+        std::fprintf(stderr, "round %d: %s refused: %s\n", r, site.c_str(), why.c_str());
+      const HostTensors after = startPlusGlobal(shared, fed->global().tensors());
+      for (auto& t : trainers) t.setNamedTensors(after);
+      if (method.sharePrototypes) {
+        // Each site uploads its prototype; each downloads every site's.
+        std::map<std::string, std::vector<float>> all;
+        for (size_t s = 0; s < S; ++s) {
+          prototypes[s] = trainers[s].sitePrototype(int(s));
+          if (prototypes[s].empty()) continue;
+          all["prototype." + std::to_string(s)] = prototypes[s];
+          up += double(federation::denseWireBytes(data.seen[s].id, {{"prototype", prototypes[s]}}));
+        }
+        if (!all.empty()) down += double(federation::denseWireBytes("coordinator", all)) * double(S);
+      }
+    }
+    const double trainSeconds = since(t0);
+    cumUp += up;
+    cumDown += down;
+    const auto e0 = Clock::now();
+    const fs::path current = work / "current";
+    fs::remove_all(current);
+    saveModels(current);
+    Json scores = evaluate(current, false);
+    const double f1 = number(scores.at("seen"), "ce_f1");
+    if (f1 > bestF1) {  // the first round that reaches the best val CE-F1 is kept
+      bestF1 = f1;
+      bestRound = r;
+      fs::remove_all(work / "best");
+      fs::rename(current, work / "best");
+    }
+    Json j = Json::object();
+    j["round"] = r;
+    j["val"] = scores;
+    j["up_bytes"] = up;
+    j["down_bytes"] = down;
+    j["cumulative_up_bytes"] = cumUp;
+    j["cumulative_down_bytes"] = cumDown;
+    j["train_seconds"] = trainSeconds;
+    j["eval_seconds"] = since(e0);
+    rounds.push_back(j);
+    if (in.onRound) {
+      char line[256];
+      std::snprintf(line, sizeof line, "val CE-F1 seen %.3f held-out %.3f  BLEU-4 seen %.3f  up %.1f KB down %.1f KB",
+                    f1, number(scores.at("held_out"), "ce_f1"), number(scores.at("seen"), "bleu4"), up / 1024,
+                    down / 1024);
+      in.onRound(r, line);
+    }
+  }
+  fs::remove_all(work / "current");
+  // The test studies, scored once, by the models of the round chosen on validation.
+  const Json test = evaluate(work / "best", true);
+  fs::remove_all(work);  // the kept models are large; the figures are what the run keeps
+
+  Json out = Json::object();
+  out["method"] = method.name;
+  out["label"] = method.label;
+  out["seed"] = double(in.seed);
+  out["rounds"] = rounds;
+  out["best_round"] = bestRound;
+  out["selection"] = "round with the best seen-site validation CE-F1; test scored once with its models";
+  out["test"] = test;
+  out["shared_tensors"] = double(shared.specs.size());
+  out["shared_values"] = double(sharedValues);
+  out["low_rank"] = method.lowRank;
+  out["total_up_bytes"] = cumUp;
+  out["total_down_bytes"] = cumDown;
+  out["total_bytes"] = cumUp + cumDown;
+  out["seconds"] = since(runStart);
+  return out;
+}
+
+}  // namespace fedmrg::cli::benchfl
