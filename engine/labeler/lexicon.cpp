@@ -50,6 +50,11 @@ std::vector<LexiconPhrase> build() {
                           "nodular opacities", "nodular opacification", "nodule*", "lump", "lumps",
                           "cavitary lesion*", "carcinoma*", "neoplasm*", "tumor*", "tumour*"})
         t.push_back(mention(p, kLesion));
+    // The project's additions (IU X-ray dev half): a round density or opacity and a nodular
+    // prominence are how radiologists name a nodule they do not call one.
+    for (const char* p : {"round densit*", "rounded densit*", "round opaci*", "rounded opaci*", "nodular prominence",
+                          "fibronodular"})
+        t.push_back(mention(p, kLesion));
     for (const char* p : {"calcified nodul*", "calcified granulomatous nodul*", "thyroid mass*", "breast mass*",
                           "soft tissue mass*", "neck mass*"})
         t.push_back(exclusion(p, kLesion));
@@ -58,8 +63,10 @@ std::vector<LexiconPhrase> build() {
                           "airspace disease*", "air space disease*", "airspace process", "infiltrat*",
                           "interstitial marking*", "interstitial pattern*", "interstitial lung", "interstitial prominence",
                           "reticular pattern*", "reticular marking*", "reticulation", "parenchymal scarring",
-                          "peribronchial thickening", "wall thickening", "scar", "scars", "scarring", "airspace filling"})
+                          "peribronchial thickening", "wall thickening", "scar", "scars", "scarring", "airspace filling",
+                          "opaque"})
         t.push_back(mention(p, kOpacity));
+    t.push_back(exclusion("radio opaque", kOpacity));  // "radio-opaque marker"
     for (const char* p : {"pleural scar", "pleural scarring", "pleural parenchymal scar*", "pleuroparenchymal scar*"})
         t.push_back(exclusion(p, kOpacity));
 
@@ -155,6 +162,18 @@ std::vector<LexiconPhrase> build() {
                           "consider", "considered", "consideration", "borderline",
                           "equivocal", "indeterminate", "rule out", "evaluate for", "evaluation for", "favor*",
                           "cannot", "can not", "perhaps", "maybe", "correlate", "correlation", "atypical", "uncertain"})
+        t.push_back(trigger(p, kUnc, kPre, 8));
+    for (const char* p : {"suggestion of", "there is suspected", "there are suspected"})
+        t.push_back(trigger(p, kUnc, kPre, 8));
+    // A hedge followed by a cause ("opacity, possibly due to atelectasis", "opacities may be compatible
+    // with scarring") makes the cause uncertain, not the finding before it (CheXpert's "may be due to",
+    // "may represent" patterns). Being longer, these hide the post-trigger "possibly" / "may be".
+    for (const char* p : {"possibly due to", "probably due to", "likely due to", "may be due to", "could be due to",
+                          "might be due to", "possibly related to", "may be related to", "could be related to",
+                          "possibly secondary to", "may be secondary to", "may be compatible with",
+                          "could be compatible with", "possibly compatible with", "may be consistent with",
+                          "may represent", "might represent", "could represent", "possibly representing",
+                          "may reflect", "could reflect", "possibly reflecting"})
         t.push_back(trigger(p, kUnc, kPre, 8));
     // "stable/unchanged heart size" is uncertain in CheXpert (no statement about enlargement).
     for (const char* p : {"stable", "unchanged", "similar", "no change", "not changed"})
