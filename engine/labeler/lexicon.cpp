@@ -67,7 +67,8 @@ std::vector<LexiconPhrase> build() {
                           "opaque"})
         t.push_back(mention(p, kOpacity));
     t.push_back(exclusion("radio opaque", kOpacity));  // "radio-opaque marker"
-    for (const char* p : {"pleural scar", "pleural scarring", "pleural parenchymal scar*", "pleuroparenchymal scar*"})
+    for (const char* p : {"pleural scar", "pleural scarring", "pleural parenchymal scar*", "pleuroparenchymal scar*",
+                          "pleural peripheral scar*"})
         t.push_back(exclusion(p, kOpacity));
 
     for (const char* p : {"edema", "oedema", "heart failure", "chf"}) t.push_back(mention(p, kEdema));
@@ -94,7 +95,7 @@ std::vector<LexiconPhrase> build() {
 
     for (const char* p : {"pleural thickening", "fibrosis", "fibrothorax", "pleural scar", "pleural scarring",
                           "pleural parenchymal scar*", "pleuroparenchymal scar*", "pleuro parenchymal scar*",
-                          "pleuro pericardial scar*", "pleural plaque*"})
+                          "pleuro pericardial scar*", "pleural plaque*", "pleural peripheral scar*"})
         t.push_back(mention(p, kPleuralOther));
 
     t.push_back(mention("fracture*", kFracture));
@@ -179,9 +180,10 @@ std::vector<LexiconPhrase> build() {
     for (const char* p : {"stable", "unchanged", "similar", "no change", "not changed"})
         t.push_back(trigger(p, kUnc, kPre, 3, kTriggerContourOnly));
 
-    // Uncertainty after the mention.
+    // Uncertainty after the mention. Not a bare "possibly": in "opacity, possibly atelectasis" it hedges
+    // what follows it (CheXpert), not the opacity.
     for (const char* p : {"may be", "might be", "could be", "can be", "may have", "might have", "could have",
-                          "is possible", "are possible", "possibly", "suspected", "is suspected", "questionable",
+                          "is possible", "are possible", "suspected", "is suspected", "questionable",
                           "not well visualized", "not clearly seen", "not well seen",
                           "not well evaluated", "poorly evaluated", "incompletely evaluated", "obscured",
                           "not assessed", "is likely", "likely", "?", "not clearly visualized", "borderline",
