@@ -56,7 +56,7 @@ std::vector<LexiconPhrase> build() {
                           "fibronodular"})
         t.push_back(mention(p, kLesion));
     for (const char* p : {"calcified nodul*", "calcified granulomatous nodul*", "thyroid mass*", "breast mass*",
-                          "soft tissue mass*", "neck mass*"})
+                          "soft tissue mass*", "neck mass*", "pericardial mass*", "pleural mass*"})
         t.push_back(exclusion(p, kLesion));
 
     for (const char* p : {"opaci*", "decreased translucency", "increased density", "increased densities",
