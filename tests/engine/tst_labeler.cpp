@@ -128,6 +128,33 @@ class TestLabeler : public QObject {
     QCOMPARE(stateOf(l, "Pericardial effusion.", "pleural_effusion"), ObservationState::Blank);
   }
 
+  // Rules found on the IU X-ray dev half (the sentences are the project's own).
+  void hedgedCauseAndLungLesionWording() {
+    ReportLabeler l;
+    // A hedge before a cause hedges the cause, not the finding it explains.
+    const char* due = "Patchy basal opacity, possibly due to atelectasis.";
+    QCOMPARE(stateOf(l, due, "lung_opacity"), ObservationState::Positive);
+    QCOMPARE(stateOf(l, due, "atelectasis"), ObservationState::Uncertain);
+    QCOMPARE(stateOf(l, "Left base opacities may be compatible with scarring.", "lung_opacity"),
+             ObservationState::Positive);
+    QCOMPARE(stateOf(l, "Bibasilar airspace disease, possibly atelectasis.", "lung_opacity"), ObservationState::Positive);
+    QCOMPARE(stateOf(l, "Bibasilar airspace disease, possibly atelectasis.", "atelectasis"),
+             ObservationState::Uncertain);
+    // Hedges still hedge what they govern.
+    QCOMPARE(stateOf(l, "Opacity may be atelectasis.", "lung_opacity"), ObservationState::Uncertain);
+    QCOMPARE(stateOf(l, "There is suspected lingular opacity.", "lung_opacity"), ObservationState::Uncertain);
+    QCOMPARE(stateOf(l, "Faint suggestion of basal consolidation.", "consolidation"), ObservationState::Uncertain);
+    // Round densities and nodular prominence name a nodule; a pericardial or pleural mass is not a lung one.
+    QCOMPARE(stateOf(l, "A 9 mm rounded density projects over the right midlung.", "lung_lesion"),
+             ObservationState::Positive);
+    QCOMPARE(stateOf(l, "Nodular prominence of the left hilum.", "lung_lesion"), ObservationState::Positive);
+    QCOMPARE(stateOf(l, "Appearance favors a pericardial mass.", "lung_lesion"), ObservationState::Blank);
+    // An opaque lobe is an opacity; a radio-opaque marker is not.
+    QCOMPARE(stateOf(l, "The left lower lobe is opaque.", "lung_opacity"), ObservationState::Positive);
+    QCOMPARE(stateOf(l, "Radio-opaque skin marker.", "lung_opacity"), ObservationState::Blank);
+    QCOMPARE(stateOf(l, "Apical pleural-peripheral scarring.", "lung_opacity"), ObservationState::Blank);
+  }
+
   void evidenceSpansPointIntoTheText() {
     ReportLabeler l;
     const std::string text = "Heart size normal.\n\nSmall LEFT pleural effusion, no pneumothorax.";
