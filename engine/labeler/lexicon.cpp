@@ -61,7 +61,7 @@ std::vector<LexiconPhrase> build() {
 
     for (const char* p : {"opaci*", "decreased translucency", "increased density", "increased densities",
                           "airspace disease*", "air space disease*", "airspace process", "infiltrat*",
-                          "interstitial marking*", "interstitial pattern*", "interstitial lung", "interstitial prominence",
+                          "interstitial marking*", "interstitial pattern*", "interstitial lung",
                           "reticular pattern*", "reticular marking*", "reticulation", "parenchymal scarring",
                           "peribronchial thickening", "wall thickening", "scar", "scars", "scarring", "airspace filling",
                           "opaque"})
