@@ -52,8 +52,8 @@ std::vector<LexiconPhrase> build() {
         t.push_back(mention(p, kLesion));
     // The project's additions (IU X-ray dev half): a round density or opacity and a nodular
     // prominence are how radiologists name a nodule they do not call one.
-    for (const char* p : {"round densit*", "rounded densit*", "round opaci*", "rounded opaci*", "nodular prominence",
-                          "fibronodular"})
+    for (const char* p :
+         {"round densit*", "rounded densit*", "round opaci*", "rounded opaci*", "nodular prominence", "fibronodular"})
         t.push_back(mention(p, kLesion));
     for (const char* p : {"calcified nodul*", "calcified granulomatous nodul*", "thyroid mass*", "breast mass*",
                           "soft tissue mass*", "neck mass*", "pericardial mass*", "pleural mass*"})
