@@ -50,17 +50,25 @@ std::vector<LexiconPhrase> build() {
                           "nodular opacities", "nodular opacification", "nodule*", "lump", "lumps",
                           "cavitary lesion*", "carcinoma*", "neoplasm*", "tumor*", "tumour*"})
         t.push_back(mention(p, kLesion));
+    // The project's additions (IU X-ray dev half): a round density or opacity and a nodular
+    // prominence are how radiologists name a nodule they do not call one.
+    for (const char* p :
+         {"round densit*", "rounded densit*", "round opaci*", "rounded opaci*", "nodular prominence", "fibronodular"})
+        t.push_back(mention(p, kLesion));
     for (const char* p : {"calcified nodul*", "calcified granulomatous nodul*", "thyroid mass*", "breast mass*",
-                          "soft tissue mass*", "neck mass*"})
+                          "soft tissue mass*", "neck mass*", "pericardial mass*", "pleural mass*"})
         t.push_back(exclusion(p, kLesion));
 
     for (const char* p : {"opaci*", "decreased translucency", "increased density", "increased densities",
                           "airspace disease*", "air space disease*", "airspace process", "infiltrat*",
-                          "interstitial marking*", "interstitial pattern*", "interstitial lung", "interstitial prominence",
+                          "interstitial marking*", "interstitial pattern*", "interstitial lung",
                           "reticular pattern*", "reticular marking*", "reticulation", "parenchymal scarring",
-                          "peribronchial thickening", "wall thickening", "scar", "scars", "scarring", "airspace filling"})
+                          "peribronchial thickening", "wall thickening", "scar", "scars", "scarring", "airspace filling",
+                          "opaque"})
         t.push_back(mention(p, kOpacity));
-    for (const char* p : {"pleural scar", "pleural scarring", "pleural parenchymal scar*", "pleuroparenchymal scar*"})
+    t.push_back(exclusion("radio opaque", kOpacity));  // "radio-opaque marker"
+    for (const char* p : {"pleural scar", "pleural scarring", "pleural parenchymal scar*", "pleuroparenchymal scar*",
+                          "pleural peripheral scar*"})
         t.push_back(exclusion(p, kOpacity));
 
     for (const char* p : {"edema", "oedema", "heart failure", "chf"}) t.push_back(mention(p, kEdema));
@@ -87,7 +95,7 @@ std::vector<LexiconPhrase> build() {
 
     for (const char* p : {"pleural thickening", "fibrosis", "fibrothorax", "pleural scar", "pleural scarring",
                           "pleural parenchymal scar*", "pleuroparenchymal scar*", "pleuro parenchymal scar*",
-                          "pleuro pericardial scar*", "pleural plaque*"})
+                          "pleuro pericardial scar*", "pleural plaque*", "pleural peripheral scar*"})
         t.push_back(mention(p, kPleuralOther));
 
     t.push_back(mention("fracture*", kFracture));
@@ -156,13 +164,26 @@ std::vector<LexiconPhrase> build() {
                           "equivocal", "indeterminate", "rule out", "evaluate for", "evaluation for", "favor*",
                           "cannot", "can not", "perhaps", "maybe", "correlate", "correlation", "atypical", "uncertain"})
         t.push_back(trigger(p, kUnc, kPre, 8));
+    for (const char* p : {"suggestion of", "there is suspected", "there are suspected"})
+        t.push_back(trigger(p, kUnc, kPre, 8));
+    // A hedge followed by a cause ("opacity, possibly due to atelectasis", "opacities may be compatible
+    // with scarring") makes the cause uncertain, not the finding before it (CheXpert's "may be due to",
+    // "may represent" patterns). Being longer, these hide the post-trigger "possibly" / "may be".
+    for (const char* p : {"possibly due to", "probably due to", "likely due to", "may be due to", "could be due to",
+                          "might be due to", "possibly related to", "may be related to", "could be related to",
+                          "possibly secondary to", "may be secondary to", "may be compatible with",
+                          "could be compatible with", "possibly compatible with", "may be consistent with",
+                          "may represent", "might represent", "could represent", "possibly representing",
+                          "may reflect", "could reflect", "possibly reflecting"})
+        t.push_back(trigger(p, kUnc, kPre, 8));
     // "stable/unchanged heart size" is uncertain in CheXpert (no statement about enlargement).
     for (const char* p : {"stable", "unchanged", "similar", "no change", "not changed"})
         t.push_back(trigger(p, kUnc, kPre, 3, kTriggerContourOnly));
 
-    // Uncertainty after the mention.
+    // Uncertainty after the mention. Not a bare "possibly": in "opacity, possibly atelectasis" it hedges
+    // what follows it (CheXpert), not the opacity.
     for (const char* p : {"may be", "might be", "could be", "can be", "may have", "might have", "could have",
-                          "is possible", "are possible", "possibly", "suspected", "is suspected", "questionable",
+                          "is possible", "are possible", "suspected", "is suspected", "questionable",
                           "not well visualized", "not clearly seen", "not well seen",
                           "not well evaluated", "poorly evaluated", "incompletely evaluated", "obscured",
                           "not assessed", "is likely", "likely", "?", "not clearly visualized", "borderline",
