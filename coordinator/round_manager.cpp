@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "coordinator/spilled_update.h"
 #include "federation/codec_random.h"
 #include "federation/round_aggregator.h"
 #include "fedmrg/federation/v1/federation.pb.h"
@@ -73,6 +74,12 @@ struct RoundManager::Impl {
     return n;
   }
 
+  // An upload as the aggregator reads it: from its spilled file, one tensor at a time (its memory grows
+  // with the model, not with the sites).
+  std::shared_ptr<const federation::UpdateSource> spilled(const std::string& blobDigest) {
+    return std::make_shared<SpilledUpdate>(blobs.path(blobDigest), blobDigest, model.aggregateShapes());
+  }
+
   void newAggregator(uint64_t r) {
     federation::AggregationSettings a = settings.aggregation;
     a.dpSeed = federation::stableHash(std::to_string(dpSecret) + "/" + std::to_string(r));
@@ -101,10 +108,7 @@ struct RoundManager::Impl {
     if (round->phase != RoundPhase::Open && round->phase != RoundPhase::Aggregating) return;
     newAggregator(round->round);
     for (const auto& u : state->uploads(round->round)) {
-      std::map<std::string, federation::Matrix> update;
-      const Payload p = blobs.get(u.blobDigest);
-      if (!model.decodeUpdate(p, update).empty()) continue;
-      aggregator->add(u.siteId, update, double(u.sampleCount));
+      aggregator->add(u.siteId, spilled(u.blobDigest), double(u.sampleCount));
       uploaded.insert(u.siteId);
     }
     event("round_resumed", "round=" + std::to_string(round->round) + " phase=" + roundPhaseName(round->phase) +
@@ -369,14 +373,17 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
     return m.refused(
         refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)),
         siteId);
-  std::map<std::string, federation::Matrix> update;
-  if (std::string why = m.model.decodeUpdate(payload, update); !why.empty())
-    return m.refused(refuse(Refusal::InvalidArgument, why), siteId);
-  const double bound = m.settings.aggregation.fixedNormBound;
-  if (const double norm = federation::RoundAggregator::updateNorm(update); bound > 0 && norm > bound) {
-    std::ostringstream s;
-    s << "the update's norm " << norm << " is above the bound " << bound;
-    return m.refused(refuse(Refusal::InvalidArgument, s.str()), siteId);
+  {
+    // Checked whole here, then dropped: the aggregator reads the spilled file again, tensor by tensor.
+    std::map<std::string, federation::Matrix> update;
+    if (std::string why = m.model.decodeUpdate(payload, update); !why.empty())
+      return m.refused(refuse(Refusal::InvalidArgument, why), siteId);
+    const double bound = m.settings.aggregation.fixedNormBound;
+    if (const double norm = federation::RoundAggregator::updateNorm(update); bound > 0 && norm > bound) {
+      std::ostringstream s;
+      s << "the update's norm " << norm << " is above the bound " << bound;
+      return m.refused(refuse(Refusal::InvalidArgument, s.str()), siteId);
+    }
   }
   // On disk and in the state before the acknowledgement: a SIGKILL after this loses nothing acknowledged.
   UploadRecord rec{r, siteId, trailer.idempotencyKey, "", payload.sampleCount, wireBytes, m.clock()};
@@ -390,7 +397,14 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
     m.event("upload_store_failed", "site=" + siteId + " reason=" + quoted(e.what()));
     return m.refused(refuse(Refusal::Internal, "the coordinator could not store the update; retry later"), siteId);
   }
-  if (std::string why = m.aggregator->add(siteId, update, double(payload.sampleCount)); !why.empty())
+  payload.tensors.clear();
+  std::string why;
+  try {
+    why = m.aggregator->add(siteId, m.spilled(rec.blobDigest), double(payload.sampleCount));
+  } catch (const std::exception& e) {
+    why = e.what();  // the file just written cannot be read back: the upload stays recorded, out of the sum
+  }
+  if (!why.empty())
     m.event("update_refused_at_aggregation", "site=" + siteId + " reason=" + quoted(why));
   m.uploaded.insert(siteId);
   m.bytesUp += wireBytes;
