@@ -46,6 +46,9 @@ SpilledUpdate::SpilledUpdate(std::string path, const std::string& digestHex,
 void SpilledUpdate::index() {
   std::ifstream in(path_, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path_);
+  in.seekg(0, std::ios::end);
+  const uint64_t fileSize = uint64_t(in.tellg());
+  in.seekg(0);
   const auto damaged = [&](const std::string& why) { return std::runtime_error(path_ + ": " + why); };
   size_t current = 0;     // the tensor the data stream is in
   uint64_t filled = 0;    // its bytes located so far
@@ -59,6 +62,7 @@ void SpilledUpdate::index() {
     }
     if (n == 0) throw damaged("an empty chunk");
     const uint64_t recordEnd = uint64_t(in.tellg()) + n;
+    if (recordEnd > fileSize) throw damaged("truncated");
     const int tag = in.get();
     if (tag == kHeaderTag) {
       if (header) throw damaged("a second header chunk");
