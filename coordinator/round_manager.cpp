@@ -49,6 +49,7 @@ struct RoundManager::Impl {
 
   std::optional<RoundRecord> round;  // the latest round
   std::unique_ptr<federation::RoundAggregator> aggregator;
+  std::shared_ptr<const SpillShapes> spillShapes;  // the open round's, shared by its held uploads
   std::set<std::string> uploaded;  // sites with an accepted upload in the open round
   uint64_t bytesUp = 0, bytesDown = 0, refusals = 0, roundsClosed = 0;
   uint64_t dpSecret = 0;
@@ -77,13 +78,15 @@ struct RoundManager::Impl {
   // An upload as the aggregator reads it: from its spilled file, one tensor at a time (its memory grows
   // with the model, not with the sites).
   std::shared_ptr<const federation::UpdateSource> spilled(const std::string& blobDigest) {
-    return std::make_shared<SpilledUpdate>(blobs.path(blobDigest), blobDigest, model.aggregateShapes());
+    if (!spillShapes) spillShapes = std::make_shared<const SpillShapes>(model.aggregateShapes());
+    return std::make_shared<SpilledUpdate>(blobs.path(blobDigest), blobDigest, spillShapes);
   }
 
   void newAggregator(uint64_t r) {
     federation::AggregationSettings a = settings.aggregation;
     a.dpSeed = federation::stableHash(std::to_string(dpSecret) + "/" + std::to_string(r));
     aggregator = std::make_unique<federation::RoundAggregator>(model.aggregateShapes(), a);
+    spillShapes.reset();  // the round's shapes follow the bases of the version it starts from
     uploaded.clear();
   }
 

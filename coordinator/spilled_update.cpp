@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -35,7 +36,7 @@ std::string fileSha256Hex(const std::string& path) {
 }  // namespace
 
 SpilledUpdate::SpilledUpdate(std::string path, const std::string& digestHex,
-                             std::map<std::string, std::pair<int64_t, int64_t>> shapes)
+                             std::shared_ptr<const SpillShapes> shapes)
     : path_(std::move(path)), shapes_(std::move(shapes)) {
   if (fileSha256Hex(path_) != digestHex) throw std::runtime_error(path_ + " does not match its digest (damaged on disk)");
   index();
@@ -50,10 +51,8 @@ void SpilledUpdate::index() {
   const uint64_t fileSize = uint64_t(in.tellg());
   in.seekg(0);
   const auto damaged = [&](const std::string& why) { return std::runtime_error(path_ + ": " + why); };
-  size_t current = 0;     // the tensor the data stream is in
-  uint64_t filled = 0;    // its bytes located so far
   bool header = false;
-  std::vector<uint64_t> announced;  // each tensor's byte_size
+  uint64_t announced = 0;  // the header's total of the tensors' bytes
   for (;;) {
     uint32_t n = 0;
     if (!in.read(reinterpret_cast<char*>(&n), 4)) {
@@ -72,14 +71,11 @@ void SpilledUpdate::index() {
       federation::v1::PayloadChunk chunk;
       if (!chunk.ParseFromString(bytes) || !chunk.has_header()) throw damaged("a damaged header chunk");
       for (const auto& t : chunk.header().tensors()) {
-        Entry e;
-        e.meta.name = t.name();
-        e.meta.dtype = static_cast<federation::WireDType>(t.dtype());
-        e.meta.encoding = static_cast<federation::WireEncoding>(t.encoding());
-        e.meta.shape.assign(t.shape().begin(), t.shape().end());
-        e.meta.framed = t.codec_frame();
-        announced.push_back(t.byte_size());
-        entries_.push_back(std::move(e));
+        const auto it = shapes_->find(t.name());
+        if (it == shapes_->end()) throw damaged("a tensor that is not federated in this round");
+        entries_.push_back({&*it, announced, t.byte_size(), static_cast<federation::WireDType>(t.dtype()),
+                            static_cast<federation::WireEncoding>(t.encoding()), t.codec_frame()});
+        announced += t.byte_size();
       }
       header = true;
     } else if (tag == kDataTag && header) {
@@ -90,58 +86,55 @@ void SpilledUpdate::index() {
         len |= uint64_t(b & 0x7f) << shift;
         if (!(b & 0x80)) break;
       }
-      uint64_t offset = uint64_t(in.tellg());
+      const uint64_t offset = uint64_t(in.tellg());
       if (offset + len != recordEnd) throw damaged("a damaged data chunk");
-      while (len > 0) {
-        while (current < entries_.size() && filled == announced[current]) {
-          ++current;
-          filled = 0;
-        }
-        if (current >= entries_.size()) throw damaged("more data than its header announced");
-        const uint64_t take = std::min(len, announced[current] - filled);
-        entries_[current].pieces.push_back({offset, take});
-        filled += take;
-        offset += take;
-        len -= take;
-      }
+      chunks_.push_back({dataBytes_, offset});
+      dataBytes_ += len;
+      if (dataBytes_ > announced) throw damaged("more data than its header announced");
     } else {
       throw damaged("a damaged chunk");
     }
     in.seekg(std::streamoff(recordEnd));
   }
   if (!header) throw damaged("no header chunk");
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    uint64_t located = 0;
-    for (const Piece& p : entries_[i].pieces) located += p.size;
-    if (located != announced[i]) throw damaged("truncated: tensor data is missing");
-  }
+  if (dataBytes_ != announced) throw damaged("truncated: tensor data is missing");
 }
 
 std::vector<std::string> SpilledUpdate::names() const {
   std::vector<std::string> out;
-  for (const auto& e : entries_) out.push_back(e.meta.name);
+  for (const auto& e : entries_) out.push_back(e.tensor->first);
   return out;
 }
 
 federation::Matrix SpilledUpdate::tensor(const std::string& name) const {
   const Entry* entry = nullptr;
   for (const auto& e : entries_)
-    if (e.meta.name == name) entry = &e;
-  const auto shape = shapes_.find(name);
-  if (!entry || shape == shapes_.end()) throw std::runtime_error(path_ + ": no tensor '" + name + "'");
-  federation::WireTensor w = entry->meta;
+    if (e.tensor->first == name) entry = &e;
+  if (!entry) throw std::runtime_error(path_ + ": no tensor '" + name + "'");
+  const auto [rows, cols] = entry->tensor->second;
+  federation::WireTensor w;
+  w.name = name;
+  w.dtype = entry->dtype;
+  w.encoding = entry->encoding;
+  w.framed = entry->framed;
+  w.shape = {rows, cols};  // a frame decodes by its element count; the upload's shape was checked on arrival
+  w.bytes.resize(entry->size);
   std::ifstream in(path_, std::ios::binary);
-  for (const Piece& p : entry->pieces) {
-    const size_t at = w.bytes.size();
-    w.bytes.resize(at + p.size);
-    in.seekg(std::streamoff(p.offset));
-    if (!in.read(&w.bytes[at], std::streamsize(p.size))) throw std::runtime_error("cannot read " + path_);
+  // The tensor's bytes may run across data chunks: copy each chunk's share.
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const uint64_t chunkEnd = c + 1 < chunks_.size() ? chunks_[c + 1].begin : dataBytes_;
+    const uint64_t from = std::max(entry->begin, chunks_[c].begin);
+    const uint64_t to = std::min(entry->begin + entry->size, chunkEnd);
+    if (from >= to) continue;
+    in.seekg(std::streamoff(chunks_[c].offset + (from - chunks_[c].begin)));
+    if (!in.read(&w.bytes[from - entry->begin], std::streamsize(to - from)))
+      throw std::runtime_error("cannot read " + path_);
   }
   federation::Matrix m = federation::decodeFrame(w);
-  if (m.rows * m.cols != shape->second.first * shape->second.second)
+  if (m.rows * m.cols != rows * cols)
     throw std::runtime_error(path_ + ": tensor '" + name + "' holds the wrong number of values");
-  m.rows = shape->second.first;
-  m.cols = shape->second.second;
+  m.rows = rows;
+  m.cols = cols;
   return m;
 }
 

@@ -5,6 +5,7 @@
 // the end of the round, so the coordinator never holds more than one decoded tensor of an upload.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,29 +15,38 @@
 
 namespace fedmrg::coordinator {
 
+// The matrix each federated tensor of the round decodes to (the aggregator's shapes), shared by every upload
+// of the round so that a held upload costs a few bytes per tensor, not a copy of the names.
+using SpillShapes = std::map<std::string, std::pair<int64_t, int64_t>>;
+
 class SpilledUpdate final : public federation::UpdateSource {
  public:
-  // `shapes`: the matrix each tensor decodes to (the aggregator's shapes). Throws std::runtime_error naming
-  // the file when it cannot be read, does not match `digestHex`, or is not a well-formed payload.
-  SpilledUpdate(std::string path, const std::string& digestHex,
-                std::map<std::string, std::pair<int64_t, int64_t>> shapes);
+  // Throws std::runtime_error naming the file when it cannot be read, does not match `digestHex`, is not a
+  // well-formed payload or carries a tensor that `shapes` does not name.
+  SpilledUpdate(std::string path, const std::string& digestHex, std::shared_ptr<const SpillShapes> shapes);
 
   std::vector<std::string> names() const override;
   federation::Matrix tensor(const std::string& name) const override;
 
  private:
-  struct Piece {
-    uint64_t offset, size;  // in the file
-  };
+  // Held per upload for the whole round: 32 bytes per tensor, 16 per data chunk.
   struct Entry {
-    federation::WireTensor meta;  // without its bytes
-    std::vector<Piece> pieces;    // where its bytes lie (data chunks run across tensor boundaries)
+    const SpillShapes::value_type* tensor;  // in *shapes_
+    uint64_t begin, size;                   // its bytes in the data stream
+    federation::WireDType dtype;
+    federation::WireEncoding encoding;
+    bool framed;
+  };
+  struct Chunk {
+    uint64_t begin, offset;  // where a data chunk starts in the data stream and in the file
   };
   void index();
 
   std::string path_;
-  std::map<std::string, std::pair<int64_t, int64_t>> shapes_;
+  std::shared_ptr<const SpillShapes> shapes_;
   std::vector<Entry> entries_;
+  std::vector<Chunk> chunks_;
+  uint64_t dataBytes_ = 0;
 };
 
 }  // namespace fedmrg::coordinator

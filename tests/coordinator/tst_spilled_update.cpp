@@ -38,7 +38,8 @@ federation::Payload upload() {
   return p;
 }
 
-const std::map<std::string, std::pair<int64_t, int64_t>> kShapes = {{"a", {12, 8}}, {"big", {600, 600}}, {"c", {1, 7}}};
+const auto kShapes =
+    std::make_shared<const SpillShapes>(SpillShapes{{"a", {12, 8}}, {"big", {600, 600}}, {"c", {1, 7}}});
 
 std::string readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -83,11 +84,14 @@ class TestSpilledUpdate : public QObject {
     for (const auto& t : p.tensors) {
       const federation::Matrix want = federation::decodeFrame(t);
       const federation::Matrix got = u.tensor(t.name);
-      QCOMPARE(got.rows, kShapes.at(t.name).first);
-      QCOMPARE(got.cols, kShapes.at(t.name).second);
+      QCOMPARE(got.rows, kShapes->at(t.name).first);
+      QCOMPARE(got.cols, kShapes->at(t.name).second);
       QVERIFY2(got.values == want.values, t.name.c_str());
     }
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, u.tensor("nope"));
+    // A tensor the round does not federate is refused when the file is opened.
+    const auto fewer = std::make_shared<const SpillShapes>(SpillShapes{{"a", {12, 8}}, {"c", {1, 7}}});
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, SpilledUpdate(blobs.path(digest), digest, fewer));
   }
 
   void badFilesAreRefusedWithTheirReason() {
