@@ -1,6 +1,8 @@
 #include "coordinator/spilled_update.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -38,6 +40,7 @@ std::string fileSha256Hex(const std::string& path) {
 SpilledUpdate::SpilledUpdate(std::string path, const std::string& digestHex,
                              std::shared_ptr<const SpillShapes> shapes)
     : path_(std::move(path)), shapes_(std::move(shapes)) {
+  if (shapes_->size() > UINT16_MAX) throw std::runtime_error("more federated tensors than an upload index holds");
   if (fileSha256Hex(path_) != digestHex) throw std::runtime_error(path_ + " does not match its digest (damaged on disk)");
   index();
 }
@@ -73,8 +76,10 @@ void SpilledUpdate::index() {
       for (const auto& t : chunk.header().tensors()) {
         const auto it = shapes_->find(t.name());
         if (it == shapes_->end()) throw damaged("a tensor that is not federated in this round");
-        entries_.push_back({&*it, announced, t.byte_size(), static_cast<federation::WireDType>(t.dtype()),
-                            static_cast<federation::WireEncoding>(t.encoding()), t.codec_frame()});
+        if (t.byte_size() > UINT32_MAX || t.encoding() > 127) throw damaged("a tensor of an impossible size");
+        entries_.push_back({announced, uint32_t(t.byte_size()), uint16_t(std::distance(shapes_->begin(), it)),
+                            static_cast<federation::WireDType>(t.dtype()), uint8_t(t.encoding()),
+                            uint8_t(t.codec_frame())});
         announced += t.byte_size();
       }
       header = true;
@@ -100,36 +105,47 @@ void SpilledUpdate::index() {
   if (dataBytes_ != announced) throw damaged("truncated: tensor data is missing");
 }
 
+const SpillShapes::value_type& SpilledUpdate::tensorAt(uint16_t position) const {
+  return *std::next(shapes_->begin(), position);
+}
+
 std::vector<std::string> SpilledUpdate::names() const {
   std::vector<std::string> out;
-  for (const auto& e : entries_) out.push_back(e.tensor->first);
+  for (const auto& e : entries_) out.push_back(tensorAt(e.tensor).first);
   return out;
 }
 
 federation::Matrix SpilledUpdate::tensor(const std::string& name) const {
   const Entry* entry = nullptr;
   for (const auto& e : entries_)
-    if (e.tensor->first == name) entry = &e;
+    if (tensorAt(e.tensor).first == name) entry = &e;
   if (!entry) throw std::runtime_error(path_ + ": no tensor '" + name + "'");
-  const auto [rows, cols] = entry->tensor->second;
+  const auto [rows, cols] = tensorAt(entry->tensor).second;
   federation::WireTensor w;
   w.name = name;
   w.dtype = entry->dtype;
-  w.encoding = entry->encoding;
+  w.encoding = static_cast<federation::WireEncoding>(entry->encoding);
   w.framed = entry->framed;
   w.shape = {rows, cols};  // a frame decodes by its element count; the upload's shape was checked on arrival
   w.bytes.resize(entry->size);
-  std::ifstream in(path_, std::ios::binary);
+  const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + path_);
   // The tensor's bytes may run across data chunks: copy each chunk's share.
   for (size_t c = 0; c < chunks_.size(); ++c) {
     const uint64_t chunkEnd = c + 1 < chunks_.size() ? chunks_[c + 1].begin : dataBytes_;
     const uint64_t from = std::max(entry->begin, chunks_[c].begin);
     const uint64_t to = std::min(entry->begin + entry->size, chunkEnd);
-    if (from >= to) continue;
-    in.seekg(std::streamoff(chunks_[c].offset + (from - chunks_[c].begin)));
-    if (!in.read(&w.bytes[from - entry->begin], std::streamsize(to - from)))
-      throw std::runtime_error("cannot read " + path_);
+    for (uint64_t at = from; at < to;) {
+      const ssize_t got = ::pread(fd, &w.bytes[at - entry->begin], size_t(to - at),
+                                  off_t(chunks_[c].offset + (at - chunks_[c].begin)));
+      if (got <= 0) {
+        ::close(fd);
+        throw std::runtime_error("cannot read " + path_ + " (truncated?)");
+      }
+      at += uint64_t(got);
+    }
   }
+  ::close(fd);
   federation::Matrix m = federation::decodeFrame(w);
   if (m.rows * m.cols != rows * cols)
     throw std::runtime_error(path_ + ": tensor '" + name + "' holds the wrong number of values");

@@ -29,18 +29,19 @@ class SpilledUpdate final : public federation::UpdateSource {
   federation::Matrix tensor(const std::string& name) const override;
 
  private:
-  // Held per upload for the whole round: 32 bytes per tensor, 16 per data chunk.
+  // Held per upload for the whole round: 16 bytes per tensor, 16 per data chunk.
   struct Entry {
-    const SpillShapes::value_type* tensor;  // in *shapes_
-    uint64_t begin, size;                   // its bytes in the data stream
+    uint64_t begin;   // its bytes in the data stream
+    uint32_t size;    // a frame is bounded by its shape: far below 4 GiB for a federated tensor
+    uint16_t tensor;  // its position in *shapes_
     federation::WireDType dtype;
-    federation::WireEncoding encoding;
-    bool framed;
+    uint8_t encoding : 7, framed : 1;
   };
   struct Chunk {
     uint64_t begin, offset;  // where a data chunk starts in the data stream and in the file
   };
   void index();
+  const SpillShapes::value_type& tensorAt(uint16_t position) const;
 
   std::string path_;
   std::shared_ptr<const SpillShapes> shapes_;

@@ -17,10 +17,13 @@ std::string number(double v) {
   return s.str();
 }
 
+// The middle value(s) by selection, not a full sort: the same values as sorting, in O(n).
 double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
   const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  const auto mid = v.begin() + long(n / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (n % 2) return *mid;
+  return 0.5 * (*std::max_element(v.begin(), mid) + *mid);
 }
 
 }  // namespace
@@ -155,7 +158,7 @@ SiteUpdate RoundAggregator::robustAggregate(const std::vector<const Held*>& kept
     modelValues += uint64_t(shape.first * shape.second);
   }
   const uint64_t budget =
-      settings_.robustBlockBytes ? settings_.robustBlockBytes : std::max<uint64_t>(64 << 10, modelValues * 4 / 2);
+      settings_.robustBlockBytes ? settings_.robustBlockBytes : std::max<uint64_t>(64 << 10, modelValues * 4 / 4);
   const size_t blockValues = std::max<size_t>(1, size_t(budget / (sizeof(float) * n)));
   std::vector<float> block(n * blockValues);
   std::vector<double> column(n);

@@ -44,8 +44,8 @@ struct AggregationSettings {
   double dpNoiseMultiplier = 0;
   double dpDelta = 1e-5;
   uint64_t dpSeed = 0;  // the coordinator draws it fresh each round; fixed in tests
-  // Median and trimmed mean: bytes of one block of coordinates, for all sites together (0: half the
-  // fp32 bytes of the federated tensors, at least 64 KiB). A smaller block reads the updates more often.
+  // Median and trimmed mean: bytes of one block of coordinates, for all sites together (0: a quarter of
+  // the fp32 bytes of the federated tensors, at least 64 KiB). A smaller block reads the updates more often.
   uint64_t robustBlockBytes = 0;
 };
 
