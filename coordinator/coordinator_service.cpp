@@ -106,7 +106,7 @@ class CoordinatorService::Service final : public PollingService {
       if (!id) return refused;
       if (Outcome o = rounds_->join(id->siteId, id->certFingerprint); !o.ok()) return toStatus(o);
       v1::StatusReply s;
-      rounds_->status(s);
+      rounds_->status(s, false);
       reply->set_site_id(id->siteId);
       reply->set_strategy(s.strategy());
       reply->set_current_round(s.round());
