@@ -55,8 +55,9 @@ const grpc::Status kNoIdentity(grpc::StatusCode::UNAUTHENTICATED,
 // Join, GetTask, Heartbeat and GetStatus use gRPC's callback API: a call waiting for the round manager queues
 // on gRPC's own threads instead of taking a thread of the bounded pool, which a thousand sites polling at once
 // would exhaust ("Server Threadpool Exhausted"). Uploads and downloads stay synchronous, bounded by that pool.
-using PollingService = v1::Federation::WithCallbackMethod_Join<v1::Federation::WithCallbackMethod_GetTask<
-    v1::Federation::WithCallbackMethod_Heartbeat<v1::Federation::WithCallbackMethod_GetStatus<v1::Federation::Service>>>>;
+using PollingService = v1::Federation::WithCallbackMethod_Join<
+    v1::Federation::WithCallbackMethod_GetTask<v1::Federation::WithCallbackMethod_Heartbeat<
+        v1::Federation::WithCallbackMethod_GetStatus<v1::Federation::Service>>>>;
 
 // A unary callback call answered at once with what `body` returns.
 template <typename F>

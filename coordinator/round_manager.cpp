@@ -409,8 +409,7 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
   } catch (const std::exception& e) {
     why = e.what();  // the file just written cannot be read back: the upload stays recorded, out of the sum
   }
-  if (!why.empty())
-    m.event("update_refused_at_aggregation", "site=" + siteId + " reason=" + quoted(why));
+  if (!why.empty()) m.event("update_refused_at_aggregation", "site=" + siteId + " reason=" + quoted(why));
   m.uploaded.insert(siteId);
   m.bytesUp += wireBytes;
   m.event("upload_accepted", "site=" + siteId + " round=" + std::to_string(r) + " bytes=" + std::to_string(wireBytes) +

@@ -37,11 +37,11 @@ std::string fileSha256Hex(const std::string& path) {
 
 }  // namespace
 
-SpilledUpdate::SpilledUpdate(std::string path, const std::string& digestHex,
-                             std::shared_ptr<const SpillShapes> shapes)
+SpilledUpdate::SpilledUpdate(std::string path, const std::string& digestHex, std::shared_ptr<const SpillShapes> shapes)
     : path_(std::move(path)), shapes_(std::move(shapes)) {
   if (shapes_->size() > UINT16_MAX) throw std::runtime_error("more federated tensors than an upload index holds");
-  if (fileSha256Hex(path_) != digestHex) throw std::runtime_error(path_ + " does not match its digest (damaged on disk)");
+  if (fileSha256Hex(path_) != digestHex)
+    throw std::runtime_error(path_ + " does not match its digest (damaged on disk)");
   index();
 }
 
@@ -136,8 +136,8 @@ federation::Matrix SpilledUpdate::tensor(const std::string& name) const {
     const uint64_t from = std::max(entry->begin, chunks_[c].begin);
     const uint64_t to = std::min(entry->begin + entry->size, chunkEnd);
     for (uint64_t at = from; at < to;) {
-      const ssize_t got = ::pread(fd, &w.bytes[at - entry->begin], size_t(to - at),
-                                  off_t(chunks_[c].offset + (at - chunks_[c].begin)));
+      const ssize_t got =
+          ::pread(fd, &w.bytes[at - entry->begin], size_t(to - at), off_t(chunks_[c].offset + (at - chunks_[c].begin)));
       if (got <= 0) {
         ::close(fd);
         throw std::runtime_error("cannot read " + path_ + " (truncated?)");

@@ -119,8 +119,7 @@ std::string RoundAggregator::add(const std::string& site, std::shared_ptr<const 
   try {
     if (std::string why = check(*h.update, h.norm); !why.empty()) return refuse(why);
     if (settings_.fixedNormBound > 0 && h.norm > settings_.fixedNormBound)
-      return refuse("the update's norm " + number(h.norm) + " is above the bound " +
-                    number(settings_.fixedNormBound));
+      return refuse("the update's norm " + number(h.norm) + " is above the bound " + number(settings_.fixedNormBound));
     if (!streaming()) {
       held_.push_back(std::move(h));
       return {};
@@ -173,7 +172,8 @@ SiteUpdate RoundAggregator::robustAggregate(const std::vector<const Held*>& kept
       size_t off = 0;
       for (const Segment& g : segments) {
         const Matrix m = clippedTensor(*kept[s], g.name);
-        std::copy(m.values.begin() + long(g.begin), m.values.begin() + long(g.end), block.begin() + long(s * blockValues + off));
+        std::copy(m.values.begin() + long(g.begin), m.values.begin() + long(g.end),
+                  block.begin() + long(s * blockValues + off));
         off += g.end - g.begin;
       }
     }

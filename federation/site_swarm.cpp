@@ -102,7 +102,8 @@ struct Swarm {
 
 SwarmResult runSiteSwarm(const SwarmSettings& settings) {
   if (!isLoopbackAddress(settings.target))
-    throw std::invalid_argument(settings.target + " is not a loopback address: simulated sites name themselves in "
+    throw std::invalid_argument(settings.target +
+                                " is not a loopback address: simulated sites name themselves in "
                                 "plain text, which only a loopback coordinator accepts");
   if (settings.sites < 1 || settings.channels < 1 || settings.threads < 1 || settings.polls < 0 ||
       settings.callTimeoutSeconds < 1)
@@ -114,8 +115,8 @@ SwarmResult runSiteSwarm(const SwarmSettings& settings) {
     // Each channel its own connection: channels with equal arguments would share one.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("fedmrg.swarm_channel", i);
-    swarm.stubs.push_back(v1::Federation::NewStub(
-        grpc::CreateCustomChannel(settings.target, grpc::InsecureChannelCredentials(), args)));
+    swarm.stubs.push_back(
+        v1::Federation::NewStub(grpc::CreateCustomChannel(settings.target, grpc::InsecureChannelCredentials(), args)));
   }
   swarm.sitesLeft = settings.sites;
   std::vector<std::thread> threads;

@@ -12,21 +12,21 @@
 namespace fedmrg::federation {
 
 struct SwarmSettings {
-  std::string target;            // "127.0.0.1:PORT"; anything but a loopback address is refused
+  std::string target;  // "127.0.0.1:PORT"; anything but a loopback address is refused
   int sites = 1000;
   std::string sitePrefix = "sim-site-";  // site i is sitePrefix + i
-  int channels = 16;             // connections shared by the sites (site i uses channel i % channels)
-  int threads = 4;               // completion-queue threads of the client
-  int polls = 3;                 // GetTask + Heartbeat pairs per site after its join
-  int callTimeoutSeconds = 120;  // a call slower than this counts as an error (DEADLINE_EXCEEDED)
+  int channels = 16;                     // connections shared by the sites (site i uses channel i % channels)
+  int threads = 4;                       // completion-queue threads of the client
+  int polls = 3;                         // GetTask + Heartbeat pairs per site after its join
+  int callTimeoutSeconds = 120;          // a call slower than this counts as an error (DEADLINE_EXCEEDED)
 };
 
 struct SwarmResult {
-  int joined = 0;                     // sites whose Join succeeded
-  int callsOk = 0, callsFailed = 0;   // every call, joins included
-  std::map<std::string, int> errors;  // "CALL CODE: message" -> how many
-  std::vector<double> joinMs, pollMs; // latency of each successful call
-  double wallSeconds = 0;             // from the first join issued to the last answer
+  int joined = 0;                      // sites whose Join succeeded
+  int callsOk = 0, callsFailed = 0;    // every call, joins included
+  std::map<std::string, int> errors;   // "CALL CODE: message" -> how many
+  std::vector<double> joinMs, pollMs;  // latency of each successful call
+  double wallSeconds = 0;              // from the first join issued to the last answer
 };
 
 // Throws std::invalid_argument when the target is not a loopback address or a count is below 1.

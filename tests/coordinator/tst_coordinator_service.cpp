@@ -28,9 +28,9 @@ class TestCoordinatorService : public QObject {
         openState("sqlite:" + dir.filePath("coordinator.db").toStdString()), dir.filePath("uploads").toStdString(),
         std::vector<federation::FederatedTensorSpec>{{"w", {64, 32}}, {"b", {32}}}, federation::CodecPlan{}, rs,
         [] {
-          return int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+          return int64_t(
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count());
         },
         [](const std::string&) {});
     CoordinatorService service(rounds, grpc::InsecureServerCredentials(), true, 16, [](const std::string&) {});

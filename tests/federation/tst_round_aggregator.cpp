@@ -42,9 +42,9 @@ double distance(const SiteUpdate& x, const SiteUpdate& y) {
 
 // The batch reference: every update held in memory, double sums, each rule over whole columns (the
 // aggregator's previous implementation). Returns the aggregate and the accepted sites.
-std::pair<SiteUpdate, std::set<std::string>> batchAggregate(const std::map<std::string, std::pair<int64_t, int64_t>>& shapes,
-                                                            const std::vector<std::tuple<std::string, SiteUpdate, double>>& in,
-                                                            const AggregationSettings& s) {
+std::pair<SiteUpdate, std::set<std::string>> batchAggregate(
+    const std::map<std::string, std::pair<int64_t, int64_t>>& shapes,
+    const std::vector<std::tuple<std::string, SiteUpdate, double>>& in, const AggregationSettings& s) {
   struct Kept {
     std::string site;
     SiteUpdate u;

@@ -9,8 +9,8 @@
 #include <malloc.h>
 
 #include <cmath>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
@@ -267,8 +267,9 @@ AggregationCost aggregateUploads(const std::vector<FederatedTensor>& tensors, in
     federation::RoundAggregator aggregator(expected, rules);
     for (int u = 0; u < uploads; ++u) {
       const std::string& d = digests[size_t(u)];
-      const std::string refused = aggregator.add(
-          "site-" + std::to_string(u), std::make_shared<coordinator::SpilledUpdate>(blobs.path(d), d, shapes), 1.0 + u % 7);
+      const std::string refused =
+          aggregator.add("site-" + std::to_string(u),
+                         std::make_shared<coordinator::SpilledUpdate>(blobs.path(d), d, shapes), 1.0 + u % 7);
       if (!refused.empty()) throw std::runtime_error("the benchmark's own upload was refused: " + refused);
     }
     result = aggregator.finish();
@@ -358,8 +359,10 @@ int runBenchFederation(const Args& a) {
   bench::TargetTable targets;
   targets.add({"bytes saved against dense fp32 FedAvg, up + down", saveBoth, "%", bench::Target::Kind::AtLeast, 90});
 
-  std::printf("\naggregating %d uploads as the coordinator does (spilled files read back one tensor at a time; "
-              "mean: fp32 running sums; median, trimmed mean: blocks of coordinates):\n", uploads);
+  std::printf(
+      "\naggregating %d uploads as the coordinator does (spilled files read back one tensor at a time; "
+      "mean: fp32 running sums; median, trimmed mean: blocks of coordinates):\n",
+      uploads);
   const double tensorMb = fedmrgValues * 4 / 1048576.0;
   std::printf("  (load average now %.2f on %d cores: wall time counts waiting for a core, CPU time does not)\n",
               bench::loadAverage1(), m.cores);
@@ -379,8 +382,8 @@ int runBenchFederation(const Args& a) {
       targets.add({"aggregate uploads, " + std::string(ruleName) + ", " + path, c.seconds, "s",
                    bench::Target::Kind::AtMost, 5});
       if (c.extraMb >= 0)
-        targets.add({"aggregation memory / tensors, " + std::string(ruleName) + ", " + path, c.extraMb / tensorMb,
-                     "x", bench::Target::Kind::AtMost, 2});
+        targets.add({"aggregation memory / tensors, " + std::string(ruleName) + ", " + path, c.extraMb / tensorMb, "x",
+                     bench::Target::Kind::AtMost, 2});
       Json j = Json::object();
       j["rule"] = std::string(ruleName);
       j["path"] = path;

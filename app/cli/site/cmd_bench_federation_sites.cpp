@@ -65,9 +65,9 @@ std::string readLine(int fd) {
         coordinator::openState(stateSpec), folder + "/uploads",
         federation::federatedTensors(model, federation::Strategy::FedMrg), plan, rs,
         [] {
-          return int64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+          return int64_t(
+              std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                  .count());
         },
         [log, lines](const std::string& l) {
           ++*lines;
@@ -92,8 +92,7 @@ std::string readLine(int fd) {
       ids.insert(s.site_id());
       if (s.site_id().rfind(prefix, 0) == 0) {
         const std::string n = s.site_id().substr(prefix.size());
-        r.expectedSites += !n.empty() && n.find_first_not_of("0123456789") == std::string::npos &&
-                           std::stoi(n) < sites;
+        r.expectedSites += !n.empty() && n.find_first_not_of("0123456789") == std::string::npos && std::stoi(n) < sites;
       }
     }
     service.shutdown();
@@ -127,12 +126,14 @@ int runBenchFederationSites(const Args& a) {
   std::printf("command: %s\n", bench::commandLine().c_str());
   const bench::Machine m = bench::machine();
   std::printf("machine: %s, %d cores, load average %.2f\n", m.cpuModel.c_str(), m.cores, m.load1);
-  std::printf("coordinator: fedmrg-coordinator's RoundManager + CoordinatorService in a child process on 127.0.0.1, "
-              "state %s, strategy fedmrg, model %s\n",
-              stateSpec.rfind("sqlite:", 0) == 0 ? "sqlite (WAL, synchronous=FULL)" : stateSpec.c_str(), model.c_str());
-  std::printf("sites: %d simulated sites (own identities, insecure loopback), %d channels, %d client threads; each "
-              "joins, then %d x (GetTask, Heartbeat); every join issued at once\n",
-              sites, channels, threads, polls);
+  std::printf(
+      "coordinator: fedmrg-coordinator's RoundManager + CoordinatorService in a child process on 127.0.0.1, "
+      "state %s, strategy fedmrg, model %s\n",
+      stateSpec.rfind("sqlite:", 0) == 0 ? "sqlite (WAL, synchronous=FULL)" : stateSpec.c_str(), model.c_str());
+  std::printf(
+      "sites: %d simulated sites (own identities, insecure loopback), %d channels, %d client threads; each "
+      "joins, then %d x (GetTask, Heartbeat); every join issued at once\n",
+      sites, channels, threads, polls);
   std::fflush(stdout);
 
   int up[2], down[2];
@@ -177,9 +178,10 @@ int runBenchFederationSites(const Args& a) {
   std::printf("  Join latency p50 %.1f ms, p99 %.1f ms; poll (GetTask, Heartbeat) p50 %.1f ms, p99 %.1f ms\n", joinP50,
               joinP99, pollP50, pollP99);
   std::printf("  wall time %.2f s (first join issued to last answer)\n", r.wallSeconds);
-  std::printf("  coordinator: %d sites registered (%d distinct, %d of the simulated ids), RSS %.1f MB at start, peak "
-              "%.1f MB; %ld log lines\n",
-              c.sites, c.uniqueSites, c.expectedSites, c.startKb / 1024, c.peakKb / 1024, c.logLines);
+  std::printf(
+      "  coordinator: %d sites registered (%d distinct, %d of the simulated ids), RSS %.1f MB at start, peak "
+      "%.1f MB; %ld log lines\n",
+      c.sites, c.uniqueSites, c.expectedSites, c.startKb / 1024, c.peakKb / 1024, c.logLines);
   bench::TargetTable targets;
   targets.add({"failed calls", double(r.callsFailed), "", bench::Target::Kind::AtMost, 0});
   targets.add({"sites registered once", double(c.expectedSites == c.sites ? c.uniqueSites : 0), "",
@@ -231,7 +233,8 @@ const CommandRegistration reg(
       {"state", true, "coordinator state: sqlite (a new file, default), memory, or a full state spec"},
       {"model", true, "model folder whose federated tensors the tasks carry (default: the shipped default model)"},
       {"json", true, "write every figure as JSON"}},
-     runBenchFederationSites, true});
+     runBenchFederationSites,
+     true});
 
 }  // namespace
 }  // namespace fedmrg::cli
