@@ -109,6 +109,62 @@ const SpillShapes::value_type& SpilledUpdate::tensorAt(uint16_t position) const 
   return *std::next(shapes_->begin(), position);
 }
 
+SpilledUpdate::~SpilledUpdate() {
+  if (decoded_) ::unlink((path_ + ".decoded").c_str());
+}
+
+void SpilledUpdate::keep() const {
+  const std::string scratch = path_ + ".decoded";
+  const int fd = ::open(scratch.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  bool ok = true;
+  for (const auto& [name, shape] : *shapes_) {
+    federation::Matrix m;
+    try {
+      m = tensor(name);
+    } catch (const std::exception&) {
+      ok = false;  // values() decodes instead, and names what fails
+      break;
+    }
+    const char* p = reinterpret_cast<const char*>(m.values.data());
+    for (size_t left = m.values.size() * sizeof(float); ok && left > 0;) {
+      const ssize_t n = ::write(fd, p, left);
+      ok = n > 0;
+      if (ok) {
+        p += n;
+        left -= size_t(n);
+      }
+    }
+  }
+  ok = ::close(fd) == 0 && ok;
+  decoded_ = ok;  // a scratch file, not a record: no fsync; a partial one is never used
+  if (!ok) ::unlink(scratch.c_str());
+}
+
+void SpilledUpdate::values(const std::string& name, size_t begin, size_t end, float* out) const {
+  if (!decoded_) return UpdateSource::values(name, begin, end, out);
+  uint64_t offset = 0;  // the tensor's first value in the scratch file: the round's tensors in order
+  auto it = shapes_->begin();
+  for (; it != shapes_->end() && it->first != name; ++it) offset += uint64_t(it->second.first * it->second.second);
+  if (it == shapes_->end() || end > size_t(it->second.first * it->second.second) || begin > end)
+    throw std::runtime_error(path_ + ": no values " + std::to_string(begin) + ".." + std::to_string(end) +
+                             " of tensor '" + name + "'");
+  const std::string scratch = path_ + ".decoded";
+  const int fd = ::open(scratch.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + scratch);
+  char* dst = reinterpret_cast<char*>(out);
+  const uint64_t from = (offset + begin) * sizeof(float), bytes = (end - begin) * sizeof(float);
+  for (uint64_t done = 0; done < bytes;) {
+    const ssize_t n = ::pread(fd, dst + done, size_t(bytes - done), off_t(from + done));
+    if (n <= 0) {
+      ::close(fd);
+      throw std::runtime_error("cannot read " + scratch + " (truncated?)");
+    }
+    done += uint64_t(n);
+  }
+  ::close(fd);
+}
+
 std::vector<std::string> SpilledUpdate::names() const {
   std::vector<std::string> out;
   for (const auto& e : entries_) out.push_back(tensorAt(e.tensor).first);

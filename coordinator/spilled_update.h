@@ -25,8 +25,17 @@ class SpilledUpdate final : public federation::UpdateSource {
   // well-formed payload or carries a tensor that `shapes` does not name.
   SpilledUpdate(std::string path, const std::string& digestHex, std::shared_ptr<const SpillShapes> shapes);
 
+  ~SpilledUpdate() override;
+  SpilledUpdate(const SpilledUpdate&) = delete;
+  SpilledUpdate& operator=(const SpilledUpdate&) = delete;
+
   std::vector<std::string> names() const override;
   federation::Matrix tensor(const std::string& name) const override;
+  // Writes every tensor's decoded fp32 values, in the round's order, to a scratch file beside the upload
+  // (removed with this object), so that values() reads a range instead of decoding a tensor per block.
+  // Without it (or when it cannot be written) values() decodes.
+  void keep() const override;
+  void values(const std::string& name, size_t begin, size_t end, float* out) const override;
 
  private:
   // Held per upload for the whole round: 16 bytes per tensor, 16 per data chunk.
@@ -48,6 +57,7 @@ class SpilledUpdate final : public federation::UpdateSource {
   std::vector<Entry> entries_;
   std::vector<Chunk> chunks_;
   uint64_t dataBytes_ = 0;
+  mutable bool decoded_ = false;  // the scratch file of decoded values is complete
 };
 
 }  // namespace fedmrg::coordinator

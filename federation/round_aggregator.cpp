@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 #include "federation/codec_random.h"
 
@@ -45,6 +46,12 @@ class MemoryUpdate final : public UpdateSource {
 };
 
 }  // namespace
+
+void UpdateSource::values(const std::string& name, size_t begin, size_t end, float* out) const {
+  const Matrix m = tensor(name);
+  if (end > m.values.size() || begin > end) throw std::runtime_error("tensor '" + name + "': a range past its end");
+  std::copy(m.values.begin() + long(begin), m.values.begin() + long(end), out);
+}
 
 std::shared_ptr<const UpdateSource> inMemoryUpdate(SiteUpdate update) {
   return std::make_shared<MemoryUpdate>(std::move(update));
@@ -121,6 +128,7 @@ std::string RoundAggregator::add(const std::string& site, std::shared_ptr<const 
     if (settings_.fixedNormBound > 0 && h.norm > settings_.fixedNormBound)
       return refuse("the update's norm " + number(h.norm) + " is above the bound " + number(settings_.fixedNormBound));
     if (!streaming()) {
+      if (settings_.rule != AggregationRule::WeightedMean) h.update->keep();
       held_.push_back(std::move(h));
       return {};
     }
@@ -170,10 +178,14 @@ SiteUpdate RoundAggregator::robustAggregate(const std::vector<const Held*>& kept
   auto flush = [&] {
     for (size_t s = 0; s < n; ++s) {
       size_t off = 0;
+      const Held& h = *kept[s];
+      const bool clip = settings_.dpClipNorm > 0 && h.norm > settings_.dpClipNorm;
+      const float scale = clip ? float(settings_.dpClipNorm / h.norm) : 1.0f;
       for (const Segment& g : segments) {
-        const Matrix m = clippedTensor(*kept[s], g.name);
-        std::copy(m.values.begin() + long(g.begin), m.values.begin() + long(g.end),
-                  block.begin() + long(s * blockValues + off));
+        float* dst = block.data() + s * blockValues + off;
+        h.update->values(g.name, g.begin, g.end, dst);
+        if (clip)
+          for (size_t i = 0; i < g.end - g.begin; ++i) dst[i] *= scale;  // as clippedTensor does
         off += g.end - g.begin;
       }
     }

@@ -60,6 +60,11 @@ class UpdateSource {
   virtual std::vector<std::string> names() const = 0;
   // One tensor, decoded. Throws std::runtime_error naming what failed (e.g. a damaged spilled file).
   virtual Matrix tensor(const std::string& name) const = 0;
+  // Called once when the aggregator keeps the update to read it again by blocks at finish(): a source may
+  // prepare cheaper range reads then (the spilled upload writes its decoded values beside its file).
+  virtual void keep() const {}
+  // Values [begin, end) of one tensor, decoded, into `out`. By default the whole tensor is decoded.
+  virtual void values(const std::string& name, size_t begin, size_t end, float* out) const;
 };
 
 // An update held in memory (tests, callers without a spill folder); it keeps a copy of `update`.

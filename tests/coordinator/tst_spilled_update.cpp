@@ -1,6 +1,6 @@
 // SpilledUpdate: an upload read back from its spilled file tensor by tensor equals the decoded upload, also
-// for a tensor whose bytes run across two data chunks; a damaged, truncated, forged or missing file is
-// refused naming the file and the reason.
+// for a tensor whose bytes run across two data chunks and by ranges from its kept decoded values; a damaged,
+// truncated, forged or missing file is refused naming the file and the reason.
 #include <QtTest>
 
 #include <openssl/evp.h>
@@ -92,6 +92,35 @@ class TestSpilledUpdate : public QObject {
     // A tensor the round does not federate is refused when the file is opened.
     const auto fewer = std::make_shared<const SpillShapes>(SpillShapes{{"a", {12, 8}}, {"c", {1, 7}}});
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, SpilledUpdate(blobs.path(digest), digest, fewer));
+  }
+
+  // keep() writes the decoded values beside the file; a range read from it equals the decoded tensor's
+  // values, and the scratch file goes with the object.
+  void keptValuesReadByRangeEqualTheDecodedTensor() {
+    QTemporaryDir dir;
+    RoundBlobs blobs(dir.path().toStdString());
+    const federation::Payload p = upload();
+    const std::string digest = blobs.put(p);
+    const std::string scratch = blobs.path(digest) + ".decoded";
+    {
+      const SpilledUpdate u(blobs.path(digest), digest, kShapes);
+      std::vector<float> before(50);
+      u.values("big", 1000, 1050, before.data());  // decoded, no scratch yet
+      QVERIFY(!QFile::exists(QString::fromStdString(scratch)));
+      u.keep();
+      QCOMPARE(QFileInfo(QString::fromStdString(scratch)).size(), qint64((96 + 360000 + 7) * 4));
+      for (const auto& t : p.tensors) {
+        const federation::Matrix want = federation::decodeFrame(t);
+        std::vector<float> got(want.values.size());
+        u.values(t.name, 0, got.size(), got.data());
+        QVERIFY2(got == want.values, t.name.c_str());
+      }
+      std::vector<float> range(50);
+      u.values("big", 1000, 1050, range.data());
+      QCOMPARE(range, before);
+      QVERIFY_THROWS_EXCEPTION(std::runtime_error, u.values("c", 0, 8, range.data()));  // past its end
+    }
+    QVERIFY(!QFile::exists(QString::fromStdString(scratch)));
   }
 
   void badFilesAreRefusedWithTheirReason() {
