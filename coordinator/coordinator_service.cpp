@@ -58,7 +58,22 @@ const grpc::Status kNoIdentity(grpc::StatusCode::UNAUTHENTICATED,
 
 }  // namespace
 
-class CoordinatorService::Service final : public v1::Federation::Service {
+// Join, GetTask, Heartbeat and GetStatus use gRPC's callback API: a call waiting for the round manager queues
+// on gRPC's own threads instead of taking a thread of the bounded pool, which a thousand sites polling at once
+// would exhaust ("Server Threadpool Exhausted"). Uploads and downloads stay synchronous, bounded by that pool.
+using PollingService = v1::Federation::WithCallbackMethod_Join<
+    v1::Federation::WithCallbackMethod_GetTask<v1::Federation::WithCallbackMethod_Heartbeat<
+        v1::Federation::WithCallbackMethod_GetStatus<v1::Federation::Service>>>>;
+
+// A unary callback call answered at once with what `body` returns.
+template <typename F>
+grpc::ServerUnaryReactor* answer(grpc::CallbackServerContext* ctx, const RoundManager::Logger& log, F body) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(guarded(log, body));
+  return reactor;
+}
+
+class CoordinatorService::Service final : public PollingService {
  public:
   Service(std::shared_ptr<RoundManager> rounds, bool insecure, int maxUploads, RoundManager::Logger log,
           std::shared_ptr<SiteAdmission> admission)
@@ -74,7 +89,8 @@ class CoordinatorService::Service final : public v1::Federation::Service {
 
   // The calling site, admitted: its certificate's identity, checked against the revocation list and the
   // registered fingerprint on every call (Join registers a new site). Nullopt with `refused` set otherwise.
-  std::optional<federation::PeerIdentity> who(grpc::ServerContext* ctx, grpc::Status& refused, bool joining = false) {
+  std::optional<federation::PeerIdentity> who(grpc::ServerContextBase* ctx, grpc::Status& refused,
+                                              bool joining = false) {
     auto id = federation::peerIdentity(*ctx, insecure_);
     if (!id) {
       refused = kNoIdentity;
@@ -93,14 +109,15 @@ class CoordinatorService::Service final : public v1::Federation::Service {
     return id;
   }
 
-  grpc::Status Join(grpc::ServerContext* ctx, const v1::JoinRequest*, v1::JoinReply* reply) override {
-    return guarded(log_, [&]() -> grpc::Status {
+  grpc::ServerUnaryReactor* Join(grpc::CallbackServerContext* ctx, const v1::JoinRequest*,
+                                 v1::JoinReply* reply) override {
+    return answer(ctx, log_, [&]() -> grpc::Status {
       grpc::Status refused;
       auto id = who(ctx, refused, true);
       if (!id) return refused;
       if (Outcome o = rounds_->join(id->siteId, id->certFingerprint); !o.ok()) return toStatus(o);
       v1::StatusReply s;
-      rounds_->status(s);
+      rounds_->status(s, false);
       reply->set_site_id(id->siteId);
       reply->set_strategy(s.strategy());
       reply->set_current_round(s.round());
@@ -109,8 +126,9 @@ class CoordinatorService::Service final : public v1::Federation::Service {
     });
   }
 
-  grpc::Status GetTask(grpc::ServerContext* ctx, const v1::TaskRequest*, v1::TaskReply* reply) override {
-    return guarded(log_, [&]() -> grpc::Status {
+  grpc::ServerUnaryReactor* GetTask(grpc::CallbackServerContext* ctx, const v1::TaskRequest*,
+                                    v1::TaskReply* reply) override {
+    return answer(ctx, log_, [&]() -> grpc::Status {
       grpc::Status refused;
       auto id = who(ctx, refused);
       if (!id) return refused;
@@ -118,8 +136,9 @@ class CoordinatorService::Service final : public v1::Federation::Service {
     });
   }
 
-  grpc::Status Heartbeat(grpc::ServerContext* ctx, const v1::HeartbeatRequest*, v1::HeartbeatReply* reply) override {
-    return guarded(log_, [&]() -> grpc::Status {
+  grpc::ServerUnaryReactor* Heartbeat(grpc::CallbackServerContext* ctx, const v1::HeartbeatRequest*,
+                                      v1::HeartbeatReply* reply) override {
+    return answer(ctx, log_, [&]() -> grpc::Status {
       grpc::Status refused;
       auto id = who(ctx, refused);
       if (!id) return refused;
@@ -132,8 +151,9 @@ class CoordinatorService::Service final : public v1::Federation::Service {
     });
   }
 
-  grpc::Status GetStatus(grpc::ServerContext* ctx, const v1::StatusRequest*, v1::StatusReply* reply) override {
-    return guarded(log_, [&]() -> grpc::Status {
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* ctx, const v1::StatusRequest*,
+                                      v1::StatusReply* reply) override {
+    return answer(ctx, log_, [&]() -> grpc::Status {
       grpc::Status refused;
       if (!who(ctx, refused)) return refused;
       rounds_->status(*reply);

@@ -61,13 +61,15 @@ std::string RoundBlobs::put(const federation::Payload& payload) {
     return true;
   });
   const std::string digest = sha256Hex(bytes);
-  const std::string path = folder_ + "/" + digest + ".payload";
+  const std::string path = this->path(digest);
   if (!fs::exists(path)) writeDurably(path, bytes);
   return digest;
 }
 
+std::string RoundBlobs::path(const std::string& digestHex) const { return folder_ + "/" + digestHex + ".payload"; }
+
 federation::Payload RoundBlobs::get(const std::string& digestHex) const {
-  const std::string path = folder_ + "/" + digestHex + ".payload";
+  const std::string path = this->path(digestHex);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);
   std::stringstream ss;

@@ -17,6 +17,8 @@ class RoundBlobs {
   std::string put(const federation::Payload& payload);
   // Reads it back; throws std::runtime_error naming the file and the reason.
   federation::Payload get(const std::string& digestHex) const;
+  // The file of a payload put here (spilled_update.h reads it tensor by tensor).
+  std::string path(const std::string& digestHex) const;
 
  private:
   std::string folder_;

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "coordinator/spilled_update.h"
 #include "federation/codec_random.h"
 #include "federation/round_aggregator.h"
 #include "fedmrg/federation/v1/federation.pb.h"
@@ -48,6 +49,7 @@ struct RoundManager::Impl {
 
   std::optional<RoundRecord> round;  // the latest round
   std::unique_ptr<federation::RoundAggregator> aggregator;
+  std::shared_ptr<const SpillShapes> spillShapes;  // the open round's, shared by its held uploads
   std::set<std::string> uploaded;  // sites with an accepted upload in the open round
   uint64_t bytesUp = 0, bytesDown = 0, refusals = 0, roundsClosed = 0;
   uint64_t dpSecret = 0;
@@ -73,10 +75,18 @@ struct RoundManager::Impl {
     return n;
   }
 
+  // An upload as the aggregator reads it: from its spilled file, one tensor at a time (its memory grows
+  // with the model, not with the sites).
+  std::shared_ptr<const federation::UpdateSource> spilled(const std::string& blobDigest) {
+    if (!spillShapes) spillShapes = std::make_shared<const SpillShapes>(model.aggregateShapes());
+    return std::make_shared<SpilledUpdate>(blobs.path(blobDigest), blobDigest, spillShapes);
+  }
+
   void newAggregator(uint64_t r) {
     federation::AggregationSettings a = settings.aggregation;
     a.dpSeed = federation::stableHash(std::to_string(dpSecret) + "/" + std::to_string(r));
     aggregator = std::make_unique<federation::RoundAggregator>(model.aggregateShapes(), a);
+    spillShapes.reset();  // the round's shapes follow the bases of the version it starts from
     uploaded.clear();
   }
 
@@ -101,10 +111,7 @@ struct RoundManager::Impl {
     if (round->phase != RoundPhase::Open && round->phase != RoundPhase::Aggregating) return;
     newAggregator(round->round);
     for (const auto& u : state->uploads(round->round)) {
-      std::map<std::string, federation::Matrix> update;
-      const Payload p = blobs.get(u.blobDigest);
-      if (!model.decodeUpdate(p, update).empty()) continue;
-      aggregator->add(u.siteId, update, double(u.sampleCount));
+      aggregator->add(u.siteId, spilled(u.blobDigest), double(u.sampleCount));
       uploaded.insert(u.siteId);
     }
     event("round_resumed", "round=" + std::to_string(round->round) + " phase=" + roundPhaseName(round->phase) +
@@ -281,7 +288,9 @@ Outcome RoundManager::join(const std::string& siteId, const std::string& certFin
   rec.lastSeenMs = now;
   impl_->state->putSite(rec);
   if (!existing) impl_->event("site_joined", "site=" + siteId);
-  impl_->tick();
+  // A join can only open a round (it raises the uploads an open one needs, never closes it); the timer's
+  // tick handles an open round. Skipping it keeps a join O(1) instead of a scan of every site.
+  if (!impl_->round || impl_->round->phase != RoundPhase::Open) impl_->tick();
   return {};
 }
 
@@ -374,14 +383,17 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
     return m.refused(
         refuse(Refusal::AlreadyExists, "this site already has an accepted update in round " + std::to_string(r)),
         siteId);
-  std::map<std::string, federation::Matrix> update;
-  if (std::string why = m.model.decodeUpdate(payload, update); !why.empty())
-    return m.refused(refuse(Refusal::InvalidArgument, why), siteId);
-  const double bound = m.settings.aggregation.fixedNormBound;
-  if (const double norm = federation::RoundAggregator::updateNorm(update); bound > 0 && norm > bound) {
-    std::ostringstream s;
-    s << "the update's norm " << norm << " is above the bound " << bound;
-    return m.refused(refuse(Refusal::InvalidArgument, s.str()), siteId);
+  {
+    // Checked whole here, then dropped: the aggregator reads the spilled file again, tensor by tensor.
+    std::map<std::string, federation::Matrix> update;
+    if (std::string why = m.model.decodeUpdate(payload, update); !why.empty())
+      return m.refused(refuse(Refusal::InvalidArgument, why), siteId);
+    const double bound = m.settings.aggregation.fixedNormBound;
+    if (const double norm = federation::RoundAggregator::updateNorm(update); bound > 0 && norm > bound) {
+      std::ostringstream s;
+      s << "the update's norm " << norm << " is above the bound " << bound;
+      return m.refused(refuse(Refusal::InvalidArgument, s.str()), siteId);
+    }
   }
   // On disk and in the state before the acknowledgement: a SIGKILL after this loses nothing acknowledged.
   UploadRecord rec{r, siteId, trailer.idempotencyKey, "", payload.sampleCount, wireBytes, m.clock()};
@@ -395,8 +407,14 @@ UploadAck RoundManager::upload(const std::string& siteId, Payload payload, const
     m.event("upload_store_failed", "site=" + siteId + " reason=" + quoted(e.what()));
     return m.refused(refuse(Refusal::Internal, "the coordinator could not store the update; retry later"), siteId);
   }
-  if (std::string why = m.aggregator->add(siteId, update, double(payload.sampleCount)); !why.empty())
-    m.event("update_refused_at_aggregation", "site=" + siteId + " reason=" + quoted(why));
+  payload.tensors.clear();
+  std::string why;
+  try {
+    why = m.aggregator->add(siteId, m.spilled(rec.blobDigest), double(payload.sampleCount));
+  } catch (const std::exception& e) {
+    why = e.what();  // the file just written cannot be read back: the upload stays recorded, out of the sum
+  }
+  if (!why.empty()) m.event("update_refused_at_aggregation", "site=" + siteId + " reason=" + quoted(why));
   m.uploaded.insert(siteId);
   m.bytesUp += wireBytes;
   m.event("upload_accepted", "site=" + siteId + " round=" + std::to_string(r) + " bytes=" + std::to_string(wireBytes) +
@@ -435,7 +453,7 @@ void RoundManager::countRefusal() {
   ++impl_->refusals;
 }
 
-void RoundManager::status(v1::StatusReply& reply) {
+void RoundManager::status(v1::StatusReply& reply, bool withSites) {
   std::lock_guard lock(impl_->mutex);
   Impl& m = *impl_;
   reply.Clear();
@@ -444,7 +462,7 @@ void RoundManager::status(v1::StatusReply& reply) {
   reply.set_global_version(m.model.version());
   if (auto g = m.state->latestGlobal()) reply.set_global_digest(g->digestHex);
   reply.set_model_digest(m.model.digestHex());
-  for (const auto& s : m.state->sites()) {
+  for (const auto& s : withSites ? m.state->sites() : std::vector<SiteRecord>{}) {
     v1::SiteStatus* ss = reply.add_sites();
     ss->set_site_id(s.siteId);
     ss->set_uploaded(m.round && m.round->phase == RoundPhase::Open && m.uploaded.count(s.siteId));

@@ -82,7 +82,8 @@ class RoundManager {
   // The broadcast that produced `version`, with the wire bytes to count as sent.
   Outcome global(const std::string& siteId, uint64_t version, federation::Payload& out);
   void countDownloadBytes(uint64_t bytes);
-  void status(federation::v1::StatusReply& reply);
+  // `withSites` false leaves out the list of sites (a Join needs only the round and version).
+  void status(federation::v1::StatusReply& reply, bool withSites = true);
   void countRefusal();
 
   // Advances the state machine by the clock: opens a round, closes one at its deadline. Called by the

@@ -10,11 +10,16 @@
 // refused with its reason while the round goes on. Optional central differential privacy clips each
 // update to a norm and adds Gaussian noise to the mean; the epsilon it spends is reported.
 //
-// Memory: the weighted mean with a fixed (or no) bound streams, keeping one running sum per tensor
-// whatever the number of sites; the median, the trimmed mean and the adaptive bound must see every
-// update and keep them until finish().
+// Memory grows with the model, not with the number of sites. An update is read through an UpdateSource,
+// one decoded tensor at a time: once to check it and take its norm, once more to add it. The weighted
+// mean (with a fixed or no bound) adds each update at once into one running fp32 sum per tensor, so its
+// peak is the sums plus one decoded tensor. The median, the trimmed mean and the adaptive bound need
+// every update: they keep only each site's source (the coordinator's reads the spilled upload file) and,
+// in finish(), read the updates again in blocks of coordinates, so their peak is the aggregate plus one
+// block (robustBlockBytes for all sites together) plus one decoded tensor.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,10 +44,31 @@ struct AggregationSettings {
   double dpNoiseMultiplier = 0;
   double dpDelta = 1e-5;
   uint64_t dpSeed = 0;  // the coordinator draws it fresh each round; fixed in tests
+  // Median and trimmed mean: bytes of one block of coordinates, for all sites together (0: a quarter of
+  // the fp32 bytes of the federated tensors, at least 64 KiB). A smaller block reads the updates more often.
+  uint64_t robustBlockBytes = 0;
 };
 
 // One site's update: a decoded matrix per federated tensor.
 using SiteUpdate = std::map<std::string, Matrix>;
+
+// One site's update as the aggregator reads it: tensor by tensor, as often as its rule needs.
+class UpdateSource {
+ public:
+  virtual ~UpdateSource() = default;
+  // The names of the tensors the update carries.
+  virtual std::vector<std::string> names() const = 0;
+  // One tensor, decoded. Throws std::runtime_error naming what failed (e.g. a damaged spilled file).
+  virtual Matrix tensor(const std::string& name) const = 0;
+  // Called once when the aggregator keeps the update to read it again by blocks at finish(): a source may
+  // prepare cheaper range reads then (the spilled upload writes its decoded values beside its file).
+  virtual void keep() const {}
+  // Values [begin, end) of one tensor, decoded, into `out`. By default the whole tensor is decoded.
+  virtual void values(const std::string& name, size_t begin, size_t end, float* out) const;
+};
+
+// An update held in memory (tests, callers without a spill folder); it keeps a copy of `update`.
+std::shared_ptr<const UpdateSource> inMemoryUpdate(SiteUpdate update);
 
 struct AggregationResult {
   SiteUpdate aggregate;           // empty when no update was accepted
@@ -60,7 +86,10 @@ class RoundAggregator {
 
   // Checks and takes one site's update. Returns the reason it is refused (empty: accepted for now;
   // an adaptive bound may still refuse it in finish()). A site may contribute once per round.
+  // The source must stay readable until finish() (the robust rules read it again there).
+  std::string add(const std::string& site, std::shared_ptr<const UpdateSource> update, double sampleCount);
   std::string add(const std::string& site, const SiteUpdate& update, double sampleCount);
+  // Throws what a source throws (a spilled file that cannot be read back).
   AggregationResult finish();
 
   static double updateNorm(const SiteUpdate& update);
@@ -68,17 +97,18 @@ class RoundAggregator {
  private:
   struct Held {
     std::string site;
-    SiteUpdate update;
+    std::shared_ptr<const UpdateSource> update;
     double weight, norm;
   };
-  void accumulate(const SiteUpdate& update, double weight);
+  std::string check(const UpdateSource& update, double& norm) const;
+  void accumulate(const Held& update);
   SiteUpdate robustAggregate(const std::vector<const Held*>& kept) const;
   bool streaming() const;
-  SiteUpdate clipped(const SiteUpdate& update, double norm) const;
+  Matrix clippedTensor(const Held& update, const std::string& name) const;
 
   std::map<std::string, std::pair<int64_t, int64_t>> expected_;
   AggregationSettings settings_;
-  std::map<std::string, std::vector<double>> sums_;  // streaming weighted sums
+  std::map<std::string, std::vector<float>> sums_;  // weighted sums, fp32: the same size as the model
   std::vector<Held> held_;
   std::map<std::string, std::string> refused_;
   std::map<std::string, bool> seen_;

@@ -6,14 +6,19 @@
 // byte counts depend on shapes, rank and int8, and on values only through zstd. Whether the codec keeps the
 // clinical accuracy of dense FedAvg is for the FL benchmark (issue 13) to measure with real training; this
 // command reports how closely the sum of what was sent tracks the sum of the true changes.
+#include <malloc.h>
+
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <random>
 
 #include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
+#include "coordinator/round_blobs.h"
+#include "coordinator/spilled_update.h"
 #include "engine/core/safetensors.h"
 #include "engine/model/model_folder.h"
 #include "federation/codec_random.h"
@@ -211,12 +216,21 @@ double currentRssMb() {
 }
 
 struct AggregationCost {
-  double seconds = 0, extraMb = -1;
+  double seconds = 0, cpuSeconds = 0, extraMb = -1;
 };
 
-// Decodes and aggregates `uploads` uploads as they would arrive (one at a time, each dropped once added).
+double processCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+// Aggregates `uploads` uploads the way the coordinator does: each upload spilled to its file (RoundBlobs, before
+// the clock starts: the coordinator writes it on arrival), then read back tensor by tensor (SpilledUpdate), added
+// at once by the mean, kept as a file and read again in blocks by the median and the trimmed mean.
 AggregationCost aggregateUploads(const std::vector<FederatedTensor>& tensors, int uploads,
-                                 const federation::CodecSettings& settings, bool lowRank, uint64_t seed) {
+                                 const federation::CodecSettings& settings, bool lowRank, uint64_t seed,
+                                 federation::AggregationRule rule) {
   std::map<std::string, SharedBasis> basis;
   std::map<std::string, std::pair<int64_t, int64_t>> expected;
   for (const auto& t : tensors) {
@@ -224,28 +238,45 @@ AggregationCost aggregateUploads(const std::vector<FederatedTensor>& tensors, in
     if (lr) basis[t.name] = federation::initialBasis(t.rows, t.cols, settings.rank, BasisSide::Right, seed, t.name, 0);
     expected[t.name] = lr ? federation::factorShape(t.rows, t.cols, basis[t.name]) : std::pair{t.rows, t.cols};
   }
-  // The uploads' frames are made before the clock starts: the coordinator receives them, it does not encode them.
-  std::vector<std::vector<WireTensor>> frames(static_cast<size_t>(uploads));
-  for (int u = 0; u < uploads; ++u)
+  const bench::TempDir folder;
+  coordinator::RoundBlobs blobs(folder.path.string());
+  std::vector<std::string> digests;
+  for (int u = 0; u < uploads; ++u) {
+    Payload p;
+    p.sampleCount = uint64_t(1 + u % 7);
     for (const auto& t : tensors) {
       const Matrix change = siteChange(t, 0, u, seed);
-      frames[size_t(u)].push_back(basis.count(t.name)
-                                      ? federation::encodeLowRank(t.name, change, basis[t.name], settings, uint64_t(u))
-                                      : federation::encodeDense(t.name, t.shape, change.values, settings));
+      p.tensors.push_back(basis.count(t.name)
+                              ? federation::encodeLowRank(t.name, change, basis[t.name], settings, uint64_t(u))
+                              : federation::encodeDense(t.name, t.shape, change.values, settings));
     }
+    digests.push_back(blobs.put(p));
+  }
+  const auto shapes = std::make_shared<const coordinator::SpillShapes>(expected);
+  federation::AggregationSettings rules;
+  rules.rule = rule;
+  rules.trimFraction = 0.1;
+  // Freed memory goes back to the system first, so the peak counts what aggregation itself allocates.
+  malloc_trim(0);
   bench::resetPeakRss();
   const double before = currentRssMb();
   const auto t0 = bench::Clock::now();
-  federation::RoundAggregator aggregator(expected, {});
-  for (int u = 0; u < uploads; ++u) {
-    federation::SiteUpdate decoded;
-    for (const auto& w : frames[size_t(u)]) decoded[w.name] = federation::decodeFrame(w);
-    const std::string refused = aggregator.add("site-" + std::to_string(u), decoded, 1.0 + u % 7);
-    if (!refused.empty()) throw std::runtime_error("the benchmark's own upload was refused: " + refused);
+  const double cpu0 = processCpuSeconds();
+  federation::AggregationResult result;
+  {
+    federation::RoundAggregator aggregator(expected, rules);
+    for (int u = 0; u < uploads; ++u) {
+      const std::string& d = digests[size_t(u)];
+      const std::string refused =
+          aggregator.add("site-" + std::to_string(u),
+                         std::make_shared<coordinator::SpilledUpdate>(blobs.path(d), d, shapes), 1.0 + u % 7);
+      if (!refused.empty()) throw std::runtime_error("the benchmark's own upload was refused: " + refused);
+    }
+    result = aggregator.finish();
   }
-  const federation::AggregationResult result = aggregator.finish();
   AggregationCost cost;
   cost.seconds = bench::seconds(t0, bench::Clock::now());
+  cost.cpuSeconds = processCpuSeconds() - cpu0;
   const double peak = bench::peakRssMb();
   if (before >= 0 && peak >= 0) cost.extraMb = std::max(0.0, peak - before);
   if (result.accepted != uploads) throw std::runtime_error("not every benchmark upload was aggregated");
@@ -328,17 +359,41 @@ int runBenchFederation(const Args& a) {
   bench::TargetTable targets;
   targets.add({"bytes saved against dense fp32 FedAvg, up + down", saveBoth, "%", bench::Target::Kind::AtLeast, 90});
 
-  std::printf("\naggregating %d uploads (decode + weighted mean, streaming):\n", uploads);
-  const AggregationCost lowRank = aggregateUploads(sets.fedmrg, uploads, settings, true, seed);
-  const AggregationCost plain = aggregateUploads(sets.fedmrg, uploads, settings, false, seed);
+  std::printf(
+      "\naggregating %d uploads as the coordinator does (spilled files read back one tensor at a time; "
+      "mean: fp32 running sums; median, trimmed mean: blocks of coordinates):\n",
+      uploads);
   const double tensorMb = fedmrgValues * 4 / 1048576.0;
-  std::printf("  low-rank int8: %.3f s, +%.2f MB peak; dense fp32: %.3f s, +%.2f MB peak (federated tensors: %.2f MB)\n",
-              lowRank.seconds, lowRank.extraMb, plain.seconds, plain.extraMb, tensorMb);
-  targets.add({"aggregate uploads, low-rank", lowRank.seconds, "s", bench::Target::Kind::AtMost, 5});
-  targets.add({"aggregate uploads, dense", plain.seconds, "s", bench::Target::Kind::AtMost, 5});
-  if (plain.extraMb >= 0)
-    targets.add({"aggregation memory / federated tensors, dense", plain.extraMb / tensorMb, "x",
-                 bench::Target::Kind::AtMost, 2});
+  std::printf("  (load average now %.2f on %d cores: wall time counts waiting for a core, CPU time does not)\n",
+              bench::loadAverage1(), m.cores);
+  Json aggregation = Json::array();
+  std::map<std::string, AggregationCost> costs;
+  const std::pair<const char*, federation::AggregationRule> rules[] = {
+      {"mean", federation::AggregationRule::WeightedMean},
+      {"median", federation::AggregationRule::CoordinateMedian},
+      {"trimmed-mean", federation::AggregationRule::TrimmedMean}};
+  for (const auto& [ruleName, rule] : rules)
+    for (const bool lowRankPath : {true, false}) {
+      const std::string path = lowRankPath ? "low-rank" : "dense";
+      const AggregationCost c = aggregateUploads(sets.fedmrg, uploads, settings, lowRankPath, seed, rule);
+      costs[std::string(ruleName) + "/" + path] = c;
+      std::printf("  %-12s %-8s  %7.3f s (CPU %.3f s)   +%6.2f MB peak   %5.2f x the federated tensors (%.2f MB)\n",
+                  ruleName, path.c_str(), c.seconds, c.cpuSeconds, c.extraMb, c.extraMb / tensorMb, tensorMb);
+      targets.add({"aggregate uploads, " + std::string(ruleName) + ", " + path, c.seconds, "s",
+                   bench::Target::Kind::AtMost, 5});
+      if (c.extraMb >= 0)
+        targets.add({"aggregation memory / tensors, " + std::string(ruleName) + ", " + path, c.extraMb / tensorMb, "x",
+                     bench::Target::Kind::AtMost, 2});
+      Json j = Json::object();
+      j["rule"] = std::string(ruleName);
+      j["path"] = path;
+      j["seconds"] = c.seconds;
+      j["cpu_seconds"] = c.cpuSeconds;
+      j["extra_mb"] = c.extraMb;
+      j["memory_over_tensors"] = c.extraMb / tensorMb;
+      aggregation.push_back(j);
+    }
+  const AggregationCost lowRank = costs["mean/low-rank"], plain = costs["mean/dense"];
   targets.print("targets");
 
   if (jsonPath) {
@@ -368,6 +423,7 @@ int runBenchFederation(const Args& a) {
     j["aggregate_extra_mb_lowrank"] = lowRank.extraMb;
     j["aggregate_extra_mb_dense"] = plain.extraMb;
     j["federated_tensor_mb"] = tensorMb;
+    j["aggregation"] = aggregation;
     j["changes"] = "synthetic";
     j["targets"] = targets.json();
     bench::writeJson(*jsonPath, j);
