@@ -1,4 +1,5 @@
-// CoordinatorService under many sites at once (the swarm; quotas and stream limits are in tst_coordinator_service): 100 simulated sites (federation/site_swarm.h) join and poll a
+// CoordinatorService under many sites at once (quotas and stream limits: tst_coordinator_service): 100
+// simulated sites (federation/site_swarm.h) join and poll a
 // real coordinator on 127.0.0.1 with SQLite state, every join issued together; no call fails and every site
 // is registered exactly once. (Before the polling calls used gRPC's callback API, about a third of the joins
 // were refused "Server Threadpool Exhausted".) The swarm refuses a target that is not loopback.
