@@ -162,6 +162,7 @@ UsersDialog::UsersDialog(app::Site& site, app::User admin, QWidget* parent)
   error_ = errorLabel(this);
   layout->addWidget(error_);
   auto* add = new QPushButton(tr("Add user"), this);
+  add->setToolTip(tr("Add a local user with the name, password and role above"));
   connect(add, &QPushButton::clicked, this, &UsersDialog::addUser);
   layout->addWidget(add);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);

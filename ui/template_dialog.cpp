@@ -114,6 +114,7 @@ TemplateDialog::TemplateDialog(app::ReportTemplates& templates, app::ReportTempl
   auto* take = new QPushButton(tr("Take from the open report"), this);
   take->setToolTip(tr("Fills the text and the chips from the report being edited"));
   auto* noChips = new QPushButton(tr("No chips"), this);
+  noChips->setToolTip(tr("Leave every chip blank in the template"));
   row->addWidget(take);
   row->addWidget(noChips);
   right->addLayout(row);
@@ -122,6 +123,8 @@ TemplateDialog::TemplateDialog(app::ReportTemplates& templates, app::ReportTempl
   save->setToolTip(tr("Saves the selected template; a new name renames it"));
   auto* add = buttons->addButton(tr("Add as new"), QDialogButtonBox::ActionRole);
   delete_ = buttons->addButton(tr("Delete"), QDialogButtonBox::ActionRole);
+  add->setToolTip(tr("Save the fields as a new template"));
+  delete_->setToolTip(tr("Delete the selected template"));
   buttons->addButton(QDialogButtonBox::Close);
   right->addWidget(buttons);
   layout->addLayout(right, 2);
