@@ -192,7 +192,7 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     </message>
     <message>
         <source>anyone</source>
-        <translation>jeder</translation>
+        <translation>alle Benutzer</translation>
     </message>
     <message>
         <source>system</source>
@@ -313,7 +313,7 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     <message>
         <source>W %1  L %2%3
 Zoom %4%</source>
-        <translation>F %1  Z %2%3
+        <translation>W %1  L %2%3
 Zoom %4%</translation>
     </message>
     <message>

@@ -191,7 +191,7 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     </message>
     <message>
         <source>anyone</source>
-        <translation>任何人</translation>
+        <translation>所有用户</translation>
     </message>
     <message>
         <source>system</source>
@@ -223,7 +223,7 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     </message>
     <message>
         <source>From</source>
-        <translation>从</translation>
+        <translation>自</translation>
     </message>
     <message>
         <source>Text</source>
