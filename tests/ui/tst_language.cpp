@@ -11,34 +11,24 @@
 #include <QMenuBar>
 #include <QPushButton>
 #include <QStatusBar>
-#include <QTemporaryDir>
 #include <QtTest>
-#include <memory>
 
-#include "app/site/draft_service.h"
-#include "app/site/image_loader.h"
-#include "app/site/report_service.h"
-#include "app/site/site.h"
-#include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
 #include "ui/language.h"
 #include "ui/main_window.h"
 #include "ui/report_editor.h"
 #include "ui/widget_test_main.h"
+#include "ui/workstation_fixture.h"
 
 using namespace fedmrg;
 
 class TstLanguage : public QObject {
   Q_OBJECT
 
-  QTemporaryDir dir_;
-  std::unique_ptr<app::Site> site_;
-  app::User user_;
+  testing::WorkstationFixture fixture_;  // the site and its user; windows are made by each test
+  app::User& user_ = fixture_.user;
 
   std::unique_ptr<ui::MainWindow> window() {
-    return std::make_unique<ui::MainWindow>(app::WorkstationServices{
-        *site_, user_, std::make_shared<app::ReportService>(*site_, user_.id), app::makeDraftService(dir_.filePath("no-model")),
-        std::make_shared<app::DicomImporter>(*site_, user_.id), std::make_shared<const app::ImageLoader>(site_->vault())});
+    return fixture_.newWindow(user_);
   }
 
   static QStringList menuTitles(ui::MainWindow& w) {
@@ -73,9 +63,7 @@ class TstLanguage : public QObject {
  private slots:
   void initTestCase() {
     if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
-    QVERIFY(dir_.isValid());
-    site_ = app::Site::create(dir_.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
-    user_ = *app::UserDirectory(*site_).authenticate("drjones", "password123");
+    QVERIFY(fixture_.createSite());
   }
 
   void theSettingThenTheSystemThenEnglish() {
@@ -152,7 +140,7 @@ class TstLanguage : public QObject {
     QVERIFY(ui::storedLanguage().isEmpty());
   }
 
-  void cleanupTestCase() { site_.reset(); }
+  void cleanupTestCase() { fixture_.site.reset(); }
 };
 
 FEDMRG_WIDGET_TEST_MAIN(TstLanguage)

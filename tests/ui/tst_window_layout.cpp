@@ -2,18 +2,12 @@
 // workstation again, after a real close; another user of the same OS account keeps the default layout.
 #include <QSettings>
 #include <QSplitter>
-#include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
 
-#include "app/site/draft_service.h"
-#include "app/site/image_loader.h"
-#include "app/site/report_service.h"
-#include "app/site/site.h"
-#include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
 #include "ui/main_window.h"
 #include "ui/widget_test_main.h"
+#include "ui/workstation_fixture.h"
 #include "ui/window_layout.h"
 
 using namespace fedmrg;
@@ -21,14 +15,11 @@ using namespace fedmrg;
 class TstWindowLayout : public QObject {
   Q_OBJECT
 
-  QTemporaryDir dir_;
-  std::unique_ptr<app::Site> site_;
-  app::User user_;
+  testing::WorkstationFixture fixture_;  // the site and its user; windows are made by each test
+  app::User& user_ = fixture_.user;
 
   std::unique_ptr<ui::MainWindow> openWindow(const app::User& user) {
-    auto window = std::make_unique<ui::MainWindow>(app::WorkstationServices{
-        *site_, user, std::make_shared<app::ReportService>(*site_, user.id), app::makeDraftService(dir_.filePath("no-model")),
-        std::make_shared<app::DicomImporter>(*site_, user.id), std::make_shared<const app::ImageLoader>(site_->vault())});
+    auto window = fixture_.newWindow(user);
     window->setPrefetch(false);
     window->show();
     if (!QTest::qWaitForWindowExposed(window.get())) return nullptr;
@@ -53,9 +44,7 @@ class TstWindowLayout : public QObject {
  private slots:
   void initTestCase() {
     if (qEnvironmentVariableIsEmpty("DISPLAY")) QSKIP("no X display: run under Xvfb (xvfb-run -a) for the VTK view");
-    QVERIFY(dir_.isValid());
-    site_ = app::Site::create(dir_.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
-    user_ = *app::UserDirectory(*site_).authenticate("drjones", "password123");
+    QVERIFY(fixture_.createSite());
   }
 
   void splittersAndSizeComeBackForTheSameUser() {
@@ -95,7 +84,7 @@ class TstWindowLayout : public QObject {
     window->close();
   }
 
-  void cleanupTestCase() { site_.reset(); }
+  void cleanupTestCase() { fixture_.site.reset(); }
 };
 
 FEDMRG_WIDGET_TEST_MAIN(TstWindowLayout)
