@@ -305,6 +305,85 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     </message>
 </context>
 <context>
+    <name>fedmrg::ui::FindingText</name>
+    <message>
+        <source>No Finding</source>
+        <translation>Kein Befund</translation>
+    </message>
+    <message>
+        <source>Enlarged Cardiomediastinum</source>
+        <translation>Verbreitertes Kardiomediastinum</translation>
+    </message>
+    <message>
+        <source>Cardiomegaly</source>
+        <translation>Kardiomegalie</translation>
+    </message>
+    <message>
+        <source>Lung Lesion</source>
+        <translation>Lungenläsion</translation>
+    </message>
+    <message>
+        <source>Lung Opacity</source>
+        <translation>Lungenverschattung</translation>
+    </message>
+    <message>
+        <source>Edema</source>
+        <translation>Ödem</translation>
+    </message>
+    <message>
+        <source>Consolidation</source>
+        <translation>Konsolidierung</translation>
+    </message>
+    <message>
+        <source>Pneumonia</source>
+        <translation>Pneumonie</translation>
+    </message>
+    <message>
+        <source>Atelectasis</source>
+        <translation>Atelektase</translation>
+    </message>
+    <message>
+        <source>Pneumothorax</source>
+        <translation>Pneumothorax</translation>
+    </message>
+    <message>
+        <source>Pleural Effusion</source>
+        <translation>Pleuraerguss</translation>
+    </message>
+    <message>
+        <source>Pleural Other</source>
+        <translation>Pleura, sonstige</translation>
+    </message>
+    <message>
+        <source>Fracture</source>
+        <translation>Fraktur</translation>
+    </message>
+    <message>
+        <source>Support Devices</source>
+        <translation>Fremdmaterial</translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation>leer</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>positiv</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>negativ</translation>
+    </message>
+    <message>
+        <source>uncertain</source>
+        <translation>unsicher</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg::ui::ImageViewer</name>
     <message>
         <source>Image viewer</source>
@@ -1431,6 +1510,18 @@ kein Pixelabstand</translation>
     <message>
         <source>ID %1 · born %2 · sex %3 · study %4 · accession %5</source>
         <translation>ID %1 · geb. %2 · Geschlecht %3 · Untersuchung %4 · Zugangsnummer %5</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>weiblich</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>männlich</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>divers</translation>
     </message>
 </context>
 <context>

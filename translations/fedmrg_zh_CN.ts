@@ -302,6 +302,85 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     </message>
 </context>
 <context>
+    <name>fedmrg::ui::FindingText</name>
+    <message>
+        <source>No Finding</source>
+        <translation>无异常发现</translation>
+    </message>
+    <message>
+        <source>Enlarged Cardiomediastinum</source>
+        <translation>心纵隔增宽</translation>
+    </message>
+    <message>
+        <source>Cardiomegaly</source>
+        <translation>心脏增大</translation>
+    </message>
+    <message>
+        <source>Lung Lesion</source>
+        <translation>肺部病变</translation>
+    </message>
+    <message>
+        <source>Lung Opacity</source>
+        <translation>肺部阴影</translation>
+    </message>
+    <message>
+        <source>Edema</source>
+        <translation>水肿</translation>
+    </message>
+    <message>
+        <source>Consolidation</source>
+        <translation>实变</translation>
+    </message>
+    <message>
+        <source>Pneumonia</source>
+        <translation>肺炎</translation>
+    </message>
+    <message>
+        <source>Atelectasis</source>
+        <translation>肺不张</translation>
+    </message>
+    <message>
+        <source>Pneumothorax</source>
+        <translation>气胸</translation>
+    </message>
+    <message>
+        <source>Pleural Effusion</source>
+        <translation>胸腔积液</translation>
+    </message>
+    <message>
+        <source>Pleural Other</source>
+        <translation>其他胸膜病变</translation>
+    </message>
+    <message>
+        <source>Fracture</source>
+        <translation>骨折</translation>
+    </message>
+    <message>
+        <source>Support Devices</source>
+        <translation>医疗装置</translation>
+    </message>
+    <message>
+        <source>blank</source>
+        <translation>空白</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>阳性</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>阴性</translation>
+    </message>
+    <message>
+        <source>uncertain</source>
+        <translation>不确定</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg::ui::ImageViewer</name>
     <message>
         <source>Image viewer</source>
@@ -1428,6 +1507,18 @@ no pixel spacing</source>
     <message>
         <source>ID %1 · born %2 · sex %3 · study %4 · accession %5</source>
         <translation>ID %1 · 出生 %2 · 性别 %3 · 检查 %4 · 检查号 %5</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,7 @@
 #include "app/site/version_comparison.h"
 #include "ui/audit_log_dialog.h"
 #include "ui/finding_chip.h"
+#include "ui/finding_text.h"
 #include "ui/patient_banner.h"
 
 namespace fedmrg::ui {
@@ -281,8 +282,7 @@ QString ReportEditor::statusText(app::ReportStatus status) {
 void ReportEditor::setChip(int i, app::FindingState s) {
   states_[size_t(i)] = s;
   auto* chip = chips_[size_t(i)];
-  chip->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
-                                             QString::fromLatin1(app::findingStateName(s))));
+  chip->setText(findingText(i, s));
   chip->setStyleSheet(chipStyle(s));
 }
 

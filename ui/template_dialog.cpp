@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/site/site_store.h"
+#include "ui/finding_text.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -28,8 +29,7 @@ QString chipsText(const std::string& labels) {
   QStringList set;
   for (int i = 0; i < app::kFindingCount; ++i)
     if (states[size_t(i)] != app::FindingState::Blank)
-      set << QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
-                                          QString::fromLatin1(app::findingStateName(states[size_t(i)])));
+      set << findingText(i, states[size_t(i)]);
   return set.isEmpty() ? QObject::tr("none") : set.join(QStringLiteral(", "));
 }
 

@@ -92,6 +92,7 @@ class TstLanguage : public QObject {
     QVERIFY2(labels(w->reportEditor()).contains("BEFUND") && labels(w->reportEditor()).contains("BEURTEILUNG"),
              qPrintable(labels(w->reportEditor()).join(" | ")));
     QCOMPARE(w->statusFilterBox()->itemText(0), QString("Alle Status"));
+    QCOMPARE(w->reportEditor()->chip(2)->text(), QString("Kardiomegalie: leer"));  // the stored label stays English
     QCOMPARE(w->statusFilterBox()->itemText(2), QString("Entwurf"));
     // Qt's own German (Strg for Ctrl) where the system has it (Debian: qt6-translations-l10n).
     if (QFile::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + "/qtbase_de.qm")) {
@@ -109,6 +110,7 @@ class TstLanguage : public QObject {
       QVERIFY2(titles.contains(QString::fromUtf8(t)), qPrintable(titles.join(", ")));
     mnemonicsUnique(*w);
     QCOMPARE(w->reportEditor()->generateButton()->text(), QString::fromUtf8("生成草稿"));
+    QCOMPARE(w->reportEditor()->chip(10)->text(), QString::fromUtf8("胸腔积液：空白"));
     QVERIFY2(labels(w->reportEditor()).contains(QString::fromUtf8("影像所见")) &&
                  labels(w->reportEditor()).contains(QString::fromUtf8("印象")),
              qPrintable(labels(w->reportEditor()).join(" | ")));
