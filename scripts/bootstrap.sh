@@ -9,7 +9,7 @@ packages=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n qt6-charts-dev qt6-svg-dev
   fonts-wqy-microhei
   libtorch-dev libopenblas0
-  libdcmtk-dev dcmtk libopenjp2-7-dev
+  libdcmtk-dev dcmtk libopenjp2-7-dev libjpeg62-turbo-dev
   libvtk9-dev
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev libzstd-dev
   libsqlcipher-dev sqlcipher

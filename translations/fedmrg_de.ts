@@ -51,6 +51,29 @@
     </message>
 </context>
 <context>
+    <name>RoleHints</name>
+    <message>
+        <source>admin</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>radiologist</source>
+        <translation>Radiologe</translation>
+    </message>
+    <message>
+        <source>no role</source>
+        <translation>keine Rolle</translation>
+    </message>
+    <message>
+        <source>Signing needs the radiologist role; %1 has: %2</source>
+        <translation>Signieren erfordert die Rolle Radiologe; %1 hat: %2</translation>
+    </message>
+    <message>
+        <source>%1 needs the admin role; %2 has: %3</source>
+        <translation>%1 erfordert die Rolle Administrator; %2 hat: %3</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg</name>
     <message>
         <source>FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.
@@ -251,10 +274,6 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
         <translation>CSV exportieren…</translation>
     </message>
     <message>
-        <source>Only an administrator may export the audit log.</source>
-        <translation>Nur ein Administrator darf das Audit-Protokoll exportieren.</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
@@ -295,6 +314,14 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
             <numerusform>%n Eintrag nach %1 exportiert.</numerusform>
             <numerusform>%n Einträge nach %1 exportiert.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reading the audit entries of all studies</source>
+        <translation>Das Lesen der Audit-Einträge aller Untersuchungen</translation>
+    </message>
+    <message>
+        <source>Exporting the audit log</source>
+        <translation>Das Exportieren des Audit-Protokolls</translation>
     </message>
 </context>
 <context>
@@ -1077,6 +1104,10 @@ kein Pixelabstand</translation>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
+    <message>
+        <source>Managing users</source>
+        <translation>Die Benutzerverwaltung</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::ui::MeasurementOverlay</name>
@@ -1406,10 +1437,6 @@ kein Pixelabstand</translation>
         <translation>Diese Arbeitsstation</translation>
     </message>
     <message>
-        <source>Only an administrator changes the PACS settings.</source>
-        <translation>Nur ein Administrator ändert die PACS-Einstellungen.</translation>
-    </message>
-    <message>
         <source> (default)</source>
         <translation> (Standard)</translation>
     </message>
@@ -1444,6 +1471,10 @@ kein Pixelabstand</translation>
     <message>
         <source>Unticked, reports are sent only with PACS &gt; Send report to PACS</source>
         <translation>Nicht angehakt, werden Berichte nur mit PACS &gt; Bericht an das PACS senden gesendet</translation>
+    </message>
+    <message>
+        <source>Changing the PACS settings</source>
+        <translation>Das Ändern der PACS-Einstellungen</translation>
     </message>
 </context>
 <context>
@@ -1978,6 +2009,14 @@ Die Chips werden in der Trainingswarteschlange gespeichert. Mit den Chips, wie s
         <source>The two passphrases differ.</source>
         <translation>Die beiden Passphrasen unterscheiden sich.</translation>
     </message>
+    <message>
+        <source>The administrator also reads and signs reports (radiologist role)</source>
+        <translation>Der Administrator befundet und signiert auch Berichte (Rolle Radiologe)</translation>
+    </message>
+    <message>
+        <source>Only radiologists sign reports. Leave this off when the administrator is not a radiologist; radiologists are added later under File, Users.</source>
+        <translation>Nur Radiologen signieren Berichte. Nicht ankreuzen, wenn der Administrator kein Radiologe ist; Radiologen werden später unter Datei, Benutzer hinzugefügt.</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::ui::TemplateChooser</name>
@@ -2087,14 +2126,6 @@ Die Chips werden in der Trainingswarteschlange gespeichert. Mit den Chips, wie s
         <translation>Benutzer</translation>
     </message>
     <message>
-        <source>radiologist</source>
-        <translation>Radiologe</translation>
-    </message>
-    <message>
-        <source>admin</source>
-        <translation>Administrator</translation>
-    </message>
-    <message>
         <source>User name</source>
         <translation>Benutzername</translation>
     </message>
@@ -2107,16 +2138,36 @@ Die Chips werden in der Trainingswarteschlange gespeichert. Mit den Chips, wie s
         <translation>Passwort</translation>
     </message>
     <message>
-        <source>Role</source>
-        <translation>Rolle</translation>
-    </message>
-    <message>
         <source>Add user</source>
         <translation>Benutzer hinzufügen</translation>
     </message>
     <message>
-        <source>Add a local user with the name, password and role above</source>
-        <translation>Einen lokalen Benutzer mit Name, Passwort und Rolle von oben hinzufügen</translation>
+        <source>radiologist (signs reports)</source>
+        <translation>Radiologe (signiert Berichte)</translation>
+    </message>
+    <message>
+        <source>admin (users, PACS, audit export, federation)</source>
+        <translation>Administrator (Benutzer, PACS, Audit-Export, Föderation)</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>Rollen</translation>
+    </message>
+    <message>
+        <source>Set roles of the selected user</source>
+        <translation>Rollen des ausgewählten Benutzers festlegen</translation>
+    </message>
+    <message>
+        <source>Select the user whose roles to set.</source>
+        <translation>Den Benutzer auswählen, dessen Rollen festgelegt werden sollen.</translation>
+    </message>
+    <message>
+        <source>Add a local user with the name, password and roles above</source>
+        <translation>Einen lokalen Benutzer mit Name, Passwort und Rollen von oben hinzufügen</translation>
+    </message>
+    <message>
+        <source>Give the user selected in the list the roles ticked above</source>
+        <translation>Dem in der Liste ausgewählten Benutzer die oben angekreuzten Rollen geben</translation>
     </message>
 </context>
 </TS>

@@ -50,6 +50,29 @@
     </message>
 </context>
 <context>
+    <name>RoleHints</name>
+    <message>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>radiologist</source>
+        <translation>放射科医师</translation>
+    </message>
+    <message>
+        <source>no role</source>
+        <translation>无角色</translation>
+    </message>
+    <message>
+        <source>Signing needs the radiologist role; %1 has: %2</source>
+        <translation>签署需要放射科医师角色；%1 的角色：%2</translation>
+    </message>
+    <message>
+        <source>%1 needs the admin role; %2 has: %3</source>
+        <translation>%1需要管理员角色；%2 的角色：%3</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg</name>
     <message>
         <source>FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.
@@ -250,10 +273,6 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <source>Only an administrator may export the audit log.</source>
-        <translation>只有管理员可以导出审计日志。</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -292,6 +311,14 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
         <translation>
             <numerusform>已将 %n 条记录导出到 %1。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reading the audit entries of all studies</source>
+        <translation>查看所有检查的审计记录</translation>
+    </message>
+    <message>
+        <source>Exporting the audit log</source>
+        <translation>导出审计日志</translation>
     </message>
 </context>
 <context>
@@ -1074,6 +1101,10 @@ no pixel spacing</source>
         <source>Action</source>
         <translation>操作</translation>
     </message>
+    <message>
+        <source>Managing users</source>
+        <translation>管理用户</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::ui::MeasurementOverlay</name>
@@ -1403,10 +1434,6 @@ no pixel spacing</source>
         <translation>本工作站</translation>
     </message>
     <message>
-        <source>Only an administrator changes the PACS settings.</source>
-        <translation>只有管理员可以更改 PACS 设置。</translation>
-    </message>
-    <message>
         <source> (default)</source>
         <translation>（默认）</translation>
     </message>
@@ -1441,6 +1468,10 @@ no pixel spacing</source>
     <message>
         <source>Unticked, reports are sent only with PACS &gt; Send report to PACS</source>
         <translation>不勾选时，仅通过“PACS &gt; 发送报告到 PACS”发送报告</translation>
+    </message>
+    <message>
+        <source>Changing the PACS settings</source>
+        <translation>更改 PACS 设置</translation>
     </message>
 </context>
 <context>
@@ -1975,6 +2006,14 @@ The chips are what the training queue records. Sign with the chips as they are?<
         <source>The two passphrases differ.</source>
         <translation>两次输入的口令不一致。</translation>
     </message>
+    <message>
+        <source>The administrator also reads and signs reports (radiologist role)</source>
+        <translation>管理员也阅片并签署报告（放射科医师角色）</translation>
+    </message>
+    <message>
+        <source>Only radiologists sign reports. Leave this off when the administrator is not a radiologist; radiologists are added later under File, Users.</source>
+        <translation>只有放射科医师可以签署报告。如果管理员不是放射科医师，请不要勾选；放射科医师可稍后在“文件 &gt; 用户”中添加。</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::ui::TemplateChooser</name>
@@ -2084,14 +2123,6 @@ The chips are what the training queue records. Sign with the chips as they are?<
         <translation>用户</translation>
     </message>
     <message>
-        <source>radiologist</source>
-        <translation>放射科医师</translation>
-    </message>
-    <message>
-        <source>admin</source>
-        <translation>管理员</translation>
-    </message>
-    <message>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
@@ -2104,16 +2135,36 @@ The chips are what the training queue records. Sign with the chips as they are?<
         <translation>密码</translation>
     </message>
     <message>
-        <source>Role</source>
-        <translation>角色</translation>
-    </message>
-    <message>
         <source>Add user</source>
         <translation>添加用户</translation>
     </message>
     <message>
-        <source>Add a local user with the name, password and role above</source>
+        <source>radiologist (signs reports)</source>
+        <translation>放射科医师（签署报告）</translation>
+    </message>
+    <message>
+        <source>admin (users, PACS, audit export, federation)</source>
+        <translation>管理员（用户、PACS、审计导出、联邦学习）</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Set roles of the selected user</source>
+        <translation>设置所选用户的角色</translation>
+    </message>
+    <message>
+        <source>Select the user whose roles to set.</source>
+        <translation>请选择要设置角色的用户。</translation>
+    </message>
+    <message>
+        <source>Add a local user with the name, password and roles above</source>
         <translation>使用上方的名称、密码和角色添加本地用户</translation>
+    </message>
+    <message>
+        <source>Give the user selected in the list the roles ticked above</source>
+        <translation>将上方勾选的角色赋予列表中所选的用户</translation>
     </message>
 </context>
 </TS>

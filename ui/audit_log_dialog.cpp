@@ -16,6 +16,7 @@
 
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
+#include "ui/role_hints.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -57,6 +58,8 @@ AuditLogDialog::AuditLogDialog(app::Site& site, int64_t viewerId, int64_t studyI
   scope->addItem(tr("All studies"), int(AllStudies));
   // Radiologists read the log of the study they have open; administrators may read everything.
   scope->setEnabled(trail_.maySeeAllStudies());
+  if (const auto viewer = app::UserDirectory(site).find(viewerId))
+    scope->setToolTip(adminRoleNote(*viewer, tr("Reading the audit entries of all studies")));
   if (studyId_ <= 0 && trail_.maySeeAllStudies()) scope->setCurrentIndex(AllStudies);
   user = new QComboBox(this);
   user->addItem(tr("anyone"));
@@ -99,8 +102,9 @@ AuditLogDialog::AuditLogDialog(app::Site& site, int64_t viewerId, int64_t studyI
 
   auto* buttons = new QHBoxLayout;
   exportButton = new QPushButton(tr("Export CSV…"), this);
+  if (const auto viewer = app::UserDirectory(site).find(viewerId))
+    disableWithNote(exportButton, adminRoleNote(*viewer, tr("Exporting the audit log")));
   exportButton->setEnabled(trail_.mayExport());
-  if (!trail_.mayExport()) exportButton->setToolTip(tr("Only an administrator may export the audit log."));
   auto* close = new QPushButton(tr("Close"), this);
   if (trail_.mayExport()) exportButton->setToolTip(tr("Save the entries shown as a CSV file"));
   close->setToolTip(tr("Close the audit log (Esc)"));

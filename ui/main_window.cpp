@@ -40,6 +40,7 @@
 #include "ui/language.h"
 #include "ui/pacs_query_panel.h"
 #include "ui/pacs_window_hook.h"
+#include "ui/role_hints.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
@@ -257,7 +258,7 @@ void MainWindow::buildMenus() {
   file->addAction(tr("Last import &report"), QKeySequence(tr("Ctrl+Shift+I")), this, &MainWindow::showImportReport);
   auto* users = file->addAction(tr("&Users…"), QKeySequence(tr("Ctrl+Shift+U")), this,
                                 [this] { UsersDialog(services_.site, services_.user, this).exec(); });
-  users->setEnabled(services_.user.role == app::Role::Admin);
+  disableWithNote(users, adminRoleNote(services_.user, tr("Managing users")));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -342,10 +343,15 @@ void MainWindow::buildReportMenu() {
     else statusBar()->showMessage(tr("No draft now: no study is open, the report is final, or a draft is running."), 5000);
   });
   report->addAction(tr("&Save"), QKeySequence::Save, editor_, &ReportEditor::save);
-  report->addAction(tr("Sign &preliminary"), QKeySequence(tr("Ctrl+Shift+P")), editor_, &ReportEditor::signPreliminary);
-  report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_, &ReportEditor::signFinal);
-  report->addAction(tr("Sign final and open &next"), QKeySequence(tr("Ctrl+Shift+Return")), this,
-                    &MainWindow::signFinalAndOpenNext);
+  // Only radiologists sign: for anyone else the sign actions (and the addendum) are off and say why.
+  report->setToolTipsVisible(true);
+  const QString signingNote = signingRoleNote(services_.user);
+  disableWithNote(report->addAction(tr("Sign &preliminary"), QKeySequence(tr("Ctrl+Shift+P")), editor_,
+                                    &ReportEditor::signPreliminary), signingNote);
+  disableWithNote(report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_,
+                                    &ReportEditor::signFinal), signingNote);
+  disableWithNote(report->addAction(tr("Sign final and open &next"), QKeySequence(tr("Ctrl+Shift+Return")), this,
+                                    &MainWindow::signFinalAndOpenNext), signingNote);
   report->addSeparator();
   report->addAction(tr("Insert &template…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::chooseTemplate);
   report->addAction(tr("Insert n&ormal chest"), QKeySequence(tr("Ctrl+Alt+N")), this, &MainWindow::insertNormalMacro);
@@ -359,7 +365,8 @@ void MainWindow::buildReportMenu() {
       else statusBar()->showMessage(tr("Only a final report takes an addendum or is exported as SR."), 5000);
     };
   };
-  report->addAction(tr("&Addendum…"), QKeySequence(tr("Ctrl+Shift+D")), this, whenFinal([this] { editor_->addAddendum(); }));
+  disableWithNote(report->addAction(tr("&Addendum…"), QKeySequence(tr("Ctrl+Shift+D")), this,
+                                    whenFinal([this] { editor_->addAddendum(); })), signingNote);
   report->addAction(tr("&Export SR…"), QKeySequence(tr("Ctrl+Shift+E")), this, whenFinal([this] { editor_->exportSr(); }));
   report->addAction(tr("&Versions and differences"), QKeySequence(tr("Ctrl+Shift+H")), editor_, &ReportEditor::showVersions);
   report->addAction(tr("A&udit log"), QKeySequence(tr("Ctrl+Shift+L")), editor_, &ReportEditor::showAuditLog);

@@ -18,6 +18,7 @@
 
 #include "app/site/pacs_client.h"
 #include "app/site/site.h"
+#include "ui/role_hints.h"
 
 namespace fedmrg::ui {
 
@@ -106,9 +107,9 @@ PacsSettingsDialog::PacsSettingsDialog(app::Site& site, const app::User& user, Q
   localPort_->setValue(local.port);
   autoSend_->setChecked(store.autoSendReports());
   // Everyone may look and test; only an administrator changes (the store refuses others too).
-  const bool admin = user_.role == app::Role::Admin;
-  for (QWidget* w : std::initializer_list<QWidget*>{newNode_, saveNode_, remove_, saveLocal_}) w->setEnabled(admin);
-  if (!admin) showResult(tr("Only an administrator changes the PACS settings."), false);
+  const QString note = adminRoleNote(user_, tr("Changing the PACS settings"));
+  for (QWidget* w : std::initializer_list<QWidget*>{newNode_, saveNode_, remove_, saveLocal_}) disableWithNote(w, note);
+  if (!note.isEmpty()) showResult(note, false);
   reload();
 }
 

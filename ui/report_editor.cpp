@@ -37,6 +37,7 @@
 #include "ui/finding_chip.h"
 #include "ui/finding_text.h"
 #include "ui/patient_banner.h"
+#include "ui/role_hints.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -163,6 +164,9 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   row2->addWidget(signFinal_);
   row2->addWidget(addendum_);
   layout->addLayout(row2);
+  // Only radiologists sign: the buttons stay disabled for anyone else and say why (the service refuses too).
+  if (const auto user = app::UserDirectory(site_).find(reports_.userId())) signingNote_ = signingRoleNote(*user);
+  for (QPushButton* b : {signPrelim_, signFinal_, addendum_}) b->setToolTip(signingNote_);
   auto* row3 = new QHBoxLayout;
   auto* versions = new QPushButton(tr("Versions"), this);
   auto* audit = new QPushButton(tr("Audit log"), this);
@@ -310,9 +314,10 @@ void ReportEditor::refreshState() {
   for (auto* chip : chips_) chip->setEnabled(editable);
   generate_->setEnabled(editable);
   save_->setEnabled(editable);
-  signPrelim_->setEnabled(editable && status != app::ReportStatus::New);
-  signFinal_->setEnabled(editable && status != app::ReportStatus::New);
-  addendum_->setEnabled(studyId_ && final);
+  const bool maySign = signingNote_.isEmpty();
+  signPrelim_->setEnabled(maySign && editable && status != app::ReportStatus::New);
+  signFinal_->setEnabled(maySign && editable && status != app::ReportStatus::New);
+  addendum_->setEnabled(maySign && studyId_ && final);
   exportSr_->setEnabled(studyId_ && final);
 }
 

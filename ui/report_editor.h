@@ -52,6 +52,9 @@ class ReportEditor : public QWidget {
   QLabel* messageLabel() const { return message_; }
   QLabel* draftNoteLabel() const { return draftNote_; }  // the chest check and training data above the draft
   QPushButton* generateButton() const { return generate_; }
+  QPushButton* signPreliminaryButton() const { return signPrelim_; }
+  QPushButton* signFinalButton() const { return signFinal_; }
+  QPushButton* addendumButton() const { return addendum_; }
   bool generating() const { return generating_; }
   app::FindingStates labels() const { return states_; }
   bool dirty() const { return dirty_; }
@@ -128,6 +131,8 @@ class ReportEditor : public QWidget {
   QPushButton* save_;
   QPushButton* signPrelim_;
   QPushButton* signFinal_;
+  // Why this user may not sign or add addenda (role_hints.h); empty for a radiologist.
+  QString signingNote_;
   QPushButton* addendum_;
   QPushButton* exportSr_;
   QProgressBar* progress_;

@@ -1,9 +1,10 @@
 #include "ui/site_dialogs.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QDir>
-#include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -71,6 +72,10 @@ SetupDialog::SetupDialog(const QString& siteDir, QWidget* parent) : SiteDialog(s
   form->addRow(tr("Administrator user name"), adminUser);
   form->addRow(tr("Administrator full name"), adminName);
   form->addRow(tr("Administrator password"), adminPassword);
+  adminIsRadiologist = new QCheckBox(tr("The administrator also reads and signs reports (radiologist role)"), this);
+  adminIsRadiologist->setToolTip(tr("Only radiologists sign reports. Leave this off when the administrator is not a "
+                                    "radiologist; radiologists are added later under File, Users."));
+  form->addRow(QString(), adminIsRadiologist);
 }
 
 void SetupDialog::accept() {
@@ -79,7 +84,9 @@ void SetupDialog::accept() {
   try {
     site_ = app::Site::create(dir_, passphrase->text().toStdString(), siteName->text().trimmed().toStdString(),
                               adminUser->text().trimmed().toStdString(), adminName->text().trimmed().toStdString(),
-                              adminPassword->text().toStdString());
+                              adminPassword->text().toStdString(),
+                              adminIsRadiologist->isChecked() ? app::Roles{app::Role::Admin, app::Role::Radiologist}
+                                                              : app::Roles{app::Role::Admin});
     QDialog::accept();
   } catch (const std::exception& e) {
     error_->setText(QString::fromUtf8(e.what()));
@@ -151,20 +158,29 @@ UsersDialog::UsersDialog(app::Site& site, app::User admin, QWidget* parent)
   username = new QLineEdit(this);
   displayName = new QLineEdit(this);
   password = secretField(this);
-  role = new QComboBox(this);
-  role->addItem(tr("radiologist"), int(app::Role::Radiologist));
-  role->addItem(tr("admin"), int(app::Role::Admin));
+  radiologistRole = new QCheckBox(tr("radiologist (signs reports)"), this);
+  radiologistRole->setChecked(true);
+  adminRole = new QCheckBox(tr("admin (users, PACS, audit export, federation)"), this);
+  auto* roles = new QHBoxLayout;
+  roles->addWidget(radiologistRole);
+  roles->addWidget(adminRole);
   form->addRow(tr("User name"), username);
   form->addRow(tr("Full name"), displayName);
   form->addRow(tr("Password"), password);
-  form->addRow(tr("Role"), role);
+  form->addRow(tr("Roles"), roles);
   layout->addLayout(form);
   error_ = errorLabel(this);
   layout->addWidget(error_);
   auto* add = new QPushButton(tr("Add user"), this);
-  add->setToolTip(tr("Add a local user with the name, password and role above"));
+  add->setToolTip(tr("Add a local user with the name, password and roles above"));
   connect(add, &QPushButton::clicked, this, &UsersDialog::addUser);
-  layout->addWidget(add);
+  auto* setRolesButton = new QPushButton(tr("Set roles of the selected user"), this);
+  setRolesButton->setToolTip(tr("Give the user selected in the list the roles ticked above"));
+  connect(setRolesButton, &QPushButton::clicked, this, &UsersDialog::setRoles);
+  auto* actions = new QHBoxLayout;
+  actions->addWidget(add);
+  actions->addWidget(setRolesButton);
+  layout->addLayout(actions);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
@@ -173,17 +189,43 @@ UsersDialog::UsersDialog(app::Site& site, app::User admin, QWidget* parent)
 
 void UsersDialog::reload() {
   list->clear();
-  for (const auto& u : app::UserDirectory(site_).users())
-    list->addItem(QStringLiteral("%1 (%2) — %3")
-                      .arg(QString::fromStdString(u.username), QString::fromStdString(u.displayName),
-                           QString::fromLatin1(app::roleName(u.role))));
+  for (const auto& u : app::UserDirectory(site_).users()) {
+    auto* item = new QListWidgetItem(QStringLiteral("%1 (%2) — %3")
+                                         .arg(QString::fromStdString(u.username), QString::fromStdString(u.displayName),
+                                              QString::fromStdString(app::roleNames(u.roles))),
+                                     list);
+    item->setData(Qt::UserRole, qint64(u.id));
+  }
+}
+
+app::Roles UsersDialog::chosenRoles() const {
+  app::Roles roles;
+  if (radiologistRole->isChecked()) roles.insert(app::Role::Radiologist);
+  if (adminRole->isChecked()) roles.insert(app::Role::Admin);
+  return roles;
+}
+
+bool UsersDialog::setRoles() {
+  if (!list->currentItem()) {
+    error_->setText(tr("Select the user whose roles to set."));
+    return false;
+  }
+  try {
+    app::UserDirectory(site_, admin_.id).setRoles(list->currentItem()->data(Qt::UserRole).toLongLong(), chosenRoles());
+  } catch (const std::exception& e) {
+    error_->setText(QString::fromUtf8(e.what()));
+    return false;
+  }
+  error_->clear();
+  reload();
+  return true;
 }
 
 bool UsersDialog::addUser() {
   try {
     app::UserDirectory(site_, admin_.id)
         .addUser(username->text().trimmed().toStdString(), displayName->text().trimmed().toStdString(),
-                 app::Role(role->currentData().toInt()), password->text().toStdString());
+                 chosenRoles(), password->text().toStdString());
   } catch (const std::exception& e) {
     error_->setText(QString::fromUtf8(e.what()));
     return false;

@@ -9,7 +9,7 @@
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
 
-class QComboBox;
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -42,6 +42,8 @@ class SetupDialog : public SiteDialog {
   QLineEdit* adminUser;
   QLineEdit* adminName;
   QLineEdit* adminPassword;
+  // The first admin may also read and sign reports (the radiologist role); off unless chosen.
+  QCheckBox* adminIsRadiologist;
 
  public slots:
   void accept() override;
@@ -83,8 +85,9 @@ class LoginDialog : public QDialog {
   std::optional<app::User> user_;
 };
 
-// The site's users (admins only): the list, and a form to add one. What the form changes is done by,
-// and audited as, the signed-in administrator `admin`.
+// The site's users (admins only): the list with their roles, a form to add one, and the roles of the
+// selected user changed with the same two boxes. What the form changes is done by, and audited as,
+// the signed-in administrator `admin`.
 class UsersDialog : public QDialog {
   Q_OBJECT
 
@@ -93,15 +96,19 @@ class UsersDialog : public QDialog {
   QLineEdit* username;
   QLineEdit* displayName;
   QLineEdit* password;
-  QComboBox* role;
-  QListWidget* list;
+  QCheckBox* radiologistRole;  // the roles of a new user, or the new roles of the selected one
+  QCheckBox* adminRole;
+  QListWidget* list;  // each item's data: the user id
   QLabel* error() const { return error_; }
 
  public slots:
   // Adds the user in the form; the list shows it, or the error line says why not.
   bool addUser();
+  // Gives the selected user the roles the boxes show; the error line says why not.
+  bool setRoles();
 
  private:
+  app::Roles chosenRoles() const;
   void reload();
   app::Site& site_;
   app::User admin_;

@@ -1,7 +1,7 @@
 // fedmrg-cli bench draft (alias bench-draft): time to a draft from a DICOM file (read + decode + encoder + prompt
 // + decoder), p50 and p95 over repeated runs, greedy and beam search, and the process's peak memory; also the
 // decode alone at the draft's and the viewer's resolution. Without a file it times a synthetic 2k x 2k JPEG 2000
-// study, the case real archives send.
+// study (or, with --codec jpeg, JPEG baseline), the cases real archives send.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,6 +14,7 @@
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/imaging/dicom_image.h"
 #include "engine/imaging/jpeg2000_encoder.h"
+#include "engine/imaging/jpeg_baseline_encoder.h"
 #endif
 
 namespace fedmrg::cli {
@@ -69,6 +70,9 @@ int runBenchDraft(const Args& a) {
   if (runs < 1) throw UsageError("--runs must be >= 1");
   const int rows = int(a.getInt("rows", 2048));
   if (rows < 64 || rows > 8192) throw UsageError("--rows must be within 64..8192");
+  const std::string codec = a.get("codec").value_or("j2k");
+  if (codec != "j2k" && codec != "jpeg") throw UsageError("--codec must be j2k or jpeg");
+  const std::string codecName = codec == "jpeg" ? "JPEG baseline" : "JPEG 2000";
   engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
   engine::GenerationOptions greedy = generateargs::generationOptions(a, gen);
   greedy.beamSize = 1;
@@ -77,17 +81,18 @@ int runBenchDraft(const Args& a) {
   std::printf("command: %s\n%s\n", bench::commandLine().c_str(), gen.description().c_str());
   const double loadStart = bench::loadAverage1();
   std::printf("load average (1 min) at the start: %.2f on %u cores\n", loadStart, std::thread::hardware_concurrency());
-  // Without a file: a synthetic chest study, rows x rows, re-encoded as lossless JPEG 2000 (what real
-  // archives send), written to a temporary folder.
+  // Without a file: a synthetic chest study, rows x rows, re-encoded as lossless JPEG 2000 or as 8-bit
+  // JPEG baseline (what real archives send), written to a temporary folder.
   std::unique_ptr<bench::TempDir> tmp;
   std::string file;
   if (a.positional().empty()) {
 #ifdef FEDMRG_HAVE_DCMTK
     tmp = std::make_unique<bench::TempDir>();
     const std::string plain = bench::writeSyntheticStudy(tmp->path, rows);
-    file = (tmp->path / "synthetic-study-j2k.dcm").string();
-    engine::writeJpeg2000Copy(plain, file);
-    std::printf("JPEG 2000 study: %s\n", file.c_str());
+    file = (tmp->path / ("synthetic-study-" + codec + ".dcm")).string();
+    if (codec == "jpeg") engine::writeJpegBaselineCopy(plain, file);
+    else engine::writeJpeg2000Copy(plain, file);
+    std::printf("%s study: %s\n", codecName.c_str(), file.c_str());
 #endif
   } else {
     file = a.positional()[0];
@@ -95,7 +100,7 @@ int runBenchDraft(const Args& a) {
   engine::Json j = engine::Json::object();
   j["command"] = bench::commandLine();
   j["model"] = model;
-  j["file"] = tmp ? std::string("synthetic JPEG 2000 study (temporary)") : file;
+  j["file"] = tmp ? "synthetic " + codecName + " study (temporary)" : file;
   j["synthetic"] = bool(tmp);
   j["runs"] = runs;
 #ifdef FEDMRG_HAVE_DCMTK
@@ -105,7 +110,7 @@ int runBenchDraft(const Args& a) {
   const double draftDecodeP50 = decodeP50(file, gen.config().imageSize, runs, &reduced);
   std::printf("file: %d x %d, %s\n", full.width, full.height, full.meta.transferSyntaxUid.c_str());
   std::printf("decode for the viewer (full resolution): p50 %.3f s\n", fullP50);
-  std::printf("decode for a draft (%d x %d, resolution level %d): p50 %.3f s\n", reduced.width, reduced.height,
+  std::printf("decode for a draft (%d x %d, reduced by 2^%d): p50 %.3f s\n", reduced.width, reduced.height,
               reduced.reduction, draftDecodeP50);
   engine::Json dec = engine::Json::object();
   dec["width"] = full.width;
@@ -142,10 +147,11 @@ int runBenchDraft(const Args& a) {
 
 const CommandRegistration reg(
     {"bench-draft", "time to a draft from a DICOM file (p50/p95, greedy and beam) and peak memory",
-     "[--model DIR] [--runs 20] [--beam 3] [--rows 2048] [--json OUT] [study.dcm]",
+     "[--model DIR] [--runs 20] [--beam 3] [--rows 2048] [--codec j2k|jpeg] [--json OUT] [study.dcm]",
      generateargs::withGenerateOptions({{"runs", true, "timed drafts per setting (default 20)"},
-                                        {"rows", true,
-                                         "without a file: the synthetic JPEG 2000 study's size (default 2048)"},
+                                        {"rows", true, "without a file: the synthetic study's size (default 2048)"},
+                                        {"codec", true,
+                                         "without a file: j2k (lossless JPEG 2000, default) or jpeg (8-bit baseline)"},
                                         {"json", true, "also write the figures as JSON"}}),
      runBenchDraft, true});
 

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <optional>
 
+#include "app/cli/bench_common.h"
 #include "app/cli/generate_args.h"
 #include "engine/core/json.h"
 #include "engine/infer/chest_gate.h"
@@ -35,8 +36,12 @@ void writeJson(const engine::Json& j, const std::string& path) {
 }
 
 int runGenerate(const Args& a) {
-  const std::string model = a.require("model");
   if (a.positional().size() != 1) throw UsageError("generate needs exactly one DICOM file");
+  // Without --model: the default model installed with the program (<prefix>/share/fedmrg/models/default
+  // beside <prefix>/bin), or the checkout's when run from a build folder; said, so the user knows which.
+  const std::optional<std::string> chosen = a.get("model");
+  const std::string model = chosen ? *chosen : bench::modelFolder(a);
+  if (!chosen) std::printf("Model folder: %s (no --model given: the default model)\n", model.c_str());
   const std::string file = a.positional()[0];
 #ifndef FEDMRG_HAVE_DCMTK
   (void)model;
@@ -106,7 +111,7 @@ const CommandRegistration reg(
     {"generate",
      "draft a report for a DICOM study (prints the chest check, the model's training data, the draft and the 14 "
      "predicted states; exit status 3 and no draft when the image is not a chest radiograph)",
-     "--model DIR [--beam N] [--max-new N] [--json OUT] study.dcm",
+     "[--model DIR] [--beam N] [--max-new N] [--json OUT] study.dcm",
      generateargs::withGenerateOptions({{"json", true, "also write the draft and the states as JSON"}}), runGenerate});
 
 }  // namespace

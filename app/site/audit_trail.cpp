@@ -5,8 +5,8 @@
 #include <variant>
 
 #include "app/site/patient_identity.h"
+#include "app/site/role_rules.h"
 #include "app/site/site.h"
-#include "app/site/user_directory.h"
 
 namespace fedmrg::app {
 namespace {
@@ -174,12 +174,12 @@ std::string auditCsv(const std::vector<AuditEntry>& entries) {
 
 AuditTrail::AuditTrail(Site& site, int64_t viewerId) : site_(site), viewerId_(viewerId) {
   const auto viewer = UserDirectory(site).find(viewerId);
-  admin_ = viewer && viewer->role == Role::Admin;
+  admin_ = viewer && viewer->has(Role::Admin);
 }
 
 void AuditTrail::checkMayRead(const AuditQuery& query) const {
   if (query.studyId <= 0 && !maySeeAllStudies())
-    throw StoreError("only an administrator may read the audit entries of all studies; open a study to read its log");
+    requireRole(site_, viewerId_, Role::Admin, "Reading the audit entries of all studies", "audit.read.all");
 }
 
 std::vector<AuditEntry> AuditTrail::entries(const AuditQuery& query) {
@@ -188,7 +188,7 @@ std::vector<AuditEntry> AuditTrail::entries(const AuditQuery& query) {
 }
 
 int AuditTrail::exportCsv(AuditQuery query, const QString& file) {
-  if (!mayExport()) throw StoreError("only an administrator may export the audit log");
+  if (!mayExport()) requireRole(site_, viewerId_, Role::Admin, "Exporting the audit log", "audit.export");
   checkMayRead(query);
   query.limit = 0;
   const auto all = auditLog(site_, query);

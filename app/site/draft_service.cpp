@@ -90,6 +90,8 @@ class EngineDraftService : public DraftService {
     out.model = model_;
     out.chestCheck = engine::chestGateDecisionName(gate.decision);
     out.chestCheckLine = gate.summary();
+    out.chestCheckReason = gate.reason;
+    out.chestCheckScore = gate.score;
     out.trainingData = trainingData_;
     report(1.0);
     return true;

@@ -5,9 +5,11 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
+#include "app/site/chest_check.h"
 #include "app/site/model_identity.h"
 
 namespace fedmrg::app {
@@ -22,6 +24,10 @@ struct DraftedReport {
   // line for the user (decision, image distance against the thresholds, reason).
   std::string chestCheck = {}, chestCheckLine = {};
   bool chestUncertain() const { return chestCheck == "uncertain"; }
+  // The check's reason and image distance (none without statistics), kept with the draft's report version.
+  std::string chestCheckReason = {};
+  std::optional<double> chestCheckScore = {};
+  ChestCheck chestCheckRecord() const { return {chestCheck, chestCheckReason, chestCheckScore}; }
   // What the model was trained on, from its folder ("unknown training data" when the folder does not say).
   std::string trainingData = {};
 };

@@ -2,8 +2,8 @@
 
 #include <cstdlib>
 
+#include "app/site/role_rules.h"
 #include "app/site/site.h"
-#include "app/site/user_directory.h"
 
 namespace fedmrg::app {
 namespace {
@@ -48,9 +48,8 @@ std::string pacsNodeProblem(const PacsNode& n) {
   return {};
 }
 
-void PacsNodeStore::checkAdmin() {
-  const auto acting = UserDirectory(site_).find(actingUserId_);
-  if (!acting || acting->role != Role::Admin) throw StoreError("only an administrator may change the PACS settings");
+void PacsNodeStore::checkAdmin(const std::string& action) {
+  requireRole(site_, actingUserId_, Role::Admin, "Changing the PACS settings", action);
 }
 
 std::vector<PacsNode> PacsNodeStore::nodes() {
@@ -76,7 +75,7 @@ std::optional<PacsNode> PacsNodeStore::defaultNode() {
 }
 
 int64_t PacsNodeStore::save(const PacsNode& n) {
-  checkAdmin();
+  checkAdmin("pacs.node.save");
   if (auto p = pacsNodeProblem(n); !p.empty()) throw StoreError(p);
   auto& store = site_.store();
   SiteStore::Transaction tx(store);
@@ -103,7 +102,7 @@ int64_t PacsNodeStore::save(const PacsNode& n) {
 }
 
 void PacsNodeStore::remove(int64_t id) {
-  checkAdmin();
+  checkAdmin("pacs.node.remove");
   auto& store = site_.store();
   SiteStore::Transaction tx(store);
   const auto n = node(id);
@@ -130,7 +129,7 @@ LocalAe PacsNodeStore::localAe() {
 }
 
 void PacsNodeStore::setLocalAe(const LocalAe& l) {
-  checkAdmin();
+  checkAdmin("pacs.local_ae.save");
   if (auto p = aeTitleProblem(l.aeTitle); !p.empty()) throw StoreError("workstation: " + p);
   if (auto p = portProblem(l.port); !p.empty()) throw StoreError("workstation: " + p);
   auto& store = site_.store();
@@ -144,7 +143,7 @@ void PacsNodeStore::setLocalAe(const LocalAe& l) {
 bool PacsNodeStore::autoSendReports() { return site_.store().setting("pacs.auto_send_reports").value_or("0") == "1"; }
 
 void PacsNodeStore::setAutoSendReports(bool on) {
-  checkAdmin();
+  checkAdmin(on ? "pacs.auto_send.on" : "pacs.auto_send.off");
   site_.store().setSetting("pacs.auto_send_reports", on ? "1" : "0");
   site_.audit(actingUserId_, on ? "pacs.auto_send.on" : "pacs.auto_send.off");
 }

@@ -39,7 +39,8 @@ std::string pacsNodeProblem(const PacsNode& node);
 
 class PacsNodeStore {
  public:
-  // `actingUserId`: the signed-in user; changes need an active administrator (StoreError otherwise).
+  // `actingUserId`: the signed-in user; changes need the admin role (StoreError naming it otherwise,
+  // and the refusal is audited).
   PacsNodeStore(Site& site, int64_t actingUserId) : site_(site), actingUserId_(actingUserId) {}
 
   std::vector<PacsNode> nodes();  // by name
@@ -61,7 +62,8 @@ class PacsNodeStore {
   void setAutoSendReports(bool on);
 
  private:
-  void checkAdmin();
+  // Throws (and audits) unless the acting user holds the admin role; `action`: what was refused.
+  void checkAdmin(const std::string& action);
   Site& site_;
   int64_t actingUserId_;
 };

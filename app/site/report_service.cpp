@@ -1,5 +1,6 @@
 #include "app/site/report_service.h"
 
+#include "app/site/role_rules.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
@@ -7,7 +8,8 @@ namespace {
 
 constexpr const char* kVersionColumns =
     "SELECT r.id, r.version, r.kind, r.status, r.findings, r.impression, r.labels, r.origin, "
-    "COALESCE(u.display_name, ''), r.created_at, r.model_name, r.model_version "
+    "COALESCE(u.display_name, ''), r.created_at, r.model_name, r.model_version, r.chest_check, "
+    "r.chest_check_reason, r.chest_check_score "
     "FROM reports r LEFT JOIN users u ON r.author_id = u.id ";
 
 // The store's words back to enums; the schema's CHECK constraints allow no other words.
@@ -32,6 +34,7 @@ ReportVersion readVersion(const Statement& st) {
   v.requestedBy = st.text(8);
   v.createdAt = st.text(9);
   v.model = {st.text(10), st.text(11)};
+  v.chestCheck = {st.text(12), st.text(13), st.isNull(14) ? std::nullopt : std::optional(st.real(14))};
   // The user row (author_id) is who asked for the version; a model draft's text is the model's.
   v.author = v.origin == "model" ? v.model.label() : v.requestedBy;
   return v;
@@ -44,7 +47,7 @@ bool isBlank(const std::string& text) { return text.find_first_not_of(" \t\r\n")
 ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                                            const std::string& findings, const std::string& impression,
                                            const std::string& labels, const std::string& origin,
-                                           const ModelIdentity& model) {
+                                           const ModelIdentity& model, const ChestCheck& chestCheck) {
   SiteStore& store = site_.store();
   auto next = store.prepare("SELECT COALESCE(max(version), 0) + 1 FROM reports WHERE study_id = ?");
   next.bind(1, studyId);
@@ -52,11 +55,16 @@ ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, Rep
   const int64_t version = next.int64(0);
   auto st = store.prepare(
       "INSERT INTO reports(study_id, version, kind, status, findings, impression, labels, origin, author_id, "
-      "created_at, model_name, model_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "created_at, model_name, model_version, chest_check, chest_check_reason, chest_check_score) "
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   st.bind(1, studyId).bind(2, version).bind(3, kindKey(kind)).bind(4, statusKey(status)).bind(5, findings).bind(6, impression);
   st.bind(7, labels).bind(8, origin);
   if (userId_ > 0) st.bind(9, userId_); else st.bindNull(9);
-  st.bind(10, nowUtc()).bind(11, model.name).bind(12, model.version).run();
+  st.bind(10, nowUtc()).bind(11, model.name).bind(12, model.version).bind(13, chestCheck.decision);
+  st.bind(14, chestCheck.reason);
+  if (chestCheck.score) st.bind(15, *chestCheck.score);
+  else st.bindNull(15);
+  st.run();
   const int64_t id = store.lastInsertId();
   auto upd = store.prepare("UPDATE studies SET status = ? WHERE id = ?");
   upd.bind(1, statusKey(status)).bind(2, studyId).run();
@@ -68,7 +76,7 @@ ReportVersion ReportService::insertVersion(int64_t studyId, ReportKind kind, Rep
 
 ReportVersion ReportService::save(int64_t studyId, const std::string& findings, const std::string& impression,
                                   const std::string& labels, const std::string& origin, PreliminarySignOff preliminary) {
-  return saveVersion(studyId, findings, impression, labels, origin, {}, preliminary);
+  return saveVersion(studyId, findings, impression, labels, origin, {}, {}, preliminary);
 }
 
 bool ReportService::saveWithdrawsPreliminary(int64_t studyId, const std::string& findings,
@@ -80,7 +88,8 @@ bool ReportService::saveWithdrawsPreliminary(int64_t studyId, const std::string&
 
 ReportVersion ReportService::saveVersion(int64_t studyId, const std::string& findings, const std::string& impression,
                                          const std::string& labels, const std::string& origin,
-                                         const ModelIdentity& model, PreliminarySignOff preliminary) {
+                                         const ModelIdentity& model, const ChestCheck& chestCheck,
+                                         PreliminarySignOff preliminary) {
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);
   if (last && last->status == ReportStatus::Final)
@@ -94,8 +103,9 @@ ReportVersion ReportService::saveVersion(int64_t studyId, const std::string& fin
   // and the edit keeps naming the model whose draft it started from.
   const std::string kept = origin == "human" && last && last->origin != "human" ? "mixed" : origin;
   const ModelIdentity drafter = kept == "mixed" ? last->model : model;
+  const ChestCheck check = kept == "mixed" ? last->chestCheck : chestCheck;
   const auto v = insertVersion(studyId, ReportKind::Report, ReportStatus::Draft, findings, impression, labels, kept,
-                               drafter);
+                               drafter, check);
   std::string detail = "version " + std::to_string(v.version) + " (" + kept + ")";
   if (kept == "model") detail += " drafted by " + v.model.label();
   if (withdraws) detail += "; preliminary sign-off of version " + std::to_string(last->version) + " withdrawn";
@@ -105,7 +115,12 @@ ReportVersion ReportService::saveVersion(int64_t studyId, const std::string& fin
   return v;
 }
 
+std::string ReportService::signingRoleRefusal() {
+  return roleRefusal(userId_ > 0 ? UserDirectory(site_).find(userId_) : std::nullopt, Role::Radiologist, "Signing");
+}
+
 std::string ReportService::signRefusal(int64_t studyId, ReportStatus status) {
+  if (std::string refusal = signingRoleRefusal(); !refusal.empty()) return refusal;
   if (status != ReportStatus::Preliminary && status != ReportStatus::Final)
     return std::string("a report is signed as preliminary or final, not '") + statusKey(status) + "'";
   const auto last = latest(studyId);
@@ -124,6 +139,8 @@ std::vector<LabelDisagreement> ReportService::labelDisagreements(int64_t studyId
 }
 
 ReportVersion ReportService::sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips) {
+  // Before the transaction: the refusal's audit entry must outlive the rollback.
+  requireRole(site_, userId_, Role::Radiologist, "Signing", "report.sign." + std::string(statusKey(status)), studyId);
   SiteStore::Transaction tx(site_.store());
   if (const std::string refusal = signRefusal(studyId, status); !refusal.empty()) throw StoreError(refusal);
   const std::string key = statusKey(status);
@@ -133,7 +150,7 @@ ReportVersion ReportService::sign(int64_t studyId, ReportStatus status, ChipsAga
     throw StoreError("the chips disagree with the text (" + describe(disagreements) +
                      "); correct them, or confirm the chips to sign");
   const auto v = insertVersion(studyId, ReportKind::Report, status, last->findings, last->impression, last->labels,
-                               last->origin, last->model);
+                               last->origin, last->model, last->chestCheck);
   auto so = site_.store().prepare("INSERT INTO signoffs(report_id, user_id, status, signed_at) VALUES(?, ?, ?, ?)");
   so.bind(1, v.id);
   if (userId_ > 0) so.bind(2, userId_); else so.bindNull(2);
@@ -176,10 +193,12 @@ ReportVersion ReportService::applyDraft(int64_t studyId, const std::string& find
   const auto preliminary = PreliminarySignOff::WithdrawalConfirmed;
   // Kept before the draft is saved: if the draft then fails, the user's text is still a version.
   if (replaces.unsavedText) save(studyId, findings, impression, labels, "human", preliminary);
-  return saveVersion(studyId, draft.findings, draft.impression, draft.labels, "model", draft.model, preliminary);
+  return saveVersion(studyId, draft.findings, draft.impression, draft.labels, "model", draft.model,
+                     draft.chestCheckRecord(), preliminary);
 }
 
 ReportVersion ReportService::addAddendum(int64_t studyId, const std::string& text) {
+  requireRole(site_, userId_, Role::Radiologist, "Adding an addendum", "report.addendum", studyId);
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw StoreError("the addendum is empty");
   SiteStore::Transaction tx(site_.store());
   const auto last = latest(studyId);

@@ -26,6 +26,7 @@ struct ReportVersion {
   std::string createdAt;
   std::string requestedBy;  // the user who saved, drafted or signed this version (display name)
   ModelIdentity model;      // the model whose draft the text comes from ("model", "mixed"); else empty
+  ChestCheck chestCheck;    // the chest radiograph check made before that draft; else empty
 };
 
 // Who signed the latest report version, and when (stored UTC, see stored_time.h).
@@ -72,12 +73,16 @@ class ReportService {
   // True when saving this text would return a report signed preliminary to draft: the editor asks first.
   bool saveWithdrawsPreliminary(int64_t studyId, const std::string& findings, const std::string& impression,
                                 const std::string& labels);
-  // Signs the latest version as Preliminary or Final. Throws StoreError with the reason of
+  // Signs the latest version as Preliminary or Final. Only a user with the radiologist role signs:
+  // anyone else is refused (audited, role_rules.h). Throws StoreError with the reason of
   // signRefusal(), or when the chips disagree with the text and the user has not confirmed them.
   ReportVersion sign(int64_t studyId, ReportStatus status, ChipsAgainstText chips = ChipsAgainstText::MustAgree);
-  // Why the latest version cannot be signed with `status` (no report, final already, empty, not a
-  // sign-off status); empty when it can.
+  // Why the latest version cannot be signed with `status` (the user lacks the radiologist role, no
+  // report, final already, empty, not a sign-off status); empty when it can.
   std::string signRefusal(int64_t studyId, ReportStatus status);
+  // "Signing needs the radiologist role; <user> has: ..." when this user may not sign (nor add
+  // addenda); empty when they may.
+  std::string signingRoleRefusal();
   // The latest version's chips that disagree with its text; signing them needs the user's confirmation.
   std::vector<LabelDisagreement> labelDisagreements(int64_t studyId);
 
@@ -91,7 +96,7 @@ class ReportService {
   // version.
   ReportVersion applyDraft(int64_t studyId, const std::string& findings, const std::string& impression,
                            const std::string& labels, const DraftedReport& draft, bool confirmed);
-  // Adds an addendum to a final report.
+  // Adds an addendum to a final report (radiologists only, like signing).
   ReportVersion addAddendum(int64_t studyId, const std::string& text);
 
   std::optional<ReportVersion> latest(int64_t studyId);
@@ -120,10 +125,11 @@ class ReportService {
  private:
   ReportVersion insertVersion(int64_t studyId, ReportKind kind, ReportStatus status,
                               const std::string& findings, const std::string& impression, const std::string& labels,
-                              const std::string& origin, const ModelIdentity& model = {});
+                              const std::string& origin, const ModelIdentity& model = {},
+                              const ChestCheck& chestCheck = {});
   ReportVersion saveVersion(int64_t studyId, const std::string& findings, const std::string& impression,
                             const std::string& labels, const std::string& origin, const ModelIdentity& model,
-                            PreliminarySignOff preliminary);
+                            const ChestCheck& chestCheck, PreliminarySignOff preliminary);
   Site& site_;
   int64_t userId_;
 };

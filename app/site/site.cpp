@@ -39,13 +39,14 @@ bool Site::exists(const QString& dir) { return QFile::exists(storePath(dir)); }
 
 std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passphrase, const std::string& siteName,
                                    const std::string& adminUser, const std::string& adminDisplayName,
-                                   const std::string& adminPassword) {
+                                   const std::string& adminPassword, const Roles& adminRoles) {
   if (exists(dir)) throw StoreError(dir.toStdString() + ": a site exists here already");
   // Everything that can be refused is refused before anything is written.
   if (siteName.empty()) throw StoreError("the site needs a name");
   if (passphrase.empty()) throw StoreError("a passphrase is required; the store is always encrypted");
   if (const std::string problem = UserDirectory::newUserProblem(adminUser, adminPassword); !problem.empty())
     throw StoreError(problem);
+  if (!adminRoles.count(Role::Admin)) throw StoreError("the site's first user must hold the admin role");
   const bool dirExisted = QFileInfo(dir).isDir();
   try {
     makePrivateDir(dir);
@@ -65,7 +66,7 @@ std::unique_ptr<Site> Site::create(const QString& dir, const std::string& passph
       draft.store().setSetting("site.created_at", nowUtc());
       draft.store().setSetting(kImageKeySetting, ImageVault::newKey().toHex().toStdString());
       UserDirectory users(draft, kSystemUser);  // no user exists yet to name as the one who adds the admin
-      const int64_t admin = users.addUser(adminUser, adminDisplayName, Role::Admin, adminPassword);
+      const int64_t admin = users.addUser(adminUser, adminDisplayName, adminRoles, adminPassword);
       draft.audit(admin, "site.create", 0, siteName);
       tx.commit();
       // Everything into the main file: the write-ahead log is named after the file and would not follow it.

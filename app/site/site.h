@@ -6,6 +6,7 @@
 
 #include "app/site/image_vault.h"
 #include "app/site/site_store.h"
+#include "app/site/user_directory.h"
 
 namespace fedmrg::app {
 
@@ -16,10 +17,13 @@ class Site {
   // Creates the folder, the encrypted store, the site name and the first admin user, all or
   // nothing: site.db appears only once the admin exists. Throws StoreError, leaving no site.db,
   // when a site exists there already, an input is refused (no site name, no passphrase, no admin
-  // user name, an admin password shorter than 8) or the store cannot be made.
+  // user name, an admin password shorter than 8, `adminRoles` without admin) or the store cannot be
+  // made. `adminRoles`: the first admin may also be a radiologist who signs reports, by the setup
+  // dialog's choice; the default keeps what sites were before roles became a set (the first user signed).
   static std::unique_ptr<Site> create(const QString& dir, const std::string& passphrase, const std::string& siteName,
                                       const std::string& adminUser, const std::string& adminDisplayName,
-                                      const std::string& adminPassword);
+                                      const std::string& adminPassword,
+                                      const Roles& adminRoles = {Role::Admin, Role::Radiologist});
   // Opens an existing site: makes its folders private (0700) and its store 0600, gives a site made
   // before images were encrypted its image key, and seals any plain image file left (see
   // image_migration.h). Throws StoreError (wrong passphrase, not encrypted, no site) or VaultError.

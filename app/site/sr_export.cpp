@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "app/site/chest_check.h"
 #include "app/site/person_name.h"
 #include "app/site/site.h"
 #include "app/site/stored_time.h"
@@ -106,6 +107,12 @@ SrExportResult exportFinalReportAsSr(Site& site, int64_t studyId, const QString&
   const DSRCodedEntryValue comment("121106", "DCM", "Comment");
   check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, comment), "drafting");
   check(tree.getCurrentContentItem().setStringValue(draftingStatement(versions, signer), false), "drafting");
+  // A model draft was made only after the chest radiograph check said yes or uncertain: a reader of the
+  // SR (outside this program) learns that the model itself was unsure the image is a chest radiograph.
+  if (latest->origin != "human" && !latest->chestCheck.empty()) {
+    check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, comment), "chest check");
+    check(tree.getCurrentContentItem().setStringValue(chestCheckStatement(latest->chestCheck), false), "chest check");
+  }
   for (const auto& v : versions) {
     if (v.kind != ReportKind::Addendum) continue;
     check(tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, comment), "addendum");

@@ -1,7 +1,8 @@
 #pragma once
 // Export of a signed final report as a DICOM Basic Text SR document in the same study: FINDINGS
 // and IMPRESSION as text items, a comment saying who wrote them (which model drafted them, in which
-// version, and who edited and signed), addenda as comments with their authors, the study's images
+// version, and who edited and signed), for a model's draft the chest radiograph check made before it
+// (decision, reason, image distance), addenda as comments with their authors, the study's images
 // as evidence, the radiologist who signed final as verifying observer (a DICOM person name) at the
 // time of the sign-off. (It writes DICOM with dcmsr, the one DCMTK use in app.)
 #include <QString>

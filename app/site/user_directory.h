@@ -1,10 +1,11 @@
 #pragma once
-// The site's local users and their roles. Passwords are kept as PBKDF2-HMAC-SHA256 hashes with a
+// The site's local users and their roles (a set: radiologist, admin, or both). Passwords are kept as PBKDF2-HMAC-SHA256 hashes with a
 // per-user salt and 600,000 iterations, each hash with the parameters it was made with; failed
 // sign-ins make the next attempt for that user name wait, longer after each failure.
 #include <QDateTime>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,13 +13,19 @@ namespace fedmrg::app {
 
 class Site;
 
+// Radiologists sign reports (preliminary, final, addenda); admins manage users, PACS nodes, the audit
+// export and the federation. role_rules.h says which action needs which role.
 enum class Role { Radiologist, Admin };
 const char* roleName(Role role);  // "radiologist", "admin"
+using Roles = std::set<Role>;
+// "radiologist, admin" (in that order); "no role" for none.
+std::string roleNames(const Roles& roles);
 
 struct User {
   int64_t id = 0;
   std::string username, displayName;
-  Role role = Role::Radiologist;
+  Roles roles;
+  bool has(Role role) const { return roles.count(role) > 0; }
 };
 
 // The outcome of a sign-in: the user, or none. `refused`: the attempt came during the back-off of
@@ -44,10 +51,19 @@ class UserDirectory {
   // Why a new user with this name and password would be refused (empty name, password shorter
   // than 8), or an empty string: checked before anything is written.
   static std::string newUserProblem(const std::string& username, const std::string& password);
-  // Adds a user, attributed to the acting user; throws StoreError for an empty name, a short password
-  // (< 8), a taken name, or an acting user who is no active administrator (while the site has users).
-  int64_t addUser(const std::string& username, const std::string& displayName, Role role,
+  // Adds a user with these roles (at least one), attributed to the acting user; throws StoreError for
+  // an empty name, a short password (< 8), no role, a taken name, or an acting user without the admin
+  // role (while the site has users; the refusal names the missing role and is audited).
+  int64_t addUser(const std::string& username, const std::string& displayName, const Roles& roles,
                   const std::string& password);
+  int64_t addUser(const std::string& username, const std::string& displayName, Role role,
+                  const std::string& password) {
+    return addUser(username, displayName, Roles{role}, password);
+  }
+  // Gives the user exactly these roles (at least one). Throws StoreError, changing nothing, for an
+  // acting user without the admin role, no role, an unknown user, or when it would leave the site
+  // without an active admin.
+  void setRoles(int64_t userId, const Roles& roles);
   // The user when the password matches, else nothing (the caller says "wrong user or password").
   std::optional<User> authenticate(const std::string& username, const std::string& password) {
     return signIn(username, password).user;
@@ -62,8 +78,13 @@ class UserDirectory {
   int count();
 
  private:
-  // Throws StoreError unless the acting user may change users (see the constructor).
-  void checkActingAdmin();
+  // Throws StoreError unless the acting user may change users (see the constructor); `action` is
+  // audited with the refusal.
+  void checkActingAdmin(const std::string& action);
+  Roles rolesOf(int64_t userId);
+  int64_t insertUser(const std::string& username, const std::string& displayName, const Roles& roles,
+                     const std::vector<uint8_t>& salt, const std::vector<uint8_t>& hash);
+  void storeRoles(int64_t userId, const Roles& roles);
   // Seconds left before `username` may try again (0: now).
   int secondsToWait(const std::string& username);
   void recordFailure(const std::string& username);

@@ -22,6 +22,7 @@
 #include "engine/imaging/codec_warnings.h"
 #include "engine/imaging/dicom_decode.h"
 #include "engine/imaging/jpeg2000_decoder.h"
+#include "engine/imaging/jpeg_baseline_decoder.h"
 #include "engine/imaging/pixel_data_check.h"
 
 namespace fedmrg::engine {
@@ -174,6 +175,13 @@ DicomImage decodeLoadedDicom(DcmFileFormat& file, const std::string& path, const
   if (layout.encoding == PixelEncoding::Jpeg2000) {
     out.reduction = decodeJpeg2000InPlace(*ds, path, layout, options.minSide, options.threads);
     xfer = EXS_LittleEndianExplicit;
+  } else if (layout.encoding == PixelEncoding::Jpeg) {
+    // 8-bit JPEG for a draft: scaled while decoding (DCT scaling); otherwise DCMTK below decodes it.
+    if (const auto reduction =
+            decodeJpegScaledInPlace(*ds, path, out.meta.transferSyntaxUid, layout, options.minSide)) {
+      out.reduction = *reduction;
+      xfer = EXS_LittleEndianExplicit;
+    }
   }
 
   // DCMTK's decoders log damage as warnings and fill the rest with zeros: a warning is a failure.

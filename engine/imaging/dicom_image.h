@@ -49,8 +49,8 @@ struct DecodeLimits {
 struct DecodeOptions {
   DecodeLimits limits;
   // 0: full resolution (the viewer, the importer). Otherwise the smallest resolution whose sides are both
-  // at least minSide pixels, where the codec can skip the rest (JPEG 2000 resolution levels); a draft
-  // needs no more than its model's input size.
+  // at least minSide pixels, where the codec can skip the rest (JPEG 2000 resolution levels, 8-bit JPEG's
+  // DCT scaling by 1/2, 1/4 or 1/8); a draft needs no more than its model's input size.
   int minSide = 0;
   int threads = 0;  // decoder threads where the codec has them (JPEG 2000); 0: one per core
 };
@@ -58,7 +58,7 @@ struct DecodeOptions {
 struct DicomImage {
   DicomMetadata meta;
   // The decoded size: meta.columns x meta.rows, or smaller by 2^reduction when DecodeOptions::minSide let
-  // the codec decode a lower resolution level.
+  // the codec decode a lower resolution level (JPEG 2000) or a smaller DCT scale (8-bit JPEG).
   int width = 0, height = 0;
   int reduction = 0;
   // Modality values (after Rescale Slope/Intercept or the Modality LUT), row-major, top row first.

@@ -61,7 +61,7 @@ class TstAuditTrail : public QObject {
     QCOMPARE(entries[1].user, std::string("admin"));
     // Only the site's creation, before any user existed, is the system's.
     QCOMPARE(entries[2].user, std::string("system"));
-    QCOMPARE(entries[2].detail, std::string("admin (admin)"));
+    QCOMPARE(entries[2].detail, std::string("admin (radiologist, admin)"));  // Site::create's default roles
     // Nobody else adds users: no acting user, or one who is no administrator, is refused.
     QVERIFY_THROWS_EXCEPTION(StoreError, UserDirectory(*site_).addUser("anon", "", Role::Admin, "longenough1"));
     QVERIFY_THROWS_EXCEPTION(StoreError, UserDirectory(*site_, rad_).addUser("sneaky", "", Role::Admin, "longenough1"));

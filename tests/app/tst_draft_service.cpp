@@ -195,6 +195,10 @@ class TstDraftService : public QObject {
     QCOMPARE(d.chestCheck, std::string("uncertain"));  // no statistics in the folder: no image check
     QVERIFY2(d.chestCheckLine.find("no image check") != std::string::npos, d.chestCheckLine.c_str());
     QVERIFY(d.chestUncertain());
+    // Kept with the draft's version for the SR: the gate's reason, and no distance without an image check.
+    QVERIFY2(d.chestCheckLine.find(d.chestCheckReason) != std::string::npos && !d.chestCheckReason.empty(),
+             d.chestCheckReason.c_str());
+    QVERIFY(!d.chestCheckScore.has_value());
 
     auto service = makeDraftService(stated);
     QVERIFY(service->generate(chest, d, {}, cancel));
@@ -212,6 +216,7 @@ class TstDraftService : public QObject {
     if (engine::ModelFolder(defaultModel().toStdString()).kind() != engine::ModelFolder::Kind::Fedmrg) return;
     QVERIFY(makeDraftService(defaultModel())->generate(chest, d, {}, cancel));
     QVERIFY2(d.chestCheckLine.find("image distance") != std::string::npos, d.chestCheckLine.c_str());
+    QVERIFY(d.chestCheckScore.has_value());
     QVERIFY2(d.trainingData.find("synthetic images only") != std::string::npos, d.trainingData.c_str());
   }
 

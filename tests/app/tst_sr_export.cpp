@@ -11,6 +11,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
+#include "app/site/chest_check.h"
 #include "app/site/dicom_importer.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
@@ -59,6 +60,15 @@ class TstSrExport : public QObject {
     return ff.loadFile(file.toStdString().c_str()).good() && doc.read(*ff.getDataset()).good();
   }
 
+  // The text items of the study's final report exported as `name` and read back (none when unreadable).
+  QStringList exportedTexts(int64_t study, const char* name) {
+    const QString file = dir_.filePath(name);
+    exportFinalReportAsSr(*site_, study, file, user_);
+    DcmFileFormat ff;
+    DSRDocument doc;
+    return readSr(file, ff, doc) ? srTexts(doc) : QStringList();
+  }
+
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
@@ -104,6 +114,7 @@ class TstSrExport : public QObject {
     // No model drafted this report: the SR says so, and names no model.
     QCOMPARE(texts[2], QString("Findings and impression were written and verified by Dr. Jane Doe, without a model draft."));
     QVERIFY(!texts.join('|').contains("drafted by"));
+    QVERIFY(!texts.join('|').contains("Chest check"));  // no model draft: no chest check to report
     QVERIFY(texts[3].contains("Compared with prior: unchanged."));
     QVERIFY(texts[3].contains("Dr. Jane Doe"));
     // The verifying observer is the final signer as a person name, verified when the final sign-off was made.
@@ -156,6 +167,33 @@ class TstSrExport : public QObject {
     OFString when, observer, organization;
     QVERIFY(doc.getVerifyingObserver(1, when, observer, organization).good());
     QCOMPARE(QString(observer.c_str()), QString("Smith^Anna"));
+  }
+
+  void carriesTheChestCheckOfTheDraft() {
+    const int64_t study = importStudy("1.2.826.0.1.3680043.10.99.557", "E557");
+    QVERIFY(study > 0);
+    ReportService reports(*site_, user_);
+    DraftedReport draft{"The heart is enlarged.", "Cardiomegaly.", "cardiomegaly=positive",
+                        ModelIdentity{"chest-model", "sha256:0123456789ab"}};
+    draft.chestCheck = "uncertain";
+    draft.chestCheckReason = "no tag names the chest and the image is far from the training images";
+    draft.chestCheckScore = 3.14159;
+    reports.applyDraft(study, "", "", "", draft, false);
+    // Kept through a person's edit and the sign-off: the signed text still started as that draft.
+    reports.save(study, "The heart is mildly enlarged.", "Cardiomegaly.", "cardiomegaly=positive");
+    const auto signedVersion = reports.sign(study, ReportStatus::Final);
+    QCOMPARE(signedVersion.chestCheck.decision, std::string("uncertain"));
+    QVERIFY(signedVersion.chestCheck.score.has_value());
+    const QStringList texts = exportedTexts(study, "checked-sr.dcm");
+    QCOMPARE(texts.size(), 4);
+    QCOMPARE(texts[3], QString::fromUtf8("Chest check: uncertain \u2014 no tag names the chest and the image is far "
+                                         "from the training images (score 3.14)"));
+  }
+
+  void chestCheckStatementWithoutImageCheck() {
+    QCOMPARE(chestCheckStatement({}), std::string());
+    QCOMPARE(chestCheckStatement({"yes", "the tags say chest", std::nullopt}),
+             std::string("Chest check: yes \u2014 the tags say chest (no image check)"));
   }
 
   void draftingStatementSaysWhoWroteWhat() {

@@ -152,6 +152,27 @@ class TestCliBench : public QObject {
     QVERIFY(number(j, {"greedy", "p50_s"}) > 0);
     QVERIFY(j.contains("load_average_start"));
   }
+  // With --codec jpeg the study is 8-bit JPEG baseline, and the draft decodes it at a reduced DCT scale
+  // (libjpeg-turbo) while the viewer's full decode (DCMTK) is reported beside it.
+  void draftWritesAndTimesAJpegBaselineStudy() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    const QString json = dir.filePath("draft-jpeg.json");
+    const Result r = run({"bench", "draft", "--runs", "2", "--rows", "512", "--codec", "jpeg", "--json", json}, 300000);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("JPEG baseline study: "), qPrintable(r.out));
+    const QJsonObject j = readJson(json);
+    QCOMPARE(j.value("file").toString(), QString("synthetic JPEG baseline study (temporary)"));
+    const QJsonObject decode = j.value("decode").toObject();
+    QCOMPARE(decode.value("transfer_syntax").toString(), QString("1.2.840.10008.1.2.4.50"));
+    QCOMPARE(decode.value("width").toInt(), 512);
+    QCOMPARE(decode.value("draft_reduction").toInt(), 2);  // 1/4: 128 = the default model's input
+    QCOMPARE(decode.value("draft_width").toInt(), 128);
+    QVERIFY(number(j, {"greedy", "p50_s"}) > 0);
+    const Result bad = run({"bench", "draft", "--codec", "png"}, 60000);
+    QVERIFY(bad.code != 0);
+    QVERIFY2(bad.err.contains("--codec must be j2k or jpeg"), qPrintable(bad.err));
+  }
   void federationCountsEveryRoundsBytes() {
     if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
     QTemporaryDir dir;

@@ -87,6 +87,18 @@ class TestCliGenerate : public QObject {
     }
     QVERIFY2(sites.size() >= 3, qPrintable(QStringList(sites.values()).join(", ")));
   }
+
+  // Without --model, generate drafts with the default model found above the program: the checkout's
+  // here, <prefix>/share/fedmrg/models/default when installed (scripts/check-installed-package.sh).
+  void withoutModelTheDefaultModelDrafts() {
+    QDirIterator it(dir_.filePath("synth"), {"*.dcm"}, QDir::Files, QDirIterator::Subdirectories);
+    QVERIFY(it.hasNext());  // written by the test above
+    const Result r = run({"generate", it.next()});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QString model = QFileInfo(defaultModel()).canonicalFilePath();
+    QVERIFY2(r.out.startsWith("Model folder: " + model + " (no --model given"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("\nDRAFT"), qPrintable(r.out));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCliGenerate)

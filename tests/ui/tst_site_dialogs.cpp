@@ -1,6 +1,7 @@
 // Start-up: first-start site creation, unlock with a wrong then the right passphrase, sign-in; the
 // users dialog adds a user as the signed-in admin.
 #include <QApplication>
+#include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -62,7 +63,7 @@ class TstSiteDialogs : public QObject {
     login.password->setText("adminpass1");
     login.accept();
     QVERIFY(login.user().has_value());
-    QCOMPARE(login.user()->role, app::Role::Admin);
+    QCOMPARE(login.user()->roles, app::Roles{app::Role::Admin});  // the setup box was left off
     QCOMPARE(login.user()->displayName, std::string("Site Admin"));
 
     ui::UsersDialog users(*site, *login.user());
@@ -77,7 +78,7 @@ class TstSiteDialogs : public QObject {
     QCOMPARE(users.list->count(), 2);
     const auto lee = app::UserDirectory(*site).authenticate("drlee", "radiology1");
     QVERIFY(lee.has_value());
-    QCOMPARE(lee->role, app::Role::Radiologist);
+    QCOMPARE(lee->roles, app::Roles{app::Role::Radiologist});
     // The new user is credited to the admin who added it, not to "system".
     app::AuditQuery added;
     added.action = "user.add";
@@ -85,6 +86,45 @@ class TstSiteDialogs : public QObject {
     QCOMPARE(int(entries.size()), 2);  // the admin at the site's creation, then drlee
     QCOMPARE(entries.front().user, std::string("admin"));
     QCOMPARE(entries.front().detail, std::string("drlee (radiologist)"));
+  }
+
+  // The setup box gives the first admin the radiologist role too; the users dialog adds an admin-only
+  // user and changes a user's roles, and refuses to leave a user without a role.
+  void rolesInTheDialogs() {
+    QTemporaryDir dir;
+    ui::SetupDialog setup(dir.filePath("site"));
+    setup.siteName->setText("Clinic East");
+    setup.passphrase->setText("a long passphrase");
+    setup.passphraseAgain->setText("a long passphrase");
+    setup.adminUser->setText("drboss");
+    setup.adminName->setText("Dr Boss");
+    setup.adminPassword->setText("adminpass1");
+    QVERIFY(!setup.adminIsRadiologist->isChecked());  // a choice, not a default
+    setup.adminIsRadiologist->setChecked(true);
+    setup.accept();
+    QCOMPARE(setup.result(), int(QDialog::Accepted));
+    auto site = setup.takeSite();
+    const auto boss = app::UserDirectory(*site).authenticate("drboss", "adminpass1");
+    QCOMPARE(boss->roles, (app::Roles{app::Role::Radiologist, app::Role::Admin}));
+
+    ui::UsersDialog users(*site, *boss);
+    users.username->setText("it");
+    users.password->setText("itpassword1");
+    users.radiologistRole->setChecked(false);
+    users.adminRole->setChecked(true);
+    QVERIFY(users.addUser());
+    const int64_t it = app::UserDirectory(*site).authenticate("it", "itpassword1")->id;
+    QCOMPARE(app::UserDirectory(*site).find(it)->roles, app::Roles{app::Role::Admin});
+    QVERIFY(users.list->findItems("it (it) — admin", Qt::MatchExactly).size() == 1);
+    users.list->setCurrentItem(users.list->findItems("it (it) — admin", Qt::MatchExactly).front());
+    users.radiologistRole->setChecked(false);
+    users.adminRole->setChecked(false);
+    QVERIFY(!users.setRoles());
+    QVERIFY2(users.error()->text().contains("needs a role"), qPrintable(users.error()->text()));
+    users.radiologistRole->setChecked(true);
+    users.adminRole->setChecked(true);
+    QVERIFY(users.setRoles());
+    QCOMPARE(app::UserDirectory(*site).find(it)->roles, (app::Roles{app::Role::Radiologist, app::Role::Admin}));
   }
 
   // Wrong passphrases and failed sign-ins make the next try wait, and the dialogs say how long; the

@@ -28,11 +28,11 @@ struct WorkstationFixture {
 
   app::User user;
 
-  // Creates the site and its user "drjones". False when that failed.
-  bool createSite() {
+  // Creates the site and its user "drjones" (the first admin, with `roles`). False when that failed.
+  bool createSite(const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
     if (!dir.isValid()) return false;
-    site =
-        app::Site::create(dir.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123");
+    site = app::Site::create(dir.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123",
+                             roles);
     const auto signedIn = app::UserDirectory(*site).authenticate("drjones", "password123");
     if (signedIn) user = *signedIn;
     return signedIn.has_value();
@@ -47,8 +47,8 @@ struct WorkstationFixture {
 
   // Creates the site and its user, opens the window (every confirmation answered yes) and imports
   // `studies`. False when any step failed.
-  bool start(const std::vector<TestDicom>& studies) {
-    if (!createSite()) return false;
+  bool start(const std::vector<TestDicom>& studies, const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
+    if (!createSite(roles)) return false;
     const QString in = dir.filePath("incoming");
     if (!QDir().mkpath(in)) return false;
     for (size_t i = 0; i < studies.size(); ++i)
