@@ -20,7 +20,8 @@ QString defaultTip(const QAction* action) {
 
 QString tipWithKey(const QString& tip, const QKeySequence& key) {
   if (key.isEmpty()) return tip;
-  return QCoreApplication::translate("fedmrg::ui::ActionHints", "%1 (%2)").arg(tip, key.toString(QKeySequence::NativeText));
+  return QCoreApplication::translate("fedmrg::ui::ActionHints", "%1 (%2)")
+      .arg(tip, key.toString(QKeySequence::NativeText));
 }
 
 void exemptFromShortcut(QAction* action, const char* reason) {

@@ -20,7 +20,8 @@ QString WindowLayout::group(const QString& user) {
 void WindowLayout::restore(QMainWindow* window, const QString& user) {
   QSettings settings;
   settings.beginGroup(group(user));
-  if (settings.contains(QStringLiteral("geometry"))) window->restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+  if (settings.contains(QStringLiteral("geometry")))
+    window->restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
   if (settings.contains(QStringLiteral("state")))
     window->restoreState(settings.value(QStringLiteral("state")).toByteArray(), kStateVersion);
   settings.beginGroup(QStringLiteral("splitters"));

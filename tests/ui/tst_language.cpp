@@ -3,10 +3,10 @@
 // report editor's buttons and section headers, and the status filter; View > Language stores the
 // choice. The report's own text (FINDINGS: / IMPRESSION: as the model writes it) is not a UI string.
 #include <QAction>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLibraryInfo>
-#include <QComboBox>
 #include <QMenu>
 #include <QMenuBar>
 #include <QPushButton>
@@ -27,9 +27,7 @@ class TstLanguage : public QObject {
   testing::WorkstationFixture fixture_;  // the site and its user; windows are made by each test
   app::User& user_ = fixture_.user;
 
-  std::unique_ptr<ui::MainWindow> window() {
-    return fixture_.newWindow(user_);
-  }
+  std::unique_ptr<ui::MainWindow> window() { return fixture_.newWindow(user_); }
 
   static QStringList menuTitles(ui::MainWindow& w) {
     QStringList titles;
@@ -72,7 +70,8 @@ class TstLanguage : public QObject {
     QCOMPARE(ui::effectiveLanguage("", QLocale(QLocale::Chinese, QLocale::China)), QString("zh_CN"));
     QCOMPARE(ui::effectiveLanguage("", QLocale(QLocale::Chinese, QLocale::Taiwan)), QString("en"));
     QCOMPARE(ui::effectiveLanguage("", QLocale(QLocale::French, QLocale::France)), QString("en"));
-    QCOMPARE(ui::effectiveLanguage("xx", QLocale(QLocale::German, QLocale::Germany)), QString("de"));  // unknown setting
+    QCOMPARE(ui::effectiveLanguage("xx", QLocale(QLocale::German, QLocale::Germany)),
+             QString("de"));  // unknown setting
   }
 
   void everyLanguageIsEmbedded() {
@@ -89,8 +88,10 @@ class TstLanguage : public QObject {
     QTest::addColumn<QStringList>("headers");
     QTest::addColumn<int>("chip");
     QTest::addColumn<QString>("chipText");  // the stored label stays English
-    QTest::newRow("German") << "de" << QStringList{"&Datei", "&Arbeitsliste", "A&nsicht", "&Messen", "&Bericht", "&Hilfe"}
-                            << "Entwurf erstellen" << QStringList{"BEFUND", "BEURTEILUNG"} << 2 << "Kardiomegalie: leer";
+    QTest::newRow("German") << "de"
+                            << QStringList{"&Datei", "&Arbeitsliste", "A&nsicht", "&Messen", "&Bericht", "&Hilfe"}
+                            << "Entwurf erstellen" << QStringList{"BEFUND", "BEURTEILUNG"} << 2
+                            << "Kardiomegalie: leer";
     QTest::newRow("Chinese") << "zh_CN"
                              << QStringList{"文件(&F)", "工作列表(&W)", "视图(&V)", "测量(&M)", "报告(&R)", "帮助(&H)"}
                              << "生成草稿" << QStringList{"影像所见", "印象"} << 10 << "胸腔积液：空白";

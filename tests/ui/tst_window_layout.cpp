@@ -7,8 +7,8 @@
 
 #include "ui/main_window.h"
 #include "ui/widget_test_main.h"
-#include "ui/workstation_fixture.h"
 #include "ui/window_layout.h"
+#include "ui/workstation_fixture.h"
 
 using namespace fedmrg;
 
@@ -27,7 +27,9 @@ class TstWindowLayout : public QObject {
     return window;
   }
 
-  static QSplitter* mainSplitter(QWidget* window) { return window->findChild<QSplitter*>(QStringLiteral("mainSplitter")); }
+  static QSplitter* mainSplitter(QWidget* window) {
+    return window->findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+  }
 
   static bool near(const QList<int>& a, const QList<int>& b) {
     if (a.size() != b.size()) return false;
@@ -70,7 +72,8 @@ class TstWindowLayout : public QObject {
     QVERIFY(again);
     QCOMPARE(again->size(), QSize(1300, 820));
     const QList<int> restored = mainSplitter(again.get())->sizes();
-    QVERIFY2(near(restored, chosen), qPrintable(QStringLiteral("restored %1, chosen %2").arg(text(restored), text(chosen))));
+    QVERIFY2(near(restored, chosen),
+             qPrintable(QStringLiteral("restored %1, chosen %2").arg(text(restored), text(chosen))));
     again->close();
   }
 
