@@ -40,9 +40,9 @@
 #include "ui/language.h"
 #include "ui/pacs_query_panel.h"
 #include "ui/pacs_window_hook.h"
-#include "ui/role_hints.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
+#include "ui/role_hints.h"
 #include "ui/site_dialogs.h"
 #include "ui/template_dialog.h"
 #include "ui/window_layout.h"
@@ -82,41 +82,58 @@ struct Shortcut {
 // Every menu action's shortcut is listed here (tst_keyboard_flow checks it); " / " separates keys
 // that share a row.
 constexpr Shortcut kShortcuts[] = {
-    {"Up / Down, Page Up / Down, Home / End", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "move in the worklist: the study under the cursor opens")},
-    {"Alt+Down / Alt+Up", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "next / previous study, wherever the focus is (unsaved text is kept)")},
+    {"Up / Down, Page Up / Down, Home / End",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "move in the worklist: the study under the cursor opens")},
+    {"Alt+Down / Alt+Up", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                                            "next / previous study, wherever the focus is (unsaved text is kept)")},
     {"Ctrl+F", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "search the worklist")},
-    {"Ctrl+O / Ctrl+Shift+O", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "import files / a folder (or drop them on the window)")},
+    {"Ctrl+O / Ctrl+Shift+O",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "import files / a folder (or drop them on the window)")},
     {"Ctrl+Shift+I", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the last import's report")},
     {"Ctrl+Shift+U", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "users and roles (administrators)")},
     {"Ctrl+Q", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "quit")},
-    {"Left drag", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "window / level (right: wider, down: darker, for MONOCHROME1 too)")},
+    {"Left drag",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "window / level (right: wider, down: darker, for MONOCHROME1 too)")},
     {"Shift+left or middle drag", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "pan")},
     {"Wheel, right drag, + / -", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "zoom")},
-    {"Alt+1 / Alt+2 / Alt+3", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)")},
+    {"Alt+1 / Alt+2 / Alt+3",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)")},
     {"Alt+I", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "invert (anywhere; I in the viewer)")},
     {"Alt+O", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "overlays on / off (anywhere; O in the viewer)")},
     {"Ctrl+0", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "fit the image to the view (anywhere; F in the viewer)")},
     {"Alt+0", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "reset window, zoom and pan (anywhere; R in the viewer)")},
     {"Ctrl+1", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "actual pixels (1:1): one image pixel on one screen pixel")},
-    {"Alt+D / Alt+A / Alt+C", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)")},
-    {"Esc / Delete", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "in the viewer: cancel the measurement in progress / remove the selected or last one")},
-    {"Ctrl+Alt+M", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert the image's measurements into the report's findings")},
+    {"Alt+D / Alt+A / Alt+C",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "measure a distance / an angle / the cardiothoracic ratio (then click on the image)")},
+    {"Esc / Delete",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "in the viewer: cancel the measurement in progress / remove the selected or last one")},
+    {"Ctrl+Alt+M",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert the image's measurements into the report's findings")},
     {"Alt+P", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the prior study side by side on / off")},
     {"Alt+Shift+P", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the prior's signed report (Copy to COMPARISON)")},
     {"Ctrl+G", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "generate a draft")},
     {"Ctrl+S", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "save the report")},
     {"Ctrl+Shift+P / Ctrl+Shift+F", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "sign preliminary / final")},
-    {"Ctrl+Shift+Return", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "sign final and open the next study still to sign")},
+    {"Ctrl+Shift+Return",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "sign final and open the next study still to sign")},
     {"Ctrl+T", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert a template: type to filter, Enter inserts")},
     {"Ctrl+Alt+N", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert the normal chest macro")},
     {"Ctrl+Shift+T", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "manage your templates")},
-    {"Ctrl+L", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "to the chips: Space cycles, P / N / U positive / negative / uncertain, Delete blank, arrows move, Esc back")},
-    {"Ctrl+Z", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "undo in the text (also a draft or a template, with the chips it set)")},
+    {"Ctrl+L",
+     QT_TRANSLATE_NOOP(
+         "fedmrg::ui::MainWindow",
+         "to the chips: Space cycles, P / N / U positive / negative / uncertain, Delete blank, arrows move, Esc back")},
+    {"Ctrl+Z", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                                 "undo in the text (also a draft or a template, with the chips it set)")},
     {"Ctrl+Shift+D", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "add an addendum to the final report")},
     {"Ctrl+Shift+E", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "export the final report as DICOM SR")},
     {"Ctrl+Shift+H", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "versions and differences")},
     {"Ctrl+Shift+L", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "audit log")},
-    {"Ctrl+Alt+Q", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the PACS query panel on / off (search, retrieve into the worklist)")},
+    {"Ctrl+Alt+Q",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the PACS query panel on / off (search, retrieve into the worklist)")},
     {"Ctrl+Alt+S", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "send the final report to the PACS")},
     {"Ctrl+Alt+R", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "retry the reports waiting for the PACS now")},
     {"Ctrl+Alt+E", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "PACS settings")},
@@ -347,11 +364,14 @@ void MainWindow::buildReportMenu() {
   report->setToolTipsVisible(true);
   const QString signingNote = signingRoleNote(services_.user);
   disableWithNote(report->addAction(tr("Sign &preliminary"), QKeySequence(tr("Ctrl+Shift+P")), editor_,
-                                    &ReportEditor::signPreliminary), signingNote);
-  disableWithNote(report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_,
-                                    &ReportEditor::signFinal), signingNote);
+                                    &ReportEditor::signPreliminary),
+                  signingNote);
+  disableWithNote(
+      report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_, &ReportEditor::signFinal),
+      signingNote);
   disableWithNote(report->addAction(tr("Sign final and open &next"), QKeySequence(tr("Ctrl+Shift+Return")), this,
-                                    &MainWindow::signFinalAndOpenNext), signingNote);
+                                    &MainWindow::signFinalAndOpenNext),
+                  signingNote);
   report->addSeparator();
   report->addAction(tr("Insert &template…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::chooseTemplate);
   report->addAction(tr("Insert n&ormal chest"), QKeySequence(tr("Ctrl+Alt+N")), this, &MainWindow::insertNormalMacro);
@@ -366,7 +386,8 @@ void MainWindow::buildReportMenu() {
     };
   };
   disableWithNote(report->addAction(tr("&Addendum…"), QKeySequence(tr("Ctrl+Shift+D")), this,
-                                    whenFinal([this] { editor_->addAddendum(); })), signingNote);
+                                    whenFinal([this] { editor_->addAddendum(); })),
+                  signingNote);
   report->addAction(tr("&Export SR…"), QKeySequence(tr("Ctrl+Shift+E")), this, whenFinal([this] { editor_->exportSr(); }));
   report->addAction(tr("&Versions and differences"), QKeySequence(tr("Ctrl+Shift+H")), editor_, &ReportEditor::showVersions);
   report->addAction(tr("A&udit log"), QKeySequence(tr("Ctrl+Shift+L")), editor_, &ReportEditor::showAuditLog);

@@ -50,7 +50,8 @@ PacsWindowHook::PacsWindowHook(MainWindow* window, QMenu* beforeMenu) : QObject(
       return window_->statusBar()->showMessage(tr("Only a signed final report is sent to the PACS."), 5000);
     sender_->sendNow(study);
   });
-  menu->addAction(tr("&Retry waiting reports now"), QKeySequence(tr("Ctrl+Alt+R")), this, [this] { sender_->kick(true); });
+  menu->addAction(tr("&Retry waiting reports now"), QKeySequence(tr("Ctrl+Alt+R")), this,
+                  [this] { sender_->kick(true); });
   menu->addSeparator();
   menu->addAction(tr("PACS s&ettings…"), QKeySequence(tr("Ctrl+Alt+E")), this, &PacsWindowHook::showSettings);
 }

@@ -68,8 +68,7 @@ void PatientBanner::showStudy(app::Site& site, int64_t studyId) {
                                        : tr("%1 (%2)").arg(orDash(who.birthDate), QString::fromStdString(who.age));
   details_->setText(tr("ID %1 · born %2 · sex %3 · study %4 · accession %5")
                         .arg(orDash(who.patientId), born, who.sex.empty() ? orDash(who.sex) : tr(who.sex.c_str()),
-                             orDash(who.studyDate),
-                             orDash(who.accessionNumber)));
+                             orDash(who.studyDate), orDash(who.accessionNumber)));
 }
 
 QString PatientBanner::patientId() const { return id_->text(); }

@@ -1,9 +1,10 @@
 #include "ui/report_editor.h"
 
+#include <QAbstractUndoItem>
 #include <QCoreApplication>
 #include <QDialog>
-#include <QDir>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGridLayout>
@@ -17,11 +18,10 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
-#include <QAbstractUndoItem>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QTextCursor>
 #include <QTextDocument>
-#include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
@@ -176,7 +176,8 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   cancel_->setToolTip(tr("Stop the draft being generated; the report is left as it was"));
   save_->setToolTip(tr("Keep the text and the chips as a new version (Ctrl+S)"));
   signPrelim_->setToolTip(tr("Sign the report preliminary (Ctrl+Shift+P)"));
-  signFinal_->setToolTip(tr("Sign the report final: it becomes read-only and enters the training queue (Ctrl+Shift+F)"));
+  signFinal_->setToolTip(
+      tr("Sign the report final: it becomes read-only and enters the training queue (Ctrl+Shift+F)"));
   addendum_->setToolTip(tr("Add an addendum to the final report (Ctrl+Shift+D)"));
   versions->setToolTip(tr("Every version of the report with its differences (Ctrl+Shift+H)"));
   audit->setToolTip(tr("Who did what to this study, and when (Ctrl+Shift+L)"));
@@ -552,7 +553,8 @@ void ReportEditor::showVersions() {
   for (int r = 0; r < int(versions.size()); ++r) {
     const auto& v = versions[size_t(r)];
     // A model's draft is credited to the model; "Saved by" names who asked for it.
-    const QStringList cells{QString::number(v.version), QCoreApplication::translate("fedmrg::ui::ReportEditor", app::kindKey(v.kind)),
+    const QStringList cells{QString::number(v.version),
+                            QCoreApplication::translate("fedmrg::ui::ReportEditor", app::kindKey(v.kind)),
                             QCoreApplication::translate("fedmrg::ui::MainWindow", app::statusKey(v.status)),
                             v.author.empty() ? tr("unknown") : QString::fromStdString(v.author),
                             v.requestedBy.empty() ? tr("unknown") : QString::fromStdString(v.requestedBy),

@@ -28,8 +28,7 @@ QString chipsText(const std::string& labels) {
   const auto states = app::decodeLabels(labels);
   QStringList set;
   for (int i = 0; i < app::kFindingCount; ++i)
-    if (states[size_t(i)] != app::FindingState::Blank)
-      set << findingText(i, states[size_t(i)]);
+    if (states[size_t(i)] != app::FindingState::Blank) set << findingText(i, states[size_t(i)]);
   return set.isEmpty() ? QObject::tr("none") : set.join(QStringLiteral(", "));
 }
 

@@ -2,8 +2,8 @@
 // Demo mode (README's run command): a demo site with a documented passphrase, an import, the first
 // study shown and a screenshot of the main window.
 #include <QApplication>
-#include <QCoreApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QMessageBox>
@@ -12,8 +12,8 @@
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
-#include <vector>
 #include <memory>
+#include <vector>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
@@ -26,8 +26,8 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
 #include "app/site/worklist_model.h"
+#include "app/site/workstation_services.h"
 #include "engine/core/torch_runtime.h"
 #include "fedmrg_version.h"
 #include "ui/image_viewer.h"
@@ -55,23 +55,28 @@ class Messages {
 void describeOptions(QCommandLineParser& p) {
   p.setApplicationDescription(
       Messages::tr("FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.\n"
-         "Generated reports are drafts; a radiologist reviews and signs every report.\n\n"
-         "Demo mode creates or opens a demo site whose passphrase is \"fedmrg-demo-passphrase\"\n"
-         "and whose user is \"demo\" / \"demo-password\". Never keep real data in a demo site."));
+                   "Generated reports are drafts; a radiologist reviews and signs every report.\n\n"
+                   "Demo mode creates or opens a demo site whose passphrase is \"fedmrg-demo-passphrase\"\n"
+                   "and whose user is \"demo\" / \"demo-password\". Never keep real data in a demo site."));
   p.addHelpOption();
   p.addVersionOption();
   p.addOption({"site", Messages::tr("Site folder (default: the user's data folder)."), "DIR"});
   p.addOption({"demo-site", Messages::tr("Open or create a demo site in DIR (demo passphrase, demo user)."), "DIR"});
-  p.addOption({"model",
-               Messages::tr("Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model when it exists, "
-                  "else the installed default model, <prefix>/share/fedmrg/models/default)."),
-               "DIR"});
+  p.addOption(
+      {"model",
+       Messages::tr("Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model when it exists, "
+                    "else the installed default model, <prefix>/share/fedmrg/models/default)."),
+       "DIR"});
   p.addOption({"import", Messages::tr("Import DICOM files, folders or a DICOMDIR at start (repeatable)."), "PATH"});
-  p.addOption({"screenshot", Messages::tr("Save a PNG of the main window once the first study's image has rendered."), "FILE"});
+  p.addOption(
+      {"screenshot", Messages::tr("Save a PNG of the main window once the first study's image has rendered."), "FILE"});
   p.addOption({"quit-after-screenshot", Messages::tr("Exit after saving the screenshot.")});
-  p.addOption({"bench-viewer", Messages::tr("Benchmark: open the site's studies N times, print selection-to-rendered times, exit."), "N"});
-  p.addPositionalArgument("files", Messages::tr("DICOM files or folders to import once the site is open; the first one's study is opened."),
-                          "[FILES...]");
+  p.addOption({"bench-viewer",
+               Messages::tr("Benchmark: open the site's studies N times, print selection-to-rendered times, exit."),
+               "N"});
+  p.addPositionalArgument(
+      "files", Messages::tr("DICOM files or folders to import once the site is open; the first one's study is opened."),
+      "[FILES...]");
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -132,7 +137,8 @@ app::ImportResult importAtStart(app::DicomImporter& importer, const QStringList&
 
 int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   if (!window.selectFirstStudy()) {
-    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(Messages::tr("the demo site has no study to show; pass --import DICOM_DIR")));
+    std::fprintf(stderr, "fedmrg: %s\n",
+                 qPrintable(Messages::tr("the demo site has no study to show; pass --import DICOM_DIR")));
     return quit ? 1 : 0;
   }
   auto* viewer = window.viewer();
@@ -222,8 +228,9 @@ int main(int argc, char** argv) {
   if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
       (platform.isEmpty() || platform == "xcb")) {
     std::fprintf(stderr, "fedmrg: %s\n",
-                 qPrintable(Messages::tr("no display. The workstation needs X (the image view uses OpenGL); on a machine without one,\n"
-                               "run it under Xvfb: xvfb-run -a -s \"-screen 0 1600x1000x24\" fedmrg ...")));
+                 qPrintable(Messages::tr(
+                     "no display. The workstation needs X (the image view uses OpenGL); on a machine without one,\n"
+                     "run it under Xvfb: xvfb-run -a -s \"-screen 0 1600x1000x24\" fedmrg ...")));
     return 2;
   }
 
@@ -253,7 +260,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fedmrg: %s\n", e.what());
     // Started from a desktop entry, nobody reads stderr: the reason is shown too (in English, as app
     // states it; docs/workstation.md, "Translations").
-    if (!demo) QMessageBox::critical(nullptr, Messages::tr("FedMRG Workstation"), Messages::tr("The site could not be opened: %1").arg(QString::fromUtf8(e.what())));
+    if (!demo)
+      QMessageBox::critical(nullptr, Messages::tr("FedMRG Workstation"),
+                            Messages::tr("The site could not be opened: %1").arg(QString::fromUtf8(e.what())));
     return 1;
   }
   if (!site) return 0;  // the user cancelled

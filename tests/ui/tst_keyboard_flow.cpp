@@ -8,9 +8,9 @@
 // and a tooltip of its own that names the key; every button has a tooltip, which names the key of
 // the menu action that does the same.
 #include <QAbstractButton>
-#include <QCheckBox>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -182,19 +182,22 @@ class TstKeyboardFlow : public QObject {
         keyOfAction[defaultTip(a->text()).remove(QChar(0x2026))] = a->shortcut().toString(QKeySequence::NativeText);
     int named = 0;
     for (QAbstractButton* b : window_->findChildren<QAbstractButton*>()) {
-      if (!qobject_cast<QPushButton*>(b) && !qobject_cast<QCheckBox*>(b)) continue;  // not Qt's own (corner, dock title)
+      if (!qobject_cast<QPushButton*>(b) && !qobject_cast<QCheckBox*>(b))
+        continue;  // not Qt's own (corner, dock title)
       const QString name = defaultTip(b->text()).remove(QChar(0x2026));
       QVERIFY2(!b->toolTip().isEmpty(), qPrintable(QStringLiteral("the button \"%1\" has no tooltip").arg(name)));
       // The editor's and the prior's buttons repeat menu actions; elsewhere a like name is another
       // thing (the PACS panel's Search is not the worklist's).
-      const bool repeatsAMenuAction = window_->reportEditor()->isAncestorOf(b) || window_->priorPanel()->isAncestorOf(b);
+      const bool repeatsAMenuAction =
+          window_->reportEditor()->isAncestorOf(b) || window_->priorPanel()->isAncestorOf(b);
       if (const auto key = keyOfAction.constFind(name); repeatsAMenuAction && key != keyOfAction.cend()) {
         QVERIFY2(b->toolTip().contains(*key),
                  qPrintable(QStringLiteral("the button \"%1\" does not name %2: %3").arg(name, *key, b->toolTip())));
         ++named;
       }
     }
-    QVERIFY2(named >= 7, qPrintable(QString::number(named)));  // Generate draft, Save, Sign …, Export SR, Audit log, Prior report
+    QVERIFY2(named >= 7,
+             qPrintable(QString::number(named)));  // Generate draft, Save, Sign …, Export SR, Audit log, Prior report
   }
 
   void altDownAndUpMoveWhileTyping() {

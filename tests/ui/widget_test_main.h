@@ -5,19 +5,19 @@
 // layout, language) live in a folder of its own run, so that no run sees another's or the user's.
 #include <QApplication>
 #include <QSettings>
-#include <QTemporaryDir>
 #include <QSurfaceFormat>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "ui/vtk_view_widget.h"
 
-#define FEDMRG_WIDGET_TEST_MAIN(TestClass)                                                  \
-  int main(int argc, char** argv) {                                                         \
-    if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen");    \
-    QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());           \
-    QApplication app(argc, argv);                                                           \
-    QTemporaryDir settings;                                                                 \
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());     \
-    TestClass test;                                                                         \
-    return QTest::qExec(&test, argc, argv);                                                 \
+#define FEDMRG_WIDGET_TEST_MAIN(TestClass)                                               \
+  int main(int argc, char** argv) {                                                      \
+    if (qEnvironmentVariableIsEmpty("DISPLAY")) qputenv("QT_QPA_PLATFORM", "offscreen"); \
+    QSurfaceFormat::setDefaultFormat(fedmrg::ui::VtkViewWidget::defaultFormat());        \
+    QApplication app(argc, argv);                                                        \
+    QTemporaryDir settings;                                                              \
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());  \
+    TestClass test;                                                                      \
+    return QTest::qExec(&test, argc, argv);                                              \
   }

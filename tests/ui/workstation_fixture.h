@@ -47,7 +47,8 @@ struct WorkstationFixture {
 
   // Creates the site and its user, opens the window (every confirmation answered yes) and imports
   // `studies`. False when any step failed.
-  bool start(const std::vector<TestDicom>& studies, const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
+  bool start(const std::vector<TestDicom>& studies,
+             const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
     if (!createSite(roles)) return false;
     const QString in = dir.filePath("incoming");
     if (!QDir().mkpath(in)) return false;
