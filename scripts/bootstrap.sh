@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config ca-certificates ccache git file
   qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev libgl-dev
-  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-charts-dev qt6-svg-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n qt6-charts-dev qt6-svg-dev
+  fonts-wqy-microhei
   libtorch-dev libopenblas0
   libdcmtk-dev dcmtk libopenjp2-7-dev libjpeg62-turbo-dev
   libvtk9-dev

@@ -16,12 +16,14 @@ for f in ./usr/bin/fedmrg ./usr/bin/fedmrg-cli ./usr/bin/fedmrg-coordinator \
          ./usr/share/fedmrg/models/default/provenance.json; do
   if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
 done
-# Translations: every compiled translations/*.qm of the checkout (none while the folder is absent).
-for qm in "$(dirname "$0")"/../translations/*.qm; do
-  [ -e "$qm" ] || continue
-  f=./usr/share/fedmrg/translations/$(basename "$qm")
-  if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
-done
+# Translations: compiled into bin/fedmrg (ui/CMakeLists.txt). The packaged program's --help in a
+# German locale (no display needed; its own settings folder, so no stored language interferes).
+unpacked=$(mktemp -d)
+dpkg-deb -x "$deb" "$unpacked"
+if LC_ALL=de_DE.UTF-8 LANGUAGE= XDG_CONFIG_HOME="$unpacked/config" "$unpacked/usr/bin/fedmrg" --help 2>&1 |
+  grep -q "FedMRG-Arbeitsstation"; then echo "package: fedmrg speaks German (embedded translations)"
+else echo "package: fedmrg --help is not German under LC_ALL=de_DE.UTF-8: translations MISSING"; status=1; fi
+rm -rf "$unpacked"
 copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./usr/share/doc/fedmrg-workstation/copyright 2>/dev/null || true)
 for text in "Copyright (c) 2026 The FedMRG Workstation authors" "Copyright (c) 2018 Stanford Machine Learning Group" \
             "WordNet 3.0 Copyright 2006 by Princeton University"; do

@@ -106,6 +106,8 @@ AuditLogDialog::AuditLogDialog(app::Site& site, int64_t viewerId, int64_t studyI
     disableWithNote(exportButton, adminRoleNote(*viewer, tr("Exporting the audit log")));
   exportButton->setEnabled(trail_.mayExport());
   auto* close = new QPushButton(tr("Close"), this);
+  if (trail_.mayExport()) exportButton->setToolTip(tr("Save the entries shown as a CSV file"));
+  close->setToolTip(tr("Close the audit log (Esc)"));
   buttons->addWidget(exportButton);
   buttons->addStretch();
   buttons->addWidget(close);

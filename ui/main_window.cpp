@@ -35,14 +35,17 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
+#include "ui/action_hints.h"
 #include "ui/image_viewer.h"
+#include "ui/language.h"
 #include "ui/pacs_query_panel.h"
 #include "ui/pacs_window_hook.h"
-#include "ui/role_hints.h"
 #include "ui/prior_panel.h"
 #include "ui/report_editor.h"
+#include "ui/role_hints.h"
 #include "ui/site_dialogs.h"
 #include "ui/template_dialog.h"
+#include "ui/window_layout.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -79,40 +82,68 @@ struct Shortcut {
 // Every menu action's shortcut is listed here (tst_keyboard_flow checks it); " / " separates keys
 // that share a row.
 constexpr Shortcut kShortcuts[] = {
-    {"Up / Down, Page Up / Down, Home / End", "move in the worklist: the study under the cursor opens"},
-    {"Alt+Down / Alt+Up", "next / previous study, wherever the focus is (unsaved text is kept)"},
-    {"Ctrl+F", "search the worklist"},
-    {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
-    {"Ctrl+Q", "quit"},
-    {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
-    {"Shift+left or middle drag", "pan"},
-    {"Wheel, right drag, + / -", "zoom"},
-    {"Alt+1 / Alt+2 / Alt+3", "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)"},
-    {"Alt+I", "invert (anywhere; I in the viewer)"},
-    {"Alt+O", "overlays on / off (anywhere; O in the viewer)"},
-    {"Ctrl+0", "fit the image to the view (anywhere; F in the viewer)"},
-    {"Alt+0", "reset window, zoom and pan (anywhere; R in the viewer)"},
-    {"Ctrl+1", "actual pixels (1:1): one image pixel on one screen pixel"},
-    {"Alt+D / Alt+A / Alt+C", "measure a distance / an angle / the cardiothoracic ratio (then click on the image)"},
-    {"Esc / Delete", "in the viewer: cancel the measurement in progress / remove the selected or last one"},
-    {"Ctrl+Alt+M", "insert the image's measurements into the report's findings"},
-    {"Alt+P", "the prior study side by side on / off"},
-    {"Alt+Shift+P", "the prior's signed report (Copy to COMPARISON)"},
-    {"Ctrl+G", "generate a draft"},
-    {"Ctrl+S", "save the report"},
-    {"Ctrl+Shift+P / Ctrl+Shift+F", "sign preliminary / final"},
-    {"Ctrl+Shift+Return", "sign final and open the next study still to sign"},
-    {"Ctrl+T", "insert a template: type to filter, Enter inserts"},
-    {"Ctrl+Alt+N", "insert the normal chest macro"},
-    {"Ctrl+L", "to the chips: Space cycles, P / N / U positive / negative / uncertain, Delete blank, arrows move, Esc back"},
-    {"Ctrl+Z", "undo in the text (also a draft or a template, with the chips it set)"},
-    {"Ctrl+Shift+D", "add an addendum to the final report"},
-    {"Ctrl+Shift+E", "export the final report as DICOM SR"},
-    {"Ctrl+Shift+H", "versions and differences"},
-    {"Ctrl+Shift+L", "audit log"},
-    {"Ctrl+Alt+Q", "the PACS query panel on / off (search, retrieve into the worklist)"},
-    {"F1", "this list"},
+    {"Up / Down, Page Up / Down, Home / End",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "move in the worklist: the study under the cursor opens")},
+    {"Alt+Down / Alt+Up", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                                            "next / previous study, wherever the focus is (unsaved text is kept)")},
+    {"Ctrl+F", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "search the worklist")},
+    {"Ctrl+O / Ctrl+Shift+O",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "import files / a folder (or drop them on the window)")},
+    {"Ctrl+Shift+I", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the last import's report")},
+    {"Ctrl+Shift+U", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "users and roles (administrators)")},
+    {"Ctrl+Q", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "quit")},
+    {"Left drag",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "window / level (right: wider, down: darker, for MONOCHROME1 too)")},
+    {"Shift+left or middle drag", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "pan")},
+    {"Wheel, right drag, + / -", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "zoom")},
+    {"Alt+1 / Alt+2 / Alt+3",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "presets: lung, mediastinum, bone (anywhere; 1 / 2 / 3 in the viewer)")},
+    {"Alt+I", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "invert (anywhere; I in the viewer)")},
+    {"Alt+O", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "overlays on / off (anywhere; O in the viewer)")},
+    {"Ctrl+0", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "fit the image to the view (anywhere; F in the viewer)")},
+    {"Alt+0", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "reset window, zoom and pan (anywhere; R in the viewer)")},
+    {"Ctrl+1", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "actual pixels (1:1): one image pixel on one screen pixel")},
+    {"Alt+D / Alt+A / Alt+C",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "measure a distance / an angle / the cardiothoracic ratio (then click on the image)")},
+    {"Esc / Delete",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                       "in the viewer: cancel the measurement in progress / remove the selected or last one")},
+    {"Ctrl+Alt+M",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert the image's measurements into the report's findings")},
+    {"Alt+P", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the prior study side by side on / off")},
+    {"Alt+Shift+P", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the prior's signed report (Copy to COMPARISON)")},
+    {"Ctrl+G", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "generate a draft")},
+    {"Ctrl+S", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "save the report")},
+    {"Ctrl+Shift+P / Ctrl+Shift+F", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "sign preliminary / final")},
+    {"Ctrl+Shift+Return",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "sign final and open the next study still to sign")},
+    {"Ctrl+T", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert a template: type to filter, Enter inserts")},
+    {"Ctrl+Alt+N", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "insert the normal chest macro")},
+    {"Ctrl+Shift+T", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "manage your templates")},
+    {"Ctrl+L",
+     QT_TRANSLATE_NOOP(
+         "fedmrg::ui::MainWindow",
+         "to the chips: Space cycles, P / N / U positive / negative / uncertain, Delete blank, arrows move, Esc back")},
+    {"Ctrl+Z", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow",
+                                 "undo in the text (also a draft or a template, with the chips it set)")},
+    {"Ctrl+Shift+D", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "add an addendum to the final report")},
+    {"Ctrl+Shift+E", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "export the final report as DICOM SR")},
+    {"Ctrl+Shift+H", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "versions and differences")},
+    {"Ctrl+Shift+L", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "audit log")},
+    {"Ctrl+Alt+Q",
+     QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the PACS query panel on / off (search, retrieve into the worklist)")},
+    {"Ctrl+Alt+S", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "send the final report to the PACS")},
+    {"Ctrl+Alt+R", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "retry the reports waiting for the PACS now")},
+    {"Ctrl+Alt+E", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "PACS settings")},
+    {"F1", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "this list")},
 };
+
+// The worklist's status words (app::statusKey), translated where they are shown.
+[[maybe_unused]] constexpr const char* kStatusWords[] = {
+    QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "new"), QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "draft"),
+    QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "preliminary"), QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "final")};
 
 }  // namespace
 
@@ -177,6 +208,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   // The open study's image and, beside it, the patient's prior (hidden when there is none).
   prior_ = new PriorPanel(services_.site, services_.images, *services_.reports, viewer_, centre);
   auto* images = new QSplitter(centre);
+  images->setObjectName(QStringLiteral("imageSplitter"));  // its position is remembered (WindowLayout)
   images->addWidget(viewer_);
   images->addWidget(prior_);
   centreLayout->addWidget(images, 1);
@@ -186,6 +218,7 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
   templates_ = std::make_unique<app::ReportTemplates>(services_.site, services_.user.id);
 
   auto* splitter = new QSplitter(this);
+  splitter->setObjectName(QStringLiteral("mainSplitter"));
   splitter->addWidget(left);
   splitter->addWidget(centre);
   splitter->addWidget(editor_);
@@ -219,8 +252,10 @@ MainWindow::MainWindow(app::WorkstationServices services, QWidget* parent)
     if (forStudy == currentStudy_ && editor_->study() == forStudy) editor_->applyComparisonLine(line);
   });
   buildMenus();
+  hintActions(this);
   refreshStatus();
   resize(1480, 900);
+  WindowLayout::restore(this, QString::fromStdString(services_.user.username));
 }
 
 MainWindow::~MainWindow() {
@@ -237,9 +272,9 @@ void MainWindow::buildMenus() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Import a DICOM folder"));
     if (!dir.isEmpty()) importPaths({dir});
   });
-  file->addAction(tr("Last import &report"), this, &MainWindow::showImportReport);
-  auto* users =
-      file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, services_.user, this).exec(); });
+  file->addAction(tr("Last import &report"), QKeySequence(tr("Ctrl+Shift+I")), this, &MainWindow::showImportReport);
+  auto* users = file->addAction(tr("&Users…"), QKeySequence(tr("Ctrl+Shift+U")), this,
+                                [this] { UsersDialog(services_.site, services_.user, this).exec(); });
   disableWithNote(users, adminRoleNote(services_.user, tr("Managing users")));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -272,6 +307,8 @@ void MainWindow::buildMenus() {
   sideBySide->setCheckable(true);
   sideBySide->setChecked(prior_->wanted());
   view->addAction(tr("Actual pixels (1:1)"), QKeySequence(tr("Ctrl+1")), viewer_, &ImageViewer::actualPixels);
+  view->addSeparator();
+  addLanguageMenu(view, statusBar());
   buildMeasureMenu();
   buildReportMenu();
 
@@ -282,10 +319,12 @@ void MainWindow::buildMenus() {
     refreshStatus();
   });
   help->addAction(tr("&Shortcuts"), QKeySequence::HelpContents, this, &MainWindow::showShortcuts);
-  help->addAction(tr("&About"), this, [this] {
+  auto* about = help->addAction(tr("&About"), this, [this] {
     QMessageBox::about(this, tr("About FedMRG"),
                        tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
   });
+  about->setToolTip(tr("The program and what its drafts are"));
+  exemptFromShortcut(about, "read once, never while reading studies");
 }
 
 void MainWindow::buildMeasureMenu() {
@@ -325,15 +364,18 @@ void MainWindow::buildReportMenu() {
   report->setToolTipsVisible(true);
   const QString signingNote = signingRoleNote(services_.user);
   disableWithNote(report->addAction(tr("Sign &preliminary"), QKeySequence(tr("Ctrl+Shift+P")), editor_,
-                                    &ReportEditor::signPreliminary), signingNote);
-  disableWithNote(report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_,
-                                    &ReportEditor::signFinal), signingNote);
+                                    &ReportEditor::signPreliminary),
+                  signingNote);
+  disableWithNote(
+      report->addAction(tr("Sign &final"), QKeySequence(tr("Ctrl+Shift+F")), editor_, &ReportEditor::signFinal),
+      signingNote);
   disableWithNote(report->addAction(tr("Sign final and open &next"), QKeySequence(tr("Ctrl+Shift+Return")), this,
-                                    &MainWindow::signFinalAndOpenNext), signingNote);
+                                    &MainWindow::signFinalAndOpenNext),
+                  signingNote);
   report->addSeparator();
   report->addAction(tr("Insert &template…"), QKeySequence(tr("Ctrl+T")), this, &MainWindow::chooseTemplate);
   report->addAction(tr("Insert n&ormal chest"), QKeySequence(tr("Ctrl+Alt+N")), this, &MainWindow::insertNormalMacro);
-  report->addAction(tr("&Manage templates…"), this, &MainWindow::manageTemplates);
+  report->addAction(tr("&Manage templates…"), QKeySequence(tr("Ctrl+Shift+T")), this, &MainWindow::manageTemplates);
   report->addAction(tr("&Chips (keyboard)"), QKeySequence(tr("Ctrl+L")), editor_, &ReportEditor::focusChips);
   report->addSeparator();
   // Addenda and the SR are for a final report: said in the status bar, before any dialog opens.
@@ -344,7 +386,8 @@ void MainWindow::buildReportMenu() {
     };
   };
   disableWithNote(report->addAction(tr("&Addendum…"), QKeySequence(tr("Ctrl+Shift+D")), this,
-                                    whenFinal([this] { editor_->addAddendum(); })), signingNote);
+                                    whenFinal([this] { editor_->addAddendum(); })),
+                  signingNote);
   report->addAction(tr("&Export SR…"), QKeySequence(tr("Ctrl+Shift+E")), this, whenFinal([this] { editor_->exportSr(); }));
   report->addAction(tr("&Versions and differences"), QKeySequence(tr("Ctrl+Shift+H")), editor_, &ReportEditor::showVersions);
   report->addAction(tr("A&udit log"), QKeySequence(tr("Ctrl+Shift+L")), editor_, &ReportEditor::showAuditLog);
@@ -666,6 +709,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   editor_->autosaveNow();
+  WindowLayout::save(this, QString::fromStdString(services_.user.username));
   if (cancelImport_) cancelImport_->store(true);
   QMainWindow::closeEvent(event);
 }

@@ -41,6 +41,7 @@ PacsQueryPanel::PacsQueryPanel(const app::WorkstationServices& services, QWidget
   patientId_ = new QLineEdit(this);
   accession_ = new QLineEdit(this);
   useDates_ = new QCheckBox(tr("Study date from"), this);
+  useDates_->setToolTip(tr("Search only the studies between the two dates; unticked, any date"));
   from_ = new QDateEdit(QDate::currentDate().addDays(-7), this);
   to_ = new QDateEdit(QDate::currentDate(), this);
   for (auto* d : {from_, to_}) {
@@ -53,6 +54,9 @@ PacsQueryPanel::PacsQueryPanel(const app::WorkstationServices& services, QWidget
   search_ = new QPushButton(tr("Search"), this);
   retrieve_ = new QPushButton(tr("Retrieve"), this);
   cancel_ = new QPushButton(tr("Cancel"), this);
+  search_->setToolTip(tr("Ask the chosen PACS for the studies that match the fields above"));
+  retrieve_->setToolTip(tr("Copy the selected studies from the PACS into the worklist"));
+  cancel_->setToolTip(tr("Stop the search or retrieval in progress"));
   prefetch_ = new QCheckBox(tr("Retrieve results in the background"), this);
   prefetch_->setToolTip(tr("After each search, retrieve every listed study that is not in the worklist yet, so that it opens at once."));
   cancel_->setEnabled(false);

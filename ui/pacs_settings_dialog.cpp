@@ -37,6 +37,7 @@ PacsSettingsDialog::PacsSettingsDialog(app::Site& site, const app::User& user, Q
   method_->addItem(tr("C-GET (the images come back on the query's connection)"), int(app::RetrieveMethod::Get));
   method_->addItem(tr("C-MOVE (the PACS sends them to this workstation's port)"), int(app::RetrieveMethod::Move));
   isDefault_ = new QCheckBox(tr("Default node: signed reports are sent here"), this);
+  isDefault_->setToolTip(tr("The node that receives the signed reports; one node at most"));
   newNode_ = new QPushButton(tr("&New"), this);
   saveNode_ = new QPushButton(tr("&Save node"), this);
   remove_ = new QPushButton(tr("&Remove"), this);
@@ -48,7 +49,14 @@ PacsSettingsDialog::PacsSettingsDialog(app::Site& site, const app::User& user, Q
   localPort_ = new QSpinBox(this);
   localPort_->setRange(1, 65535);
   autoSend_ = new QCheckBox(tr("Send each signed final report and addendum to the default node as DICOM SR"), this);
+  autoSend_->setToolTip(tr("Unticked, reports are sent only with PACS > Send report to PACS"));
   saveLocal_ = new QPushButton(tr("Save &workstation"), this);
+  // Their keys are their mnemonics (Alt and the underlined letter).
+  newNode_->setToolTip(tr("Empty the fields for a new PACS node (Alt+N)"));
+  saveNode_->setToolTip(tr("Keep the node's fields (Alt+S)"));
+  remove_->setToolTip(tr("Remove the selected node (Alt+R)"));
+  test_->setToolTip(tr("Send a C-ECHO to the node and say whether it answered (Alt+T)"));
+  saveLocal_->setToolTip(tr("Keep this workstation's own AE title and port (Alt+W)"));
 
   auto* nodeForm = new QFormLayout;
   nodeForm->addRow(tr("Name"), name_);

@@ -44,15 +44,16 @@ PacsWindowHook::PacsWindowHook(MainWindow* window, QMenu* beforeMenu) : QObject(
   query->setText(tr("&Query and retrieve"));
   query->setShortcut(QKeySequence(tr("Ctrl+Alt+Q")));
   menu->addAction(query);
-  menu->addAction(tr("&Send report to PACS"), this, [this] {
+  menu->addAction(tr("&Send report to PACS"), QKeySequence(tr("Ctrl+Alt+S")), this, [this] {
     const qint64 study = window_->currentStudy();
     if (study == 0 || window_->services().reports->studyStatus(study) != app::ReportStatus::Final)
       return window_->statusBar()->showMessage(tr("Only a signed final report is sent to the PACS."), 5000);
     sender_->sendNow(study);
   });
-  menu->addAction(tr("&Retry waiting reports now"), this, [this] { sender_->kick(true); });
+  menu->addAction(tr("&Retry waiting reports now"), QKeySequence(tr("Ctrl+Alt+R")), this,
+                  [this] { sender_->kick(true); });
   menu->addSeparator();
-  menu->addAction(tr("PACS s&ettings…"), this, &PacsWindowHook::showSettings);
+  menu->addAction(tr("PACS s&ettings…"), QKeySequence(tr("Ctrl+Alt+E")), this, &PacsWindowHook::showSettings);
 }
 
 void PacsWindowHook::showSettings() {

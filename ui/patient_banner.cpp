@@ -15,6 +15,12 @@ QString orDash(const std::string& value) {
   return value.empty() ? QStringLiteral("—") : QString::fromStdString(value);
 }
 
+// app::patientIdentity's words for the DICOM sex codes, shown in the reader's language; a code it
+// does not know is shown as it is.
+[[maybe_unused]] constexpr const char* kSexWords[] = {QT_TRANSLATE_NOOP("fedmrg::ui::PatientBanner", "female"),
+                                                      QT_TRANSLATE_NOOP("fedmrg::ui::PatientBanner", "male"),
+                                                      QT_TRANSLATE_NOOP("fedmrg::ui::PatientBanner", "other")};
+
 }  // namespace
 
 PatientBanner::PatientBanner(QWidget* parent) : QFrame(parent) {
@@ -61,8 +67,8 @@ void PatientBanner::showStudy(app::Site& site, int64_t studyId) {
   const QString born = who.age.empty() ? orDash(who.birthDate)
                                        : tr("%1 (%2)").arg(orDash(who.birthDate), QString::fromStdString(who.age));
   details_->setText(tr("ID %1 · born %2 · sex %3 · study %4 · accession %5")
-                        .arg(orDash(who.patientId), born, orDash(who.sex), orDash(who.studyDate),
-                             orDash(who.accessionNumber)));
+                        .arg(orDash(who.patientId), born, who.sex.empty() ? orDash(who.sex) : tr(who.sex.c_str()),
+                             orDash(who.studyDate), orDash(who.accessionNumber)));
 }
 
 QString PatientBanner::patientId() const { return id_->text(); }

@@ -1,8 +1,10 @@
 #include "ui/report_editor.h"
 
+#include <QAbstractUndoItem>
+#include <QCoreApplication>
 #include <QDialog>
-#include <QDir>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGridLayout>
@@ -16,11 +18,10 @@
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
-#include <QAbstractUndoItem>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QTextCursor>
 #include <QTextDocument>
-#include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrent>
@@ -34,11 +35,16 @@
 #include "app/site/version_comparison.h"
 #include "ui/audit_log_dialog.h"
 #include "ui/finding_chip.h"
+#include "ui/finding_text.h"
 #include "ui/patient_banner.h"
 #include "ui/role_hints.h"
 
 namespace fedmrg::ui {
 namespace {
+
+// The kinds of version (app::kindKey), translated in the versions table.
+[[maybe_unused]] constexpr const char* kKindWords[] = {QT_TRANSLATE_NOOP("fedmrg::ui::ReportEditor", "report"),
+                                                       QT_TRANSLATE_NOOP("fedmrg::ui::ReportEditor", "addendum")};
 
 constexpr int kAutosaveMs = 2000;
 
@@ -165,6 +171,17 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   auto* versions = new QPushButton(tr("Versions"), this);
   auto* audit = new QPushButton(tr("Audit log"), this);
   exportSr_ = new QPushButton(tr("Export SR…"), this);
+  // The keys are the Report menu's (tst_keyboard_flow checks that each button names its action's key).
+  generate_->setToolTip(tr("Draft the findings, impression and chips from the open image (Ctrl+G)"));
+  cancel_->setToolTip(tr("Stop the draft being generated; the report is left as it was"));
+  save_->setToolTip(tr("Keep the text and the chips as a new version (Ctrl+S)"));
+  signPrelim_->setToolTip(tr("Sign the report preliminary (Ctrl+Shift+P)"));
+  signFinal_->setToolTip(
+      tr("Sign the report final: it becomes read-only and enters the training queue (Ctrl+Shift+F)"));
+  addendum_->setToolTip(tr("Add an addendum to the final report (Ctrl+Shift+D)"));
+  versions->setToolTip(tr("Every version of the report with its differences (Ctrl+Shift+H)"));
+  audit->setToolTip(tr("Who did what to this study, and when (Ctrl+Shift+L)"));
+  exportSr_->setToolTip(tr("Write the final report as a DICOM SR into the study (Ctrl+Shift+E)"));
   row3->addWidget(exportSr_);
   row3->addWidget(versions);
   row3->addWidget(audit);
@@ -270,8 +287,7 @@ QString ReportEditor::statusText(app::ReportStatus status) {
 void ReportEditor::setChip(int i, app::FindingState s) {
   states_[size_t(i)] = s;
   auto* chip = chips_[size_t(i)];
-  chip->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
-                                             QString::fromLatin1(app::findingStateName(s))));
+  chip->setText(findingText(i, s));
   chip->setStyleSheet(chipStyle(s));
 }
 
@@ -537,8 +553,9 @@ void ReportEditor::showVersions() {
   for (int r = 0; r < int(versions.size()); ++r) {
     const auto& v = versions[size_t(r)];
     // A model's draft is credited to the model; "Saved by" names who asked for it.
-    const QStringList cells{QString::number(v.version), QString::fromLatin1(app::kindKey(v.kind)),
-                            QString::fromLatin1(app::statusKey(v.status)),
+    const QStringList cells{QString::number(v.version),
+                            QCoreApplication::translate("fedmrg::ui::ReportEditor", app::kindKey(v.kind)),
+                            QCoreApplication::translate("fedmrg::ui::MainWindow", app::statusKey(v.status)),
                             v.author.empty() ? tr("unknown") : QString::fromStdString(v.author),
                             v.requestedBy.empty() ? tr("unknown") : QString::fromStdString(v.requestedBy),
                             QString::fromStdString(app::localMinute(v.createdAt))};

@@ -172,8 +172,10 @@ UsersDialog::UsersDialog(app::Site& site, app::User admin, QWidget* parent)
   error_ = errorLabel(this);
   layout->addWidget(error_);
   auto* add = new QPushButton(tr("Add user"), this);
+  add->setToolTip(tr("Add a local user with the name, password and roles above"));
   connect(add, &QPushButton::clicked, this, &UsersDialog::addUser);
   auto* setRolesButton = new QPushButton(tr("Set roles of the selected user"), this);
+  setRolesButton->setToolTip(tr("Give the user selected in the list the roles ticked above"));
   connect(setRolesButton, &QPushButton::clicked, this, &UsersDialog::setRoles);
   auto* actions = new QHBoxLayout;
   actions->addWidget(add);

@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "app/site/site_store.h"
+#include "ui/finding_text.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -27,9 +28,7 @@ QString chipsText(const std::string& labels) {
   const auto states = app::decodeLabels(labels);
   QStringList set;
   for (int i = 0; i < app::kFindingCount; ++i)
-    if (states[size_t(i)] != app::FindingState::Blank)
-      set << QStringLiteral("%1: %2").arg(QString::fromLatin1(app::findingName(i)),
-                                          QString::fromLatin1(app::findingStateName(states[size_t(i)])));
+    if (states[size_t(i)] != app::FindingState::Blank) set << findingText(i, states[size_t(i)]);
   return set.isEmpty() ? QObject::tr("none") : set.join(QStringLiteral(", "));
 }
 
@@ -114,6 +113,7 @@ TemplateDialog::TemplateDialog(app::ReportTemplates& templates, app::ReportTempl
   auto* take = new QPushButton(tr("Take from the open report"), this);
   take->setToolTip(tr("Fills the text and the chips from the report being edited"));
   auto* noChips = new QPushButton(tr("No chips"), this);
+  noChips->setToolTip(tr("Leave every chip blank in the template"));
   row->addWidget(take);
   row->addWidget(noChips);
   right->addLayout(row);
@@ -122,6 +122,8 @@ TemplateDialog::TemplateDialog(app::ReportTemplates& templates, app::ReportTempl
   save->setToolTip(tr("Saves the selected template; a new name renames it"));
   auto* add = buttons->addButton(tr("Add as new"), QDialogButtonBox::ActionRole);
   delete_ = buttons->addButton(tr("Delete"), QDialogButtonBox::ActionRole);
+  add->setToolTip(tr("Save the fields as a new template"));
+  delete_->setToolTip(tr("Delete the selected template"));
   buttons->addButton(QDialogButtonBox::Close);
   right->addWidget(buttons);
   layout->addLayout(right, 2);

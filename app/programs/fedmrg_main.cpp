@@ -3,15 +3,17 @@
 // study shown and a screenshot of the main window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QMessageBox>
 #include <QStandardPaths>
 #include <QSurfaceFormat>
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
-#include <vector>
 #include <memory>
+#include <vector>
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
@@ -24,11 +26,12 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/user_directory.h"
-#include "app/site/workstation_services.h"
 #include "app/site/worklist_model.h"
+#include "app/site/workstation_services.h"
 #include "engine/core/torch_runtime.h"
 #include "fedmrg_version.h"
 #include "ui/image_viewer.h"
+#include "ui/language.h"
 #include "ui/main_window.h"
 #include "ui/report_editor.h"
 #include "ui/site_dialogs.h"
@@ -43,26 +46,37 @@ constexpr const char* kDemoPassphrase = "fedmrg-demo-passphrase";
 constexpr const char* kDemoUser = "demo";
 constexpr const char* kDemoPassword = "demo-password";
 
+// The program's own messages, in the workstation's language (translations/); the ones that quote
+// app/site (std::string) stay English.
+class Messages {
+  Q_DECLARE_TR_FUNCTIONS(fedmrg)
+};
+
 void describeOptions(QCommandLineParser& p) {
   p.setApplicationDescription(
-      "FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.\n"
-      "Generated reports are drafts; a radiologist reviews and signs every report.\n\n"
-      "Demo mode creates or opens a demo site whose passphrase is \"fedmrg-demo-passphrase\"\n"
-      "and whose user is \"demo\" / \"demo-password\". Never keep real data in a demo site.");
+      Messages::tr("FedMRG Workstation: open chest X-ray studies, draft, edit and sign reports.\n"
+                   "Generated reports are drafts; a radiologist reviews and signs every report.\n\n"
+                   "Demo mode creates or opens a demo site whose passphrase is \"fedmrg-demo-passphrase\"\n"
+                   "and whose user is \"demo\" / \"demo-password\". Never keep real data in a demo site."));
   p.addHelpOption();
   p.addVersionOption();
-  p.addOption({"site", "Site folder (default: the user's data folder).", "DIR"});
-  p.addOption({"demo-site", "Open or create a demo site in DIR (demo passphrase, demo user).", "DIR"});
-  p.addOption({"model",
-               "Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model when it exists, "
-               "else the installed default model, <prefix>/share/fedmrg/models/default).",
-               "DIR"});
-  p.addOption({"import", "Import DICOM files, folders or a DICOMDIR at start (repeatable).", "PATH"});
-  p.addOption({"screenshot", "Save a PNG of the main window once the first study's image has rendered.", "FILE"});
-  p.addOption({"quit-after-screenshot", "Exit after saving the screenshot."});
-  p.addOption({"bench-viewer", "Benchmark: open the site's studies N times, print selection-to-rendered times, exit.", "N"});
-  p.addPositionalArgument("files", "DICOM files or folders to import once the site is open; the first one's study is opened.",
-                          "[FILES...]");
+  p.addOption({"site", Messages::tr("Site folder (default: the user's data folder)."), "DIR"});
+  p.addOption({"demo-site", Messages::tr("Open or create a demo site in DIR (demo passphrase, demo user)."), "DIR"});
+  p.addOption(
+      {"model",
+       Messages::tr("Report model folder for drafts (default: $FEDMRG_MODEL_DIR, else <site>/model when it exists, "
+                    "else the installed default model, <prefix>/share/fedmrg/models/default)."),
+       "DIR"});
+  p.addOption({"import", Messages::tr("Import DICOM files, folders or a DICOMDIR at start (repeatable)."), "PATH"});
+  p.addOption(
+      {"screenshot", Messages::tr("Save a PNG of the main window once the first study's image has rendered."), "FILE"});
+  p.addOption({"quit-after-screenshot", Messages::tr("Exit after saving the screenshot.")});
+  p.addOption({"bench-viewer",
+               Messages::tr("Benchmark: open the site's studies N times, print selection-to-rendered times, exit."),
+               "N"});
+  p.addPositionalArgument(
+      "files", Messages::tr("DICOM files or folders to import once the site is open; the first one's study is opened."),
+      "[FILES...]");
 }
 
 bool waitFor(const std::function<bool()>& done, int timeoutMs) {
@@ -123,12 +137,13 @@ app::ImportResult importAtStart(app::DicomImporter& importer, const QStringList&
 
 int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   if (!window.selectFirstStudy()) {
-    std::fprintf(stderr, "fedmrg: the demo site has no study to show; pass --import DICOM_DIR\n");
+    std::fprintf(stderr, "fedmrg: %s\n",
+                 qPrintable(Messages::tr("the demo site has no study to show; pass --import DICOM_DIR")));
     return quit ? 1 : 0;
   }
   auto* viewer = window.viewer();
   if (!waitFor([viewer] { return viewer->renderCount() > 0; }, 20000))
-    std::fprintf(stderr, "fedmrg: the image did not render within 20 s\n");
+    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(Messages::tr("the image did not render within 20 s")));
   auto* editor = window.reportEditor();
   QString reason;
   if (window.services().drafts->available(&reason)) {
@@ -141,7 +156,7 @@ int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
   waitFor([] { return false; }, 500);  // let the last frame and overlays settle
   if (!file.isEmpty()) {
     if (!window.grab().save(file)) {
-      std::fprintf(stderr, "fedmrg: cannot write the screenshot %s\n", qPrintable(file));
+      std::fprintf(stderr, "fedmrg: %s\n", qPrintable(Messages::tr("cannot write the screenshot %1").arg(file)));
       return 1;
     }
     std::printf("Screenshot saved to %s\n", qPrintable(QFileInfo(file).absoluteFilePath()));
@@ -200,8 +215,10 @@ int main(int argc, char** argv) {
   {
     // --help and --version answer without a display.
     QCoreApplication probe(argc, argv);
+    QCoreApplication::setOrganizationName("fedmrg");  // QSettings: ~/.config/fedmrg/fedmrg.conf
     QCoreApplication::setApplicationName("fedmrg");
     QCoreApplication::setApplicationVersion(FEDMRG_VERSION_STRING);
+    ui::applyLanguage(ui::effectiveLanguage(ui::storedLanguage()));  // --help in the user's language
     QCommandLineParser parser;
     describeOptions(parser);
     parser.process(probe);  // exits for --help, --version and unknown options
@@ -210,9 +227,10 @@ int main(int argc, char** argv) {
   const QString platform = qEnvironmentVariable("QT_QPA_PLATFORM");
   if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
       (platform.isEmpty() || platform == "xcb")) {
-    std::fprintf(stderr,
-                 "fedmrg: no display. The workstation needs X (the image view uses OpenGL); on a machine without one,\n"
-                 "run it under Xvfb: xvfb-run -a -s \"-screen 0 1600x1000x24\" fedmrg ...\n");
+    std::fprintf(stderr, "fedmrg: %s\n",
+                 qPrintable(Messages::tr(
+                     "no display. The workstation needs X (the image view uses OpenGL); on a machine without one,\n"
+                     "run it under Xvfb: xvfb-run -a -s \"-screen 0 1600x1000x24\" fedmrg ...")));
     return 2;
   }
 
@@ -220,8 +238,11 @@ int main(int argc, char** argv) {
   OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
   QSurfaceFormat::setDefaultFormat(ui::VtkViewWidget::defaultFormat());  // before QApplication
   QApplication app(argc, argv);
+  QApplication::setOrganizationName("fedmrg");
   QApplication::setApplicationName("fedmrg");
   QApplication::setApplicationVersion(FEDMRG_VERSION_STRING);
+  // The language is a setting (View > Language), applied here, before the first dialog.
+  ui::applyLanguage(ui::effectiveLanguage(ui::storedLanguage()));
   QCommandLineParser parser;
   describeOptions(parser);
   parser.process(args);
@@ -237,6 +258,11 @@ int main(int argc, char** argv) {
     site = demo ? openDemoSite(dir, user) : openInteractively(dir, user);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "fedmrg: %s\n", e.what());
+    // Started from a desktop entry, nobody reads stderr: the reason is shown too (in English, as app
+    // states it; docs/workstation.md, "Translations").
+    if (!demo)
+      QMessageBox::critical(nullptr, Messages::tr("FedMRG Workstation"),
+                            Messages::tr("The site could not be opened: %1").arg(QString::fromUtf8(e.what())));
     return 1;
   }
   if (!site) return 0;  // the user cancelled

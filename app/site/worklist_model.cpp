@@ -1,5 +1,7 @@
 #include "app/site/worklist_model.h"
 
+#include <QCoreApplication>
+
 #include "app/site/prior_studies.h"
 #include "app/site/site.h"
 
@@ -36,7 +38,10 @@ QVariant WorklistModel::data(const QModelIndex& index, int role) const {
                                      : QString::fromStdString(s.studyDate);
     case Modality: return QString::fromStdString(s.modality);
     case BodyPart: return QString::fromStdString(s.bodyPart);
-    case Status: return QString::fromLatin1(statusKey(s.status));
+    // Shown in the reader's language (the status words are marked in ui/main_window.cpp's context).
+    case Status:
+      return role == Qt::EditRole ? QString::fromLatin1(statusKey(s.status))
+                                  : QCoreApplication::translate("fedmrg::ui::MainWindow", statusKey(s.status));
     case Images: return role == Qt::EditRole ? QVariant(s.images) : QVariant(QString::number(s.images));
     case Priors: {
       const int n = priors_[size_t(index.row())];

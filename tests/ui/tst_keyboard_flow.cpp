@@ -4,10 +4,13 @@
 // Alt+I change the viewer while typing, without a character reaching the text; Ctrl+L and the chip
 // keys set chips; Ctrl+Shift+Return signs final and opens the next study still to sign, and stays
 // when signing is refused. Every menu shortcut is in the F1 table, and no two share a key (Qt
-// ignores an ambiguous shortcut).
+// ignores an ambiguous shortcut). Every menu action has a shortcut (or a stated reason for none)
+// and a tooltip of its own that names the key; every button has a tooltip, which names the key of
+// the menu action that does the same.
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -21,8 +24,10 @@
 
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
+#include "ui/action_hints.h"
 #include "ui/image_viewer.h"
 #include "ui/patient_banner.h"
+#include "ui/prior_panel.h"
 #include "ui/widget_test_main.h"
 #include "ui/workstation_fixture.h"
 
@@ -135,6 +140,64 @@ class TstKeyboardFlow : public QObject {
     for (auto it = owners.cbegin(); it != owners.cend(); ++it)
       QVERIFY2(it.value().size() == 1,
                qPrintable(QStringLiteral("%1 is taken by %2").arg(it.key(), it.value().join(", "))));
+  }
+
+  // The text Qt shows as a tooltip when none was set: no '&', no "...".
+  static QString defaultTip(const QString& text) {
+    QString s = text;
+    s.remove(QStringLiteral("..."));
+    s.remove(QLatin1Char('&'));
+    return s.trimmed();
+  }
+
+  void everyActionHasATooltipAndAShortcutOrAReason() {
+    QList<QAction*> actions;
+    for (QAction* top : window_->menuBar()->actions())
+      if (top->menu()) menuActions(top->menu(), actions);
+    int exempt = 0;
+    for (QAction* a : actions) {
+      if (a->isSeparator()) continue;
+      const QString name = defaultTip(a->text());
+      const QString reason = a->property(ui::kNoShortcutReason).toString();
+      QVERIFY2(!a->shortcut().isEmpty() || !reason.isEmpty(),
+               qPrintable(QStringLiteral("\"%1\" has no shortcut and no reason for none").arg(name)));
+      if (a->shortcut().isEmpty()) ++exempt;
+      QVERIFY2(!a->toolTip().isEmpty() && a->toolTip() != name,
+               qPrintable(QStringLiteral("\"%1\" has no tooltip of its own").arg(name)));
+      if (!a->shortcut().isEmpty())
+        QVERIFY2(a->toolTip().contains(a->shortcut().toString(QKeySequence::NativeText)),
+                 qPrintable(QStringLiteral("the tooltip of \"%1\" does not name %2: %3")
+                                .arg(name, a->shortcut().toString(QKeySequence::NativeText), a->toolTip())));
+    }
+    QVERIFY(exempt >= 1 && exempt <= 8);  // About and the language choices, not the daily work
+  }
+
+  void everyButtonHasATooltipNamingItsActionsKey() {
+    QMap<QString, QString> keyOfAction;  // menu text without '&' and '…' -> its key
+    QList<QAction*> actions;
+    for (QAction* top : window_->menuBar()->actions())
+      if (top->menu()) menuActions(top->menu(), actions);
+    for (QAction* a : actions)
+      if (!a->shortcut().isEmpty())
+        keyOfAction[defaultTip(a->text()).remove(QChar(0x2026))] = a->shortcut().toString(QKeySequence::NativeText);
+    int named = 0;
+    for (QAbstractButton* b : window_->findChildren<QAbstractButton*>()) {
+      if (!qobject_cast<QPushButton*>(b) && !qobject_cast<QCheckBox*>(b))
+        continue;  // not Qt's own (corner, dock title)
+      const QString name = defaultTip(b->text()).remove(QChar(0x2026));
+      QVERIFY2(!b->toolTip().isEmpty(), qPrintable(QStringLiteral("the button \"%1\" has no tooltip").arg(name)));
+      // The editor's and the prior's buttons repeat menu actions; elsewhere a like name is another
+      // thing (the PACS panel's Search is not the worklist's).
+      const bool repeatsAMenuAction =
+          window_->reportEditor()->isAncestorOf(b) || window_->priorPanel()->isAncestorOf(b);
+      if (const auto key = keyOfAction.constFind(name); repeatsAMenuAction && key != keyOfAction.cend()) {
+        QVERIFY2(b->toolTip().contains(*key),
+                 qPrintable(QStringLiteral("the button \"%1\" does not name %2: %3").arg(name, *key, b->toolTip())));
+        ++named;
+      }
+    }
+    QVERIFY2(named >= 7,
+             qPrintable(QString::number(named)));  // Generate draft, Save, Sign …, Export SR, Audit log, Prior report
   }
 
   void altDownAndUpMoveWhileTyping() {

@@ -26,21 +26,35 @@ struct WorkstationFixture {
   std::unique_ptr<app::Site> site;
   std::unique_ptr<ui::MainWindow> window;
 
-  // Creates the site and its user (the first admin, with `roles`), opens the window (no model: drafts
-  // are unavailable; every confirmation answered yes) and imports `studies`. False when any step failed.
-  bool start(const std::vector<TestDicom>& studies, const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
+  app::User user;
+
+  // Creates the site and its user "drjones" (the first admin, with `roles`). False when that failed.
+  bool createSite(const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
     if (!dir.isValid()) return false;
     site = app::Site::create(dir.filePath("site"), "test passphrase", "Test Site", "drjones", "Dr Jones", "password123",
                              roles);
-    const app::User user = *app::UserDirectory(*site).authenticate("drjones", "password123");
+    const auto signedIn = app::UserDirectory(*site).authenticate("drjones", "password123");
+    if (signedIn) user = *signedIn;
+    return signedIn.has_value();
+  }
+
+  // A new window on the site for `as` (no model: drafts are unavailable), not shown.
+  std::unique_ptr<ui::MainWindow> newWindow(const app::User& as) {
+    return std::make_unique<ui::MainWindow>(app::WorkstationServices{
+        *site, as, std::make_shared<app::ReportService>(*site, as.id), app::makeDraftService(dir.filePath("no-model")),
+        std::make_shared<app::DicomImporter>(*site, as.id), std::make_shared<const app::ImageLoader>(site->vault())});
+  }
+
+  // Creates the site and its user, opens the window (every confirmation answered yes) and imports
+  // `studies`. False when any step failed.
+  bool start(const std::vector<TestDicom>& studies,
+             const app::Roles& roles = {app::Role::Admin, app::Role::Radiologist}) {
+    if (!createSite(roles)) return false;
     const QString in = dir.filePath("incoming");
     if (!QDir().mkpath(in)) return false;
     for (size_t i = 0; i < studies.size(); ++i)
       writeTestDicom((in + QStringLiteral("/s%1.dcm").arg(i)).toStdString(), studies[i]);
-    window = std::make_unique<ui::MainWindow>(app::WorkstationServices{
-        *site, user, std::make_shared<app::ReportService>(*site, user.id),
-        app::makeDraftService(dir.filePath("no-model")), std::make_shared<app::DicomImporter>(*site, user.id),
-        std::make_shared<const app::ImageLoader>(site->vault())});
+    window = newWindow(user);
     window->setImportReportOnErrors(false);
     window->setPrefetch(false);
     window->reportEditor()->setConfirmer([](const QString&) { return true; });
