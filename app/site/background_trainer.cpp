@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include <dlfcn.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +19,16 @@ namespace {
 void lowerThisThread(int niceness) {
   const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
   ::setpriority(PRIO_PROCESS, tid, niceness);  // best effort: a refusal leaves the normal priority
+}
+
+// LibTorch's CPU matrix products go to OpenBLAS (Debian's libblas.so.3), whose own thread pool was made at
+// start-up at normal priority and spins while it waits: with it, a nice-19 run still took the cores from a
+// draft (bench draft-while-training: p50 2.35x idle with OpenBLAS's default threads, 0.89x with one).
+// Process-wide, so a draft's encoder multiplies on as few BLAS threads too, which the same bench did not show
+// to cost anything. Looked up at run time: the program does not link OpenBLAS, and other BLAS lack it.
+void limitBlasThreads(int threads) {
+  using SetThreads = void (*)(int);
+  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(std::max(1, threads));
 }
 
 QString relativeVersionDir(const std::string& runId) { return QStringLiteral("adapters/") + QString::fromStdString(runId); }
@@ -134,8 +145,9 @@ void BackgroundTrainer::launch(const TrainingRun& run) {
   stop_ = false;
   cancelled_ = false;
   paused_ = false;
-  worker_ = std::thread([this, job, vault = site_.vault(), niceness = options_.niceness] {
+  worker_ = std::thread([this, job, vault = site_.vault(), niceness = options_.niceness, threads = options_.threads] {
     lowerThisThread(niceness);
+    limitBlasThreads(threads);
     const SiteTrainingOutcome outcome = runSiteTraining(job, *vault, [this](const engine::TrainProgress& p) {
       // Between steps: a draft in progress has the machine to itself until it is done.
       if (drafts_ && drafts_->active()) {
