@@ -28,16 +28,22 @@ void lowerThisThread(int niceness) {
 // to cost anything. Looked up at run time: the program does not link OpenBLAS, and other BLAS lack it.
 void limitBlasThreads(int threads) {
   using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(std::max(1, threads));
+  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+    set(std::max(1, threads));
 }
 
-QString relativeVersionDir(const std::string& runId) { return QStringLiteral("adapters/") + QString::fromStdString(runId); }
+QString relativeVersionDir(const std::string& runId) {
+  return QStringLiteral("adapters/") + QString::fromStdString(runId);
+}
 
 }  // namespace
 
 BackgroundTrainer::BackgroundTrainer(Site& site, QString shippedModel, std::shared_ptr<DraftActivity> drafts,
                                      BackgroundTrainingOptions options, QObject* parent)
-    : QObject(parent), site_(site), shippedModel_(std::move(shippedModel)), drafts_(std::move(drafts)),
+    : QObject(parent),
+      site_(site),
+      shippedModel_(std::move(shippedModel)),
+      drafts_(std::move(drafts)),
       options_(options) {
   poll_.setInterval(std::max(1, options_.pollSeconds) * 1000);
   connect(&poll_, &QTimer::timeout, this, [this] {
@@ -100,31 +106,46 @@ bool BackgroundTrainer::startRun(bool force, QString* why) {
     return false;
   }
   try {
-    TrainingQueue queue(site_);
-    if (const auto interrupted = queue.runningRun()) {  // killed or closed during the run: same studies, same run
-      launch(*interrupted);
-      return true;
-    }
-    if (force ? queue.pendingCount() == 0 : !due(why)) {
-      if (force && why) *why = QStringLiteral("no signed report is waiting for training");
+    // Another process training this site (the workstation and `fedmrg-cli site-train`) would resume the same run.
+    makePrivateDir(QDir(site_.dir()).filePath(QStringLiteral("training")));
+    lock_ = std::make_unique<QLockFile>(QDir(site_.dir()).filePath(QStringLiteral("training/.lock")));
+    if (!lock_->tryLock(0)) {
+      lock_.reset();
+      if (why) *why = QStringLiteral("another program is training this site");
       return false;
     }
-    // Each run continues the last trained version, so every report is trained in once and stays in.
-    const auto latest = latestTrainedAdapters();
-    const QString start =
-        latest && engine::ModelFolder(latest->dir.toStdString()).problem().empty() ? latest->dir : shippedModel_;
-    if (const std::string problem = engine::ModelFolder(start.toStdString()).problem(); !problem.empty()) {
-      if (why) *why = QStringLiteral("no model to train: %1").arg(QString::fromStdString(problem));
-      return false;
-    }
-    const auto run = queue.claim(QFileInfo(start).absoluteFilePath().toStdString(), options_.steps, options_.maxStudies);
-    if (!run) return false;
-    launch(*run);
-    return true;
+    if (startLocked(force, why)) return true;
+    lock_.reset();
+    return false;
   } catch (const std::exception& e) {
+    lock_.reset();
     if (why) *why = QString::fromStdString(e.what());
     return false;
   }
+}
+
+bool BackgroundTrainer::startLocked(bool force, QString* why) {
+  TrainingQueue queue(site_);
+  if (const auto interrupted = queue.runningRun()) {  // killed or closed during the run: same studies, same run
+    launch(*interrupted);
+    return true;
+  }
+  if (force ? queue.pendingCount() == 0 : !due(why)) {
+    if (force && why) *why = QStringLiteral("no signed report is waiting for training");
+    return false;
+  }
+  // Each run continues the last trained version, so every report is trained in once and stays in.
+  const auto latest = latestTrainedAdapters();
+  const QString start =
+      latest && engine::ModelFolder(latest->dir.toStdString()).problem().empty() ? latest->dir : shippedModel_;
+  if (const std::string problem = engine::ModelFolder(start.toStdString()).problem(); !problem.empty()) {
+    if (why) *why = QStringLiteral("no model to train: %1").arg(QString::fromStdString(problem));
+    return false;
+  }
+  const auto run = queue.claim(QFileInfo(start).absoluteFilePath().toStdString(), options_.steps, options_.maxStudies);
+  if (!run) return false;
+  launch(*run);
+  return true;
 }
 
 void BackgroundTrainer::launch(const TrainingRun& run) {
@@ -161,7 +182,8 @@ void BackgroundTrainer::launch(const TrainingRun& run) {
       return !stop_;
     });
     if (stop_ && !cancelled_) return;  // shut down: the run stays 'running' and resumes at the next start
-    QMetaObject::invokeMethod(this, [this, id = job.runId, outcome] { finish(id, outcome); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, id = job.runId, outcome] { finish(id, outcome); }, Qt::QueuedConnection);
   });
   emit started(QString::fromStdString(run.id), int(job.studies.size()), resumed);
 }
@@ -197,6 +219,7 @@ void BackgroundTrainer::finish(const std::string& runId, const SiteTrainingOutco
   } catch (const std::exception& e) {
     message = QStringLiteral("Training run %1 could not be recorded: %2").arg(QString::fromStdString(runId), e.what());
   }
+  lock_.reset();
   emit finished(committed, message);
 }
 

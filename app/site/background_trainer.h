@@ -7,6 +7,7 @@
 // The store is touched on the owner's thread only; the worker gets the run's studies and gives back
 // its outcome. Queue semantics: training_queue.h.
 #include <QDateTime>
+#include <QLockFile>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -24,23 +25,23 @@ class DraftActivity;
 class Site;
 
 struct BackgroundTrainingOptions {
-  int queueThreshold = 20;   // pending signed reports that start a run
-  int scheduleHours = 24;    // also a run this long after the last one when anything is pending; 0: off
-  int pollSeconds = 60;      // how often the queue is looked at
-  int maxStudies = 256;      // signed reports one run takes
-  int steps = 100;           // optimizer steps of a run
+  int queueThreshold = 20;  // pending signed reports that start a run
+  int scheduleHours = 24;   // also a run this long after the last one when anything is pending; 0: off
+  int pollSeconds = 60;     // how often the queue is looked at
+  int maxStudies = 256;     // signed reports one run takes
+  int steps = 100;          // optimizer steps of a run
   int batchSize = 4;
   double learningRate = 5e-4;
   int checkpointEvery = 10;  // steps
   uint64_t seed = 0;
-  int niceness = 19;         // of the worker thread
-  int threads = 1;           // LibTorch threads of the worker
+  int niceness = 19;  // of the worker thread
+  int threads = 1;    // LibTorch and OpenBLAS threads of the run
 };
 
 // The newest committed local adapter version.
 struct TrainedAdapters {
-  QString dir;             // absolute model folder (config, weights, both adapters, tokenizer)
-  QDateTime committedAt;   // UTC
+  QString dir;            // absolute model folder (config, weights, both adapters, tokenizer)
+  QDateTime committedAt;  // UTC
   std::string runId;
   int steps = 0, examples = 0;
 };
@@ -79,6 +80,7 @@ class BackgroundTrainer : public QObject {
 
  private:
   bool due(QString* why);
+  bool startLocked(bool force, QString* why);  // startRun() holding the site's training lock
   void launch(const TrainingRun& run);
   void finish(const std::string& runId, const SiteTrainingOutcome& outcome);
   void joinWorker();
@@ -88,9 +90,12 @@ class BackgroundTrainer : public QObject {
   std::shared_ptr<DraftActivity> drafts_;
   BackgroundTrainingOptions options_;
   QTimer poll_;
+  // <site>/training/.lock while a run is in progress: one training process per site (a killed one's lock is
+  // stale and taken over, QLockFile checks its process).
+  std::unique_ptr<QLockFile> lock_;
   std::thread worker_;
-  std::atomic<bool> stop_{false};        // shutdown or cancel: the worker ends after its current step
-  std::atomic<bool> cancelled_{false};   // the stop is the user's cancel
+  std::atomic<bool> stop_{false};       // shutdown or cancel: the worker ends after its current step
+  std::atomic<bool> cancelled_{false};  // the stop is the user's cancel
   std::atomic<bool> paused_{false};
 };
 

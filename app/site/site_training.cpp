@@ -28,8 +28,8 @@ engine::TrainExample trainingExample(const TrainingStudy& study, const ImageVaul
   const FindingStates chips = decodeLabels(study.labels);
   for (size_t i = 0; i < chips.size(); ++i) e.states[i] = static_cast<engine::ObservationState>(chips[i]);
   e.promptIds = engine::promptTokenIds(e.states, config, tokenizer);
-  e.reportIds = engine::reportTokenIds(trainingReportText(study.findings, study.impression), e.promptIds.size(),
-                                       config, tokenizer);
+  e.reportIds = engine::reportTokenIds(trainingReportText(study.findings, study.impression), e.promptIds.size(), config,
+                                       tokenizer);
   // Decoded as a draft decodes it, so that training sees what drafting sees.
   const engine::DicomImage image = vault.readImage(study.imageFile, engine::draftDecodeOptions(config.imageSize));
   const std::vector<float> plane = engine::modelInput(image, config.imageSize);

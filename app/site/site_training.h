@@ -31,7 +31,7 @@ struct SiteTrainingJob {
 struct SiteTrainingOutcome {
   enum class End { Completed, Stopped, Failed };
   End end = End::Failed;
-  std::string error;                  // Failed: why
+  std::string error;  // Failed: why
   int examples = 0, startStep = 0, steps = 0;
   double seconds = 0;
   std::vector<UnusableStudy> unusable;  // studies left out, with the reason (no report text in it)

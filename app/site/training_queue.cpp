@@ -65,7 +65,8 @@ std::optional<TrainingRun> TrainingQueue::claim(const std::string& startModel, i
     throw StoreError("training run " + running->id + " is still running; resume or release it first");
   if (pendingCount() == 0) return std::nullopt;
   const std::string id = newRunId();
-  auto ins = store.prepare("INSERT INTO training_runs(id, state, start_model, steps, started_at) VALUES(?, 'running', ?, ?, ?)");
+  auto ins = store.prepare(
+      "INSERT INTO training_runs(id, state, start_model, steps, started_at) VALUES(?, 'running', ?, ?, ?)");
   ins.bind(1, id).bind(2, startModel).bind(3, steps).bind(4, nowUtc()).run();
   auto take = store.prepare(
       "UPDATE training_queue SET state = 'training', run_id = ? WHERE id IN "
@@ -119,14 +120,16 @@ void TrainingQueue::commit(const std::string& runId, const QString& adapterDir, 
     throw StoreError("training run " + runId + " cannot be committed: it is " + (r ? r->state : "unknown"));
   markUnusable(runId, unusable);
   const std::string now = nowUtc();
-  auto used = store.prepare("UPDATE training_queue SET state = 'used', consumed_at = ? WHERE run_id = ? AND state = 'training'");
+  auto used = store.prepare(
+      "UPDATE training_queue SET state = 'used', consumed_at = ? WHERE run_id = ? AND state = 'training'");
   used.bind(1, now).bind(2, runId).run();
   const int consumed = store.changes();
   auto done = store.prepare(
       "UPDATE training_runs SET state = 'committed', finished_at = ?, adapter_dir = ?, examples = ? WHERE id = ?");
   done.bind(1, now).bind(2, adapterDir.toStdString()).bind(3, examples).bind(4, runId).run();
-  site_.audit(kSystemUser, "training.run.commit", 0,
-              "run " + runId + ": " + std::to_string(consumed) + " signed reports trained into " + adapterDir.toStdString());
+  site_.audit(
+      kSystemUser, "training.run.commit", 0,
+      "run " + runId + ": " + std::to_string(consumed) + " signed reports trained into " + adapterDir.toStdString());
   tx.commit();
 }
 
@@ -140,7 +143,8 @@ void TrainingQueue::release(const std::string& runId, const std::string& state, 
   if (!r || r->state != "running")
     throw StoreError("training run " + runId + " cannot be released: it is " + (r ? r->state : "unknown"));
   markUnusable(runId, unusable);
-  auto back = store.prepare("UPDATE training_queue SET state = 'queued', run_id = NULL WHERE run_id = ? AND state = 'training'");
+  auto back = store.prepare(
+      "UPDATE training_queue SET state = 'queued', run_id = NULL WHERE run_id = ? AND state = 'training'");
   back.bind(1, runId).run();
   const int returned = store.changes();
   auto done = store.prepare("UPDATE training_runs SET state = ?, finished_at = ?, detail = ? WHERE id = ?");
@@ -153,7 +157,8 @@ void TrainingQueue::release(const std::string& runId, const std::string& state, 
 
 std::string TrainingQueue::newRunId() {
   const QString time = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
-  const QString suffix = QString::number(QRandomGenerator::global()->generate(), 16).rightJustified(8, QLatin1Char('0'));
+  const QString suffix =
+      QString::number(QRandomGenerator::global()->generate(), 16).rightJustified(8, QLatin1Char('0'));
   return (time + QLatin1Char('-') + suffix).toStdString();
 }
 

@@ -48,7 +48,7 @@ class TrainingQueue {
  public:
   explicit TrainingQueue(Site& site) : site_(site) {}
 
-  int pendingCount();   // 'queued'
+  int pendingCount();  // 'queued'
   int count(const std::string& state);
   // The run left 'running' by a process that ended without finishing it.
   std::optional<TrainingRun> runningRun();

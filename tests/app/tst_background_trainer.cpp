@@ -33,7 +33,8 @@ double federatedChange(const QString& a, const QString& b) {
   const auto tb = Trainer::fromFolder(b.toStdString()).federatedTensors();
   double most = 0;
   for (const auto& [name, t] : ta)
-    for (size_t i = 0; i < t.values.size(); ++i) most = std::max(most, double(std::abs(t.values[i] - tb.at(name).values[i])));
+    for (size_t i = 0; i < t.values.size(); ++i)
+      most = std::max(most, double(std::abs(t.values[i] - tb.at(name).values[i])));
   return most;
 }
 
@@ -80,7 +81,8 @@ class TestBackgroundTrainer : public QObject {
     QVERIFY(!trainer.startRun(false, &why));
     QVERIFY2(why.contains("2 of 3"), qPrintable(why));
     fedmrg::testing::signFinal(t_, 2);
-    const QByteArray shipped = fileHash(ModelFolder(model_.toStdString()).adapterPath(fedmrg::engine::AdapterKind::Generic));
+    const QByteArray shipped =
+        fileHash(ModelFolder(model_.toStdString()).adapterPath(fedmrg::engine::AdapterKind::Generic));
 
     QSignalSpy progress(&trainer, &BackgroundTrainer::progress);
     QSignalSpy finished(&trainer, &BackgroundTrainer::finished);
@@ -164,13 +166,21 @@ class TestBackgroundTrainer : public QObject {
     QProcess child;
     child.setProcessChannelMode(QProcess::MergedChannels);
     const int steps = 60;
-    child.start(FEDMRG_CLI, {"site-train", "--site", t_.site->dir(), "--passphrase-file", passphrase, "--model", model_,
-                             "--steps", QString::number(steps), "--batch", "2", "--checkpoint-every", "5", "--nice", "0"});
+    child.start(FEDMRG_CLI,
+                {"site-train", "--site", t_.site->dir(), "--passphrase-file", passphrase, "--model", model_, "--steps",
+                 QString::number(steps), "--batch", "2", "--checkpoint-every", "5", "--nice", "0"});
     QVERIFY(child.waitForStarted());
     QByteArray out;
     while (!out.contains("step 12/")) {
       QVERIFY2(child.waitForReadyRead(30000), out.constData());
       out += child.readAll();
+    }
+    {
+      // One training process per site: the workstation does not resume the run that the command trains.
+      BackgroundTrainer other(*t_.site, model_, nullptr, quickOptions(steps));
+      QString why;
+      QVERIFY(!other.startRun(true, &why));
+      QVERIFY2(why.contains("another program"), qPrintable(why));
     }
     child.kill();  // SIGKILL
     QVERIFY(child.waitForFinished(10000));
@@ -182,7 +192,8 @@ class TestBackgroundTrainer : public QObject {
     QCOMPARE(queueCount("training"), 9);
     QCOMPARE(queueCount("queued"), 0);
     QVERIFY(QFile::exists(trainingCheckpointDir(t_.site->dir(), killed->id) + "/checkpoint.pt"));
-    const int committedBefore = int(t_.site->store().queryInt("SELECT count(*) FROM training_runs WHERE state = 'committed'"));
+    const int committedBefore =
+        int(t_.site->store().queryInt("SELECT count(*) FROM training_runs WHERE state = 'committed'"));
 
     // The restart: the workstation's trainer finds the interrupted run and resumes it.
     BackgroundTrainer trainer(*t_.site, model_, nullptr, quickOptions(steps));

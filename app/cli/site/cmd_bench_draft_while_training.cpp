@@ -37,7 +37,8 @@ DraftFigures timeDrafts(app::DraftService& drafts, const std::vector<QString>& i
   for (int i = 0; i < runs; ++i) {
     app::DraftedReport out;
     const auto t0 = bench::Clock::now();
-    if (!drafts.generate(images[size_t(i) % images.size()], out, {}, cancel)) throw std::runtime_error("draft cancelled");
+    if (!drafts.generate(images[size_t(i) % images.size()], out, {}, cancel))
+      throw std::runtime_error("draft cancelled");
     times.push_back(bench::seconds(t0, bench::Clock::now()));
     if (gapMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(gapMs));
   }
@@ -50,7 +51,8 @@ int runBench(const Args& a) {
   char* argv[] = {name, nullptr};
   QCoreApplication app(argc, argv);
   const std::string model = bench::modelFolder(a);
-  const int runs = int(a.getInt("runs", 10)), studies = int(a.getInt("studies", 16)), gapMs = int(a.getInt("gap-ms", 300));
+  const int runs = int(a.getInt("runs", 10)), studies = int(a.getInt("studies", 16)),
+            gapMs = int(a.getInt("gap-ms", 300));
   const bool pause = !a.has("no-pause");
   if (runs < 1 || studies < 1 || gapMs < 0) throw UsageError("--runs and --studies must be >= 1, --gap-ms >= 0");
   std::printf("command: %s\nmodel: %s\n", bench::commandLine().c_str(), model.c_str());
@@ -113,9 +115,11 @@ int runBench(const Args& a) {
   const int during = steps - before;
   trainer.cancel();
   while (!finished) QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-  std::printf("draft, while training%s: p50 %.3f s, p95 %.3f s; %d training steps ran meanwhile (batch %d, nice %d, %d thread)\n",
-              pause ? " (paused during drafts)" : " (no pause)", busy.p50, busy.p95, during, o.batchSize, o.niceness,
-              o.threads);
+  std::printf(
+      "draft, while training%s: p50 %.3f s, p95 %.3f s; %d training steps ran meanwhile (batch %d, nice %d, %d "
+      "thread)\n",
+      pause ? " (paused during drafts)" : " (no pause)", busy.p50, busy.p95, during, o.batchSize, o.niceness,
+      o.threads);
   const double ratio = busy.p50 / std::max(idle.p50, 1e-9);
   std::printf("ratio p50 while training / idle: %.2f (target <= 2.00: %s)\n", ratio, ratio <= 2.0 ? "met" : "NOT met");
   std::printf("load average (1 min) at the end: %.2f\n", bench::loadAverage1());

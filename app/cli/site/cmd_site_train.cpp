@@ -55,7 +55,8 @@ int runSiteTrain(const Args& a) {
   QEventLoop loop;
   bool committed = false;
   QObject::connect(&trainer, &app::BackgroundTrainer::started, [](const QString& run, int studies, bool resumed) {
-    std::printf("run %s: %d signed reports%s\n", qPrintable(run), studies, resumed ? ", resumed from its checkpoint" : "");
+    std::printf("run %s: %d signed reports%s\n", qPrintable(run), studies,
+                resumed ? ", resumed from its checkpoint" : "");
     std::fflush(stdout);
   });
   QObject::connect(&trainer, &app::BackgroundTrainer::progress, [](int step, int steps, double eta) {
@@ -76,13 +77,15 @@ int runSiteTrain(const Args& a) {
   loop.exec();
   printQueue(*site);
   if (const auto latest = trainer.latestTrainedAdapters(); latest && committed)
-    std::printf("latest adapters: %s (run %s, %d steps, %d studies)\n", qPrintable(QDir::toNativeSeparators(latest->dir)),
-                latest->runId.c_str(), latest->steps, latest->examples);
+    std::printf("latest adapters: %s (run %s, %d steps, %d studies)\n",
+                qPrintable(QDir::toNativeSeparators(latest->dir)), latest->runId.c_str(), latest->steps,
+                latest->examples);
   return committed ? 0 : 1;
 }
 
 const CommandRegistration reg(
-    {"site-train", "one background training run of a site's adapters on its signed reports (resumes an interrupted one)",
+    {"site-train",
+     "one background training run of a site's adapters on its signed reports (resumes an interrupted one)",
      "--site DIR --passphrase-file FILE [--model DIR] [--steps N] [--batch N] [--checkpoint-every N] [--force]",
      {{"site", true, "the site folder"},
       {"passphrase-file", true, "file whose first line is the site's passphrase"},
