@@ -152,6 +152,24 @@ class TestBackgroundTrainer : public QObject {
     QCOMPARE(queueCount("queued"), 3);
   }
 
+  // Below the threshold, the schedule starts a run once the last run is old enough.
+  void scheduleStartsARunBelowTheThreshold() {
+    BackgroundTrainingOptions o = quickOptions(5000);
+    o.queueThreshold = 100;
+    QString why;
+    QVERIFY(!BackgroundTrainer(*t_.site, model_, nullptr, o).startRun(false, &why));
+    QVERIFY2(why.contains("3 of 100"), qPrintable(why));
+    o.scheduleHours = 1;
+    BackgroundTrainer trainer(*t_.site, model_, nullptr, o);
+    QVERIFY(!trainer.startRun(false, &why));  // the last run ended minutes ago
+    t_.site->store().exec("UPDATE training_runs SET finished_at = '2000-01-01T00:00:00.000Z' WHERE state = 'committed'");
+    QSignalSpy finished(&trainer, &BackgroundTrainer::finished);
+    QVERIFY2(trainer.startRun(false, &why), qPrintable(why));
+    trainer.cancel();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(queueCount("queued"), 3);
+  }
+
   // The done-when: a kill -9 during background training, then a restart: training resumes from
   // its checkpoint, no signed report is lost or trained twice.
   void killDuringTrainingThenResume() {
