@@ -162,7 +162,8 @@ class TestBackgroundTrainer : public QObject {
     o.scheduleHours = 1;
     BackgroundTrainer trainer(*t_.site, model_, nullptr, o);
     QVERIFY(!trainer.startRun(false, &why));  // the last run ended minutes ago
-    t_.site->store().exec("UPDATE training_runs SET finished_at = '2000-01-01T00:00:00.000Z' WHERE state = 'committed'");
+    t_.site->store().exec(
+        "UPDATE training_runs SET finished_at = '2000-01-01T00:00:00.000Z' WHERE state = 'committed'");
     QSignalSpy finished(&trainer, &BackgroundTrainer::finished);
     QVERIFY2(trainer.startRun(false, &why), qPrintable(why));
     trainer.cancel();
