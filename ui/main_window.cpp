@@ -28,6 +28,7 @@
 #include <QtConcurrent/QtConcurrent>
 
 #include "app/site/audit_trail.h"
+#include "app/site/background_trainer.h"
 #include "app/site/measurement_store.h"
 #include "app/site/reading_order.h"
 #include "app/site/report_service.h"
@@ -45,6 +46,7 @@
 #include "ui/role_hints.h"
 #include "ui/site_dialogs.h"
 #include "ui/template_dialog.h"
+#include "ui/training_status_widget.h"
 #include "ui/window_layout.h"
 
 namespace fedmrg::ui {
@@ -449,7 +451,14 @@ void MainWindow::refreshStatus() {
                        .arg(c.at(app::ReportStatus::Draft))
                        .arg(c.at(app::ReportStatus::Preliminary))
                        .arg(c.at(app::ReportStatus::Final)));
-  queueLabel_->setText(tr("Training queue (not used yet): %1").arg(services_.reports->trainingQueueCount()));
+  queueLabel_->setText(tr("Signed reports waiting for training: %1").arg(services_.reports->trainingQueueCount()));
+}
+
+void MainWindow::attachTrainer(app::BackgroundTrainer* trainer) {
+  if (!trainer || trainingStatus_) return;
+  trainingStatus_ = new TrainingStatusWidget(trainer, this);
+  statusBar()->addPermanentWidget(trainingStatus_);
+  connect(trainer, &app::BackgroundTrainer::finished, this, &MainWindow::refreshStatus);  // the queue count
 }
 
 void MainWindow::importPaths(const QStringList& paths) {

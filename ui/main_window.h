@@ -19,6 +19,7 @@ class QListWidget;
 class QTableView;
 
 namespace fedmrg::app {
+class BackgroundTrainer;
 class ReportTemplates;
 class WorklistModel;
 class WorklistFilter;
@@ -27,6 +28,7 @@ class WorklistFilter;
 namespace fedmrg::ui {
 
 class ImageViewer;
+class TrainingStatusWidget;
 class PacsWindowHook;
 class PriorPanel;
 class ReportEditor;
@@ -64,6 +66,9 @@ class MainWindow : public QMainWindow {
   // The rows of the F1 table (keys, what they do); every menu action's shortcut is among the keys.
   static std::vector<std::pair<QString, QString>> shortcutTable();
   app::ReportTemplates& templates() const { return *templates_; }
+  // Shows the background trainer's progress and cancel button in the status bar (ui/training_status_widget.h).
+  void attachTrainer(app::BackgroundTrainer* trainer);
+  TrainingStatusWidget* trainingStatus() const { return trainingStatus_; }
 
  public slots:
   // Imports in the background with a progress dialog and cancel; shows the import report after.
@@ -119,6 +124,7 @@ class MainWindow : public QMainWindow {
   QComboBox* statusFilter_;
   QLabel* counts_;
   QLabel* queueLabel_;
+  TrainingStatusWidget* trainingStatus_ = nullptr;
   ImageViewer* viewer_;
   PriorPanel* prior_;
   QListWidget* thumbnails_;

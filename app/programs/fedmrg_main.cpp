@@ -18,7 +18,9 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include "app/site/background_trainer.h"
 #include "app/site/dicom_importer.h"
+#include "app/site/draft_activity.h"
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
 #include "app/site/model_location.h"
@@ -268,10 +270,13 @@ int main(int argc, char** argv) {
   if (!site) return 0;  // the user cancelled
 
   // The composition root: every service the window uses is built once, here.
+  // Drafts mark themselves in draftActivity, and the background trainer waits while one runs.
+  const QString modelDir = chooseModelDir(parser, site->dir());
+  const auto draftActivity = std::make_shared<app::DraftActivity>();
   const app::WorkstationServices services{*site,
                                           user,
                                           std::make_shared<app::ReportService>(*site, user.id),
-                                          app::makeDraftService(chooseModelDir(parser, site->dir()), site->vault()),
+                                          app::makeDraftService(modelDir, site->vault(), draftActivity),
                                           std::make_shared<app::DicomImporter>(*site, user.id),
                                           std::make_shared<const app::ImageLoader>(site->vault())};
 
@@ -281,7 +286,11 @@ int main(int argc, char** argv) {
   const QStringList opened = parser.positionalArguments();
   const int64_t openedStudy = opened.isEmpty() ? 0 : importAtStart(*services.importer, opened).firstStudyId;
 
+  // Outlives the window that shows it; on exit it stops between two steps and resumes at the next start.
+  app::BackgroundTrainer trainer(*site, modelDir, draftActivity);
   ui::MainWindow window(services);
+  window.attachTrainer(&trainer);
+  trainer.startWatching();
   window.show();
   if (openedStudy && window.openStudy(openedStudy))
     std::printf("Opened the study of %s\n", qPrintable(QDir::toNativeSeparators(opened.front())));

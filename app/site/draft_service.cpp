@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "app/site/draft_activity.h"
 #include "app/site/finding_labels.h"
 #include "app/site/image_vault.h"
 #include "engine/imaging/dicom_image.h"
@@ -35,8 +36,8 @@ FindingStates findingStates(const engine::ObservationStates& states) {
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
-  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault)
-      : dir_(std::move(dir)), vault_(std::move(vault)) {}
+  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault, std::shared_ptr<DraftActivity> activity)
+      : dir_(std::move(dir)), vault_(std::move(vault)), activity_(std::move(activity)) {}
 
   bool available(QString* reason) const override {
     QString why;
@@ -53,6 +54,7 @@ class EngineDraftService : public DraftService {
     QString reason;
     if (!available(&reason)) throw std::runtime_error(reason.toStdString());
     auto report = [&](double p) { if (progress) progress(p); };
+    const DraftActivity::Scope drafting(activity_.get());  // background training waits meanwhile
     report(0.05);
     std::lock_guard<std::mutex> lock(mutex_);
     if (!generator_) {
@@ -100,6 +102,7 @@ class EngineDraftService : public DraftService {
  private:
   QString dir_;
   std::shared_ptr<const ImageVault> vault_;
+  std::shared_ptr<DraftActivity> activity_;
   std::mutex mutex_;
   std::unique_ptr<engine::ReportGenerator> generator_;
   ModelIdentity model_;  // of the loaded generator's folder
@@ -126,8 +129,9 @@ ReportSections splitReportText(const std::string& text) {
   return {trimmed(before), trimmed(after)};
 }
 
-std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault) {
-  return std::make_unique<EngineDraftService>(modelDir, std::move(vault));
+std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault,
+                                               std::shared_ptr<DraftActivity> activity) {
+  return std::make_unique<EngineDraftService>(modelDir, std::move(vault), std::move(activity));
 }
 
 QString siteModelDir(const QString& siteDir) { return QDir(siteDir).filePath(QStringLiteral("model")); }

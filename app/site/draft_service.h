@@ -60,10 +60,13 @@ ReportSections splitReportText(const std::string& text);
 // The engine-backed service for the model folder `modelDir` (config + weights + tokenizer). The
 // folder is checked on every call, so a model installed later is found without a restart. With the
 // site's `vault`, its encrypted image files are decrypted and decoded in memory; without one, only
-// plain files are read.
+// plain files are read. With `activity`, each draft is marked there (the background trainer pauses
+// while one runs).
+class DraftActivity;
 class ImageVault;
 std::unique_ptr<DraftService> makeDraftService(const QString& modelDir,
-                                               std::shared_ptr<const ImageVault> vault = nullptr);
+                                               std::shared_ptr<const ImageVault> vault = nullptr,
+                                               std::shared_ptr<DraftActivity> activity = nullptr);
 
 // The model folder inside a site, <site>/model: where a site keeps its model when the user names
 // no other folder (the workstation's --model option or FEDMRG_MODEL_DIR, read by its main).

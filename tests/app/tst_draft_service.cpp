@@ -7,7 +7,9 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 
+#include "app/site/draft_activity.h"
 #include "app/site/draft_service.h"
 #include "app/site/finding_labels.h"
 #include "app/site/image_vault.h"
@@ -129,6 +131,25 @@ class TstDraftService : public QObject {
 
   // A site's encrypted image drafts exactly like the plain file it was sealed from, decoded in memory;
   // without the vault the sealed file is no DICOM at all.
+  // Each draft is marked in the shared DraftActivity for its whole run (the background trainer waits meanwhile),
+  // and unmarked when it ends, failed drafts included.
+  void marksEachDraftInTheActivity() {
+    QTemporaryDir dir;
+    const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");
+    QVERIFY(writeModelAndImage(model, file));
+    auto activity = std::make_shared<DraftActivity>();
+    auto service = makeDraftService(model, nullptr, activity);
+    DraftedReport d;
+    std::atomic<bool> cancel{false};
+    std::vector<bool> seen;
+    QVERIFY(service->generate(file, d, [&](double) { seen.push_back(activity->active()); }, cancel));
+    QVERIFY(!seen.empty());
+    QVERIFY(std::all_of(seen.begin(), seen.end(), [](bool b) { return b; }));
+    QVERIFY(!activity->active());
+    QVERIFY_THROWS_EXCEPTION(std::exception, service->generate(dir.filePath("missing.dcm"), d, {}, cancel));
+    QVERIFY(!activity->active());
+  }
+
   void draftsFromAnEncryptedSiteImage() {
     QTemporaryDir dir;
     const QString model = dir.filePath("model"), file = dir.filePath("study.dcm");

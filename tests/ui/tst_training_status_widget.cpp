@@ -1,0 +1,59 @@
+// TrainingStatusWidget (ui/training_status_widget): the status bar's view of a real background run on a
+// real site (tiny model): hidden while idle, the step and a progress bar while training, Cancel ends the
+// run and gives its reports back.
+#include <QLabel>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QToolButton>
+#include <QtTest>
+
+#include "app/site/background_trainer.h"
+#include "app/site/training_queue.h"
+#include "app/training_site.h"
+#include "ui/training_status_widget.h"
+
+using namespace fedmrg;
+
+class TestTrainingStatusWidget : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void showsProgressAndCancels() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto t = testing::makeTrainingSite(dir.path(), 2);
+    const QString model = dir.filePath("model");
+    testing::writeTinyTrainingModel(model, t.records);
+    testing::signFinal(t, 0);
+    testing::signFinal(t, 1);
+    app::BackgroundTrainingOptions o;
+    o.steps = 100000;
+    o.batchSize = 2;
+    o.niceness = 0;
+    app::BackgroundTrainer trainer(*t.site, model, nullptr, o);
+    ui::TrainingStatusWidget widget(&trainer);
+    widget.show();
+    QVERIFY(!widget.progressBar()->isVisible());
+    QVERIFY(!widget.cancelButton()->isVisible());
+
+    QSignalSpy progress(&trainer, &app::BackgroundTrainer::progress);
+    QSignalSpy finished(&trainer, &app::BackgroundTrainer::finished);
+    QVERIFY(trainer.startRun(true));
+    QVERIFY(widget.progressBar()->isVisible());
+    QVERIFY(progress.wait(30000));
+    QTRY_VERIFY(widget.label()->text().contains("step"));
+    QCOMPARE(widget.progressBar()->maximum(), 100000);
+    QVERIFY(widget.progressBar()->value() >= 1);
+
+    QTest::mouseClick(widget.cancelButton(), Qt::LeftButton);
+    QVERIFY(finished.wait(30000));
+    QVERIFY(!widget.progressBar()->isVisible());
+    QVERIFY(!widget.cancelButton()->isVisible());
+    QCOMPARE(widget.label()->text(), QStringLiteral("Training stopped"));
+    QCOMPARE(app::TrainingQueue(*t.site).pendingCount(), 2);
+  }
+};
+
+QTEST_MAIN(TestTrainingStatusWidget)
+#include "tst_training_status_widget.moc"
