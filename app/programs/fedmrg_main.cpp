@@ -20,6 +20,7 @@
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
 #include "app/site/model_location.h"
+#include "app/site/model_versions.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -241,13 +242,18 @@ int main(int argc, char** argv) {
   }
   if (!site) return 0;  // the user cancelled
 
-  // The composition root: every service the window uses is built once, here.
-  const app::WorkstationServices services{*site,
-                                          user,
-                                          std::make_shared<app::ReportService>(*site, user.id),
-                                          app::makeDraftService(chooseModelDir(parser, site->dir()), site->vault()),
-                                          std::make_shared<app::DicomImporter>(*site, user.id),
-                                          std::make_shared<const app::ImageLoader>(site->vault())};
+  // The composition root: every service the window uses is built once, here. Drafts come from the site's
+  // active model version (model_versions.h), asked for on every draft so that a switch takes effect at once.
+  const QString chosenModel = chooseModelDir(parser, site->dir());
+  app::Site* const draftingSite = site.get();
+  const app::WorkstationServices services{
+      *site,
+      user,
+      std::make_shared<app::ReportService>(*site, user.id),
+      app::makeDraftService([draftingSite, chosenModel] { return app::draftingModelDir(*draftingSite, chosenModel); },
+                            site->vault()),
+      std::make_shared<app::DicomImporter>(*site, user.id),
+      std::make_shared<const app::ImageLoader>(site->vault())};
 
   const QStringList imports = parser.values("import");
   if (!imports.isEmpty()) importAtStart(*services.importer, imports);

@@ -55,11 +55,7 @@ std::optional<std::string> setting(Site& site, const std::string& key) {
 }
 
 void putSetting(Site& site, const std::string& key, const std::string& value) {
-  site.store()
-      .prepare("INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)")
-      .bind(1, key)
-      .bind(2, value)
-      .run();
+  site.store().prepare("INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)").bind(1, key).bind(2, value).run();
 }
 
 // The adapter files a base model folder ships, which a version replaces with its own.
@@ -94,9 +90,9 @@ std::optional<ModelVersion> ModelVersions::find(int64_t id) {
   auto st = site_.store().prepare(std::string("SELECT ") + kColumns + " FROM model_versions WHERE id = ?");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
-  ModelVersion v{st.int64(0), st.text(1), st.text(2), st.text(3),
-                 st.text(4),  st.text(5), st.text(6), gateStateOf(st.text(7)),
-                 st.text(8), std::nullopt, 0};
+  ModelVersion v{st.int64(0), st.text(1),   st.text(2), st.text(3),
+                 st.text(4),  st.text(5),   st.text(6), gateStateOf(st.text(7)),
+                 st.text(8),  std::nullopt, 0};
   auto sc = site_.store().prepare(
       "SELECT ce_f1, reports FROM model_version_scores WHERE version_id = ? ORDER BY scored_at DESC LIMIT 1");
   sc.bind(1, id);
@@ -389,6 +385,19 @@ GateDecision ModelVersions::gate(int64_t id, const HeldBackDrafter& drafter) {
   site_.audit(userId_, "model version gate", 0, candidate.label() + " " + d.reason);
   if (d.accepted) activate(id, "quality gate: " + d.reason);
   return d;
+}
+
+QString draftingModelDir(Site& site, const QString& chosenDir) {
+  const std::string chosen = QFileInfo(chosenDir).absoluteFilePath().toStdString();
+  if (!engine::ModelFolder(chosen).problem().empty()) return chosenDir;
+  try {
+    ModelVersions versions(site, 0);
+    versions.ensureBase(chosenDir);
+    const auto active = versions.active();
+    return active && active->baseDir == chosen ? versions.modelDir(active->id) : chosenDir;
+  } catch (const std::exception&) {
+    return chosenDir;  // a version that cannot be laid out: draft with the chosen folder as it is
+  }
 }
 
 HeldBackDrafter draftServiceDrafter(Site& site) {

@@ -135,6 +135,11 @@ class ModelVersions {
   int64_t userId_;
 };
 
+// The folder drafts use when the workstation chose `chosenDir` (model_location.h): the active version's folder
+// when its base is `chosenDir` (registering `chosenDir` as the base model on first use), else `chosenDir` itself
+// (another base than the versions were made on, or no usable model there: the draft service says why).
+QString draftingModelDir(Site& site, const QString& chosenDir);
+
 // The default drafter: DraftService on the site's image vault.
 HeldBackDrafter draftServiceDrafter(Site& site);
 

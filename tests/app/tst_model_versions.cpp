@@ -251,6 +251,17 @@ class TestModelVersions : public QObject {
     versions.setGateSettings(s);
     QVERIFY(versions.gate(unchecked.id, drafter).accepted);
 
+    // The workstation's draft service asks for the active version on every draft: a switch or a roll back
+    // takes effect at the next draft, and the draft names the version that wrote it.
+    auto service = makeDraftService([this] { return draftingModelDir(*site_, base_); }, site_->vault());
+    const std::atomic<bool> cancel{false};
+    DraftedReport d;
+    QVERIFY(service->generate(studyImagesFirst(studies.front()), d, {}, cancel));
+    QCOMPARE(d.model.name, "chest-model-v" + std::to_string(unchecked.id));
+    const ModelVersion previous = versions.rollBack();
+    QVERIFY(service->generate(studyImagesFirst(studies.front()), d, {}, cancel));
+    QCOMPARE(d.model.name, "chest-model-v" + std::to_string(previous.id));
+
     s.heldBackEvery = 0;
     QVERIFY_THROWS_EXCEPTION(ModelVersionError, versions.setGateSettings(s));
   }
