@@ -35,6 +35,7 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
+#include "ui/federation_panel.h"
 #include "ui/image_viewer.h"
 #include "ui/pacs_query_panel.h"
 #include "ui/pacs_window_hook.h"
@@ -83,6 +84,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+F", "search the worklist"},
     {"Ctrl+O / Ctrl+Shift+O", "import files / a folder (or drop them on the window)"},
     {"Ctrl+Q", "quit"},
+    {"Ctrl+Alt+F", "the federation panel (administrators)"},
     {"Left drag", "window / level (right: wider, down: darker, for MONOCHROME1 too)"},
     {"Shift+left or middle drag", "pan"},
     {"Wheel, right drag, + / -", "zoom"},
@@ -240,6 +242,8 @@ void MainWindow::buildMenus() {
   auto* users =
       file->addAction(tr("&Users…"), this, [this] { UsersDialog(services_.site, services_.user, this).exec(); });
   users->setEnabled(services_.user.role == app::Role::Admin);
+  file->addAction(tr("&Federation…"), QKeySequence(tr("Ctrl+Alt+F")), this, &MainWindow::openFederationPanel)
+      ->setToolTip(tr("Coordinator, certificates, rounds and model versions (administrators)"));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -285,6 +289,17 @@ void MainWindow::buildMenus() {
     QMessageBox::about(this, tr("About FedMRG"),
                        tr("FedMRG Workstation. Generated reports are drafts: a radiologist reviews and signs every report."));
   });
+}
+
+void MainWindow::openFederationPanel() {
+  QString refusal;
+  FederationPanel* panel = FederationPanel::open(services_.site, services_.user, this, &refusal);
+  if (!panel) {
+    statusBar()->showMessage(refusal, 10000);
+    return;
+  }
+  panel->setAttribute(Qt::WA_DeleteOnClose);
+  panel->show();
 }
 
 void MainWindow::buildMeasureMenu() {
