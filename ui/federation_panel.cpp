@@ -49,6 +49,15 @@ QWidget* fileRow(QLineEdit* edit, const QString& caption, QWidget* parent) {
   return row;
 }
 
+// A push button with its tooltip, calling `slot` of `panel` when clicked.
+template <typename Slot>
+QPushButton* button(FederationPanel* panel, QWidget* parent, const QString& text, const QString& tip, Slot slot) {
+  auto* b = new QPushButton(text, parent);
+  b->setToolTip(tip);
+  QObject::connect(b, &QPushButton::clicked, panel, slot);
+  return b;
+}
+
 }  // namespace
 
 FederationPanel* FederationPanel::open(app::Site& site, const app::User& user, QWidget* parent, QString* refusal) {
@@ -91,28 +100,24 @@ QWidget* FederationPanel::buildConnectionTab() {
   form->addRow(tr("CA certificate:"), fileRow(ca_, tr("The consortium CA's certificate (PEM)"), page));
   form->addRow(tr("Site certificate:"), fileRow(cert_, tr("This site's certificate (PEM)"), page));
   form->addRow(tr("Site private key:"), fileRow(key_, tr("This site's private key (PEM)"), page));
-  auto* import = new QPushButton(tr("&Import certificates"), page);
-  import->setToolTip(
-      tr("Check the three files (key matches certificate, signed by the CA, not expired) and keep "
-         "private copies in the site folder"));
-  connect(import, &QPushButton::clicked, this, &FederationPanel::importCertificates);
+  auto* import = button(this, page, tr("&Import certificates"),
+                        tr("Check the three files (key matches certificate, signed by the CA, not expired) and keep "
+                           "private copies in the site folder"),
+                        &FederationPanel::importCertificates);
   certificate_ = new QLabel(page);
   form->addRow(import, certificate_);
 
   auto* buttons = new QHBoxLayout;
-  auto* save = new QPushButton(tr("&Save"), page);
-  save->setToolTip(tr("Store the address and the participation settings"));
-  connect(save, &QPushButton::clicked, this, &FederationPanel::saveSettings);
-  test_ = new QPushButton(tr("&Test connection"), page);
-  test_->setToolTip(tr("Ask the coordinator for its status over mutual TLS"));
-  connect(test_, &QPushButton::clicked, this, &FederationPanel::testConnection);
-  auto* joinButton = new QPushButton(tr("&Join"), page);
-  joinButton->setToolTip(tr("Register this site with the coordinator"));
-  connect(joinButton, &QPushButton::clicked, this, &FederationPanel::join);
-  auto* leaveButton = new QPushButton(tr("&Leave"), page);
-  leaveButton->setToolTip(tr("Stop taking part in rounds (the coordinator keeps the site's registration)"));
-  connect(leaveButton, &QPushButton::clicked, this, &FederationPanel::leave);
-  for (auto* b : {save, test_, joinButton, leaveButton}) buttons->addWidget(b);
+  test_ = button(this, page, tr("&Test connection"), tr("Ask the coordinator for its status over mutual TLS"),
+                 &FederationPanel::testConnection);
+  for (auto* b :
+       {button(this, page, tr("&Save"), tr("Store the address and the participation settings"),
+               &FederationPanel::saveSettings),
+        test_, button(this, page, tr("&Join"), tr("Register this site with the coordinator"), &FederationPanel::join),
+        button(this, page, tr("&Leave"),
+               tr("Stop taking part in rounds (the coordinator keeps the site's registration)"),
+               &FederationPanel::leave)})
+    buttons->addWidget(b);
   buttons->addStretch();
   form->addRow(buttons);
   joined_ = new QLabel(page);
@@ -155,9 +160,9 @@ QWidget* FederationPanel::buildParticipationTab() {
   auto* approve = new QHBoxLayout;
   approveRound_ = new QSpinBox(page);
   approveRound_->setRange(1, 1'000'000);
-  auto* approveButton = new QPushButton(tr("&Approve round"), page);
-  approveButton->setToolTip(tr("Allow this round's training and upload (with 'Approve each round')"));
-  connect(approveButton, &QPushButton::clicked, this, &FederationPanel::approveRound);
+  auto* approveButton =
+      button(this, page, tr("&Approve round"), tr("Allow this round's training and upload (with 'Approve each round')"),
+             &FederationPanel::approveRound);
   approve->addWidget(approveRound_);
   approve->addWidget(approveButton);
   approve->addStretch();
@@ -206,14 +211,12 @@ QWidget* FederationPanel::buildVersionsTab() {
     gate_->setText(row < 0 ? QString() : versions_->item(row, 3)->toolTip());
   });
   auto* buttons = new QHBoxLayout;
-  auto* switchButton = new QPushButton(tr("&Use for drafts"), page);
-  switchButton->setToolTip(tr("Make the selected version the one drafts use (logged)"));
-  connect(switchButton, &QPushButton::clicked, this, &FederationPanel::switchToSelectedVersion);
-  auto* rollBackButton = new QPushButton(tr("&Roll back"), page);
-  rollBackButton->setToolTip(tr("Return to the version used before the current one (logged)"));
-  connect(rollBackButton, &QPushButton::clicked, this, &FederationPanel::rollBack);
-  buttons->addWidget(switchButton);
-  buttons->addWidget(rollBackButton);
+  buttons->addWidget(button(this, page, tr("&Use for drafts"),
+                            tr("Make the selected version the one drafts use (logged)"),
+                            &FederationPanel::switchToSelectedVersion));
+  buttons->addWidget(button(this, page, tr("&Roll back"),
+                            tr("Return to the version used before the current one (logged)"),
+                            &FederationPanel::rollBack));
   buttons->addStretch();
   v->addLayout(buttons);
   return page;
