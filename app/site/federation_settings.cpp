@@ -291,4 +291,48 @@ void FederationSettingsStore::approveRound(uint64_t round) {
   site_.audit(userId_, "federation round approved", 0, "round " + std::to_string(round));
 }
 
+std::string FederationSettingsStore::notTakingPart(uint64_t round, int localHour, bool coordinatorDp) {
+  const FederationSettings s = load();
+  if (!s.joined) return "the site has not joined the federation";
+  const bool inHours = s.windowStart < s.windowEnd ? localHour >= s.windowStart && localHour < s.windowEnd
+                                                   : localHour >= s.windowStart || localHour < s.windowEnd;
+  if (!inHours) return "outside the site's hours (" + hoursText(s) + ")";
+  if (s.requireDp && !coordinatorDp) return "the site requires central DP and the coordinator does not run it";
+  if (s.participation == Participation::ApproveEach) {
+    auto st = site_.store().prepare("SELECT 1 FROM federation_rounds WHERE round = ? AND approved = 1");
+    st.bind(1, int64_t(round));
+    if (!st.step()) return "round " + std::to_string(round) + " waits for an administrator's approval";
+  }
+  return {};
+}
+
+void FederationSettingsStore::recordRound(uint64_t round, uint64_t baseVersion, uint64_t bytesUp, uint64_t bytesDown,
+                                          const std::string& status) {
+  SiteStore::Transaction tx(site_.store());
+  auto update = site_.store().prepare(
+      "UPDATE federation_rounds SET base_version = ?, bytes_up = ?, bytes_down = ?, status = ?, finished_at = ? "
+      "WHERE round = ?");
+  update.bind(1, int64_t(baseVersion))
+      .bind(2, int64_t(bytesUp))
+      .bind(3, int64_t(bytesDown))
+      .bind(4, status)
+      .bind(5, nowUtc())
+      .bind(6, int64_t(round))
+      .run();
+  if (site_.store().changes() == 0)
+    site_.store()
+        .prepare(
+            "INSERT INTO federation_rounds(round, base_version, started_at, finished_at, status, bytes_up, "
+            "bytes_down) VALUES(?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, int64_t(round))
+        .bind(2, int64_t(baseVersion))
+        .bind(3, nowUtc())
+        .bind(4, nowUtc())
+        .bind(5, status)
+        .bind(6, int64_t(bytesUp))
+        .bind(7, int64_t(bytesDown))
+        .run();
+  tx.commit();
+}
+
 }  // namespace fedmrg::app

@@ -104,6 +104,13 @@ class FederationSettingsStore {
   // Approves round `round` for a site that approves each round (audit-logged).
   void approveRound(uint64_t round);
 
+  // For the federation loop: why the site does not take part in `round` now (not joined, not approved, outside
+  // its hours at `localHour`, central DP required but off), empty when it may.
+  std::string notTakingPart(uint64_t round, int localHour, bool coordinatorDp);
+  // For the federation loop: records a round's outcome and its protocol bytes (the panel's chart).
+  void recordRound(uint64_t round, uint64_t baseVersion, uint64_t bytesUp, uint64_t bytesDown,
+                   const std::string& status);
+
  private:
   void storeSnapshot(const CoordinatorSnapshot& s);
   Site& site_;

@@ -226,6 +226,38 @@ class TestFederationSettings : public QObject {
     QCOMPARE(r[1].round, uint64_t(2));
     QVERIFY(r[1].approved);
     QVERIFY(!refusal([&] { store.approveRound(0); }).empty());
+
+    // The loop records a round's bytes in place of the approval row.
+    store.recordRound(2, 1, 1000, 3000, "closed");
+    QCOMPARE(store.rounds().size(), size_t(2));
+    QCOMPARE(store.rounds()[1].bytesDown, uint64_t(3000));
+    QVERIFY(store.rounds()[1].approved);
+  }
+
+  void whenTheSiteTakesPart() {
+    FederationSettingsStore store(*site_, admin_);
+    FederationSettings s = store.load();
+    site_->store().exec("UPDATE federation_settings SET joined = 0");
+    QVERIFY(store.notTakingPart(3, 23, true).find("has not joined") != std::string::npos);
+    site_->store().exec("UPDATE federation_settings SET joined = 1");
+    s.participation = Participation::ApproveEach;
+    s.windowStart = 22;
+    s.windowEnd = 6;
+    s.requireDp = true;
+    s.coordinator.clear();
+    store.save(s);
+    QVERIFY(store.notTakingPart(3, 12, true).find("outside the site's hours (22-6)") != std::string::npos);
+    QVERIFY(store.notTakingPart(3, 23, false).find("requires central DP") != std::string::npos);
+    QVERIFY(store.notTakingPart(3, 2, true).find("round 3 waits for an administrator's approval") != std::string::npos);
+    store.approveRound(3);
+    QCOMPARE(store.notTakingPart(3, 2, true), std::string());
+    s.participation = Participation::EveryRound;
+    s.requireDp = false;
+    s.windowStart = 8;
+    s.windowEnd = 18;
+    store.save(s);
+    QCOMPARE(store.notTakingPart(4, 8, false), std::string());
+    QVERIFY(!store.notTakingPart(4, 18, false).empty());
   }
 };
 
