@@ -473,6 +473,7 @@ void RoundManager::status(v1::StatusReply& reply, bool withSites) {
   reply.set_rounds_closed(m.roundsClosed);
   reply.set_refusals(m.refusals);
   reply.set_strategy(federation::strategyName(m.settings.strategy));
+  reply.set_central_dp(m.settings.aggregation.dpClipNorm > 0 && m.settings.aggregation.dpNoiseMultiplier > 0);
 }
 
 void RoundManager::tick() {

@@ -250,4 +250,18 @@ std::unique_ptr<SiteTransport> grpcSiteTransport(const std::string& target,
   return std::make_unique<GrpcSiteTransport>(target, std::move(credentials), insecureSiteId, callTimeoutSeconds);
 }
 
+CallResult coordinatorStatus(const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials,
+                             const std::string& insecureSiteId, CoordinatorStatus& out, int timeoutSeconds) {
+  auto stub = v1::Federation::NewStub(grpc::CreateChannel(target, std::move(credentials)));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(deadlineIn(timeoutSeconds));
+  if (!insecureSiteId.empty()) ctx.AddMetadata(kInsecureSiteIdMetadata, insecureSiteId);
+  v1::StatusReply reply;
+  const CallResult r = fromStatus(stub->GetStatus(&ctx, v1::StatusRequest(), &reply));
+  if (!r.ok) return r;
+  out = {reply.round(), reply.phase(), reply.global_version(), reply.strategy(), reply.central_dp(),
+         size_t(reply.sites_size())};
+  return r;
+}
+
 }  // namespace fedmrg::federation

@@ -33,6 +33,19 @@ std::unique_ptr<SiteTransport> grpcSiteTransport(const std::string& target,
                                                  std::shared_ptr<grpc::ChannelCredentials> credentials,
                                                  const std::string& insecureSiteId, int callTimeoutSeconds = 60);
 
+// The coordinator's state as GetStatus reports it: what a site's administrator sees when testing the connection.
+struct CoordinatorStatus {
+  uint64_t round = 0;
+  std::string phase;  // "open", "aggregating", "closed", "failed", "waiting"
+  uint64_t globalVersion = 0;
+  std::string strategy;
+  bool centralDp = false;
+  size_t sites = 0;
+};
+// One GetStatus call (mutual TLS or insecure loopback, as grpcSiteTransport takes them).
+CallResult coordinatorStatus(const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials,
+                             const std::string& insecureSiteId, CoordinatorStatus& out, int timeoutSeconds = 10);
+
 class SiteClient {
  public:
   explicit SiteClient(const std::string& target);  // "127.0.0.1:port"

@@ -37,6 +37,7 @@
 #include "app/site/study_catalog.h"
 #include "app/site/worklist_model.h"
 #include "ui/action_hints.h"
+#include "ui/federation_panel.h"
 #include "ui/image_viewer.h"
 #include "ui/language.h"
 #include "ui/pacs_query_panel.h"
@@ -94,6 +95,7 @@ constexpr Shortcut kShortcuts[] = {
     {"Ctrl+Shift+I", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the last import's report")},
     {"Ctrl+Shift+U", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "users and roles (administrators)")},
     {"Ctrl+Q", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "quit")},
+    {"Ctrl+Alt+F", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "the federation panel (administrators)")},
     {"Left drag",
      QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "window / level (right: wider, down: darker, for MONOCHROME1 too)")},
     {"Shift+left or middle drag", QT_TRANSLATE_NOOP("fedmrg::ui::MainWindow", "pan")},
@@ -278,6 +280,8 @@ void MainWindow::buildMenus() {
   auto* users = file->addAction(tr("&Users…"), QKeySequence(tr("Ctrl+Shift+U")), this,
                                 [this] { UsersDialog(services_.site, services_.user, this).exec(); });
   disableWithNote(users, adminRoleNote(services_.user, tr("Managing users")));
+  file->addAction(tr("&Federation…"), QKeySequence(tr("Ctrl+Alt+F")), this, &MainWindow::openFederationPanel)
+      ->setToolTip(tr("Coordinator, certificates, rounds and model versions (administrators)"));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -327,6 +331,17 @@ void MainWindow::buildMenus() {
   });
   about->setToolTip(tr("The program and what its drafts are"));
   exemptFromShortcut(about, "read once, never while reading studies");
+}
+
+void MainWindow::openFederationPanel() {
+  QString refusal;
+  FederationPanel* panel = FederationPanel::open(services_.site, services_.user, this, &refusal);
+  if (!panel) {
+    statusBar()->showMessage(refusal, 10000);
+    return;
+  }
+  panel->setAttribute(Qt::WA_DeleteOnClose);
+  panel->show();
 }
 
 void MainWindow::buildMeasureMenu() {

@@ -71,6 +71,8 @@ class MainWindow : public QMainWindow {
   TrainingStatusWidget* trainingStatus() const { return trainingStatus_; }
 
  public slots:
+  // The federation panel for an administrator; anyone else gets the reason, naming the role, in the status bar.
+  void openFederationPanel();
   // Imports in the background with a progress dialog and cancel; shows the import report after.
   void importPaths(const QStringList& paths);
   // Shows the study (first image in the viewer, thumbnails, report, patient banner) and makes it

@@ -24,6 +24,7 @@
 #include "app/site/draft_service.h"
 #include "app/site/image_loader.h"
 #include "app/site/model_location.h"
+#include "app/site/model_versions.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -269,16 +270,20 @@ int main(int argc, char** argv) {
   }
   if (!site) return 0;  // the user cancelled
 
-  // The composition root: every service the window uses is built once, here.
-  // Drafts mark themselves in draftActivity, and the background trainer waits while one runs.
-  const QString modelDir = chooseModelDir(parser, site->dir());
+  // The composition root: every service the window uses is built once, here. Drafts come from the site's
+  // active model version (model_versions.h), asked for on every draft so that a switch takes effect at once;
+  // they mark themselves in draftActivity, and the background trainer waits while one runs.
+  const QString chosenModel = chooseModelDir(parser, site->dir());
+  app::Site* const draftingSite = site.get();
   const auto draftActivity = std::make_shared<app::DraftActivity>();
-  const app::WorkstationServices services{*site,
-                                          user,
-                                          std::make_shared<app::ReportService>(*site, user.id),
-                                          app::makeDraftService(modelDir, site->vault(), draftActivity),
-                                          std::make_shared<app::DicomImporter>(*site, user.id),
-                                          std::make_shared<const app::ImageLoader>(site->vault())};
+  const app::WorkstationServices services{
+      *site,
+      user,
+      std::make_shared<app::ReportService>(*site, user.id),
+      app::makeDraftService([draftingSite, chosenModel] { return app::draftingModelDir(*draftingSite, chosenModel); },
+                            site->vault(), draftActivity),
+      std::make_shared<app::DicomImporter>(*site, user.id),
+      std::make_shared<const app::ImageLoader>(site->vault())};
 
   const QStringList imports = parser.values("import");
   if (!imports.isEmpty()) importAtStart(*services.importer, imports);
@@ -287,7 +292,7 @@ int main(int argc, char** argv) {
   const int64_t openedStudy = opened.isEmpty() ? 0 : importAtStart(*services.importer, opened).firstStudyId;
 
   // Outlives the window that shows it; on exit it stops between two steps and resumes at the next start.
-  app::BackgroundTrainer trainer(*site, modelDir, draftActivity);
+  app::BackgroundTrainer trainer(*site, chosenModel, draftActivity);
   ui::MainWindow window(services);
   window.attachTrainer(&trainer);
   trainer.startWatching();

@@ -36,14 +36,17 @@ FindingStates findingStates(const engine::ObservationStates& states) {
 // Drafts through engine::ReportGenerator; the model loads on the first draft and stays loaded.
 class EngineDraftService : public DraftService {
  public:
-  EngineDraftService(QString dir, std::shared_ptr<const ImageVault> vault, std::shared_ptr<DraftActivity> activity)
-      : dir_(std::move(dir)), vault_(std::move(vault)), activity_(std::move(activity)) {}
+  EngineDraftService(std::function<QString()> dirSource, std::shared_ptr<const ImageVault> vault,
+                     std::shared_ptr<DraftActivity> activity)
+      : dirSource_(std::move(dirSource)), vault_(std::move(vault)), activity_(std::move(activity)) {}
 
   bool available(QString* reason) const override {
+    const QString dir = dirSource_();
     QString why;
-    if (dir_.isEmpty() || !QFileInfo(dir_).isDir())
-      why = QStringLiteral("No report model installed (expected a model folder at %1).").arg(QDir::toNativeSeparators(dir_));
-    else if (const std::string problem = engine::ModelFolder(dir_.toStdString()).problem(); !problem.empty())
+    if (dir.isEmpty() || !QFileInfo(dir).isDir())
+      why = QStringLiteral("No report model installed (expected a model folder at %1).")
+                .arg(QDir::toNativeSeparators(dir));
+    else if (const std::string problem = engine::ModelFolder(dir.toStdString()).problem(); !problem.empty())
       why = QStringLiteral("No report model installed: %1.").arg(QString::fromStdString(problem));
     if (reason) *reason = why;
     return why.isEmpty();
@@ -57,6 +60,10 @@ class EngineDraftService : public DraftService {
     const DraftActivity::Scope drafting(activity_.get());  // background training waits meanwhile
     report(0.05);
     std::lock_guard<std::mutex> lock(mutex_);
+    if (const QString dir = dirSource_(); dir != dir_) {
+      dir_ = dir;  // another model version: loaded below
+      generator_.reset();
+    }
     if (!generator_) {
       // Identified as loaded: files replaced later change nothing until the next start loads them.
       model_ = identifyModel(dir_);
@@ -100,7 +107,8 @@ class EngineDraftService : public DraftService {
   }
 
  private:
-  QString dir_;
+  std::function<QString()> dirSource_;
+  QString dir_;  // of the loaded generator
   std::shared_ptr<const ImageVault> vault_;
   std::shared_ptr<DraftActivity> activity_;
   std::mutex mutex_;
@@ -131,7 +139,13 @@ ReportSections splitReportText(const std::string& text) {
 
 std::unique_ptr<DraftService> makeDraftService(const QString& modelDir, std::shared_ptr<const ImageVault> vault,
                                                std::shared_ptr<DraftActivity> activity) {
-  return std::make_unique<EngineDraftService>(modelDir, std::move(vault), std::move(activity));
+  return std::make_unique<EngineDraftService>([modelDir] { return modelDir; }, std::move(vault), std::move(activity));
+}
+
+std::unique_ptr<DraftService> makeDraftService(std::function<QString()> modelDir,
+                                               std::shared_ptr<const ImageVault> vault,
+                                               std::shared_ptr<DraftActivity> activity) {
+  return std::make_unique<EngineDraftService>(std::move(modelDir), std::move(vault), std::move(activity));
 }
 
 QString siteModelDir(const QString& siteDir) { return QDir(siteDir).filePath(QStringLiteral("model")); }

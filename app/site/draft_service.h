@@ -68,6 +68,12 @@ std::unique_ptr<DraftService> makeDraftService(const QString& modelDir,
                                                std::shared_ptr<const ImageVault> vault = nullptr,
                                                std::shared_ptr<DraftActivity> activity = nullptr);
 
+// The same with the folder asked for on every draft: when `modelDir()` names another folder than the loaded one
+// (an administrator switched or rolled back the model version), the next draft loads it.
+std::unique_ptr<DraftService> makeDraftService(std::function<QString()> modelDir,
+                                               std::shared_ptr<const ImageVault> vault = nullptr,
+                                               std::shared_ptr<DraftActivity> activity = nullptr);
+
 // The model folder inside a site, <site>/model: where a site keeps its model when the user names
 // no other folder (the workstation's --model option or FEDMRG_MODEL_DIR, read by its main).
 QString siteModelDir(const QString& siteDir);
