@@ -4,6 +4,7 @@
 // FedAvg; a second invocation skips the finished runs instead of training again. A benchmark interrupted in the
 // middle of its FedMRG run (after its first round) resumes from that round, not from round 1, and ends on the same
 // figures as the uninterrupted one: every round's validation scores and bytes, the kept round and its test scores.
+// A damaged saved state is named and its run starts over.
 // A bad config is refused naming the file, the field and the reason.
 #include <QtTest>
 
@@ -158,6 +159,31 @@ class TestBenchFl : public QObject {
                               .arg(key, QString::fromUtf8(QJsonDocument(QJsonObject{{key, want}}).toJson()),
                                    QString::fromUtf8(QJsonDocument(QJsonObject{{key, got}}).toJson()))));
     }
+  }
+
+  // A run's saved state that cannot be read (here a damaged state.json) is named, and the run starts over instead
+  // of failing or resuming from half a state.
+  void damagedStateIsNamedAndTheRunStartsOver() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    QByteArray text = kMicro;
+    text.replace(R"("methods": ["fedavg", "fedmrg"])", R"("methods": ["fedmrg"])");
+    const QString config = write(dir, "micro.json", text);
+    const QStringList args{"bench",    "fl",
+                           "--config", config,
+                           "--out",    dir.filePath("results"),
+                           "--model",  QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default"};
+    const Result stopped = run(args + QStringList{"--stop-after-round", "1"}, 300000);
+    QVERIFY2(stopped.code == 0, qPrintable(stopped.out + stopped.err));
+    const QString stateFile = dir.filePath("results/micro/work/fedmrg-seed1/state-r1/state.json");
+    QFile f(stateFile);
+    QVERIFY2(f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write("{ \"round\": ") > 0, qPrintable(stateFile));
+    f.close();
+    const Result again = run(args, 300000);
+    QVERIFY2(again.code == 0, qPrintable(again.out + again.err));
+    QVERIFY2(again.out.contains("state-r1: cannot resume") && again.out.contains("starts over"), qPrintable(again.out));
+    QVERIFY(again.out.contains("[fedmrg seed 1] round 1/2") && again.out.contains("[fedmrg seed 1] round 2/2"));
+    QCOMPARE(runOf(readJson(dir.filePath("results/micro/results.json")), "fedmrg").value("rounds").toArray().size(), 2);
   }
 
   void badConfigIsRefusedNamingFieldAndReason() {
