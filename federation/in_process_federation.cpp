@@ -60,7 +60,8 @@ InProcessRound InProcessFederation::round(const std::vector<std::map<std::string
   broadcast.siteId = "coordinator";
   broadcast.round = global_.version() + 1;
   out.broadcastBytes = wirePayloadBytes(broadcast, kDefaultChunkBytes);
-  global_.apply(overTheWire(broadcast));
+  out.broadcast = overTheWire(broadcast);
+  global_.apply(out.broadcast);
   return out;
 }
 

@@ -19,6 +19,7 @@ struct InProcessRound {
   std::vector<uint64_t> upBytes;               // per site: its upload's bytes on the wire
   uint64_t broadcastBytes = 0;                 // the broadcast each site downloads
   std::map<std::string, std::string> refused;  // site -> reason (the round goes on without it)
+  Payload broadcast;                           // as applied: replay() rebuilds the global model from these
 };
 
 class InProcessFederation {
@@ -32,6 +33,12 @@ class InProcessFederation {
   // cols), weights[s] its sample count. Throws std::runtime_error when no upload was accepted.
   InProcessRound round(const std::vector<std::map<std::string, Matrix>>& changes, const std::vector<double>& weights,
                        uint64_t roundingSeed);
+
+  // Resuming an interrupted run: the global model is rebuilt by applying the rounds' broadcasts in order (as the
+  // coordinator does after a restart), and each site's error-feedback residuals are put back.
+  void replay(const Payload& broadcast) { global_.apply(broadcast); }
+  const ErrorFeedback& feedback(size_t site) const { return feedback_.at(site); }
+  void restoreFeedback(size_t site, ErrorFeedback residuals) { feedback_.at(site) = std::move(residuals); }
 
  private:
   GlobalModel global_;

@@ -37,6 +37,23 @@ struct Trainer::Impl {
     prototypes = np, protoValid = nv, protoFixed = nf;
   }
 
+  // The prototype table under the checkpoint's keys (train()'s checkpoints and saveState share them).
+  void writePrototypes(torch::serialize::OutputArchive& ar) const {
+    ar.write("prototypes", prototypes);
+    ar.write("prototype_valid", protoValid);
+    ar.write("prototype_fixed", protoFixed);
+  }
+  void readPrototypes(torch::serialize::InputArchive& ar) {
+    auto readTensor = [&](const char* key) {
+      torch::Tensor t;  // undefined: the archive assigns rather than resizing
+      ar.read(key, t);
+      return t.clone();
+    };
+    prototypes = readTensor("prototypes");
+    protoValid = readTensor("prototype_valid");
+    protoFixed = readTensor("prototype_fixed");
+  }
+
   void updatePrototypes(const torch::Tensor& feats, const torch::Tensor& rows, double momentum) {
     torch::NoGradGuard g;
     torch::Tensor f = torch::nn::functional::normalize(feats.cpu(), torch::nn::functional::NormalizeFuncOptions().dim(-1));
@@ -245,9 +262,7 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
       return t.clone();
     };
     start = int(readTensor("step").item<int64_t>());
-    d.prototypes = readTensor("prototypes");
-    d.protoValid = readTensor("prototype_valid");
-    d.protoFixed = readTensor("prototype_fixed");
+    d.readPrototypes(ar);
     m.to(dev);
   }
   auto checkpoint = [&](int step) {
@@ -259,9 +274,7 @@ TrainResult Trainer::train(const std::vector<TrainExample>& data, const TrainOpt
     ar.write("model", mAr);
     ar.write("optimizer", oAr);
     ar.write("step", torch::tensor(int64_t(step)));
-    ar.write("prototypes", d.prototypes);
-    ar.write("prototype_valid", d.protoValid);
-    ar.write("prototype_fixed", d.protoFixed);
+    d.writePrototypes(ar);
     ar.save_to(ckpt + ".tmp");
     fs::rename(ckpt + ".tmp", ckpt);
   };
@@ -347,6 +360,31 @@ TrainLosses Trainer::evaluate(const std::vector<TrainExample>& data, const Train
 
 void Trainer::save(const std::string& dir, const BpeTokenizer* tokenizer) {
   ModelFolder(dir).save(*d_->model, tokenizer);
+}
+
+void Trainer::saveState(const std::string& file) const {
+  Impl& d = *d_;
+  d.ensurePrototypes(1);  // a model never trained has no table yet
+  torch::serialize::OutputArchive ar, mAr;
+  d.model->save(mAr);
+  ar.write("model", mAr);
+  d.writePrototypes(ar);
+  ar.save_to(file + ".tmp");
+  fs::rename(file + ".tmp", file);
+}
+
+void Trainer::loadState(const std::string& file) {
+  Impl& d = *d_;
+  try {
+    torch::serialize::InputArchive ar, mAr;
+    ar.load_from(file);
+    ar.read("model", mAr);
+    d.model->load(mAr);
+    d.readPrototypes(ar);
+  } catch (const c10::Error& e) {
+    throw TrainError(file + ": not a trainer state of this model (" + e.what_without_backtrace() + ")");
+  }
+  d.model->to(torch::kCPU);
 }
 
 std::vector<float> Trainer::sitePrototype(int site) const {

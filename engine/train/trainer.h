@@ -112,6 +112,12 @@ class Trainer {
   TrainLosses evaluate(const std::vector<TrainExample>& data, const TrainOptions& options);
   // Writes the model folder (config, weights, adapters, and the tokenizer when given).
   void save(const std::string& dir, const BpeTokenizer* tokenizer = nullptr);
+  // Everything a later train() call continues from, besides the options: every parameter and buffer and the
+  // site-prototype table (no optimizer: each train() call starts its own). Written to a temporary file and
+  // renamed. A federated run persists it after each round and resumes from it (the FL benchmark).
+  void saveState(const std::string& file) const;
+  // Reads saveState's file into this model (same config); throws TrainError naming the file otherwise.
+  void loadState(const std::string& file);
   // The running prototype of a site (empty until the site was seen in training).
   std::vector<float> sitePrototype(int site) const;
 

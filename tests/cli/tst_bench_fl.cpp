@@ -1,8 +1,11 @@
 // fedmrg-cli bench fl: a micro configuration (2 sites, 2 rounds, FedAvg and FedMRG) runs end to end and writes
 // results.json (parseable, every round's validation scores, the test scores once), TABLE.md, rounds.csv and one
 // file per finished run, and the four PNG plots; FedMRG's low-rank codec sends at least 80% fewer bytes than dense
-// FedAvg; a second invocation skips the finished runs instead of training again. A bad config is refused naming the
-// file, the field and the reason.
+// FedAvg; a second invocation skips the finished runs instead of training again. A benchmark interrupted in the
+// middle of its FedMRG run (after its first round) resumes from that round, not from round 1, and ends on the same
+// figures as the uninterrupted one: every round's validation scores and bytes, the kept round and its test scores.
+// A damaged saved state is named and its run starts over.
+// A bad config is refused naming the file, the field and the reason.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -119,6 +122,68 @@ class TestBenchFl : public QObject {
     QVERIFY(!second.out.contains("round 1/2"));
     QCOMPARE(QFileInfo(runDir + "/runs/fedmrg-seed1.json").lastModified(), written);
     QCOMPARE(readJson(runDir + "/results.json").value("runs").toArray().size(), 2);
+
+    // Interrupted after FedAvg's two rounds and FedMRG's first (its state: trainers, prototypes, error-feedback
+    // residuals, global model, figures so far), then run again: FedMRG continues with round 2.
+    const QString out2 = dir.filePath("interrupted");
+    QStringList args2 = args;
+    args2[args2.indexOf("--out") + 1] = out2;
+    const Result stopped = run(args2 + QStringList{"--stop-after-round", "3"}, 300000);
+    QVERIFY2(stopped.code == 0, qPrintable(stopped.out + stopped.err));
+    QVERIFY2(stopped.out.contains("[fedmrg seed 1] round 1/2") && !stopped.out.contains("[fedmrg seed 1] round 2/2"),
+             qPrintable(stopped.out));
+    QVERIFY(!QFileInfo::exists(out2 + "/micro/results.json"));
+    const Result resumed = run(args2, 300000);
+    QVERIFY2(resumed.code == 0, qPrintable(resumed.out + resumed.err));
+    QVERIFY2(resumed.out.contains("[fedmrg seed 1] resumed after round 1"), qPrintable(resumed.out));
+    QVERIFY2(!resumed.out.contains("[fedmrg seed 1] round 1/2"), qPrintable(resumed.out));
+    QVERIFY(resumed.out.contains("[fedmrg seed 1] round 2/2"));
+    QVERIFY2(!QFileInfo::exists(out2 + "/micro/work/fedmrg-seed1"), "a finished run's state is removed");
+    const QJsonObject again = runOf(readJson(out2 + "/micro/results.json"), "fedmrg");
+    for (const char* key : {"rounds", "best_round", "test", "total_up_bytes", "total_down_bytes"}) {
+      QJsonValue want = fedmrg.value(key), got = again.value(key);
+      if (want.isArray()) {  // seconds differ between invocations; every score and byte count must not
+        QJsonArray w = want.toArray(), g = got.toArray();
+        for (QJsonArray* a : {&w, &g})
+          for (int i = 0; i < a->size(); ++i) {
+            QJsonObject o = (*a)[i].toObject();
+            o.remove("train_seconds");
+            o.remove("eval_seconds");
+            (*a)[i] = o;
+          }
+        want = w;
+        got = g;
+      }
+      QVERIFY2(want == got,
+               qPrintable(QString("%1 differs after resuming:\n%2\n%3")
+                              .arg(key, QString::fromUtf8(QJsonDocument(QJsonObject{{key, want}}).toJson()),
+                                   QString::fromUtf8(QJsonDocument(QJsonObject{{key, got}}).toJson()))));
+    }
+  }
+
+  // A run's saved state that cannot be read (here a damaged state.json) is named, and the run starts over instead
+  // of failing or resuming from half a state.
+  void damagedStateIsNamedAndTheRunStartsOver() {
+    if (!defaultModelPresent()) QSKIP("resources/models/default is not in this checkout");
+    QTemporaryDir dir;
+    QByteArray text = kMicro;
+    text.replace(R"("methods": ["fedavg", "fedmrg"])", R"("methods": ["fedmrg"])");
+    const QString config = write(dir, "micro.json", text);
+    const QStringList args{"bench",    "fl",
+                           "--config", config,
+                           "--out",    dir.filePath("results"),
+                           "--model",  QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default"};
+    const Result stopped = run(args + QStringList{"--stop-after-round", "1"}, 300000);
+    QVERIFY2(stopped.code == 0, qPrintable(stopped.out + stopped.err));
+    const QString stateFile = dir.filePath("results/micro/work/fedmrg-seed1/state-r1/state.json");
+    QFile f(stateFile);
+    QVERIFY2(f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write("{ \"round\": ") > 0, qPrintable(stateFile));
+    f.close();
+    const Result again = run(args, 300000);
+    QVERIFY2(again.code == 0, qPrintable(again.out + again.err));
+    QVERIFY2(again.out.contains("state-r1: cannot resume") && again.out.contains("starts over"), qPrintable(again.out));
+    QVERIFY(again.out.contains("[fedmrg seed 1] round 1/2") && again.out.contains("[fedmrg seed 1] round 2/2"));
+    QCOMPARE(runOf(readJson(dir.filePath("results/micro/results.json")), "fedmrg").value("rounds").toArray().size(), 2);
   }
 
   void badConfigIsRefusedNamingFieldAndReason() {

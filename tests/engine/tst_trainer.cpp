@@ -140,6 +140,42 @@ class TestTrainer : public QObject {
             tensorBytes(weightsIn(resumedOut)));
   }
 
+  // The FL benchmark's per-round state: a second train() call continues the same from a saved state (weights and
+  // the site-prototype table, which the contrastive loss reads) as from the live trainer.
+  void savedStateContinuesLikeTheLiveTrainer() {
+    ModelConfig c = ModelConfig::tiny(kVocab);
+    auto data = examples(c, 6, 2);
+    TrainOptions o = quick(3);
+    QTemporaryDir dir, liveOut, restoredOut;
+    const std::string state = dir.filePath("state.pt").toStdString();
+    Trainer live(c, 3);
+    live.train(data, o);
+    live.saveState(state);
+    QVERIFY(!QFileInfo::exists(dir.filePath("state.pt.tmp")));
+    Trainer restored(c, 99);  // different init: everything must come from the state
+    restored.loadState(state);
+    QCOMPARE(restored.sitePrototype(1), live.sitePrototype(1));
+    QVERIFY(!live.sitePrototype(1).empty());
+    o.seed = 7;
+    live.train(data, o);
+    restored.train(data, o);
+    live.save(liveOut.path().toStdString());
+    restored.save(restoredOut.path().toStdString());
+    QVERIFY(tensorBytes(adapterIn(liveOut, AdapterKind::Generic)) ==
+            tensorBytes(adapterIn(restoredOut, AdapterKind::Generic)));
+    QCOMPARE(restored.sitePrototype(0), live.sitePrototype(0));
+
+    QFile damaged(dir.filePath("damaged.pt"));
+    QVERIFY(damaged.open(QIODevice::WriteOnly) && damaged.write("not an archive") > 0);
+    damaged.close();
+    try {
+      restored.loadState(damaged.fileName().toStdString());
+      QFAIL("a damaged state was read");
+    } catch (const TrainError& e) {
+      QVERIFY2(QString(e.what()).contains("damaged.pt"), e.what());
+    }
+  }
+
   void modelFolderLoadsBack() {
     ModelConfig c = ModelConfig::tiny(kVocab);
     Trainer t(c, 4);

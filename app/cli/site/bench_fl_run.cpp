@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/cli/site/bench_fl_eval.h"
+#include "app/cli/site/bench_fl_resume.h"
 #include "engine/model/model_folder.h"
 #include "engine/train/trainer.h"
 #include "federation/in_process_federation.h"
@@ -64,7 +65,7 @@ double number(const Json& j, const char* key) { return j.at(key).asNumber(); }
 
 }  // namespace
 
-Json runMethod(const RunInputs& in) {
+std::optional<Json> runMethod(const RunInputs& in) {
   const BenchConfig& c = *in.config;
   const Method& method = *in.method;
   const BenchData& data = *in.data;
@@ -84,7 +85,6 @@ Json runMethod(const RunInputs& in) {
   }
 
   std::vector<engine::Trainer> trainers;
-  for (size_t s = 0; s < (central ? 1 : S); ++s) trainers.push_back(engine::Trainer::fromFolder(in.modelDir));
   const std::vector<std::string> modelNames = [&] {
     std::vector<std::string> n;
     if (central) n.push_back("central");
@@ -109,7 +109,12 @@ Json runMethod(const RunInputs& in) {
   SharedSet shared;
   std::unique_ptr<federation::InProcessFederation> fed;
   std::vector<double> weights;
-  if (federated) {
+  for (const auto& t : train) weights.push_back(double(t.size()));
+  // The state every run starts from: the model folder's weights, the global model at version 0.
+  auto startFresh = [&] {
+    trainers.clear();
+    for (size_t s = 0; s < (central ? 1 : S); ++s) trainers.push_back(engine::Trainer::fromFolder(in.modelDir));
+    if (!federated) return;
     shared = sharedSet(trainers[0], method);
     federation::CodecPlan plan;
     plan.lowRank = method.lowRank;
@@ -121,13 +126,17 @@ Json runMethod(const RunInputs& in) {
     std::vector<std::string> ids;
     for (const SiteData& site : data.seen) ids.push_back(site.id);
     fed = std::make_unique<federation::InProcessFederation>(shared.specs, plan, federation::AggregationSettings{}, ids);
-    for (const auto& t : train) weights.push_back(double(t.size()));
-  }
+  };
+  startFresh();
   int64_t sharedValues = 0;
   for (const auto& spec : shared.specs) sharedValues += spec.rows() * spec.cols();
 
   const fs::path work(in.workDir);
-  fs::remove_all(work);
+  RunState state(work, in.configDigest);
+  std::string note;
+  RunProgress progress = state.restore(trainers, modelNames, fed.get(), note);
+  if (progress.round == 0 && !note.empty()) startFresh();  // a failed restore may have changed some trainers
+  if (in.onStart) in.onStart(progress.round, note);
   auto saveModels = [&](const fs::path& dir) {
     for (size_t m = 0; m < trainers.size(); ++m) trainers[m].save((dir / modelNames[m]).string(), &tok);
   };
@@ -149,12 +158,13 @@ Json runMethod(const RunInputs& in) {
     return j;
   };
 
+  // What the sites received after the last finished round: their prototypes are the trainers' own.
   std::vector<std::vector<float>> prototypes(S);
-  Json rounds = Json::array();
-  double cumUp = 0, cumDown = 0, bestF1 = -1;
-  int bestRound = 0;
+  if (federated && method.sharePrototypes && progress.round > 0)
+    for (size_t s = 0; s < S; ++s) prototypes[s] = trainers[s].sitePrototype(int(s));
   const auto runStart = Clock::now();
-  for (int r = 1; r <= c.rounds; ++r) {
+  const double secondsBefore = progress.seconds;
+  for (int r = progress.round + 1; r <= c.rounds; ++r) {
     const auto t0 = Clock::now();
     double up = 0, down = 0;
     if (central) {
@@ -187,6 +197,7 @@ Json runMethod(const RunInputs& in) {
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)
         std::fprintf(stderr, "round %d: %s refused: %s\n", r, site.c_str(), why.c_str());
+      progress.broadcasts.push_back(state.keepBroadcast(round.broadcast));
       const HostTensors after = startPlusGlobal(shared, fed->global().tensors());
       for (auto& t : trainers) t.setNamedTensors(after);
       if (method.sharePrototypes) {
@@ -202,30 +213,33 @@ Json runMethod(const RunInputs& in) {
       }
     }
     const double trainSeconds = since(t0);
-    cumUp += up;
-    cumDown += down;
+    progress.cumUp += up;
+    progress.cumDown += down;
     const auto e0 = Clock::now();
     const fs::path current = work / "current";
     fs::remove_all(current);
     saveModels(current);
     Json scores = evaluate(current, false);
     const double f1 = number(scores.at("seen"), "ce_f1");
-    if (f1 > bestF1) {  // the first round that reaches the best val CE-F1 is kept
-      bestF1 = f1;
-      bestRound = r;
-      fs::remove_all(work / "best");
-      fs::rename(current, work / "best");
+    if (f1 > progress.bestF1) {  // the first round that reaches the best val CE-F1 is kept
+      progress.bestF1 = f1;
+      progress.bestRound = r;
+      fs::remove_all(state.bestDir(r));
+      fs::rename(current, state.bestDir(r));  // the previous round's kept models go once this round is committed
     }
     Json j = Json::object();
     j["round"] = r;
     j["val"] = scores;
     j["up_bytes"] = up;
     j["down_bytes"] = down;
-    j["cumulative_up_bytes"] = cumUp;
-    j["cumulative_down_bytes"] = cumDown;
+    j["cumulative_up_bytes"] = progress.cumUp;
+    j["cumulative_down_bytes"] = progress.cumDown;
     j["train_seconds"] = trainSeconds;
     j["eval_seconds"] = since(e0);
-    rounds.push_back(j);
+    progress.rounds.push_back(j);
+    progress.round = r;
+    progress.seconds = secondsBefore + since(runStart);
+    state.commit(progress, trainers, modelNames, fed.get());
     if (in.onRound) {
       char line[256];
       std::snprintf(line, sizeof line, "val CE-F1 seen %.3f held-out %.3f  BLEU-4 seen %.3f  up %.1f KB down %.1f KB",
@@ -233,27 +247,27 @@ Json runMethod(const RunInputs& in) {
                     down / 1024);
       in.onRound(r, line);
     }
+    if (r < c.rounds && in.stopNow && in.stopNow()) return std::nullopt;
   }
   fs::remove_all(work / "current");
   // The test studies, scored once, by the models of the round chosen on validation.
-  const Json test = evaluate(work / "best", true);
-  fs::remove_all(work);  // the kept models are large; the figures are what the run keeps
+  const Json test = evaluate(state.bestDir(progress.bestRound), true);
 
   Json out = Json::object();
   out["method"] = method.name;
   out["label"] = method.label;
   out["seed"] = double(in.seed);
-  out["rounds"] = rounds;
-  out["best_round"] = bestRound;
+  out["rounds"] = progress.rounds;
+  out["best_round"] = progress.bestRound;
   out["selection"] = "round with the best seen-site validation CE-F1; test scored once with its models";
   out["test"] = test;
   out["shared_tensors"] = double(shared.specs.size());
   out["shared_values"] = double(sharedValues);
   out["low_rank"] = method.lowRank;
-  out["total_up_bytes"] = cumUp;
-  out["total_down_bytes"] = cumDown;
-  out["total_bytes"] = cumUp + cumDown;
-  out["seconds"] = since(runStart);
+  out["total_up_bytes"] = progress.cumUp;
+  out["total_down_bytes"] = progress.cumDown;
+  out["total_bytes"] = progress.cumUp + progress.cumDown;
+  out["seconds"] = secondsBefore + since(runStart);
   return out;
 }
 

@@ -1,8 +1,9 @@
 // fedmrg-cli bench fl: the FL-MRG benchmark (issue 13; docs/benchmark-fl.md). Local-only, Centralized, FedAvg,
 // FedProx, FedAvg-LoRA, FedMRG and FedMRG's ablations train the adapters of one base model on FL-MRG-Synth
 // sites, in this process, through the federation's own codec and aggregation code. Writes
-// results/<run>/results.json, TABLE.md, rounds.csv and one file per finished run (method, seed), from which an
-// interrupted benchmark resumes; then the PNG plots through fedmrg-bench-plots (app/cli/plots).
+// results/<run>/results.json, TABLE.md, rounds.csv and one file per finished run (method, seed); an interrupted
+// benchmark skips the finished runs and continues the unfinished one from its last finished round
+// (bench_fl_resume.h); then the PNG plots through fedmrg-bench-plots (app/cli/plots).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -99,6 +100,9 @@ int runBenchFl(const Args& a) {
   const bool dirty = !shell("git status --porcelain --untracked-files=no 2>/dev/null").empty();
   const bench::Machine machine = bench::machine();
   const std::string digest = std::to_string(std::hash<std::string>{}(config.source.dump()));
+  // Tests interrupt a benchmark at a known point with this, then check that a rerun resumes it.
+  const long long stopAfter = a.getInt("stop-after-round", 0);
+  if (stopAfter < 0) throw UsageError("--stop-after-round: must be a positive number of rounds");
 
   std::printf("command: %s\n", bench::commandLine().c_str());
   std::printf("commit: %s%s\nmachine: %s, %d cores\n", commit.empty() ? "unknown" : commit.c_str(),
@@ -118,7 +122,7 @@ int runBenchFl(const Args& a) {
 
   // Progress and ETA over every round of every run still to do.
   const int totalRounds = int(config.methods.size() * config.seeds.size()) * config.rounds;
-  int roundsDone = 0, roundsTimed = 0;
+  int roundsDone = 0, roundsTimed = 0, roundsHere = 0;
   double secondsTimed = 0;
   std::vector<Json> runs;
   // Rounds are timed back to back, so that a run's test scoring counts in the next round's time.
@@ -143,19 +147,34 @@ int runBenchFl(const Args& a) {
       in.data = &data;
       in.modelDir = modelDir;
       in.workDir = (runDir / "work" / (method.name + "-seed" + std::to_string(seed))).string();
+      in.configDigest = digest;
+      in.onStart = [&](int resumed, const std::string& note) {
+        if (!note.empty())
+          std::printf("[%s seed %llu] %s\n", method.name.c_str(), (unsigned long long)seed, note.c_str());
+        roundsDone += resumed;
+        last = std::chrono::steady_clock::now();
+      };
+      in.stopNow = [&] { return stopAfter > 0 && roundsHere >= stopAfter; };
       in.onRound = [&](int round, const std::string& summary) {
         const auto now = std::chrono::steady_clock::now();
         secondsTimed += std::chrono::duration<double>(now - last).count();
         last = now;
         ++roundsTimed;
         ++roundsDone;
+        ++roundsHere;
         const double eta = secondsTimed / roundsTimed * (totalRounds - roundsDone);
         std::printf("[%s seed %llu] round %d/%d  %s  (%d/%d rounds of the benchmark, ETA %s)\n", method.name.c_str(),
                     (unsigned long long)seed, round, config.rounds, summary.c_str(), roundsDone, totalRounds,
                     clock(eta).c_str());
         std::fflush(stdout);
       };
-      Json run = runMethod(in);
+      std::optional<Json> finished = runMethod(in);
+      if (!finished) {
+        std::printf("stopped after %d rounds as asked (--stop-after-round); the same command resumes the run\n",
+                    roundsHere);
+        return 0;
+      }
+      Json run = std::move(*finished);
       run["config_digest"] = digest;
       const Json& t = run.at("test");
       std::printf(
@@ -165,6 +184,7 @@ int runBenchFl(const Args& a) {
           t.at("seen").at("ce_f1").asNumber(), t.at("seen").at("bleu4").asNumber(),
           t.at("held_out").at("ce_f1").asNumber(), run.at("total_bytes").asNumber());
       writeText(file, run.dump(2) + "\n");
+      fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
       runs.push_back(std::move(run));
     }
   }
@@ -209,11 +229,14 @@ int runBenchFl(const Args& a) {
 const CommandRegistration reg(
     {"bench-fl",
      "the FL-MRG benchmark: Local, Centralized, FedAvg, FedProx, FedAvg-LoRA, FedMRG and its ablations",
-     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR]",
+     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--stop-after-round N]",
      {{"config", true, "benchmark config (bench/tiny.json, bench/quick.json, bench/standard.json)"},
       {"out", true, "folder of the results (default results); the run's folder is <out>/<run>"},
       {"run", true, "name of the run's folder (default: the config's name)"},
-      {"model", true, "base model folder when the config names none (default: the shipped default model)"}},
+      {"model", true, "base model folder when the config names none (default: the shipped default model)"},
+      {"stop-after-round", true,
+       "stop once N rounds ran in this invocation, at the end of a round that leaves its run unfinished (tests "
+       "interrupt a benchmark with it; the same command without it resumes)"}},
      runBenchFl,
      true});
 
