@@ -166,7 +166,6 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   layout->addLayout(row2);
   // Only radiologists sign: the buttons stay disabled for anyone else and say why (the service refuses too).
   if (const auto user = app::UserDirectory(site_).find(reports_.userId())) signingNote_ = signingRoleNote(*user);
-  for (QPushButton* b : {signPrelim_, signFinal_, addendum_}) b->setToolTip(signingNote_);
   auto* row3 = new QHBoxLayout;
   auto* versions = new QPushButton(tr("Versions"), this);
   auto* audit = new QPushButton(tr("Audit log"), this);
@@ -182,6 +181,9 @@ ReportEditor::ReportEditor(app::Site& site, app::ReportService& reports, std::sh
   versions->setToolTip(tr("Every version of the report with its differences (Ctrl+Shift+H)"));
   audit->setToolTip(tr("Who did what to this study, and when (Ctrl+Shift+L)"));
   exportSr_->setToolTip(tr("Write the final report as a DICOM SR into the study (Ctrl+Shift+E)"));
+  // A user who may not sign is told why instead (the buttons stay disabled, see setSignButtons).
+  if (!signingNote_.isEmpty())
+    for (QPushButton* b : {signPrelim_, signFinal_, addendum_}) b->setToolTip(signingNote_);
   row3->addWidget(exportSr_);
   row3->addWidget(versions);
   row3->addWidget(audit);

@@ -56,7 +56,7 @@ class TstRoleHints : public QObject {
       QAction* a = menuAction(*ws.window, text);
       QVERIFY2(a, qPrintable(text));
       QVERIFY2(!a->isEnabled(), qPrintable(text));
-      QCOMPARE(a->toolTip(), why);
+      QVERIFY2(a->toolTip().startsWith(why), qPrintable(a->toolTip()));  // the key may follow (action_hints)
     }
     // The shortcut of a disabled action does nothing: the report stays a draft.
     editor->findingsEdit()->setFocus();
@@ -72,7 +72,7 @@ class TstRoleHints : public QObject {
     openWithDraft(ws);
     ui::ReportEditor* editor = ws.window->reportEditor();
     QVERIFY(editor->signFinalButton()->isEnabled());
-    QVERIFY(editor->signFinalButton()->toolTip().isEmpty());
+    QVERIFY2(!editor->signFinalButton()->toolTip().contains("needs the"), qPrintable(editor->signFinalButton()->toolTip()));
     for (const QString& text : kSignActions.mid(0, 3)) QVERIFY2(menuAction(*ws.window, text)->isEnabled(), qPrintable(text));
     QVERIFY(editor->signFinal());
   }
