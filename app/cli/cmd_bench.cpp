@@ -25,9 +25,10 @@ int runBench(const Args& a) {
 
 const CommandRegistration reg(
     {"bench",
-     "benchmarks: `bench engine` prints every engine figure against its target; also draft, train, metrics, "
-     "federation, fl",
-     "engine|draft|train|metrics|federation|fl [options]   (fedmrg-cli bench <subcommand> --help for its options)",
+     "benchmarks: `bench engine` prints every engine figure against its target; also draft, "
+     "draft-while-training, train, metrics, federation, federation-sites, fl",
+     "engine|draft|draft-while-training|train|metrics|federation|federation-sites|fl [options]   "
+     "(fedmrg-cli bench <subcommand> --help for its options)",
      {},
      runBench});
 

@@ -154,7 +154,7 @@ const CommandRegistration reg(
       {"steps", true, "steps of the training run (default: more than the measurement needs)"},
       {"no-pause", false, "do not pause training while drafting (to see what the pause buys)"},
       {"json", true, "also write the figures as JSON"}},
-     runBench});
+     runBench, true});
 
 }  // namespace
 }  // namespace fedmrg::cli
