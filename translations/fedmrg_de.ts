@@ -325,6 +325,361 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     </message>
 </context>
 <context>
+    <name>fedmrg::ui::FederationPanel</name>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Choose the file</source>
+        <translation>Die Datei auswählen</translation>
+    </message>
+    <message>
+        <source>Federation</source>
+        <translation>Föderation</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>Teilnahme</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Model versions</source>
+        <translation>Modellversionen</translation>
+    </message>
+    <message>
+        <source>host:port, e.g. coordinator.example.org:50051</source>
+        <translation>Host:Port, z. B. coordinator.example.org:50051</translation>
+    </message>
+    <message>
+        <source>The consortium coordinator&apos;s address</source>
+        <translation>Die Adresse des Koordinators des Konsortiums</translation>
+    </message>
+    <message>
+        <source>Coordinator:</source>
+        <translation>Koordinator:</translation>
+    </message>
+    <message>
+        <source>CA certificate:</source>
+        <translation>CA-Zertifikat:</translation>
+    </message>
+    <message>
+        <source>The consortium CA&apos;s certificate (PEM)</source>
+        <translation>Das Zertifikat der CA des Konsortiums (PEM)</translation>
+    </message>
+    <message>
+        <source>Site certificate:</source>
+        <translation>Standortzertifikat:</translation>
+    </message>
+    <message>
+        <source>This site&apos;s certificate (PEM)</source>
+        <translation>Das Zertifikat dieses Standorts (PEM)</translation>
+    </message>
+    <message>
+        <source>Site private key:</source>
+        <translation>Privater Schlüssel des Standorts:</translation>
+    </message>
+    <message>
+        <source>This site&apos;s private key (PEM)</source>
+        <translation>Der private Schlüssel dieses Standorts (PEM)</translation>
+    </message>
+    <message>
+        <source>&amp;Import certificates</source>
+        <translation>Zertifikate &amp;importieren</translation>
+    </message>
+    <message>
+        <source>Check the three files (key matches certificate, signed by the CA, not expired) and keep private copies in the site folder</source>
+        <translation>Die drei Dateien prüfen (Schlüssel passt zum Zertifikat, von der CA signiert, nicht abgelaufen) und private Kopien im Standortordner ablegen</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Ask the coordinator for its status over mutual TLS</source>
+        <translation>Den Koordinator über gegenseitiges TLS nach seinem Status fragen</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Store the address and the participation settings</source>
+        <translation>Die Adresse und die Teilnahmeeinstellungen speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Beitreten</translation>
+    </message>
+    <message>
+        <source>Register this site with the coordinator</source>
+        <translation>Diesen Standort beim Koordinator registrieren</translation>
+    </message>
+    <message>
+        <source>&amp;Leave</source>
+        <translation>&amp;Austreten</translation>
+    </message>
+    <message>
+        <source>Stop taking part in rounds (the coordinator keeps the site&apos;s registration)</source>
+        <translation>Nicht mehr an Runden teilnehmen (der Koordinator behält die Registrierung des Standorts)</translation>
+    </message>
+    <message>
+        <source>Membership:</source>
+        <translation>Mitgliedschaft:</translation>
+    </message>
+    <message>
+        <source>Approve each round</source>
+        <translation>Jede Runde freigeben</translation>
+    </message>
+    <message>
+        <source>Take part in every round</source>
+        <translation>An jeder Runde teilnehmen</translation>
+    </message>
+    <message>
+        <source>Whether the site trains and uploads for each round by itself</source>
+        <translation>Ob der Standort für jede Runde selbstständig trainiert und hochlädt</translation>
+    </message>
+    <message>
+        <source>Rounds:</source>
+        <translation>Runden:</translation>
+    </message>
+    <message>
+        <source>First hour (local time) the site may train and sync</source>
+        <translation>Erste Stunde (Ortszeit), in der der Standort trainieren und synchronisieren darf</translation>
+    </message>
+    <message>
+        <source>Hour (local time) training and syncing stop; before the first hour: overnight</source>
+        <translation>Stunde (Ortszeit), zu der Training und Synchronisation enden; vor der ersten Stunde: über Nacht</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>Schedule (hours):</source>
+        <translation>Zeitplan (Stunden):</translation>
+    </message>
+    <message>
+        <source> kbit/s</source>
+        <translation> kbit/s</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>keine Begrenzung</translation>
+    </message>
+    <message>
+        <source>Upload and download cap; 0: no cap</source>
+        <translation>Begrenzung für Upload und Download; 0: keine Begrenzung</translation>
+    </message>
+    <message>
+        <source>Bandwidth cap:</source>
+        <translation>Bandbreitenbegrenzung:</translation>
+    </message>
+    <message>
+        <source>Take part only in rounds with central differential privacy</source>
+        <translation>Nur an Runden mit zentraler Differential Privacy teilnehmen</translation>
+    </message>
+    <message>
+        <source>The coordinator clips each update and adds noise to the mean; a site cannot add it alone</source>
+        <translation>Der Koordinator beschneidet jedes Update und fügt dem Mittelwert Rauschen hinzu; ein Standort kann sie nicht allein hinzufügen</translation>
+    </message>
+    <message>
+        <source>Privacy:</source>
+        <translation>Datenschutz:</translation>
+    </message>
+    <message>
+        <source>&amp;Approve round</source>
+        <translation>Runde &amp;freigeben</translation>
+    </message>
+    <message>
+        <source>Allow this round&apos;s training and upload (with &apos;Approve each round&apos;)</source>
+        <translation>Training und Upload dieser Runde erlauben (bei „Jede Runde freigeben“)</translation>
+    </message>
+    <message>
+        <source>Approval:</source>
+        <translation>Freigabe:</translation>
+    </message>
+    <message>
+        <source>Current round:</source>
+        <translation>Aktuelle Runde:</translation>
+    </message>
+    <message>
+        <source>Last sync:</source>
+        <translation>Letzte Synchronisation:</translation>
+    </message>
+    <message>
+        <source>Global model version:</source>
+        <translation>Globale Modellversion:</translation>
+    </message>
+    <message>
+        <source>Bytes per round</source>
+        <translation>Bytes pro Runde</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>Qualitätsprüfung</translation>
+    </message>
+    <message>
+        <source>CE-F1 (held back)</source>
+        <translation>CE-F1 (zurückgehaltene Daten)</translation>
+    </message>
+    <message>
+        <source>Drafting</source>
+        <translation>Für Entwürfe</translation>
+    </message>
+    <message>
+        <source>&amp;Use for drafts</source>
+        <translation>Für &amp;Entwürfe verwenden</translation>
+    </message>
+    <message>
+        <source>Make the selected version the one drafts use (logged)</source>
+        <translation>Die ausgewählte Version für Entwürfe verwenden (protokolliert)</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back</source>
+        <translation>Zu&amp;rückrollen</translation>
+    </message>
+    <message>
+        <source>Return to the version used before the current one (logged)</source>
+        <translation>Zur Version zurückkehren, die vor der aktuellen verwendet wurde (protokolliert)</translation>
+    </message>
+    <message>
+        <source>joined</source>
+        <translation>beigetreten</translation>
+    </message>
+    <message>
+        <source>not joined</source>
+        <translation>nicht beigetreten</translation>
+    </message>
+    <message>
+        <source>site %1, valid until %2</source>
+        <translation>Standort %1, gültig bis %2</translation>
+    </message>
+    <message>
+        <source>no certificates imported</source>
+        <translation>keine Zertifikate importiert</translation>
+    </message>
+    <message>
+        <source>unknown (no answer from the coordinator yet)</source>
+        <translation>unbekannt (noch keine Antwort vom Koordinator)</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>round %1 (%2)</source>
+        <translation>Runde %1 (%2)</translation>
+    </message>
+    <message>
+        <source>The coordinator runs central differential privacy.</source>
+        <translation>Der Koordinator verwendet zentrale Differential Privacy.</translation>
+    </message>
+    <message>
+        <source>The coordinator did not say it runs central differential privacy.</source>
+        <translation>Der Koordinator hat nicht angegeben, dass er zentrale Differential Privacy verwendet.</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>Runde</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>nicht geprüft</translation>
+    </message>
+    <message>
+        <source>%1 on %2 reports</source>
+        <translation>%1 bei %2 Berichten</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>nicht bewertet</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>Certificates checked and imported.</source>
+        <translation>Zertifikate geprüft und importiert.</translation>
+    </message>
+    <message>
+        <source>Federation settings saved.</source>
+        <translation>Föderationseinstellungen gespeichert.</translation>
+    </message>
+    <message>
+        <source>Asking the coordinator…</source>
+        <translation>Koordinator wird abgefragt…</translation>
+    </message>
+    <message>
+        <source>Joined the federation.</source>
+        <translation>Der Föderation beigetreten.</translation>
+    </message>
+    <message>
+        <source>Left the federation: the site takes part in no further round.</source>
+        <translation>Aus der Föderation ausgetreten: der Standort nimmt an keiner weiteren Runde teil.</translation>
+    </message>
+    <message>
+        <source>Round %1 approved.</source>
+        <translation>Runde %1 freigegeben.</translation>
+    </message>
+    <message>
+        <source>Select a model version first.</source>
+        <translation>Zuerst eine Modellversion auswählen.</translation>
+    </message>
+    <message>
+        <source>Drafts now use v%1.</source>
+        <translation>Entwürfe verwenden jetzt v%1.</translation>
+    </message>
+    <message>
+        <source>Rolled back: drafts now use %1.</source>
+        <translation>Zurückgerollt: Entwürfe verwenden jetzt %1.</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg::ui::FindingChip</name>
     <message>
         <source>Click or Space: blank, positive, negative, uncertain. P / N / U: positive / negative / uncertain, Delete: blank, arrows: next chip, Esc: back to the text</source>
@@ -1045,10 +1400,6 @@ kein Pixelabstand</translation>
         <translation>%1 Untersuchungen — neu %2, Entwurf %3, vorläufig %4, endgültig %5</translation>
     </message>
     <message>
-        <source>Training queue (not used yet): %1</source>
-        <translation>Trainingswarteschlange (noch nicht verwendet): %1</translation>
-    </message>
-    <message>
         <source>Importing DICOM files…</source>
         <translation>DICOM-Dateien werden importiert…</translation>
     </message>
@@ -1107,6 +1458,26 @@ kein Pixelabstand</translation>
     <message>
         <source>Managing users</source>
         <translation>Die Benutzerverwaltung</translation>
+    </message>
+    <message>
+        <source>the federation panel (administrators)</source>
+        <translation>das Föderationsfenster (Administratoren)</translation>
+    </message>
+    <message>
+        <source>&amp;Federation…</source>
+        <translation>&amp;Föderation…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt+F</source>
+        <translation>Ctrl+Alt+F</translation>
+    </message>
+    <message>
+        <source>Coordinator, certificates, rounds and model versions (administrators)</source>
+        <translation>Koordinator, Zertifikate, Runden und Modellversionen (Administratoren)</translation>
+    </message>
+    <message>
+        <source>Signed reports waiting for training: %1</source>
+        <translation>Signierte Berichte, die auf das Training warten: %1</translation>
     </message>
 </context>
 <context>
@@ -2094,6 +2465,55 @@ Die Chips werden in der Trainingswarteschlange gespeichert. Mit den Chips, wie s
     <message>
         <source>Delete the selected template</source>
         <translation>Die ausgewählte Vorlage löschen</translation>
+    </message>
+</context>
+<context>
+    <name>fedmrg::ui::TrainingStatusWidget</name>
+    <message>
+        <source>Cancel training</source>
+        <translation>Training abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the background training; its signed reports wait for the next run</source>
+        <translation>Das Training im Hintergrund abbrechen; seine signierten Berichte warten auf den nächsten Lauf</translation>
+    </message>
+    <message>
+        <source>Training the site&apos;s adapters…</source>
+        <translation>Die Adapter des Standorts werden trainiert…</translation>
+    </message>
+    <message>
+        <source>Cancelling training…</source>
+        <translation>Training wird abgebrochen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>Training mit %n signierten Bericht wird fortgesetzt…</numerusform>
+            <numerusform>Training mit %n signierten Berichten wird fortgesetzt…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>Training mit %n signierten Bericht…</numerusform>
+            <numerusform>Training mit %n signierten Berichten…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Training: step %1 of %2, about %3 left</source>
+        <translation>Training: Schritt %1 von %2, noch etwa %3</translation>
+    </message>
+    <message>
+        <source>Training paused while a draft is generated</source>
+        <translation>Training pausiert, während ein Entwurf erstellt wird</translation>
+    </message>
+    <message>
+        <source>Training done: a new adapter version</source>
+        <translation>Training abgeschlossen: eine neue Adapterversion</translation>
+    </message>
+    <message>
+        <source>Training stopped</source>
+        <translation>Training gestoppt</translation>
     </message>
 </context>
 <context>

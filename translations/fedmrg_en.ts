@@ -28,4 +28,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>fedmrg::ui::TrainingStatusWidget</name>
+    <message numerus="yes">
+        <source>Resuming training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>Resuming training on %n signed report…</numerusform>
+            <numerusform>Resuming training on %n signed reports…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>Training on %n signed report…</numerusform>
+            <numerusform>Training on %n signed reports…</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

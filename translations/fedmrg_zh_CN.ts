@@ -322,6 +322,361 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     </message>
 </context>
 <context>
+    <name>fedmrg::ui::FederationPanel</name>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose the file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Federation</source>
+        <translation>联邦学习</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>参与</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Model versions</source>
+        <translation>模型版本</translation>
+    </message>
+    <message>
+        <source>host:port, e.g. coordinator.example.org:50051</source>
+        <translation>主机:端口，例如 coordinator.example.org:50051</translation>
+    </message>
+    <message>
+        <source>The consortium coordinator&apos;s address</source>
+        <translation>联盟协调器的地址</translation>
+    </message>
+    <message>
+        <source>Coordinator:</source>
+        <translation>协调器：</translation>
+    </message>
+    <message>
+        <source>CA certificate:</source>
+        <translation>CA 证书：</translation>
+    </message>
+    <message>
+        <source>The consortium CA&apos;s certificate (PEM)</source>
+        <translation>联盟 CA 的证书（PEM）</translation>
+    </message>
+    <message>
+        <source>Site certificate:</source>
+        <translation>站点证书：</translation>
+    </message>
+    <message>
+        <source>This site&apos;s certificate (PEM)</source>
+        <translation>本站点的证书（PEM）</translation>
+    </message>
+    <message>
+        <source>Site private key:</source>
+        <translation>站点私钥：</translation>
+    </message>
+    <message>
+        <source>This site&apos;s private key (PEM)</source>
+        <translation>本站点的私钥（PEM）</translation>
+    </message>
+    <message>
+        <source>&amp;Import certificates</source>
+        <translation>导入证书(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Check the three files (key matches certificate, signed by the CA, not expired) and keep private copies in the site folder</source>
+        <translation>检查这三个文件（私钥与证书匹配、由 CA 签发、未过期），并在站点文件夹中保存私有副本</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Ask the coordinator for its status over mutual TLS</source>
+        <translation>通过双向 TLS 向协调器查询其状态</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Store the address and the participation settings</source>
+        <translation>保存地址和参与设置</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <source>Register this site with the coordinator</source>
+        <translation>在协调器上注册本站点</translation>
+    </message>
+    <message>
+        <source>&amp;Leave</source>
+        <translation>退出(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Stop taking part in rounds (the coordinator keeps the site&apos;s registration)</source>
+        <translation>停止参与轮次（协调器保留本站点的注册）</translation>
+    </message>
+    <message>
+        <source>Membership:</source>
+        <translation>成员状态：</translation>
+    </message>
+    <message>
+        <source>Approve each round</source>
+        <translation>逐轮批准</translation>
+    </message>
+    <message>
+        <source>Take part in every round</source>
+        <translation>参与每一轮</translation>
+    </message>
+    <message>
+        <source>Whether the site trains and uploads for each round by itself</source>
+        <translation>站点是否在每一轮自动训练并上传</translation>
+    </message>
+    <message>
+        <source>Rounds:</source>
+        <translation>轮次：</translation>
+    </message>
+    <message>
+        <source>First hour (local time) the site may train and sync</source>
+        <translation>允许站点训练和同步的起始小时（本地时间）</translation>
+    </message>
+    <message>
+        <source>Hour (local time) training and syncing stop; before the first hour: overnight</source>
+        <translation>训练和同步停止的小时（本地时间）；早于起始小时表示跨夜</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Schedule (hours):</source>
+        <translation>时间安排（小时）：</translation>
+    </message>
+    <message>
+        <source> kbit/s</source>
+        <translation> kbit/s</translation>
+    </message>
+    <message>
+        <source>no cap</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>Upload and download cap; 0: no cap</source>
+        <translation>上传和下载速率上限；0：不限</translation>
+    </message>
+    <message>
+        <source>Bandwidth cap:</source>
+        <translation>带宽上限：</translation>
+    </message>
+    <message>
+        <source>Take part only in rounds with central differential privacy</source>
+        <translation>仅参与采用中心化差分隐私的轮次</translation>
+    </message>
+    <message>
+        <source>The coordinator clips each update and adds noise to the mean; a site cannot add it alone</source>
+        <translation>协调器会裁剪每个更新并向均值添加噪声；单个站点无法独自实现</translation>
+    </message>
+    <message>
+        <source>Privacy:</source>
+        <translation>隐私：</translation>
+    </message>
+    <message>
+        <source>&amp;Approve round</source>
+        <translation>批准本轮(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Allow this round&apos;s training and upload (with &apos;Approve each round&apos;)</source>
+        <translation>允许本轮的训练和上传（在“逐轮批准”模式下）</translation>
+    </message>
+    <message>
+        <source>Approval:</source>
+        <translation>批准：</translation>
+    </message>
+    <message>
+        <source>Current round:</source>
+        <translation>当前轮次：</translation>
+    </message>
+    <message>
+        <source>Last sync:</source>
+        <translation>上次同步：</translation>
+    </message>
+    <message>
+        <source>Global model version:</source>
+        <translation>全局模型版本：</translation>
+    </message>
+    <message>
+        <source>Bytes per round</source>
+        <translation>每轮字节数</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Origin</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Gate</source>
+        <translation>质量检查</translation>
+    </message>
+    <message>
+        <source>CE-F1 (held back)</source>
+        <translation>CE-F1（留出集）</translation>
+    </message>
+    <message>
+        <source>Drafting</source>
+        <translation>用于草稿</translation>
+    </message>
+    <message>
+        <source>&amp;Use for drafts</source>
+        <translation>用于草稿(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Make the selected version the one drafts use (logged)</source>
+        <translation>将所选版本设为生成草稿所用的版本（记入日志）</translation>
+    </message>
+    <message>
+        <source>&amp;Roll back</source>
+        <translation>回滚(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Return to the version used before the current one (logged)</source>
+        <translation>恢复到当前版本之前使用的版本（记入日志）</translation>
+    </message>
+    <message>
+        <source>joined</source>
+        <translation>已加入</translation>
+    </message>
+    <message>
+        <source>not joined</source>
+        <translation>未加入</translation>
+    </message>
+    <message>
+        <source>site %1, valid until %2</source>
+        <translation>站点 %1，有效期至 %2</translation>
+    </message>
+    <message>
+        <source>no certificates imported</source>
+        <translation>未导入证书</translation>
+    </message>
+    <message>
+        <source>unknown (no answer from the coordinator yet)</source>
+        <translation>未知（协调器尚未应答）</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>round %1 (%2)</source>
+        <translation>第 %1 轮（%2）</translation>
+    </message>
+    <message>
+        <source>The coordinator runs central differential privacy.</source>
+        <translation>协调器采用中心化差分隐私。</translation>
+    </message>
+    <message>
+        <source>The coordinator did not say it runs central differential privacy.</source>
+        <translation>协调器未表明其采用中心化差分隐私。</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已接收</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>KiB</source>
+        <translation>KiB</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>未通过</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>未检查</translation>
+    </message>
+    <message>
+        <source>%1 on %2 reports</source>
+        <translation>%1（%2 份报告）</translation>
+    </message>
+    <message>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Certificates checked and imported.</source>
+        <translation>证书已检查并导入。</translation>
+    </message>
+    <message>
+        <source>Federation settings saved.</source>
+        <translation>联邦学习设置已保存。</translation>
+    </message>
+    <message>
+        <source>Asking the coordinator…</source>
+        <translation>正在询问协调器…</translation>
+    </message>
+    <message>
+        <source>Joined the federation.</source>
+        <translation>已加入联邦学习。</translation>
+    </message>
+    <message>
+        <source>Left the federation: the site takes part in no further round.</source>
+        <translation>已退出联邦学习：本站点不再参与后续轮次。</translation>
+    </message>
+    <message>
+        <source>Round %1 approved.</source>
+        <translation>第 %1 轮已批准。</translation>
+    </message>
+    <message>
+        <source>Select a model version first.</source>
+        <translation>请先选择一个模型版本。</translation>
+    </message>
+    <message>
+        <source>Drafts now use v%1.</source>
+        <translation>草稿现在使用 v%1。</translation>
+    </message>
+    <message>
+        <source>Rolled back: drafts now use %1.</source>
+        <translation>已回滚：草稿现在使用 %1。</translation>
+    </message>
+</context>
+<context>
     <name>fedmrg::ui::FindingChip</name>
     <message>
         <source>Click or Space: blank, positive, negative, uncertain. P / N / U: positive / negative / uncertain, Delete: blank, arrows: next chip, Esc: back to the text</source>
@@ -1042,10 +1397,6 @@ no pixel spacing</source>
         <translation>%1 个检查 — 新 %2，草稿 %3，初步 %4，最终 %5</translation>
     </message>
     <message>
-        <source>Training queue (not used yet): %1</source>
-        <translation>训练队列（尚未使用）：%1</translation>
-    </message>
-    <message>
         <source>Importing DICOM files…</source>
         <translation>正在导入 DICOM 文件…</translation>
     </message>
@@ -1104,6 +1455,26 @@ no pixel spacing</source>
     <message>
         <source>Managing users</source>
         <translation>管理用户</translation>
+    </message>
+    <message>
+        <source>the federation panel (administrators)</source>
+        <translation>联邦学习面板（管理员）</translation>
+    </message>
+    <message>
+        <source>&amp;Federation…</source>
+        <translation>联邦学习(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Alt+F</source>
+        <translation>Ctrl+Alt+F</translation>
+    </message>
+    <message>
+        <source>Coordinator, certificates, rounds and model versions (administrators)</source>
+        <translation>协调器、证书、轮次和模型版本（管理员）</translation>
+    </message>
+    <message>
+        <source>Signed reports waiting for training: %1</source>
+        <translation>等待训练的已签署报告：%1</translation>
     </message>
 </context>
 <context>
@@ -2091,6 +2462,53 @@ The chips are what the training queue records. Sign with the chips as they are?<
     <message>
         <source>Delete the selected template</source>
         <translation>删除所选模板</translation>
+    </message>
+</context>
+<context>
+    <name>fedmrg::ui::TrainingStatusWidget</name>
+    <message>
+        <source>Cancel training</source>
+        <translation>取消训练</translation>
+    </message>
+    <message>
+        <source>Stop the background training; its signed reports wait for the next run</source>
+        <translation>停止后台训练；其已签署报告将等待下一次运行</translation>
+    </message>
+    <message>
+        <source>Training the site&apos;s adapters…</source>
+        <translation>正在训练站点的适配器…</translation>
+    </message>
+    <message>
+        <source>Cancelling training…</source>
+        <translation>正在取消训练…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Resuming training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>正在继续使用 %n 份已签署报告进行训练…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Training on %n signed report(s)…</source>
+        <translation>
+            <numerusform>正在使用 %n 份已签署报告进行训练…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Training: step %1 of %2, about %3 left</source>
+        <translation>训练：第 %1 步，共 %2 步，约剩 %3</translation>
+    </message>
+    <message>
+        <source>Training paused while a draft is generated</source>
+        <translation>生成草稿期间训练已暂停</translation>
+    </message>
+    <message>
+        <source>Training done: a new adapter version</source>
+        <translation>训练完成：新的适配器版本</translation>
+    </message>
+    <message>
+        <source>Training stopped</source>
+        <translation>训练已停止</translation>
     </message>
 </context>
 <context>
