@@ -149,7 +149,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
       for (size_t s = 0; s < S; ++s)
         changes[s] = federation::changeSinceGlobal(
             federation::changeSinceStart(shared, trainers[s].namedTensors(false)), fed->global().tensors());
-      const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
+      const federation::InProcessRound round = fed->round(changes, weights);
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)

@@ -137,6 +137,7 @@ int runFederate(const Args& a) {
   const SiteData data = siteData(dir, siteId);
   std::mutex out;
   federation::FederatedSiteOptions o;
+  o.siteId = siteId;
   o.stateFile = (fs::path(dir) / "federation-state.txt").string();
   o.stopAtVersion = uint64_t(rounds);
   o.onEvent = [&](const std::string& line) {
