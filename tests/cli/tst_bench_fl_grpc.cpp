@@ -11,6 +11,7 @@
 
 namespace {
 
+using clirun::benchRunOf;
 using clirun::readJson;
 using clirun::Result;
 using clirun::run;
@@ -25,12 +26,6 @@ const char* kMicro = R"({
 })";
 
 QString defaultModel() { return QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default"; }
-
-QJsonObject runOf(const QJsonObject& results, const QString& method) {
-  for (const QJsonValue& v : results.value("runs").toArray())
-    if (v.toObject().value("method").toString() == method) return v.toObject();
-  return {};
-}
 
 }  // namespace
 
@@ -60,7 +55,7 @@ class TestBenchFlGrpc : public QObject {
       QCOMPARE(results[transport].value("transport").toString(), transport);
     }
     for (const QString method : {"fedavg", "fedmrg"}) {
-      const QJsonObject a = runOf(results["in-process"], method), b = runOf(results["grpc"], method);
+      const QJsonObject a = benchRunOf(results["in-process"], method), b = benchRunOf(results["grpc"], method);
       QCOMPARE(a.value("transport").toString(), QString("in-process"));
       QCOMPARE(b.value("transport").toString(), QString("grpc"));
       QCOMPARE(b.value("prototypes_shared").toBool(), false);
