@@ -91,8 +91,13 @@ struct SiteState {
     }
     putGlobal(global, version);
     if (saveDir.empty()) return;
-    const std::string dir = (std::filesystem::path(saveDir) / ("version-" + std::to_string(version))).string();
-    trainer->save(dir, &*tokenizer);
+    // Under a temporary name, then renamed: a reader that sees version-<v> sees the whole folder.
+    const std::filesystem::path dir = std::filesystem::path(saveDir) / ("version-" + std::to_string(version));
+    const std::filesystem::path tmp = dir.string() + ".tmp";
+    std::filesystem::remove_all(tmp);
+    trainer->save(tmp.string(), &*tokenizer);
+    std::filesystem::remove_all(dir);
+    std::filesystem::rename(tmp, dir);
   }
 };
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "federation/error_feedback.h"
+#include "federation/round_seeds.h"
 #include "federation/site_tensors.h"
 
 namespace fedmrg::federation {
@@ -189,7 +190,8 @@ struct FederatedSite::Impl {
     TrainResult result = trainWithHeartbeat(req);
     if (cancelled) return;
     const std::map<std::string, Matrix> change = changeSinceGlobal(result.tensors, model->tensors());
-    Payload p = model->encodeChange(change, feedback, std::hash<std::string>()(file.pendingKey));
+    Payload p =
+        model->encodeChange(change, feedback, uploadRoundingSeed(model->plan().seed, task.round, options.siteId));
     p.round = task.round;
     p.sampleCount = result.sampleCount;
     UploadReceipt receipt;

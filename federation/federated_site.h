@@ -37,6 +37,9 @@ struct TrainResult {
 using TrainFunction = std::function<TrainResult(const TrainRequest&)>;
 
 struct FederatedSiteOptions {
+  // The site's id in the consortium: with the codec's seed and the round it seeds the stochastic rounding of the
+  // site's low-rank uploads (round_seeds.h), so that the same training gives the same upload bytes.
+  std::string siteId;
   std::string stateFile;       // the site's small state file (and stateFile + ".ef" for the residuals)
   uint64_t stopAtVersion = 0;  // stop once this global version is applied (0: when the coordinator says done)
   int pollMs = 300;

@@ -42,8 +42,8 @@ class TestEngineTrainFunction : public QObject {
     QTemporaryDir dir(tempRoot() + "/engine-sites-XXXXXX");
     const QString data = dir.filePath("data");
     QProcess synth;
-    synth.start(FEDMRG_CLI, {"synth", "--out", data, "--studies-per-site", "6", "--size", "64", "--seed", "7",
-                             "--threads", "2"});
+    synth.start(FEDMRG_CLI,
+                {"synth", "--out", data, "--studies-per-site", "6", "--size", "64", "--seed", "7", "--threads", "2"});
     QVERIFY(synth.waitForFinished(120000));
     QVERIFY2(synth.exitCode() == 0, synth.readAllStandardError().constData());
 
@@ -53,11 +53,17 @@ class TestEngineTrainFunction : public QObject {
     std::vector<std::unique_ptr<QProcess>> sites;
     const QStringList ids{"site-a", "site-b"};
     for (int s = 0; s < 2; ++s)
-      sites.push_back(fedmrg::test::startSite(
-          port, ids[s], dir.filePath(ids[s]),
-          {"--train", "engine", "--model", defaultModel(), "--data", data, "--site", ids[s], "--row",
-           QString::number(s), "--num-sites", "2", "--steps", "2", "--batch", "2", "--threads", "1", "--save-versions",
-           dir.filePath(ids[s] + "/versions")}));
+      sites.push_back(fedmrg::test::startSite(port, ids[s], dir.filePath(ids[s]),
+                                              {"--train",         "engine",
+                                               "--model",         defaultModel(),
+                                               "--data",          data,
+                                               "--site",          ids[s],
+                                               "--row",           QString::number(s),
+                                               "--num-sites",     "2",
+                                               "--steps",         "2",
+                                               "--batch",         "2",
+                                               "--threads",       "1",
+                                               "--save-versions", dir.filePath(ids[s] + "/versions")}));
     QString outA, outB;
     const QString ra = fedmrg::test::siteResult(*sites[0], 240000, &outA);
     const QString rb = fedmrg::test::siteResult(*sites[1], 240000, &outB);

@@ -102,22 +102,10 @@ std::optional<Json> runMethod(const RunInputs& in) {
   auto saveModels = [&](const fs::path& dir) {
     for (size_t m = 0; m < trainers.size(); ++m) trainers[m].save((dir / modelNames[m]).string(), &tok);
   };
-  // Seen sites with their own adapters (the central model for each site), held-out through each model's
-  // generic path; drafts pooled per side.
   auto evaluate = [&](const fs::path& dir, bool test) {
-    Drafts seen, held;
-    for (size_t s = 0; s < S; ++s) {
-      const std::string model = (dir / modelNames[central ? 0 : s]).string();
-      draftSplit(model, true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id, c.maxNewTokens, c.threads,
-                 seen);
-    }
-    for (size_t m = 0; m < trainers.size(); ++m)
-      draftSplit((dir / modelNames[m]).string(), false, test ? data.heldOut.test : data.heldOut.val, modelNames[m],
-                 c.maxNewTokens, c.threads, held);
-    Json j = Json::object();
-    j["seen"] = scoreDrafts(seen);
-    j["held_out"] = scoreDrafts(held);
-    return j;
+    std::vector<std::string> models;
+    for (const std::string& name : modelNames) models.push_back((dir / name).string());
+    return scoreModels(models, modelNames, data, test, c);
   };
 
   // What the sites received after the last finished round: their prototypes are the trainers' own.
@@ -129,6 +117,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   for (int r = progress.round + 1; r <= c.rounds; ++r) {
     const auto t0 = Clock::now();
     double up = 0, down = 0;
+    std::pair<std::string, std::string> digests;  // the round's broadcast and the global model after it
     if (central) {
       o.seed = federation::siteTrainingSeed(in.seed, uint64_t(r), 0);
       trainers[0].train(pooled, o);
@@ -149,12 +138,13 @@ std::optional<Json> runMethod(const RunInputs& in) {
       for (size_t s = 0; s < S; ++s)
         changes[s] = federation::changeSinceGlobal(
             federation::changeSinceStart(shared, trainers[s].namedTensors(false)), fed->global().tensors());
-      const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
+      const federation::InProcessRound round = fed->round(changes, weights);
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)
         std::fprintf(stderr, "round %d: %s refused: %s\n", r, site.c_str(), why.c_str());
       progress.broadcasts.push_back(state.keepBroadcast(round.broadcast));
+      digests = {federation::toHex(federation::payloadDigest(round.broadcast)), fed->global().digestHex()};
       const HostTensors after = federation::startPlusGlobal(shared, fed->global().tensors());
       for (auto& t : trainers) t.setNamedTensors(after);
       if (method.sharePrototypes) {
@@ -193,6 +183,10 @@ std::optional<Json> runMethod(const RunInputs& in) {
     j["cumulative_down_bytes"] = progress.cumDown;
     j["train_seconds"] = trainSeconds;
     j["eval_seconds"] = since(e0);
+    if (federated) {  // the same on both transports for the same seed (docs/benchmark-fl.md, "Transports")
+      j["broadcast_digest"] = digests.first;
+      j["model_digest"] = digests.second;
+    }
     progress.rounds.push_back(j);
     progress.round = r;
     progress.seconds = secondsBefore + since(runStart);
@@ -214,6 +208,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   out["method"] = method.name;
   out["label"] = method.label;
   out["seed"] = double(in.seed);
+  out["transport"] = "in-process";
   out["rounds"] = progress.rounds;
   out["best_round"] = progress.bestRound;
   out["selection"] = "round with the best seen-site validation CE-F1; test scored once with its models";
@@ -221,6 +216,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   out["shared_tensors"] = double(shared.specs.size());
   out["shared_values"] = double(sharedValues);
   out["low_rank"] = method.lowRank;
+  out["prototypes_shared"] = method.sharePrototypes;
   out["total_up_bytes"] = progress.cumUp;
   out["total_down_bytes"] = progress.cumDown;
   out["total_bytes"] = progress.cumUp + progress.cumDown;

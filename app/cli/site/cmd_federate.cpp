@@ -137,6 +137,7 @@ int runFederate(const Args& a) {
   const SiteData data = siteData(dir, siteId);
   std::mutex out;
   federation::FederatedSiteOptions o;
+  o.siteId = siteId;
   o.stateFile = (fs::path(dir) / "federation-state.txt").string();
   o.stopAtVersion = uint64_t(rounds);
   o.onEvent = [&](const std::string& line) {
@@ -188,7 +189,8 @@ const CommandRegistration reg(
       {"train", true, "synthetic (default) or engine: train the adapters with the engine"},
       {"model", true, "engine: the model folder every site starts from"},
       {"data", true, "engine: an FL-MRG-Synth folder (manifest.json)"},
-      {"site", true, "engine: the FL-MRG-Synth site whose train split this site trains on (default site id)"},
+      {"site", true,
+       "engine: the FL-MRG-Synth site whose train split this site trains on (and its id without --site-id)"},
       {"row", true, "engine: this site's row of the prototype table (default 0)"},
       {"num-sites", true, "engine: rows of the prototype table (default row + 1)"},
       {"max-train", true, "engine: use at most N training studies (default: all)"},
