@@ -2,7 +2,8 @@
 // real encrypted site's signed FL-MRG-Synth studies. A run writes a new adapter version that differs from
 // its start and consumes the queue; cancel gives the reports back; a draft pauses training; and a
 // `fedmrg-cli site-train` process killed with SIGKILL mid-run is resumed from its checkpoint, with every
-// signed report trained in once.
+// signed report trained in once. A committed run's adapters become a model version that the quality gate
+// accepts (drafts move to it) or refuses (drafts stay), and reports held back for the gate are never trained on.
 #include <QCryptographicHash>
 #include <QProcess>
 #include <QSignalSpy>
@@ -11,6 +12,9 @@
 
 #include "app/site/background_trainer.h"
 #include "app/site/draft_activity.h"
+#include "app/site/model_identity.h"
+#include "app/site/model_versions.h"
+#include "app/site/study_catalog.h"
 #include "app/site/training_queue.h"
 #include "app/training_site.h"
 #include "engine/model/model_folder.h"
@@ -69,6 +73,8 @@ class TestBackgroundTrainer : public QObject {
     model_ = dir_.filePath("model");
     fedmrg::testing::writeTinyTrainingModel(model_, t_.records);
     QVERIFY(ModelFolder(model_.toStdString()).problem().empty());
+    // These tests count every signed report as trained; the gate's held-back reports have their own test.
+    fedmrg::testing::setHeldBackEvery(*t_.site, fedmrg::testing::kHoldNothingBack);
   }
 
   // Below the threshold nothing starts (and says why); at it, a run trains the adapters and commits a new
@@ -249,6 +255,121 @@ class TestBackgroundTrainer : public QObject {
     QString why;
     QVERIFY(!trainer.startRun(true, &why));
     QVERIFY2(why.contains("no signed report"), qPrintable(why));
+  }
+
+  // The loop at one site: signed reports -> a background run -> its adapters registered as a model version
+  // ("local training, run <id>") and scored by the quality gate on the worker -> accepted, the next draft is
+  // written by it. Then a deliberately damaging run (a learning rate that wrecks the adapters) is refused with
+  // its scores, and drafts stay on the accepted version. Held-back reports are never in a run's claimed set.
+  void runsGoThroughTheQualityGate() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    auto t = fedmrg::testing::makeTrainingSite(dir.path(), 16);
+    const QString base = dir.filePath("chest-model");
+    fedmrg::testing::writeTrainedTinyModel(base, t.records);
+    // Drafts as the workstation makes them: from the site's active version, asked for on every draft.
+    const auto drafts = makeDraftService([&] { return draftingModelDir(*t.site, base); }, t.site->vault());
+    const std::atomic<bool> cancel{false};
+    auto draft = [&](size_t i) {
+      DraftedReport d;
+      const auto images = studyImages(*t.site, t.studies[i]);
+      if (images.empty() || !drafts->generate(images.front().file, d, {}, cancel)) throw std::runtime_error("no draft");
+      return d;
+    };
+    // The radiologist signs what the active version drafts: it scores CE-F1 1 on the held-back reports, so a
+    // damaged version can only lose.
+    ReportService reports(*t.site, 1);
+    std::vector<int64_t> signedIds;
+    auto signDrafts = [&](size_t from, size_t to) {
+      for (size_t i = from; i < to; ++i) {
+        const DraftedReport d = draft(i);
+        reports.save(t.studies[i], d.findings.empty() ? "Drafted." : d.findings, d.impression, d.labels);
+        signedIds.push_back(reports.sign(t.studies[i], ReportStatus::Final, ChipsAgainstText::ConfirmedByUser).id);
+      }
+    };
+    signDrafts(0, 8);
+    // A held-back period that keeps some of these reports for the gate and trains on the others.
+    int every = 2;
+    auto heldOf = [&] {
+      return int(std::count_if(signedIds.begin(), signedIds.end(), [&](int64_t id) { return id % every == 0; }));
+    };
+    while (heldOf() < 2 || heldOf() > 5) ++every;
+    fedmrg::testing::setHeldBackEvery(*t.site, every, 2, 0.1);
+    const int heldFirst = heldOf();
+
+    auto runOnce = [&](const BackgroundTrainingOptions& o, QString* runId) {
+      BackgroundTrainer trainer(*t.site, base, std::make_shared<DraftActivity>(), o);
+      QSignalSpy started(&trainer, &BackgroundTrainer::started);
+      QSignalSpy finished(&trainer, &BackgroundTrainer::finished);
+      QSignalSpy gateStarted(&trainer, &BackgroundTrainer::gateStarted);
+      QSignalSpy gateFinished(&trainer, &BackgroundTrainer::gateFinished);
+      QString why;
+      if (!trainer.startRun(true, &why)) throw std::runtime_error(why.toStdString());
+      if (!finished.wait(120000) || !finished.at(0).at(0).toBool()) throw std::runtime_error("the run failed");
+      *runId = started.at(0).at(0).toString();
+      if (gateFinished.isEmpty() && !gateFinished.wait(300000)) throw std::runtime_error("no gate decision");
+      if (gateStarted.size() != 1 || gateStarted.at(0).at(0) != gateFinished.at(0).at(0))
+        throw std::runtime_error("the gate did not start once for the run's version");
+      return gateFinished.at(0);
+    };
+    auto claimedHeldBack = [&](const QString& runId) {
+      auto st = t.site->store().prepare("SELECT report_id FROM training_queue WHERE run_id = ?");
+      st.bind(1, runId.toStdString());
+      int claimed = 0, held = 0;
+      while (st.step()) {
+        ++claimed;
+        if (st.int64(0) % every == 0) ++held;
+      }
+      return std::pair{claimed, held};
+    };
+
+    // A gentle run: the adapters hardly move, so the gate finds the version as good, and drafts move to it.
+    BackgroundTrainingOptions gentle = quickOptions(2);
+    gentle.learningRate = 1e-6;
+    QString goodRun;
+    const QList<QVariant> good = runOnce(gentle, &goodRun);
+    const int64_t goodId = good.at(0).toLongLong();
+    QVERIFY2(good.at(1).toBool(), qPrintable(good.at(2).toString()));
+    QVERIFY2(good.at(2).toString().startsWith("accepted: CE-F1"), qPrintable(good.at(2).toString()));
+    ModelVersions versions(*t.site, 1);
+    const ModelVersion v = *versions.find(goodId);
+    QCOMPARE(v.origin, std::string("local"));
+    QCOMPARE(v.originDetail, "local training, run " + goodRun.toStdString());
+    QVERIFY(!v.createdAt.empty());
+    QCOMPARE(v.gate, GateState::Accepted);
+    QCOMPARE(versions.active()->id, goodId);
+    QCOMPARE(claimedHeldBack(goodRun), std::pair(8 - heldFirst, 0));
+    QCOMPARE(TrainingQueue(*t.site).count("held_back"), heldFirst);
+    const DraftedReport after = draft(0);
+    QCOMPARE(after.model.name, "chest-model-v" + std::to_string(goodId));
+    QCOMPARE(after.model.version, identifyModel(versions.modelDir(goodId)).version);
+
+    // A damaging run: refused with its scores, and the next draft is still the accepted version's.
+    signDrafts(8, 16);
+    BackgroundTrainingOptions damaging = quickOptions(10);
+    damaging.learningRate = 10.0;
+    QString badRun;
+    const QList<QVariant> bad = runOnce(damaging, &badRun);
+    const int64_t badId = bad.at(0).toLongLong();
+    QVERIFY(badId != goodId);
+    QVERIFY2(!bad.at(1).toBool(), qPrintable(bad.at(2).toString()));
+    QVERIFY2(bad.at(2).toString().startsWith("refused: CE-F1") && bad.at(2).toString().contains("more than the margin"),
+             qPrintable(bad.at(2).toString()));
+    QCOMPARE(versions.find(badId)->gate, GateState::Refused);
+    QCOMPARE(QString::fromStdString(versions.find(badId)->gateReason), bad.at(2).toString());
+    QCOMPARE(versions.active()->id, goodId);
+    QCOMPARE(draft(0).model.version, after.model.version);
+    QCOMPARE(claimedHeldBack(badRun).second, 0);
+    QCOMPARE(TrainingQueue(*t.site).count("held_back"), heldOf());
+    QCOMPARE(TrainingQueue(*t.site).count("used") + heldOf(), 16);
+    auto audits = [&](const char* action) {
+      auto st = t.site->store().prepare("SELECT count(*) FROM audit_log WHERE action = ?");
+      st.bind(1, std::string(action));
+      st.step();
+      return st.int64(0);
+    };
+    QCOMPARE(audits("model version registered"), int64_t(3));  // the base model and the two runs
+    QCOMPARE(audits("model version gate"), int64_t(2));
   }
 };
 
