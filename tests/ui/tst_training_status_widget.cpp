@@ -19,21 +19,30 @@ using namespace fedmrg;
 class TestTrainingStatusWidget : public QObject {
   Q_OBJECT
 
+  // A site with two signed reports, none held back, and a tiny model in dir/model.
+  static testing::TrainingSite siteWithTwoSignedReports(const QTemporaryDir& dir) {
+    auto t = testing::makeTrainingSite(dir.path(), 2);
+    testing::writeTinyTrainingModel(dir.filePath("model"), t.records);
+    testing::setHeldBackEvery(*t.site, testing::kHoldNothingBack);
+    testing::signFinal(t, 0);
+    testing::signFinal(t, 1);
+    return t;
+  }
+
+  static app::BackgroundTrainingOptions options(int steps) {
+    app::BackgroundTrainingOptions o;
+    o.steps = steps;
+    o.batchSize = 2;
+    o.niceness = 0;
+    return o;
+  }
+
  private slots:
   void showsProgressAndCancels() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto t = testing::makeTrainingSite(dir.path(), 2);
-    const QString model = dir.filePath("model");
-    testing::writeTinyTrainingModel(model, t.records);
-    testing::setHeldBackEvery(*t.site, testing::kHoldNothingBack);
-    testing::signFinal(t, 0);
-    testing::signFinal(t, 1);
-    app::BackgroundTrainingOptions o;
-    o.steps = 100000;
-    o.batchSize = 2;
-    o.niceness = 0;
-    app::BackgroundTrainer trainer(*t.site, model, nullptr, o);
+    auto t = siteWithTwoSignedReports(dir);
+    app::BackgroundTrainer trainer(*t.site, dir.filePath("model"), nullptr, options(100000));
     ui::TrainingStatusWidget widget(&trainer);
     widget.show();
     QVERIFY(!widget.progressBar()->isVisible());
@@ -61,17 +70,8 @@ class TestTrainingStatusWidget : public QObject {
   void showsTheGateDecision() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    auto t = testing::makeTrainingSite(dir.path(), 2);
-    const QString model = dir.filePath("model");
-    testing::writeTinyTrainingModel(model, t.records);
-    testing::setHeldBackEvery(*t.site, testing::kHoldNothingBack);
-    testing::signFinal(t, 0);
-    testing::signFinal(t, 1);
-    app::BackgroundTrainingOptions o;
-    o.steps = 2;
-    o.batchSize = 2;
-    o.niceness = 0;
-    app::BackgroundTrainer trainer(*t.site, model, nullptr, o);
+    auto t = siteWithTwoSignedReports(dir);
+    app::BackgroundTrainer trainer(*t.site, dir.filePath("model"), nullptr, options(2));
     ui::TrainingStatusWidget widget(&trainer);
     widget.show();
     QSignalSpy gate(&trainer, &app::BackgroundTrainer::gateFinished);
