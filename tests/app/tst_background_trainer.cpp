@@ -281,6 +281,7 @@ class TestBackgroundTrainer : public QObject {
     const QList<QVariant> good = runAndGate(gentle, &run);
     QVERIFY(!good.isEmpty());
     goodId_ = good.at(0).toLongLong();
+    qInfo("gate of the gentle run: %s", qPrintable(good.at(2).toString()));
     QVERIFY2(good.at(1).toBool(), qPrintable(good.at(2).toString()));
     QVERIFY2(good.at(2).toString().startsWith("accepted: CE-F1"), qPrintable(good.at(2).toString()));
     ModelVersions versions(*g_.site, 1);
@@ -309,6 +310,7 @@ class TestBackgroundTrainer : public QObject {
     const QList<QVariant> bad = runAndGate(damaging, &run);
     QVERIFY(!bad.isEmpty());
     const int64_t badId = bad.at(0).toLongLong();
+    qInfo("gate of the damaging run: %s", qPrintable(bad.at(2).toString()));
     QVERIFY(badId != goodId_);
     QVERIFY2(!bad.at(1).toBool(), qPrintable(bad.at(2).toString()));
     QVERIFY2(bad.at(2).toString().startsWith("refused: CE-F1") && bad.at(2).toString().contains("more than the margin"),
