@@ -35,7 +35,7 @@ struct ModelVersion {
   std::string baseDir;
   std::string genericDigest, specializedDigest;  // hex SHA-256 of the stored adapter; empty: none
   std::string origin;                            // "base", "local", "federation"
-  std::string originDetail;                      // "local training run 3", "federation round 7, global version 7"
+  std::string originDetail;                      // "local training, run <run id>", "federation round 7, global version 7"
   std::string createdAt;
   GateState gate = GateState::Pending;
   std::string gateReason;
