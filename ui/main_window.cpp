@@ -341,6 +341,8 @@ void MainWindow::openFederationPanel() {
     return;
   }
   panel->setAttribute(Qt::WA_DeleteOnClose);
+  // A run's version decided by the quality gate while the panel is open shows in its versions tab at once.
+  if (trainer_) connect(trainer_, &app::BackgroundTrainer::gateFinished, panel, &FederationPanel::refreshStatus);
   panel->show();
 }
 
@@ -471,6 +473,7 @@ void MainWindow::refreshStatus() {
 
 void MainWindow::attachTrainer(app::BackgroundTrainer* trainer) {
   if (!trainer || trainingStatus_) return;
+  trainer_ = trainer;
   trainingStatus_ = new TrainingStatusWidget(trainer, this);
   statusBar()->addPermanentWidget(trainingStatus_);
   connect(trainer, &app::BackgroundTrainer::finished, this, &MainWindow::refreshStatus);  // the queue count

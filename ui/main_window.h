@@ -127,6 +127,7 @@ class MainWindow : public QMainWindow {
   QLabel* counts_;
   QLabel* queueLabel_;
   TrainingStatusWidget* trainingStatus_ = nullptr;
+  app::BackgroundTrainer* trainer_ = nullptr;  // attachTrainer(); outlives the window
   ImageViewer* viewer_;
   PriorPanel* prior_;
   QListWidget* thumbnails_;

@@ -60,6 +60,20 @@ TrainingStatusWidget::TrainingStatusWidget(app::BackgroundTrainer* trainer, QWid
     label_->setText(committed ? tr("Training done: a new adapter version") : tr("Training stopped"));
     label_->setToolTip(message);  // the trainer's own words, in English, with the version or the reason
   });
+  // The quality gate of the run's version: busy while it drafts the held-back reports, then its decision. A
+  // version not used says why here (the gate's words, in English), and in the federation panel's versions tab.
+  connect(trainer_, &app::BackgroundTrainer::gateStarted, this, [this](qint64 version, int heldBack) {
+    bar_->setRange(0, 0);
+    bar_->setVisible(heldBack > 0);
+    label_->setText(tr("Quality gate: checking v%1 on %n held-back report(s)…", "", heldBack).arg(version));
+  });
+  connect(trainer_, &app::BackgroundTrainer::gateFinished, this,
+          [this](qint64 version, bool accepted, const QString& reason) {
+            bar_->setVisible(false);
+            label_->setText(accepted ? tr("New adapter version v%1 in use: the quality gate accepted it").arg(version)
+                                     : tr("New adapter version v%1 not used: %2").arg(version).arg(reason));
+            label_->setToolTip(reason);
+          });
 }
 
 void TrainingStatusWidget::showRunning(bool running) {

@@ -1,6 +1,7 @@
 #pragma once
 // The background trainer in the status bar: what it does (waiting, training with step and ETA, paused
-// while a draft runs, the last run's outcome), a progress bar while it trains, and a cancel button.
+// while a draft runs, the last run's outcome, the quality gate's check of its version and the decision), a
+// progress bar while it trains, and a cancel button.
 #include <QWidget>
 
 class QLabel;

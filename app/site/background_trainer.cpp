@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "app/site/audit_trail.h"
 #include "app/site/draft_activity.h"
 #include "app/site/site.h"
 #include "engine/model/model_folder.h"
@@ -62,7 +63,7 @@ void BackgroundTrainer::joinWorker() {
 
 void BackgroundTrainer::startWatching() {
   poll_.start();
-  if (!isRunning()) startRun();
+  if (!isRunning() && !resumeGate()) startRun();
 }
 
 int BackgroundTrainer::pendingCount() { return TrainingQueue(site_).pendingCount(); }
@@ -86,9 +87,7 @@ bool BackgroundTrainer::due(QString* why) {
   if (pending > 0 && options_.scheduleHours > 0) {
     // Since the last committed run, or since the oldest waiting report when no run was made yet.
     const auto last = queue.latestCommitted();
-    const std::string since =
-        last ? last->finishedAt
-             : site_.store().queryText("SELECT min(queued_at) FROM training_queue WHERE state = 'queued'").value_or("");
+    const std::string since = last ? last->finishedAt : queue.oldestPendingAt();
     const QDateTime t = QDateTime::fromString(QString::fromStdString(since), Qt::ISODateWithMs);
     if (t.isValid() && t.secsTo(QDateTime::currentDateTimeUtc()) >= qint64(options_.scheduleHours) * 3600) return true;
   }
@@ -100,20 +99,26 @@ bool BackgroundTrainer::due(QString* why) {
   return false;
 }
 
+bool BackgroundTrainer::takeLock(QString* why) {
+  // Another process training this site (the workstation and `fedmrg-cli site-train`) would resume the same run,
+  // or gate the same version.
+  makePrivateDir(QDir(site_.dir()).filePath(QStringLiteral("training")));
+  lock_ = std::make_unique<QLockFile>(QDir(site_.dir()).filePath(QStringLiteral("training/.lock")));
+  if (lock_->tryLock(0)) return true;
+  lock_.reset();
+  if (why) *why = QStringLiteral("another program is training this site");
+  return false;
+}
+
 bool BackgroundTrainer::startRun(bool force, QString* why) {
   if (isRunning()) {
-    if (why) *why = QStringLiteral("a training run is in progress");
+    if (why)
+      *why = gating_ ? QStringLiteral("the quality gate is checking the last run's version")
+                     : QStringLiteral("a training run is in progress");
     return false;
   }
   try {
-    // Another process training this site (the workstation and `fedmrg-cli site-train`) would resume the same run.
-    makePrivateDir(QDir(site_.dir()).filePath(QStringLiteral("training")));
-    lock_ = std::make_unique<QLockFile>(QDir(site_.dir()).filePath(QStringLiteral("training/.lock")));
-    if (!lock_->tryLock(0)) {
-      lock_.reset();
-      if (why) *why = QStringLiteral("another program is training this site");
-      return false;
-    }
+    if (!takeLock(why)) return false;
     if (startLocked(force, why)) return true;
     lock_.reset();
     return false;
@@ -188,6 +193,108 @@ void BackgroundTrainer::launch(const TrainingRun& run) {
   emit started(QString::fromStdString(run.id), int(job.studies.size()), resumed);
 }
 
+namespace {
+
+// The origin of a run's model version, also how a restart finds whether the run was registered.
+std::string localOrigin(const std::string& runId) { return "local training, run " + runId; }
+
+}  // namespace
+
+int64_t BackgroundTrainer::registerRun(const std::string& runId) {
+  ModelVersions versions(site_, kSystemUser);
+  versions.ensureBase(shippedModel_);
+  // The run's adapters apply to the model it started from, which descends from the shipped one: a version is
+  // registered on that base only (an administrator may have made a version of another base model active).
+  const std::string base = QFileInfo(shippedModel_).absoluteFilePath().toStdString();
+  if (const auto active = versions.active(); !active || active->baseDir != base)
+    throw ModelVersionError("the active model version is not on the base model " + base + " that the run trained");
+  const engine::ModelFolder folder(adapterVersionDir(site_.dir(), runId).toStdString());
+  QString files[2];
+  int i = 0;
+  for (auto kind : engine::kAdapterKinds) {
+    if (folder.hasAdapter(kind)) files[i] = QString::fromStdString(folder.adapterPath(kind));
+    ++i;
+  }
+  if (files[0].isEmpty() && files[1].isEmpty())
+    throw ModelVersionError(folder.dir() + ": the run wrote no adapter file");
+  return versions.registerAdapters(files[0], files[1], "local", localOrigin(runId)).id;
+}
+
+bool BackgroundTrainer::resumeGate() {
+  if (isRunning()) return false;
+  try {
+    if (!takeLock(nullptr)) return false;
+    std::optional<int64_t> id;
+    if (const auto run = TrainingQueue(site_).latestCommitted()) {
+      auto st = site_.store().prepare("SELECT id FROM model_versions WHERE origin = 'local' AND origin_detail = ?");
+      st.bind(1, localOrigin(run->id));
+      if (!st.step()) id = registerRun(run->id);
+    }
+    if (!id) {
+      auto st = site_.store().prepare(
+          "SELECT id FROM model_versions WHERE origin = 'local' AND gate_state = 'pending' AND origin_detail LIKE ? "
+          "ORDER BY id DESC LIMIT 1");
+      st.bind(1, localOrigin("%"));
+      const auto active = ModelVersions(site_, kSystemUser).active();
+      if (st.step() && !(active && active->id == st.int64(0))) id = st.int64(0);
+    }
+    if (id) {
+      const int heldBack = launchGate(*id);
+      emit gateStarted(qint64(*id), heldBack);
+      return true;
+    }
+  } catch (const std::exception&) {
+    // Nothing to gate that can be gated (no base model, a version that cannot be laid out): training goes on.
+  }
+  lock_.reset();
+  return false;
+}
+
+int BackgroundTrainer::launchGate(int64_t versionId) {
+  const GatePlan plan = ModelVersions(site_, kSystemUser).planGate(versionId);
+  stop_ = false;
+  cancelled_ = false;
+  paused_ = false;
+  gating_ = true;
+  const HeldBackDrafter drafter = draftServiceDrafter(site_.vault(), &stop_, drafts_);
+  worker_ = std::thread([this, plan, drafter, niceness = options_.niceness, threads = options_.threads] {
+    lowerThisThread(niceness);
+    limitBlasThreads(threads);
+    std::optional<GateScores> scores;
+    QString error;
+    try {
+      scores = scoreGate(plan, drafter);
+    } catch (const GateStopped&) {
+      error = QStringLiteral("the quality gate was cancelled: v%1 stays unchecked until the next start")
+                  .arg(plan.candidate);
+    } catch (const std::exception& e) {
+      error = QStringLiteral("the quality gate failed: %1").arg(e.what());
+    }
+    if (stop_ && !cancelled_) return;  // shut down: the version stays pending and is gated at the next start
+    QMetaObject::invokeMethod(
+        this, [this, plan, scores, error] { gateDone(plan, scores, error); }, Qt::QueuedConnection);
+  });
+  return plan.tooFew() ? 0 : int(plan.reports.size());
+}
+
+void BackgroundTrainer::gateDone(const GatePlan& plan, const std::optional<GateScores>& scores, const QString& error) {
+  joinWorker();
+  gating_ = false;
+  bool accepted = false;
+  QString reason = error;
+  if (scores) {
+    try {
+      const GateDecision d = ModelVersions(site_, kSystemUser).decideGate(plan, *scores);
+      accepted = d.accepted;
+      reason = QString::fromStdString(d.reason);
+    } catch (const std::exception& e) {
+      reason = QStringLiteral("the quality gate's decision could not be recorded: %1").arg(e.what());
+    }
+  }
+  lock_.reset();
+  emit gateFinished(qint64(plan.candidate), accepted, reason);
+}
+
 void BackgroundTrainer::finish(const std::string& runId, const SiteTrainingOutcome& outcome) {
   joinWorker();
   TrainingQueue queue(site_);
@@ -219,8 +326,21 @@ void BackgroundTrainer::finish(const std::string& runId, const SiteTrainingOutco
   } catch (const std::exception& e) {
     message = QStringLiteral("Training run %1 could not be recorded: %2").arg(QString::fromStdString(runId), e.what());
   }
-  lock_.reset();
+  // The committed adapters become a model version and go through the gate, still under the lock, on the
+  // worker (launched before `finished`, so that a listener sees isGating()).
+  int64_t version = 0;
+  int heldBack = 0;
+  if (committed) {
+    try {
+      version = registerRun(runId);
+      heldBack = launchGate(version);
+    } catch (const std::exception& e) {
+      message += QStringLiteral("; not made a model version: %1").arg(e.what());
+    }
+  }
+  if (!isRunning()) lock_.reset();
   emit finished(committed, message);
+  if (isGating()) emit gateStarted(qint64(version), heldBack);
 }
 
 void BackgroundTrainer::cancel() {

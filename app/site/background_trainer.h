@@ -3,9 +3,12 @@
 // training queue holds a set number of reports or when the schedule says so, on a worker thread at low
 // priority (nice, one LibTorch thread), pauses while a draft is generated, reports progress, can be
 // cancelled, and resumes from its checkpoint after a crash or a restart. Each committed run is a new
-// model folder of the site (latestTrainedAdapters()); which version drafts use is decided elsewhere.
-// The store is touched on the owner's thread only; the worker gets the run's studies and gives back
-// its outcome. Queue semantics: training_queue.h.
+// model folder of the site (latestTrainedAdapters()), registered as a model version ("local training, run
+// <id>", model_versions.h) and put through the quality gate on the same worker: accepted, it becomes the
+// version drafts use; refused (or too few held-back reports), it stays inactive with the reason. Reports held
+// back for the gate are never trained on (training_queue.h).
+// The store is touched on the owner's thread only; the worker gets the run's studies (or the gate's plan) and
+// gives back its outcome (or the scores). Queue semantics: training_queue.h.
 #include <QDateTime>
 #include <QLockFile>
 #include <QObject>
@@ -17,6 +20,7 @@
 #include <string>
 #include <thread>
 
+#include "app/site/model_versions.h"
 #include "app/site/site_training.h"
 
 namespace fedmrg::app {
@@ -57,14 +61,20 @@ class BackgroundTrainer : public QObject {
   // Stops a running run without ending it: its checkpoint is kept and the next start resumes it.
   ~BackgroundTrainer() override;
 
-  // Looks at the queue every pollSeconds and starts a run when one is due; resumes an interrupted run now.
+  // Looks at the queue every pollSeconds and starts a run when one is due; now, resumes an interrupted gate
+  // (resumeGate()) or else an interrupted run.
   void startWatching();
   // Starts a run now: the interrupted one, else a new one when the threshold or the schedule is met
   // (`force`: whenever anything is pending). False with the reason when nothing starts.
   bool startRun(bool force = false, QString* why = nullptr);
   // Ends the running run as cancelled: its signed reports go back to the queue, its checkpoint is removed.
   void cancel();
-  bool isRunning() const { return worker_.joinable(); }
+  // Gates the last run's version when a stop left it unchecked: registers the newest committed run when it has
+  // no version yet (a kill between its commit and its registration), then gates the newest local version still
+  // pending. True when a gate started (gateStarted).
+  bool resumeGate();
+  bool isRunning() const { return worker_.joinable(); }  // a run or the gate of its version
+  bool isGating() const { return gating_; }
   bool isPaused() const { return paused_; }
   int pendingCount();
   std::optional<TrainedAdapters> latestTrainedAdapters();
@@ -77,6 +87,11 @@ class BackgroundTrainer : public QObject {
   void pausedChanged(bool paused);
   // committed: a new adapter version exists (latestTrainedAdapters()); message: what happened, for the user.
   void finished(bool committed, const QString& message);
+  // The committed run's version `versionId` is being scored on `heldBack` held-back signed reports.
+  void gateStarted(qint64 versionId, int heldBack);
+  // The gate's decision (reason: the scores and the margin, or why it could not judge; in English, from app).
+  // Not accepted: drafts stay on the active version. A cancel leaves the version pending for the next start.
+  void gateFinished(qint64 versionId, bool accepted, const QString& reason);
 
  private:
   bool due(QString* why);
@@ -84,6 +99,10 @@ class BackgroundTrainer : public QObject {
   void launch(const TrainingRun& run);
   void finish(const std::string& runId, const SiteTrainingOutcome& outcome);
   void joinWorker();
+  bool takeLock(QString* why);
+  int64_t registerRun(const std::string& runId);  // the committed run as a pending model version
+  int launchGate(int64_t versionId);  // the plan's held-back reports to draft (0: too few)
+  void gateDone(const GatePlan& plan, const std::optional<GateScores>& scores, const QString& error);
 
   Site& site_;
   QString shippedModel_;
@@ -97,6 +116,7 @@ class BackgroundTrainer : public QObject {
   std::atomic<bool> stop_{false};       // shutdown or cancel: the worker ends after its current step
   std::atomic<bool> cancelled_{false};  // the stop is the user's cancel
   std::atomic<bool> paused_{false};
+  bool gating_ = false;  // owner's thread
 };
 
 }  // namespace fedmrg::app

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "app/site/draft_activity.h"
 #include "app/site/draft_service.h"
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
@@ -294,7 +295,9 @@ std::vector<HeldBackReport> ModelVersions::heldBackReports() {
   auto st = site_.store().prepare(
       "SELECT r.id, r.study_id, r.findings, r.impression FROM reports r WHERE r.kind = 'report' AND r.status = 'final' "
       "AND r.version = (SELECT MAX(version) FROM reports q WHERE q.study_id = r.study_id AND q.kind = 'report') "
-      "AND EXISTS (SELECT 1 FROM signoffs s WHERE s.report_id = r.id AND s.status = 'final') ORDER BY r.id");
+      "AND EXISTS (SELECT 1 FROM signoffs s WHERE s.report_id = r.id AND s.status = 'final') "
+      "AND NOT EXISTS (SELECT 1 FROM training_queue q WHERE q.report_id = r.id AND q.state IN ('training', 'used')) "
+      "ORDER BY r.id");
   while (st.step())
     if (isHeldBack(st.int64(0), s))
       out.push_back({st.int64(0), st.int64(1), QString(), st.text(2) + "\n\n" + st.text(3)});
@@ -305,19 +308,18 @@ std::vector<HeldBackReport> ModelVersions::heldBackReports() {
   return out;
 }
 
-GateScore ModelVersions::score(int64_t id, const HeldBackDrafter& drafter) {
-  const auto reports = heldBackReports();
+namespace {
+
+std::string heldBackDigest(const std::vector<HeldBackReport>& reports) {
   QCryptographicHash h(QCryptographicHash::Sha256);
   for (const auto& r : reports) h.addData(QByteArray::number(qint64(r.reportId)) + ',');
-  const std::string setDigest = h.result().toHex().toStdString();
-  {
-    auto st = site_.store().prepare(
-        "SELECT ce_f1, reports FROM model_version_scores WHERE version_id = ? AND heldback_digest = ?");
-    st.bind(1, id).bind(2, setDigest);
-    if (st.step()) return {st.real(0), int(st.int64(1)), int(reports.size()) - int(st.int64(1))};
-  }
-  const HeldBackDrafter draft = drafter ? drafter : draftServiceDrafter(site_);
-  const QString dir = modelDir(id);
+  return h.result().toHex().toStdString();
+}
+
+}  // namespace
+
+GateScore scoreHeldBack(const QString& modelDir, const std::vector<HeldBackReport>& reports,
+                        const HeldBackDrafter& drafter) {
   static const engine::ReportLabeler labeler;
   std::vector<engine::ObservationStates> predicted, reference;
   GateScore out;
@@ -325,7 +327,9 @@ GateScore ModelVersions::score(int64_t id, const HeldBackDrafter& drafter) {
     std::string text;
     try {
       if (r.imageFile.isEmpty()) throw std::runtime_error("no image");
-      text = draft(dir, r);
+      text = drafter(modelDir, r);
+    } catch (const GateStopped&) {
+      throw;
     } catch (const std::exception&) {
       ++out.skipped;  // not scorable with any version: the same studies drop out of every version's score
       continue;
@@ -335,56 +339,111 @@ GateScore ModelVersions::score(int64_t id, const HeldBackDrafter& drafter) {
   }
   out.reports = int(predicted.size());
   out.ceF1 = predicted.empty() ? 0.0 : engine::clinicalEfficacy(predicted, reference).exampleBased.f1;
+  return out;
+}
+
+GateScores scoreGate(const GatePlan& plan, const HeldBackDrafter& drafter) {
+  GateScores out;
+  if (plan.tooFew()) return out;
+  out.active = plan.activeStored ? *plan.activeStored : scoreHeldBack(plan.activeDir, plan.reports, drafter);
+  if (out.active->reports < plan.settings.minHeldBack) return out;  // the rest could not be drafted
+  out.candidate =
+      plan.candidateStored ? *plan.candidateStored : scoreHeldBack(plan.candidateDir, plan.reports, drafter);
+  return out;
+}
+
+std::optional<GateScore> ModelVersions::storedScore(int64_t id, const std::string& setDigest, int heldBack) {
+  auto st =
+      site_.store().prepare("SELECT ce_f1, reports FROM model_version_scores WHERE version_id = ? AND heldback_digest = ?");
+  st.bind(1, id).bind(2, setDigest);
+  if (!st.step()) return std::nullopt;
+  return GateScore{st.real(0), int(st.int64(1)), heldBack - int(st.int64(1))};
+}
+
+void ModelVersions::storeScore(int64_t id, const std::string& setDigest, const GateScore& score) {
   site_.store()
       .prepare(
           "INSERT OR REPLACE INTO model_version_scores(version_id, heldback_digest, reports, ce_f1, scored_at) "
           "VALUES(?, ?, ?, ?, ?)")
       .bind(1, id)
       .bind(2, setDigest)
-      .bind(3, int64_t(out.reports))
-      .bind(4, out.ceF1)
+      .bind(3, int64_t(score.reports))
+      .bind(4, score.ceF1)
       .bind(5, nowUtc())
       .run();
+}
+
+GateScore ModelVersions::score(int64_t id, const HeldBackDrafter& drafter) {
+  const auto reports = heldBackReports();
+  const std::string setDigest = heldBackDigest(reports);
+  if (auto stored = storedScore(id, setDigest, int(reports.size()))) return *stored;
+  const GateScore out = scoreHeldBack(modelDir(id), reports, drafter ? drafter : draftServiceDrafter(site_));
+  storeScore(id, setDigest, out);
   return out;
 }
 
-GateDecision ModelVersions::gate(int64_t id, const HeldBackDrafter& drafter) {
+GatePlan ModelVersions::planGate(int64_t id) {
   const ModelVersion candidate = read(id);
   const auto current = active();
   if (!current) throw ModelVersionError("no active model version to compare v" + std::to_string(id) + " with");
   if (current->id == id) throw ModelVersionError(candidate.label() + " is already the active version");
-  const GateSettings s = gateSettings();
+  GatePlan p;
+  p.candidate = id;
+  p.active = current->id;
+  p.candidateLabel = candidate.label();
+  p.activeLabel = current->label();
+  p.candidateDir = modelDir(id);
+  p.activeDir = modelDir(current->id);
+  p.settings = gateSettings();
+  p.reports = heldBackReports();
+  p.setDigest = heldBackDigest(p.reports);
+  p.activeStored = storedScore(p.active, p.setDigest, int(p.reports.size()));
+  p.candidateStored = storedScore(id, p.setDigest, int(p.reports.size()));
+  return p;
+}
+
+GateDecision ModelVersions::decideGate(const GatePlan& plan, const GateScores& scores) {
+  if (scores.active && !plan.activeStored) storeScore(plan.active, plan.setDigest, *scores.active);
+  if (scores.candidate && !plan.candidateStored) storeScore(plan.candidate, plan.setDigest, *scores.candidate);
+  const GateSettings& s = plan.settings;
   GateDecision d;
-  const GateScore activeScore = score(current->id, drafter);
-  d.heldBack = activeScore.reports;
-  if (activeScore.reports < s.minHeldBack) {
+  d.heldBack = scores.active ? scores.active->reports : int(plan.reports.size());
+  if (!scores.candidate) {
     d.accepted = s.acceptWhenTooFew;
-    d.reason = "not checked: only " + std::to_string(activeScore.reports) + " held-back signed reports, fewer than " +
+    d.reason = "not checked: only " + std::to_string(d.heldBack) + " held-back signed reports, fewer than " +
                std::to_string(s.minHeldBack) + "; " +
                (s.acceptWhenTooFew ? std::string("accepted by the site's policy")
-                                   : std::string("the active version ") + current->label() +
+                                   : std::string("the active version ") + plan.activeLabel +
                                          " stays (an administrator may switch by hand)");
   } else {
-    const GateScore candidateScore = score(id, drafter);
-    d.activeScore = activeScore.ceF1;
-    d.candidateScore = candidateScore.ceF1;
-    const double drop = activeScore.ceF1 - candidateScore.ceF1;
+    d.activeScore = scores.active->ceF1;
+    d.candidateScore = scores.candidate->ceF1;
+    const double drop = scores.active->ceF1 - scores.candidate->ceF1;
     d.accepted = drop <= s.margin + 1e-12;
-    d.reason = std::string(d.accepted ? "accepted" : "refused") + ": CE-F1 " + score3(candidateScore.ceF1) + " on " +
-               std::to_string(candidateScore.reports) + " held-back signed reports against " +
-               score3(activeScore.ceF1) + " for the active " + current->label() +
+    d.reason = std::string(d.accepted ? "accepted" : "refused") + ": CE-F1 " + score3(scores.candidate->ceF1) +
+               " on " + std::to_string(scores.candidate->reports) + " held-back signed reports against " +
+               score3(scores.active->ceF1) + " for the active " + plan.activeLabel +
                (d.accepted ? " (within the margin " + score3(s.margin) + ")"
                            : ", lower by " + score3(drop) + ", more than the margin " + score3(s.margin));
   }
+  const auto current = active();
+  const bool switchedMeanwhile = !current || current->id != plan.active;
+  if (d.accepted && switchedMeanwhile)
+    d.reason += "; not made active: the active version was changed while the gate ran";
   site_.store()
       .prepare("UPDATE model_versions SET gate_state = ?, gate_reason = ? WHERE id = ?")
       .bind(1, d.accepted ? "accepted" : "refused")
       .bind(2, d.reason)
-      .bind(3, id)
+      .bind(3, plan.candidate)
       .run();
-  site_.audit(userId_, "model version gate", 0, candidate.label() + " " + d.reason);
-  if (d.accepted) activate(id, "quality gate: " + d.reason);
+  site_.audit(userId_, "model version gate", 0, plan.candidateLabel + " " + d.reason);
+  if (d.accepted && !switchedMeanwhile) activate(plan.candidate, "quality gate: " + d.reason);
   return d;
+}
+
+GateDecision ModelVersions::gate(int64_t id, const HeldBackDrafter& drafter) {
+  const GatePlan plan = planGate(id);
+  return decideGate(plan, scoreGate(plan, drafter ? drafter : draftServiceDrafter(site_)));
 }
 
 QString draftingModelDir(Site& site, const QString& chosenDir) {
@@ -400,16 +459,21 @@ QString draftingModelDir(Site& site, const QString& chosenDir) {
   }
 }
 
-HeldBackDrafter draftServiceDrafter(Site& site) {
+HeldBackDrafter draftServiceDrafter(Site& site) { return draftServiceDrafter(site.vault(), nullptr, nullptr); }
+
+HeldBackDrafter draftServiceDrafter(std::shared_ptr<const ImageVault> vault, const std::atomic<bool>* stop,
+                                    std::shared_ptr<DraftActivity> yieldTo) {
   // One service per model folder, so that each version's model loads once for the whole held-back set.
   auto services = std::make_shared<std::map<QString, std::shared_ptr<DraftService>>>();
-  auto vault = site.vault();
-  return [services, vault](const QString& modelDir, const HeldBackReport& r) {
+  auto never = std::make_shared<const std::atomic<bool>>(false);
+  return [services, vault, stop, yieldTo, never](const QString& modelDir, const HeldBackReport& r) {
+    const std::atomic<bool>& cancel = stop ? *stop : *never;
+    if (yieldTo) yieldTo->waitWhileActive(cancel);  // the radiologist's draft first
+    if (cancel) throw GateStopped();
     auto& service = (*services)[modelDir];
     if (!service) service = makeDraftService(modelDir, vault);
     DraftedReport out;
-    const std::atomic<bool> cancel{false};
-    if (!service->generate(r.imageFile, out, {}, cancel)) throw std::runtime_error("cancelled");
+    if (!service->generate(r.imageFile, out, {}, cancel)) throw GateStopped();
     return out.findings + "\n\n" + out.impression;
   };
 }

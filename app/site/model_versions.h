@@ -7,8 +7,10 @@
 // Drafting reads an ordinary model folder: activeModelDir() builds <site>/model-versions/<name>-v<id>/ with links
 // to the base folder's files and to the version's stored adapters, so the engine needs no notion of versions.
 #include <QString>
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,8 @@
 
 namespace fedmrg::app {
 
+class DraftActivity;
+class ImageVault;
 class Site;
 
 class ModelVersionError : public std::runtime_error {
@@ -31,7 +35,7 @@ struct ModelVersion {
   std::string baseDir;
   std::string genericDigest, specializedDigest;  // hex SHA-256 of the stored adapter; empty: none
   std::string origin;                            // "base", "local", "federation"
-  std::string originDetail;                      // "local training run 3", "federation round 7, global version 7"
+  std::string originDetail;                      // "local training, run <run id>", "federation round 7, global version 7"
   std::string createdAt;
   GateState gate = GateState::Pending;
   std::string gateReason;
@@ -73,10 +77,42 @@ struct GateDecision {
   int heldBack = 0;
 };
 
+// Thrown by a drafter to end the gate without a decision (the program is closing): unlike any other exception,
+// which skips the one study, it leaves the candidate pending.
+class GateStopped : public std::runtime_error {
+ public:
+  GateStopped() : std::runtime_error("the quality gate was stopped") {}
+};
+
 // Drafts one held-back study with the model folder `modelDir` and returns the report text (findings and
 // impression); throws to skip the study (e.g. NotChestRadiographError). The default drafts with DraftService;
 // tests give the same, and the background trainer may give one that reuses its loaded generator.
 using HeldBackDrafter = std::function<std::string(const QString& modelDir, const HeldBackReport& report)>;
+
+// The gate's work in three parts, so that the drafting (minutes on a laptop) can run off the thread that owns
+// the store (the background trainer gates each run's version on its worker): planGate() and decideGate() read
+// and write the store, scoreGate() only drafts and scores.
+struct GatePlan {
+  int64_t candidate = 0, active = 0;
+  std::string candidateLabel, activeLabel;
+  QString candidateDir, activeDir;  // the versions' model folders, laid out
+  GateSettings settings;
+  std::vector<HeldBackReport> reports;
+  std::string setDigest;  // names the held-back set: a stored score is reused only for the same set
+  std::optional<GateScore> candidateStored, activeStored;
+  // Fewer held-back reports than the minimum: nothing to draft, the decision follows the settings' policy.
+  bool tooFew() const { return int(reports.size()) < settings.minHeldBack; }
+};
+struct GateScores {
+  std::optional<GateScore> candidate, active;  // none: not scored (too few reports)
+};
+
+// Drafts the held-back reports with `modelDir` and scores the drafts against the signed texts (CE-F1). Touches
+// no store: any thread.
+GateScore scoreHeldBack(const QString& modelDir, const std::vector<HeldBackReport>& reports,
+                        const HeldBackDrafter& drafter);
+// The plan's missing scores: the active version's, then (when it scored enough reports) the candidate's.
+GateScores scoreGate(const GatePlan& plan, const HeldBackDrafter& drafter);
 
 class ModelVersions {
  public:
@@ -110,6 +146,7 @@ class ModelVersions {
 
   // The held-back set: signed final reports (the newest final version of each study) whose report id is a
   // multiple of settings.heldBackEvery, by id. The background trainer must skip these (isHeldBack).
+  // Reports that a training run has claimed or used are never in it, even after heldBackEvery changed.
   std::vector<HeldBackReport> heldBackReports();
   static bool isHeldBack(int64_t reportId, const GateSettings& settings) {
     return settings.heldBackEvery > 0 && reportId % settings.heldBackEvery == 0;
@@ -126,10 +163,16 @@ class ModelVersions {
   // CE-F1 is not lower than the active one's by more than the margin, refuses it otherwise. The decision and its
   // reason are stored with the version (and audited).
   GateDecision gate(int64_t id, const HeldBackDrafter& drafter = {});
+  // gate() in parts (GatePlan). decideGate() activates the candidate only while the plan's active version is
+  // still the active one: an administrator's switch made meanwhile is kept.
+  GatePlan planGate(int64_t id);
+  GateDecision decideGate(const GatePlan& plan, const GateScores& scores);
 
  private:
   ModelVersion read(int64_t id);
   std::string storeAdapter(const QString& file);
+  void storeScore(int64_t id, const std::string& setDigest, const GateScore& score);
+  std::optional<GateScore> storedScore(int64_t id, const std::string& setDigest, int heldBack);
   void recordActivation(int64_t id, const std::string& reason);
   Site& site_;
   int64_t userId_;
@@ -142,5 +185,9 @@ QString draftingModelDir(Site& site, const QString& chosenDir);
 
 // The default drafter: DraftService on the site's image vault.
 HeldBackDrafter draftServiceDrafter(Site& site);
+// The same on `vault`, for a gate off the store's thread: with `stop`, a set flag ends the gate (GateStopped);
+// with `yieldTo`, each study waits while a radiologist's draft runs there.
+HeldBackDrafter draftServiceDrafter(std::shared_ptr<const ImageVault> vault, const std::atomic<bool>* stop,
+                                    std::shared_ptr<DraftActivity> yieldTo);
 
 }  // namespace fedmrg::app

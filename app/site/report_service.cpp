@@ -2,6 +2,7 @@
 
 #include "app/site/role_rules.h"
 #include "app/site/site.h"
+#include "app/site/training_queue.h"
 
 namespace fedmrg::app {
 namespace {
@@ -300,7 +301,7 @@ void ReportService::clearAutosave(int64_t studyId) {
 }
 
 int ReportService::trainingQueueCount() {
-  return int(site_.store().queryInt("SELECT count(*) FROM training_queue WHERE state = 'queued'"));
+  return TrainingQueue(site_).pendingCount();  // held-back reports never wait for training
 }
 
 }  // namespace fedmrg::app

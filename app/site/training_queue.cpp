@@ -4,6 +4,7 @@
 #include <QRandomGenerator>
 
 #include "app/site/audit_trail.h"
+#include "app/site/model_versions.h"
 #include "app/site/site.h"
 
 namespace fedmrg::app {
@@ -29,7 +30,22 @@ TrainingRun readRun(const Statement& st) {
 
 }  // namespace
 
-int TrainingQueue::pendingCount() { return count("queued"); }
+std::string TrainingQueue::heldBackCondition() {
+  // The same rule as ModelVersions::isHeldBack, in SQL; the period is an integer from the settings table.
+  const int every = ModelVersions(site_, kSystemUser).gateSettings().heldBackEvery;
+  return every > 0 ? "(report_id % " + std::to_string(every) + " = 0)" : std::string("0");
+}
+
+int TrainingQueue::pendingCount() {
+  return int(site_.store().queryInt("SELECT count(*) FROM training_queue WHERE state = 'queued' AND NOT " +
+                                    heldBackCondition()));
+}
+
+std::string TrainingQueue::oldestPendingAt() {
+  return site_.store()
+      .queryText("SELECT min(queued_at) FROM training_queue WHERE state = 'queued' AND NOT " + heldBackCondition())
+      .value_or("");
+}
 
 int TrainingQueue::count(const std::string& state) {
   auto st = site_.store().prepare("SELECT count(*) FROM training_queue WHERE state = ?");
@@ -63,7 +79,17 @@ std::optional<TrainingRun> TrainingQueue::claim(const std::string& startModel, i
   SiteStore::Transaction tx(store);
   if (const auto running = runningRun())
     throw StoreError("training run " + running->id + " is still running; resume or release it first");
-  if (pendingCount() == 0) return std::nullopt;
+  auto hold = store.prepare("UPDATE training_queue SET state = 'held_back', consumed_at = ?, "
+                            "detail = 'held back for the quality gate' WHERE state = 'queued' AND " +
+                            heldBackCondition());
+  hold.bind(1, nowUtc()).run();
+  if (const int held = store.changes(); held > 0)
+    site_.audit(kSystemUser, "training.queue.held_back", 0,
+                std::to_string(held) + " signed reports held back for the quality gate, never trained on");
+  if (pendingCount() == 0) {
+    tx.commit();
+    return std::nullopt;
+  }
   const std::string id = newRunId();
   auto ins = store.prepare(
       "INSERT INTO training_runs(id, state, start_model, steps, started_at) VALUES(?, 'running', ?, ?, ?)");

@@ -10,6 +10,12 @@
 //   trained into committed adapters once.
 // - release(): a cancelled, failed or abandoned run gives its entries back ('queued', run id cleared);
 //   its partial training is never committed, so they are trained once, later, by another run.
+// - Held back (schema 15): an entry whose report the quality gate keeps for scoring (ModelVersions::isHeldBack
+//   with the site's gate settings at the time of the claim) is never trained on: claim() consumes every such
+//   'queued' entry as 'held_back' in its transaction, before it takes the run's entries, and pendingCount()
+//   leaves them out. So each entry is consumed exactly once: 'used' by one committed run, 'unusable', or
+//   'held_back'. (Decided at the claim rather than at signing, so that entries queued before this version, or
+//   before the held-back period changed, are held back by the rule the gate applies when it scores.)
 // - A process killed during a run leaves it 'running' with its entries: the next start resumes the
 //   same run on the same entries from its checkpoint (BackgroundTrainer), or abandons it (release) when
 //   the checkpoint is gone.
@@ -48,7 +54,9 @@ class TrainingQueue {
  public:
   explicit TrainingQueue(Site& site) : site_(site) {}
 
-  int pendingCount();  // 'queued'
+  int pendingCount();  // 'queued', less those held back for the quality gate
+  // When the oldest pending entry was queued (UTC, ISO); empty when none is pending.
+  std::string oldestPendingAt();
   int count(const std::string& state);
   // The run left 'running' by a process that ended without finishing it.
   std::optional<TrainingRun> runningRun();
@@ -56,7 +64,8 @@ class TrainingQueue {
   // The newest committed run.
   std::optional<TrainingRun> latestCommitted();
 
-  // Claims up to `maxStudies` of the oldest pending entries for a new run. None when nothing is pending.
+  // Consumes the held-back entries ('held_back'), then claims up to `maxStudies` of the oldest pending entries
+  // for a new run. None when nothing is pending.
   // Throws StoreError when a run is 'running' already.
   std::optional<TrainingRun> claim(const std::string& startModel, int steps, int maxStudies);
   // The run's entries with their texts and images, oldest first.
@@ -74,6 +83,8 @@ class TrainingQueue {
   static std::string newRunId();
 
  private:
+  // The SQL condition (on training_queue's report_id) of an entry held back by the site's gate settings.
+  std::string heldBackCondition();
   void markUnusable(const std::string& runId, const std::vector<UnusableStudy>& unusable);
   Site& site_;
 };

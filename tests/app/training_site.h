@@ -11,6 +11,7 @@
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_service.h"
 #include "app/site/finding_labels.h"
+#include "app/site/model_versions.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "engine/model/model_config.h"
@@ -70,16 +71,58 @@ inline app::ReportVersion signFinal(TrainingSite& t, size_t i) {
   return reports.sign(t.studies[i], app::ReportStatus::Final, app::ChipsAgainstText::ConfirmedByUser);
 }
 
-// A tiny model folder (random weights, adapters at zero) whose tokenizer knows the records' texts.
-inline void writeTinyTrainingModel(const QString& dir, const std::vector<engine::SynthRecord>& records) {
-  engine::ModelConfig probe = engine::ModelConfig::tiny(300);
+// A tokenizer that knows the records' texts, and the tiny model config that uses it.
+struct TinyModelBasis {
+  engine::BpeTokenizer tokenizer;
+  engine::ModelConfig config;
+};
+inline TinyModelBasis tinyModelBasis(const std::vector<engine::SynthRecord>& records) {
   engine::BpeTrainOptions o;
   o.vocabSize = 300;
   o.minFrequency = 1;
-  const engine::BpeTokenizer tok = engine::BpeTokenizer::train(engine::tokenizerCorpus(records, probe), o);
-  engine::ModelConfig c = engine::ModelConfig::tiny(tok.vocabSize());
-  c.decoder.maxSeqLen = 512;  // room for a byte-level prompt of 14 states
-  engine::Trainer(c, 7).save(dir.toStdString(), &tok);
+  TinyModelBasis b{engine::BpeTokenizer::train(engine::tokenizerCorpus(records, engine::ModelConfig::tiny(300)), o),
+                   {}};
+  b.config = engine::ModelConfig::tiny(b.tokenizer.vocabSize());
+  b.config.decoder.maxSeqLen = 512;  // room for a byte-level prompt of 14 states
+  return b;
 }
+
+// A tiny model folder (random weights, adapters at zero) whose tokenizer knows the records' texts.
+inline void writeTinyTrainingModel(const QString& dir, const std::vector<engine::SynthRecord>& records) {
+  const TinyModelBasis b = tinyModelBasis(records);
+  engine::Trainer(b.config, 7).save(dir.toStdString(), &b.tokenizer);
+}
+
+// A tiny report model overfit on `records`, so that its drafts are report sentences the labeler reads (a random
+// tiny model writes bytes with no finding in them, which every version would tie on). Only the base weights
+// train: the adapters stay a no-op.
+inline void writeTrainedTinyModel(const QString& dir, const std::vector<engine::SynthRecord>& records) {
+  const TinyModelBasis b = tinyModelBasis(records);
+  const engine::ModelConfig& c = b.config;
+  const engine::BpeTokenizer& tok = b.tokenizer;
+  std::vector<engine::TrainExample> examples;
+  for (const auto& r : records) examples.push_back(engine::buildExample(r, c, tok, 0));
+  engine::Trainer t(c, 3);
+  engine::TrainOptions o;
+  o.steps = 150;
+  o.batchSize = int(examples.size());
+  o.learningRate = 1e-2;
+  o.warmupSteps = 10;
+  o.threads = 1;
+  t.train(examples, o);
+  t.save(dir.toStdString(), &tok);
+}
+
+// Sets the quality gate's held-back period (model_versions.h): every Nth signed report (by report id) is kept
+// for the gate and never trained on. A period beyond any test's report ids holds nothing back.
+inline void setHeldBackEvery(app::Site& site, int every, int minHeldBack = 20, double margin = 0.02) {
+  app::ModelVersions versions(site, 1);
+  app::GateSettings s = versions.gateSettings();
+  s.heldBackEvery = every;
+  s.minHeldBack = minHeldBack;
+  s.margin = margin;
+  versions.setGateSettings(s);
+}
+inline constexpr int kHoldNothingBack = 1000000;
 
 }  // namespace fedmrg::testing

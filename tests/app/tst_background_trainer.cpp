@@ -2,7 +2,8 @@
 // real encrypted site's signed FL-MRG-Synth studies. A run writes a new adapter version that differs from
 // its start and consumes the queue; cancel gives the reports back; a draft pauses training; and a
 // `fedmrg-cli site-train` process killed with SIGKILL mid-run is resumed from its checkpoint, with every
-// signed report trained in once.
+// signed report trained in once. A committed run's adapters become a model version that the quality gate
+// accepts (drafts move to it) or refuses (drafts stay), and reports held back for the gate are never trained on.
 #include <QCryptographicHash>
 #include <QProcess>
 #include <QSignalSpy>
@@ -11,6 +12,9 @@
 
 #include "app/site/background_trainer.h"
 #include "app/site/draft_activity.h"
+#include "app/site/model_identity.h"
+#include "app/site/model_versions.h"
+#include "app/site/study_catalog.h"
 #include "app/site/training_queue.h"
 #include "app/training_site.h"
 #include "engine/model/model_folder.h"
@@ -69,6 +73,8 @@ class TestBackgroundTrainer : public QObject {
     model_ = dir_.filePath("model");
     fedmrg::testing::writeTinyTrainingModel(model_, t_.records);
     QVERIFY(ModelFolder(model_.toStdString()).problem().empty());
+    // These tests count every signed report as trained; the gate's held-back reports have their own test.
+    fedmrg::testing::setHeldBackEvery(*t_.site, fedmrg::testing::kHoldNothingBack);
   }
 
   // Below the threshold nothing starts (and says why); at it, a run trains the adapters and commits a new
@@ -245,10 +251,147 @@ class TestBackgroundTrainer : public QObject {
     QVERIFY(!QDir(trainingCheckpointDir(t_.site->dir(), killed->id)).exists());
     QVERIFY(!QDir(adapterVersionDir(t_.site->dir(), killed->id) + ".partial").exists());
 
-    // Another start finds nothing to train: nothing is trained twice.
+    // Another start finds nothing to train: nothing is trained twice. (Once the run's version is gated.)
+    QTRY_VERIFY_WITH_TIMEOUT(!trainer.isRunning(), 60000);
     QString why;
     QVERIFY(!trainer.startRun(true, &why));
     QVERIFY2(why.contains("no signed report"), qPrintable(why));
+  }
+
+  // The loop at one site: signed reports -> a background run -> its adapters registered as a model version
+  // ("local training, run <id>") and scored by the quality gate on the worker -> accepted, the next draft is
+  // written by it. Held-back reports are never in a run's claimed set.
+  void gateAcceptsAGentleRun() {
+    QVERIFY(gateDir_.isValid());
+    g_ = fedmrg::testing::makeTrainingSite(gateDir_.path(), 12);
+    gateBase_ = gateDir_.filePath("chest-model");
+    fedmrg::testing::writeTrainedTinyModel(gateBase_, {g_.records.begin(), g_.records.begin() + 4});
+    // Drafts as the workstation makes them: from the site's active version, asked for on every draft.
+    drafts_ = makeDraftService([this] { return draftingModelDir(*g_.site, gateBase_); }, g_.site->vault());
+    signDrafts(0, 6);
+    // A held-back period that keeps some of these reports for the gate and trains on the others.
+    while (heldOf() < 2 || heldOf() > int(signedIds_.size()) - 2) QVERIFY(++every_ < 100);
+    fedmrg::testing::setHeldBackEvery(*g_.site, every_, 2, 0.1);
+    const int held = heldOf();
+
+    // A gentle run: the adapters hardly move, so the gate finds the version as good, and drafts move to it.
+    BackgroundTrainingOptions gentle = quickOptions(2);
+    gentle.learningRate = 1e-6;
+    QString run;
+    const QList<QVariant> good = runAndGate(gentle, &run);
+    QVERIFY(!good.isEmpty());
+    goodId_ = good.at(0).toLongLong();
+    qInfo("gate of the gentle run: %s", qPrintable(good.at(2).toString()));
+    QVERIFY2(good.at(1).toBool(), qPrintable(good.at(2).toString()));
+    QVERIFY2(good.at(2).toString().startsWith("accepted: CE-F1"), qPrintable(good.at(2).toString()));
+    ModelVersions versions(*g_.site, 1);
+    const ModelVersion v = *versions.find(goodId_);
+    QCOMPARE(v.origin, std::string("local"));
+    QCOMPARE(v.originDetail, "local training, run " + run.toStdString());
+    QVERIFY(!v.createdAt.empty());
+    QCOMPARE(v.gate, GateState::Accepted);
+    QCOMPARE(versions.active()->id, goodId_);
+    QCOMPARE(claimed(run), std::make_pair(6 - held, 0));
+    QCOMPARE(TrainingQueue(*g_.site).count("held_back"), held);
+    const DraftedReport after = draft(0);
+    QCOMPARE(after.model.name, "chest-model-v" + std::to_string(goodId_));
+    QCOMPARE(after.model.version, identifyModel(versions.modelDir(goodId_)).version);
+    goodVersion_ = after.model.version;
+  }
+
+  // A deliberately damaging run (a learning rate that wrecks the adapters) is refused with its scores, and drafts
+  // stay on the accepted version.
+  void gateRefusesADamagingRun() {
+    QVERIFY(goodId_ > 0);
+    signDrafts(6, 12);
+    BackgroundTrainingOptions damaging = quickOptions(10);
+    damaging.learningRate = 10.0;
+    QString run;
+    const QList<QVariant> bad = runAndGate(damaging, &run);
+    QVERIFY(!bad.isEmpty());
+    const int64_t badId = bad.at(0).toLongLong();
+    qInfo("gate of the damaging run: %s", qPrintable(bad.at(2).toString()));
+    QVERIFY(badId != goodId_);
+    QVERIFY2(!bad.at(1).toBool(), qPrintable(bad.at(2).toString()));
+    QVERIFY2(bad.at(2).toString().startsWith("refused: CE-F1") && bad.at(2).toString().contains("more than the margin"),
+             qPrintable(bad.at(2).toString()));
+    ModelVersions versions(*g_.site, 1);
+    QCOMPARE(versions.find(badId)->gate, GateState::Refused);
+    QCOMPARE(QString::fromStdString(versions.find(badId)->gateReason), bad.at(2).toString());
+    QCOMPARE(versions.active()->id, goodId_);
+    QCOMPARE(draft(0).model.version, goodVersion_);
+    QCOMPARE(claimed(run).second, 0);
+    QCOMPARE(TrainingQueue(*g_.site).count("held_back"), heldOf());
+    QCOMPARE(TrainingQueue(*g_.site).count("used") + heldOf(), 12);
+    auto audits = [&](const char* action) {
+      auto st = g_.site->store().prepare("SELECT count(*) FROM audit_log WHERE action = ?");
+      st.bind(1, std::string(action));
+      st.step();
+      return st.int64(0);
+    };
+    QCOMPARE(audits("model version registered"), int64_t(3));  // the base model and the two runs
+    QCOMPARE(audits("model version gate"), int64_t(2));
+  }
+
+ private:
+  // The gate tests' site, whose base model drafts report sentences.
+  QTemporaryDir gateDir_;
+  fedmrg::testing::TrainingSite g_;
+  QString gateBase_;
+  std::unique_ptr<DraftService> drafts_;
+  std::vector<int64_t> signedIds_;
+  int every_ = 2;
+  int64_t goodId_ = 0;
+  std::string goodVersion_;
+
+  DraftedReport draft(size_t i) {
+    DraftedReport d;
+    const std::atomic<bool> cancel{false};
+    const auto images = studyImages(*g_.site, g_.studies[i]);
+    if (images.empty() || !drafts_->generate(images.front().file, d, {}, cancel)) throw std::runtime_error("no draft");
+    return d;
+  }
+
+  // The radiologist signs what the active version drafts: it scores CE-F1 1 on the held-back reports, so a
+  // damaged version can only lose.
+  void signDrafts(size_t from, size_t to) {
+    ReportService reports(*g_.site, 1);
+    for (size_t i = from; i < to; ++i) {
+      const DraftedReport d = draft(i);
+      reports.save(g_.studies[i], d.findings.empty() ? "Drafted." : d.findings, d.impression, d.labels);
+      signedIds_.push_back(reports.sign(g_.studies[i], ReportStatus::Final, ChipsAgainstText::ConfirmedByUser).id);
+    }
+  }
+
+  int heldOf() const {
+    return int(std::count_if(signedIds_.begin(), signedIds_.end(), [&](int64_t id) { return id % every_ == 0; }));
+  }
+
+  // One run to its commit and its gate's decision (gateFinished's arguments); empty when either did not come.
+  QList<QVariant> runAndGate(const BackgroundTrainingOptions& o, QString* runId) {
+    BackgroundTrainer trainer(*g_.site, gateBase_, std::make_shared<DraftActivity>(), o);
+    QSignalSpy started(&trainer, &BackgroundTrainer::started);
+    QSignalSpy finished(&trainer, &BackgroundTrainer::finished);
+    QSignalSpy gateStarted(&trainer, &BackgroundTrainer::gateStarted);
+    QSignalSpy gateFinished(&trainer, &BackgroundTrainer::gateFinished);
+    if (!trainer.startRun(true) || !finished.wait(120000) || !finished.at(0).at(0).toBool()) return {};
+    *runId = started.at(0).at(0).toString();
+    if (gateFinished.isEmpty() && !gateFinished.wait(200000)) return {};
+    if (gateStarted.size() != 1 || gateStarted.at(0).at(0).toLongLong() != gateFinished.at(0).at(0).toLongLong())
+      return {};
+    return gateFinished.at(0);
+  }
+
+  // A run's claimed entries, and how many of them are held back.
+  std::pair<int, int> claimed(const QString& runId) {
+    auto st = g_.site->store().prepare("SELECT report_id FROM training_queue WHERE run_id = ?");
+    st.bind(1, runId.toStdString());
+    int all = 0, held = 0;
+    while (st.step()) {
+      ++all;
+      if (st.int64(0) % every_ == 0) ++held;
+    }
+    return {all, held};
   }
 };
 

@@ -1,7 +1,9 @@
 // The durable training queue (app/site/training_queue): a signed final report enters it once, and runs
-// consume entries exactly once: claim, commit, release, and the store's refusals of a second commit.
+// consume entries exactly once: claim, commit, release, and the store's refusals of a second commit; reports held
+// back for the quality gate are consumed as held back, never claimed.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 
 #include "app/site/training_queue.h"
 #include "app/training_site.h"
@@ -24,8 +26,9 @@ class TestTrainingQueue : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
-    t_ = fedmrg::testing::makeTrainingSite(dir_.path(), 6);
-    QCOMPARE(t_.studies.size(), size_t(6));
+    t_ = fedmrg::testing::makeTrainingSite(dir_.path(), 9);
+    QCOMPARE(t_.studies.size(), size_t(9));
+    fedmrg::testing::setHeldBackEvery(*t_.site, fedmrg::testing::kHoldNothingBack);  // until the held-back test
   }
 
   // Signing final enqueues the signed version once; a second sign-off and an addendum do not.
@@ -108,6 +111,46 @@ class TestTrainingQueue : public QObject {
     // Every step is in the audit log, without report text.
     QVERIFY(t_.site->store().queryInt("SELECT count(*) FROM audit_log WHERE action = 'training.run.cancelled'") == 1);
     QVERIFY(t_.site->store().queryInt("SELECT count(*) FROM audit_log WHERE action = 'training.run.commit'") == 2);
+  }
+
+  // A report the quality gate holds back (ModelVersions::isHeldBack) does not wait for training, and the next
+  // claim consumes its entry as 'held_back' in the same transaction: never in a run, never left pending.
+  void heldBackReportsAreNeverClaimed() {
+    std::vector<int64_t> ids;
+    for (size_t i = 5; i < 9; ++i) ids.push_back(fedmrg::testing::signFinal(t_, i).id);
+    TrainingQueue q(*t_.site);
+    QCOMPARE(q.pendingCount(), 4);
+    const int64_t held = ids[1];
+    fedmrg::testing::setHeldBackEvery(*t_.site, int(held));  // only this report's id is a multiple: held back
+    QVERIFY(ModelVersions::isHeldBack(held, ModelVersions(*t_.site, 1).gateSettings()));
+    QCOMPARE(q.pendingCount(), 3);
+    std::vector<int64_t> gateSet;
+    for (const auto& r : ModelVersions(*t_.site, 1).heldBackReports()) gateSet.push_back(r.reportId);
+    QCOMPARE(gateSet, std::vector<int64_t>{held});
+
+    const auto run = q.claim("/models/start", 10, 10);
+    QVERIFY(run);
+    QCOMPARE(entriesOf(run->id, "training"), 3);
+    for (const auto& s : q.studies(run->id)) QVERIFY(s.reportId != held);
+    auto st = t_.site->store().prepare("SELECT state, run_id IS NULL, consumed_at IS NOT NULL FROM training_queue "
+                                       "WHERE report_id = ?");
+    st.bind(1, held);
+    QVERIFY(st.step());
+    QCOMPARE(st.text(0), std::string("held_back"));
+    QVERIFY(st.int64(1) && st.int64(2));
+    // Consumed once: a release gives back the run's entries only, and the held-back one stays for the gate.
+    q.release(run->id, "cancelled", "");
+    QCOMPARE(q.pendingCount(), 3);
+    QCOMPARE(q.count("held_back"), 1);
+    QCOMPARE(t_.site->store().queryInt("SELECT count(*) FROM audit_log WHERE action = 'training.queue.held_back'"),
+             int64_t(1));
+    // A report trained on is never in the gate's set, even when the period later makes it held back.
+    const auto again = q.claim("/models/start", 10, 10);
+    q.commit(again->id, "adapters/z", 3);
+    fedmrg::testing::setHeldBackEvery(*t_.site, 1);
+    for (const auto& r : ModelVersions(*t_.site, 1).heldBackReports())
+      QVERIFY2(std::find(ids.begin(), ids.end(), r.reportId) == ids.end() || r.reportId == held,
+               qPrintable(QString::number(r.reportId)));
   }
 };
 

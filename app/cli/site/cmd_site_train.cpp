@@ -28,8 +28,8 @@ std::string readPassphrase(const std::string& path) {
 
 void printQueue(app::Site& site) {
   app::TrainingQueue q(site);
-  std::printf("queue: %d queued, %d training, %d used, %d unusable\n", q.count("queued"), q.count("training"),
-              q.count("used"), q.count("unusable"));
+  std::printf("queue: %d queued, %d training, %d used, %d unusable, %d held back\n", q.count("queued"),
+              q.count("training"), q.count("used"), q.count("unusable"), q.count("held_back"));
 }
 
 int runSiteTrain(const Args& a) {
@@ -66,8 +66,19 @@ int runSiteTrain(const Args& a) {
   QObject::connect(&trainer, &app::BackgroundTrainer::finished, [&](bool ok, const QString& message) {
     committed = ok;
     std::printf("%s\n", qPrintable(message));
-    loop.quit();
+    std::fflush(stdout);
+    if (!trainer.isGating()) loop.quit();  // else the new version's quality gate ends the command
   });
+  QObject::connect(&trainer, &app::BackgroundTrainer::gateStarted, [](qint64 version, int heldBack) {
+    std::printf("quality gate: v%lld on %d held-back signed reports\n", static_cast<long long>(version), heldBack);
+    std::fflush(stdout);
+  });
+  QObject::connect(&trainer, &app::BackgroundTrainer::gateFinished,
+                   [&](qint64 version, bool accepted, const QString& reason) {
+                     std::printf("v%lld %s: %s\n", static_cast<long long>(version),
+                                 accepted ? "is now the drafting version" : "is not used", qPrintable(reason));
+                     loop.quit();
+                   });
   QString why;
   if (!trainer.startRun(a.has("force"), &why)) {
     std::printf("no training run: %s\n", qPrintable(why));
