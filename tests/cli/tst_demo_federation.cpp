@@ -91,7 +91,7 @@ class TestDemoFederation : public QObject {
     QVERIFY2(out.contains("done version=2"), qPrintable(out));
     const QString log = readText(fed + "/logs/coordinator.log");
     for (const char* site : {"demo-site", "peer-b", "peer-c"})
-      QVERIFY2(log.contains(QString("event=site_joined site=") + site), qPrintable(log));
+      QVERIFY2(log.contains(QString("event=upload_accepted site=") + site), qPrintable(log));
     QVERIFY2(QRegularExpression("event=round_closed round=\\d+ version=\\d+ sites=3 ").match(log).hasMatch(),
              qPrintable(log));
     for (const char* peer : {"peer-b", "peer-c"})
