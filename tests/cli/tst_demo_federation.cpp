@@ -3,9 +3,9 @@
 // a command in their midst (here a third `fedmrg-cli federate` site with the demo site's certificate, standing in
 // for the workstation), and a round closes with all three; when the command ends, or the script is interrupted,
 // no process it started is left behind.
+#include <sys/types.h>
 #include <QtTest>
 #include <csignal>
-#include <sys/types.h>
 
 namespace {
 
@@ -51,8 +51,8 @@ class TestDemoFederation : public QObject {
     env.insert("FEDMRG_DEMO_DEADLINE_S", "60");
     p.setProcessEnvironment(env);
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start("bash", QStringList{FEDMRG_SOURCE_DIR "/scripts/demo-federation.sh", "--dir", demo, "--bin", FEDMRG_BUILD_DIR,
-                                "--model", FEDMRG_SOURCE_DIR "/resources/models/default", "--"} +
+    p.start("bash", QStringList{FEDMRG_SOURCE_DIR "/scripts/demo-federation.sh", "--dir", demo, "--bin",
+                                FEDMRG_BUILD_DIR, "--model", FEDMRG_SOURCE_DIR "/resources/models/default", "--"} +
                         command);
     QVERIFY(p.waitForStarted());
   }
