@@ -10,9 +10,10 @@
 #   BUILD_DIR holds app/cli/fedmrg-cli and app/programs/fedmrg-coordinator (build/release, build/ci).
 #   In COMMAND's arguments, @FEDERATION@ becomes DEMO_DIR/federation (what `fedmrg --demo-federation` reads)
 #   and @COORDINATOR@ the coordinator's address, 127.0.0.1:PORT.
-# Environment: FEDMRG_DEMO_PEER_DELAY_MS (default 15000): each peer's pause before its synthetic training,
-#   so that rounds come every few seconds, not hundreds a minute; FEDMRG_DEMO_DEADLINE_S (default 120): a
-#   round closes with the sites that uploaded by then (the workstation is dropped if it is slower).
+# Environment: FEDMRG_DEMO_PEER_DELAY_MS (default 15000): each peer's pause before its synthetic training (when
+#   fedmrg-cli federate has no --train engine), so that rounds without the workstation come every 15 s or so, not
+#   hundreds a minute; FEDMRG_DEMO_DEADLINE_S (default 120): a round closes with the sites that uploaded by then
+#   (the workstation is dropped from a round it is too slow for).
 set -euo pipefail
 
 die() { echo "demo-federation: $*" >&2; exit 2; }
@@ -78,7 +79,7 @@ EOF
   [ -f "$ca/crl.pem" ] && echo "tls_crl = $ca/crl.pem" >>"$fed/coordinator.conf"
   for peer in "${peers[@]}"; do
     mkdir -p "$fed/peers/$peer"
-    "$cli" synth --out "$fed/peers/$peer/data" --studies-per-site 4 --size 256 --seed "${peerSeed[$peer]}" \
+    "$cli" synth --out "$fed/peers/$peer/data" --studies-per-site 8 --size 256 --seed "${peerSeed[$peer]}" \
       --threads 2 >>"$logs/setup.log" 2>&1
   done
   touch "$fed/.complete"
@@ -136,15 +137,27 @@ echo "coordinator $coordinator_pid" >>"$processes"
 address="127.0.0.1:$port"
 echo "$address" >"$fed/coordinator.address"
 
+# The peers train with the engine on their own data when fedmrg-cli federate can (--train engine), else its
+# synthetic training, paced by a pause. Low priority and one thread each: the workstation comes first.
+engine_training=0
+if "$cli" federate --help 2>&1 | grep -q -- '--train '; then engine_training=1; fi
+row=0
 for peer in "${peers[@]}"; do
   certs="$ca/sites/$peer"
-  "$cli" federate --coordinator "$address" --site-id "$peer" --state "$fed/peers/$peer/state" \
-    --ca "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem" --train-delay-ms "$peer_delay_ms" \
+  row=$((row + 1))  # row 0 of the prototype table is the demo site's
+  if [ $engine_training = 1 ]; then
+    training=(--train engine --model "$model" --data "$fed/peers/$peer/data" --site "site-${peer#peer-}"
+              --row "$row" --num-sites 3 --threads 1 --steps 10)
+  else
+    training=(--train-delay-ms "$peer_delay_ms")
+  fi
+  nice -n 10 "$cli" federate --coordinator "$address" --site-id "$peer" --state "$fed/peers/$peer/state" \
+    --ca "$certs/ca.pem" --cert "$certs/cert.pem" --key "$certs/key.pem" "${training[@]}" \
     >"$logs/$peer.log" 2>&1 &
   pids+=($!)
   echo "$peer $!" >>"$processes"
 done
-echo "demo-federation: coordinator on $address, peers ${peers[*]} (logs in $logs)"
+echo "demo-federation: coordinator on $address, peers ${peers[*]} ($([ $engine_training = 1 ] && echo engine || echo synthetic) training; logs in $logs)"
 
 args=()
 for a in "$@"; do

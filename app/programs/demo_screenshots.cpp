@@ -2,19 +2,17 @@
 
 #include <QApplication>
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
 #include <QTabWidget>
 #include <cstdio>
-#include <functional>
 
+#include "app/programs/event_wait.h"
 #include "app/site/background_trainer.h"
 #include "app/site/federation_settings.h"
 #include "app/site/site.h"
 #include "ui/federation_panel.h"
 #include "ui/main_window.h"
-#include "ui/training_status_widget.h"
 
 namespace fedmrg::programs {
 namespace {
@@ -22,16 +20,6 @@ namespace {
 class Messages {
   Q_DECLARE_TR_FUNCTIONS(fedmrg)
 };
-
-bool waitFor(const std::function<bool()>& done, int timeoutMs) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeoutMs) return false;
-    QApplication::processEvents(QEventLoop::AllEvents, 50);
-  }
-  return true;
-}
 
 bool save(QWidget& widget, const QString& file) {
   waitFor([] { return false; }, 300);  // let the last layout and paint settle

@@ -19,6 +19,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include "app/programs/demo_screenshots.h"
+#include "app/programs/event_wait.h"
 #include "app/site/background_trainer.h"
 #include "app/site/demo_federation.h"
 #include "app/site/demo_reports.h"
@@ -106,15 +107,7 @@ void describeOptions(QCommandLineParser& p) {
       "[FILES...]");
 }
 
-bool waitFor(const std::function<bool()>& done, int timeoutMs) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeoutMs) return false;
-    QApplication::processEvents(QEventLoop::AllEvents, 50);
-  }
-  return true;
-}
+using programs::waitFor;
 
 std::unique_ptr<app::Site> openDemoSite(const QString& dir, app::User& user) {
   std::unique_ptr<app::Site> site = app::Site::exists(dir)
