@@ -47,7 +47,7 @@ if [ -z "$screenshot" ] && { [ -z "${DISPLAY:-}" ] || ! xdpyinfo >/dev/null 2>&1
   screenshot="$root/build/fedmrg-screenshot.png"
 fi
 if [ -n "$screenshot" ]; then
-  # Training progress once a run reports a step; the federation panel once the site recorded a round.
+  # Training progress a fifth of the way through a run; the federation panel once the site recorded a round.
   "${federation[@]}" bash scripts/with-display.sh "$bin/app/programs/fedmrg" "${args[@]}" \
     --screenshot "$screenshot" --screenshot-training "$root/docs/workstation-training.png" \
     --screenshot-federation "$root/docs/workstation-federation.png" --quit-after-screenshot

@@ -26,7 +26,6 @@
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_activity.h"
 #include "app/site/draft_service.h"
-#include "app/site/federation_settings.h"
 #include "app/site/image_loader.h"
 #include "app/site/model_location.h"
 #include "app/site/model_versions.h"
@@ -90,8 +89,10 @@ void describeOptions(QCommandLineParser& p) {
                Messages::tr("Demo: sign a few of FL-MRG-Synth's reference reports (reports.jsonl) of imported studies "
                             "final, so that background training starts soon (repeatable)."),
                "JSONL"});
-  p.addOption({"screenshot-training",
-               Messages::tr("Also save a PNG of the main window once background training reports progress."), "FILE"});
+  p.addOption(
+      {"screenshot-training",
+       Messages::tr("Also save a PNG of the main window once background training is a fifth of the way through a run."),
+       "FILE"});
   p.addOption({"screenshot-federation",
                Messages::tr("Also save a PNG of the federation panel's status once the site recorded a round."),
                "FILE"});
@@ -343,7 +344,6 @@ int main(int argc, char** argv) {
   const QString screenshot = parser.value("screenshot");
   if (demo || !screenshot.isEmpty()) {
     const bool quit = parser.isSet("quit-after-screenshot");
-    int rc = runDemoScreenshot(window, screenshot, quit);
     bool waitOk = true;
     const int waitS = parser.value("screenshot-wait").isEmpty() ? 600 : parser.value("screenshot-wait").toInt(&waitOk);
     if (!waitOk || waitS < 0) {
@@ -354,6 +354,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     const int waitMs = waitS * 1000;
+    int rc = runDemoScreenshot(window, screenshot, quit);
     if (rc == 0 && parser.isSet("screenshot-training") &&
         !programs::shootTrainingProgress(window, trainer, parser.value("screenshot-training"), waitMs))
       rc = 1;
