@@ -1,7 +1,7 @@
 // scripts/demo-federation.sh end to end, with the real programs: in a new demo folder it makes the consortium
 // (CA, certificates, coordinator config, the peers' synthetic data), starts the coordinator and both peers, runs
 // a command in their midst (here a third `fedmrg-cli federate` site with the demo site's certificate, standing in
-// for the workstation), and a round closes with all three; when the command ends, or the script is interrupted,
+// for the workstation), and a round closes with all three (the peers training with the engine on their own data); when the command ends, or the script is interrupted,
 // no process it started is left behind.
 #include <sys/types.h>
 #include <QtTest>
@@ -87,6 +87,7 @@ class TestDemoFederation : public QObject {
 
     // The coordinator on a loopback port, the peers in the rounds, and the stand-in in a round with both.
     QVERIFY(readText(fed + "/coordinator.address").startsWith("127.0.0.1:"));
+    QVERIFY2(out.contains("(engine training;"), qPrintable(out));  // the peers train with the engine
     QVERIFY2(out.contains("event=uploaded round="), qPrintable(out));
     QVERIFY2(out.contains("done version=2"), qPrintable(out));
     const QString log = readText(fed + "/logs/coordinator.log");
