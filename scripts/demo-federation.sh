@@ -59,7 +59,18 @@ if [ ! -f "$fed/.complete" ]; then
   for site in demo-site "${peers[@]}"; do
     "$coordinator" certs issue-site --dir "$ca" --site "$site" >>"$logs/setup.log"
   done
-  cat >"$fed/coordinator.conf" <<EOF
+  for peer in "${peers[@]}"; do
+    mkdir -p "$fed/peers/$peer"
+    "$cli" synth --out "$fed/peers/$peer/data" --studies-per-site 8 --size 256 --seed "${peerSeed[$peer]}" \
+      --threads 2 >>"$logs/setup.log" 2>&1
+  done
+  touch "$fed/.complete"
+fi
+
+# ---- every run --------------------------------------------------------------------------------------------
+mkdir -p "$logs"
+# Written on every run: the model folder or the deadline may have changed since the last one.
+cat >"$fed/coordinator.conf" <<EOF
 # The demo federation's coordinator (scripts/demo-federation.sh). Port 0: the system picks a free one.
 listen = 127.0.0.1:0
 tls_cert = $ca/coordinator/cert.pem
@@ -76,17 +87,8 @@ deadline_seconds = $deadline_s
 max_rounds = 100000
 allowed_sites = demo-site, ${peers[0]}, ${peers[1]}
 EOF
-  [ -f "$ca/crl.pem" ] && echo "tls_crl = $ca/crl.pem" >>"$fed/coordinator.conf"
-  for peer in "${peers[@]}"; do
-    mkdir -p "$fed/peers/$peer"
-    "$cli" synth --out "$fed/peers/$peer/data" --studies-per-site 8 --size 256 --seed "${peerSeed[$peer]}" \
-      --threads 2 >>"$logs/setup.log" 2>&1
-  done
-  touch "$fed/.complete"
-fi
+if [ -f "$ca/crl.pem" ]; then echo "tls_crl = $ca/crl.pem" >>"$fed/coordinator.conf"; fi
 
-# ---- every run --------------------------------------------------------------------------------------------
-mkdir -p "$logs"
 processes="$fed/processes.txt"  # "name pid" of every background process of this run (kept after the stop)
 : >"$processes"
 pids=()
