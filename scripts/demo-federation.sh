@@ -12,7 +12,7 @@
 #   and @COORDINATOR@ the coordinator's address, 127.0.0.1:PORT.
 # Environment: FEDMRG_DEMO_PEER_DELAY_MS (default 15000): each peer's pause before its synthetic training (when
 #   fedmrg-cli federate has no --train engine), so that rounds without the workstation come every 15 s or so, not
-#   hundreds a minute; FEDMRG_DEMO_DEADLINE_S (default 120): a round closes with the sites that uploaded by then
+#   hundreds a minute; FEDMRG_DEMO_DEADLINE_S (default 240): a round closes with the sites that uploaded by then
 #   (the workstation is dropped from a round it is too slow for).
 set -euo pipefail
 
@@ -47,7 +47,7 @@ logs="$fed/logs"
 peers=(peer-b peer-c)  # each trains like FL-MRG-Synth's site of the same letter, on data of its own seed
 declare -A peerSeed=([peer-b]=1002 [peer-c]=1003)
 peer_delay_ms="${FEDMRG_DEMO_PEER_DELAY_MS:-15000}"
-deadline_s="${FEDMRG_DEMO_DEADLINE_S:-120}"
+deadline_s="${FEDMRG_DEMO_DEADLINE_S:-240}"
 
 # ---- once per demo folder --------------------------------------------------------------------------------
 if [ ! -f "$fed/.complete" ]; then
