@@ -18,7 +18,11 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
 
+#include "app/programs/demo_screenshots.h"
+#include "app/programs/event_wait.h"
 #include "app/site/background_trainer.h"
+#include "app/site/demo_federation.h"
+#include "app/site/demo_reports.h"
 #include "app/site/dicom_importer.h"
 #include "app/site/draft_activity.h"
 #include "app/site/draft_service.h"
@@ -48,6 +52,9 @@ using namespace fedmrg;
 constexpr const char* kDemoPassphrase = "fedmrg-demo-passphrase";
 constexpr const char* kDemoUser = "demo";
 constexpr const char* kDemoPassword = "demo-password";
+// Signed reports the demo site starts with, and the queue size that starts a background run there.
+constexpr int kDemoSignedReports = 5;
+constexpr int kDemoTrainingThreshold = 3;
 
 // The program's own messages, in the workstation's language (translations/); the ones that quote
 // app/site (std::string) stay English.
@@ -73,7 +80,26 @@ void describeOptions(QCommandLineParser& p) {
   p.addOption({"import", Messages::tr("Import DICOM files, folders or a DICOMDIR at start (repeatable)."), "PATH"});
   p.addOption(
       {"screenshot", Messages::tr("Save a PNG of the main window once the first study's image has rendered."), "FILE"});
-  p.addOption({"quit-after-screenshot", Messages::tr("Exit after saving the screenshot.")});
+  p.addOption({"quit-after-screenshot", Messages::tr("Exit after saving the screenshot(s).")});
+  p.addOption({"demo-federation",
+               Messages::tr("Demo: take part in the local demo federation in DIR (scripts/demo-federation.sh): its "
+                            "coordinator, the demo site's certificates, every round."),
+               "DIR"});
+  p.addOption({"demo-reports",
+               Messages::tr("Demo: sign a few of FL-MRG-Synth's reference reports (reports.jsonl) of imported studies "
+                            "final, so that background training starts soon (repeatable)."),
+               "JSONL"});
+  p.addOption(
+      {"screenshot-training",
+       Messages::tr("Also save a PNG of the main window once background training is a fifth of the way through a run."),
+       "FILE"});
+  p.addOption({"screenshot-federation",
+               Messages::tr("Also save a PNG of the federation panel's status once the site recorded a round."),
+               "FILE"});
+  p.addOption({"screenshot-wait",
+               Messages::tr("Seconds each of those screenshots waits for its event before it shoots what there is "
+                            "(default 600)."),
+               "SECONDS"});
   p.addOption({"bench-viewer",
                Messages::tr("Benchmark: open the site's studies N times, print selection-to-rendered times, exit."),
                "N"});
@@ -82,15 +108,7 @@ void describeOptions(QCommandLineParser& p) {
       "[FILES...]");
 }
 
-bool waitFor(const std::function<bool()>& done, int timeoutMs) {
-  QElapsedTimer t;
-  t.start();
-  while (!done()) {
-    if (t.elapsed() > timeoutMs) return false;
-    QApplication::processEvents(QEventLoop::AllEvents, 50);
-  }
-  return true;
-}
+using programs::waitFor;
 
 std::unique_ptr<app::Site> openDemoSite(const QString& dir, app::User& user) {
   std::unique_ptr<app::Site> site = app::Site::exists(dir)
@@ -136,6 +154,22 @@ app::ImportResult importAtStart(app::DicomImporter& importer, const QStringList&
               r.duplicates, r.errors.size());
   for (const auto& e : r.errors) std::printf("  %s: %s\n", qPrintable(e.file), qPrintable(e.reason));
   return r;
+}
+
+// The demo site's head start: a few signed reports (once), and its place in the demo federation. A failure is
+// said and the workstation starts anyway: the demo without a federation is still a workstation.
+void prepareDemo(app::Site& site, const app::User& user, const QCommandLineParser& parser) {
+  try {
+    if (const QStringList files = parser.values("demo-reports"); !files.isEmpty())
+      if (const int n = app::signDemoReports(site, user.id, files, kDemoSignedReports))
+        std::printf("%s\n",
+                    qPrintable(Messages::tr("Signed %1 synthetic reference reports final for the demo").arg(n)));
+    if (parser.isSet("demo-federation"))
+      std::printf("Demo federation: %s\n",
+                  app::joinDemoFederation(site, user.id, parser.value("demo-federation")).c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fedmrg: %s\n", e.what());
+  }
 }
 
 int runDemoScreenshot(ui::MainWindow& window, const QString& file, bool quit) {
@@ -290,9 +324,16 @@ int main(int argc, char** argv) {
   // Files given without an option (the desktop entry's %F): imported, and the first one's study opened.
   const QStringList opened = parser.positionalArguments();
   const int64_t openedStudy = opened.isEmpty() ? 0 : importAtStart(*services.importer, opened).firstStudyId;
+  if (demo) prepareDemo(*site, user, parser);
 
   // Outlives the window that shows it; on exit it stops between two steps and resumes at the next start.
-  app::BackgroundTrainer trainer(*site, chosenModel, draftActivity);
+  // The demo site trains after a few signed reports, so that a newcomer sees a run (and a round) within minutes.
+  app::BackgroundTrainingOptions training;
+  if (demo) {
+    training.queueThreshold = kDemoTrainingThreshold;
+    training.pollSeconds = 10;
+  }
+  app::BackgroundTrainer trainer(*site, chosenModel, draftActivity, training);
   ui::MainWindow window(services);
   window.attachTrainer(&trainer);
   trainer.startWatching();
@@ -303,7 +344,23 @@ int main(int argc, char** argv) {
   const QString screenshot = parser.value("screenshot");
   if (demo || !screenshot.isEmpty()) {
     const bool quit = parser.isSet("quit-after-screenshot");
-    const int rc = runDemoScreenshot(window, screenshot, quit);
+    bool waitOk = true;
+    const int waitS = parser.value("screenshot-wait").isEmpty() ? 600 : parser.value("screenshot-wait").toInt(&waitOk);
+    if (!waitOk || waitS < 0) {
+      std::fprintf(
+          stderr, "fedmrg: %s\n",
+          qPrintable(
+              Messages::tr("--screenshot-wait: '%1' is not a number of seconds").arg(parser.value("screenshot-wait"))));
+      return 2;
+    }
+    const int waitMs = waitS * 1000;
+    int rc = runDemoScreenshot(window, screenshot, quit);
+    if (rc == 0 && parser.isSet("screenshot-training") &&
+        !programs::shootTrainingProgress(window, trainer, parser.value("screenshot-training"), waitMs))
+      rc = 1;
+    if (rc == 0 && parser.isSet("screenshot-federation") &&
+        !programs::shootFederationPanel(window, *site, user, parser.value("screenshot-federation"), waitMs))
+      rc = 1;
     if (quit) return rc;
   }
   return app.exec();

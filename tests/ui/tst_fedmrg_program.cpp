@@ -14,32 +14,12 @@
 #include "app/site/site.h"
 #include "app/site/study_catalog.h"
 #include "app/test_dicom.h"
+#include "ui/program_run.h"
 
 using namespace fedmrg;
 
-namespace {
-
-struct Run {
-  int code = -1;
-  QString out;
-};
-
-Run runProgram(const QString& program, const QStringList& args) {
-  QProcess p;
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-  env.remove("FEDMRG_MODEL_DIR");  // only the layout decides here
-  p.setProcessEnvironment(env);
-  p.setProcessChannelMode(QProcess::MergedChannels);
-  p.start(program, args);
-  if (!p.waitForFinished(300000)) {
-    p.kill();
-    p.waitForFinished();
-    return {-1, "timed out"};
-  }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAll())};
-}
-
-}  // namespace
+using testing::runProgram;
+using Run = testing::ProgramRun;
 
 class TstFedmrgProgram : public QObject {
   Q_OBJECT

@@ -1,0 +1,88 @@
+#include "app/programs/demo_screenshots.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QLabel>
+#include <QTabWidget>
+#include <cstdio>
+
+#include "app/programs/event_wait.h"
+#include "app/site/background_trainer.h"
+#include "app/site/federation_settings.h"
+#include "app/site/site.h"
+#include "ui/federation_panel.h"
+#include "ui/main_window.h"
+
+namespace fedmrg::programs {
+namespace {
+
+class Messages {
+  Q_DECLARE_TR_FUNCTIONS(fedmrg)
+};
+
+bool save(QWidget& widget, const QString& file) {
+  waitFor([] { return false; }, 300);  // let the last layout and paint settle
+  if (!widget.grab().save(file)) {
+    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(Messages::tr("cannot write the screenshot %1").arg(file)));
+    return false;
+  }
+  std::printf("Screenshot saved to %s\n", qPrintable(QFileInfo(file).absoluteFilePath()));
+  std::fflush(stdout);  // the console is often a log file: say it now, not at exit
+  return true;
+}
+
+// A round the site took part in, as the federation loop records it (with its bytes, for the chart).
+bool siteRecordedRound(app::Site& site, int64_t userId) {
+  for (const auto& r : app::FederationSettingsStore(site, userId).rounds())
+    if (r.bytesUp > 0 || r.bytesDown > 0) return true;
+  return false;
+}
+
+}  // namespace
+
+bool shootTrainingProgress(ui::MainWindow& window, app::BackgroundTrainer& trainer, const QString& file,
+                           int timeoutMs) {
+  int step = 0, steps = 0;
+  const auto connection = QObject::connect(&trainer, &app::BackgroundTrainer::progress, [&](int s, int n, double) {
+    step = s;
+    steps = n;
+  });
+  // A fifth of the run: the progress bar shows, with the step count and an estimate, not only "starting".
+  if (!waitFor([&] { return step >= 1 && step * 5 >= steps; }, timeoutMs))
+    std::printf("%s\n", qPrintable(Messages::tr("Background training reported no step within %1 s (%2 signed reports "
+                                                "pending); the screenshot shows the status bar as it is")
+                                       .arg(timeoutMs / 1000)
+                                       .arg(trainer.pendingCount())));
+  QObject::disconnect(connection);
+  return save(window, file);
+}
+
+bool shootFederationPanel(ui::MainWindow& window, app::Site& site, const app::User& user, const QString& file,
+                          int timeoutMs) {
+  if (!waitFor([&] { return siteRecordedRound(site, user.id); }, timeoutMs))
+    std::printf("%s\n", qPrintable(Messages::tr("The site recorded no federation round within %1 s; the panel shows "
+                                                "the coordinator's state without the site's bytes")
+                                       .arg(timeoutMs / 1000)));
+  QString refusal;
+  ui::FederationPanel* panel = ui::FederationPanel::open(site, user, &window, &refusal);
+  if (!panel) {
+    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(refusal));
+    return false;
+  }
+  auto* tabs = panel->tabs();
+  for (int i = 0; i < tabs->count(); ++i)
+    if (tabs->widget(i)->isAncestorOf(panel->roundLabel())) tabs->setCurrentIndex(i);
+  panel->show();
+  bool tested = false;
+  QObject::connect(panel, &ui::FederationPanel::testFinished, [&tested](bool) { tested = true; });
+  panel->testConnection();  // the coordinator's current round and global version, over mutual TLS
+  waitFor([&] { return tested; }, 20000);
+  panel->refreshStatus();
+  const bool ok = save(*panel, file);
+  panel->close();
+  delete panel;
+  return ok;
+}
+
+}  // namespace fedmrg::programs
