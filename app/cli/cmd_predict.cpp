@@ -111,7 +111,6 @@ int runPredict(const Args& a) {
     }
     return *g;
   };
-  const engine::GenerationOptions o = generateargs::generationOptions(a, generatorFor(""));
 
   const engine::LoadResult loaded = engine::loadSynthDataset(data);
   for (const auto& issue : loaded.issues) std::fprintf(stderr, "skipped %s: %s\n", issue.path.c_str(), issue.reason.c_str());
@@ -124,6 +123,7 @@ int runPredict(const Args& a) {
     chosen.push_back(&r);
   }
   if (chosen.empty()) throw std::runtime_error(data + ": no study in split '" + split + "' of the selected sites");
+  const engine::GenerationOptions o = generateargs::generationOptions(a, generatorFor(chosen.front()->site));
 
   std::ofstream pred = openOut(predPath);
   std::ofstream ref;

@@ -21,7 +21,7 @@ constexpr const char* kAdapterExtension = ".safetensors";                 // aft
 constexpr const char* kChestGateFile = "chest_gate.json";
 constexpr const char* kProvenanceFile = "provenance.json";
 constexpr const char* kTrainingDataField = "training_data";
-constexpr const char* kSitesDir = "sites";                      // a federated model's per-site parts
+constexpr const char* kSitesDir = "sites";                        // a federated model's per-site parts
 constexpr const char* kSiteHeadsFile = "site_heads.safetensors";  // in sites/<id>/
 // The base tensors a FedMRG site trains and keeps (the generic head is federated; the projector is frozen).
 constexpr const char* kSiteHeadPrefixes[] = {"heads.site.", "heads.text."};

@@ -101,8 +101,8 @@ void exportFederatedModel(const fs::path& kept, const BenchData& data, const std
   fs::create_directories(to.parent_path());
   fs::copy(kept / data.seen.front().id, to, fs::copy_options::recursive);
   const engine::ModelFolder base(baseModel), out(to.string());
-  for (const auto& [from, into] : {std::pair{base.chestGatePath(), out.chestGatePath()},
-                                   {base.provenancePath(), out.provenancePath()}})
+  for (const auto& [from, into] :
+       {std::pair{base.chestGatePath(), out.chestGatePath()}, {base.provenancePath(), out.provenancePath()}})
     if (fs::exists(from)) fs::copy_file(from, into, fs::copy_options::overwrite_existing);
   for (const SiteData& site : data.seen) out.importSite(engine::ModelFolder((kept / site.id).string()), site.id);
 }
