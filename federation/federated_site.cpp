@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "federation/error_feedback.h"
+#include "federation/site_tensors.h"
 
 namespace fedmrg::federation {
 
@@ -123,10 +124,14 @@ struct FederatedSite::Impl {
       const std::string digest = toHex(payloadDigest(p));
       if (v == target && !targetDigest.empty() && digest != targetDigest)
         throw std::runtime_error("global version " + std::to_string(v) + " does not match the task's digest");
-      std::lock_guard lock(mutex);
-      model->apply(p);
+      {
+        std::lock_guard lock(mutex);
+        model->apply(p);
+      }
       event("event=applied version=" + std::to_string(v) + " bytes=" + std::to_string(bytes) + " digest=" + digest +
             " model_digest=" + model->digestHex());
+      // Outside the lock: the caller may take long (saving a model) and only this thread changes the model.
+      if (options.onApplied) options.onApplied(v, model->tensors());
     }
   }
 
@@ -183,19 +188,7 @@ struct FederatedSite::Impl {
     req.cancelled = &cancelled;
     TrainResult result = trainWithHeartbeat(req);
     if (cancelled) return;
-    std::map<std::string, Matrix> change;
-    for (const auto& s : model->specs()) {
-      auto it = result.tensors.find(s.name);
-      if (it == result.tensors.end()) throw std::runtime_error("training returned no tensor '" + s.name + "'");
-      Matrix c = it->second;
-      const Matrix& g = model->tensors().at(s.name);
-      if (c.values.size() != g.values.size())
-        throw std::runtime_error("training returned a misshapen '" + s.name + "'");
-      for (size_t i = 0; i < c.values.size(); ++i) c.values[i] -= g.values[i];
-      c.rows = g.rows;
-      c.cols = g.cols;
-      change[s.name] = std::move(c);
-    }
+    const std::map<std::string, Matrix> change = changeSinceGlobal(result.tensors, model->tensors());
     Payload p = model->encodeChange(change, feedback, std::hash<std::string>()(file.pendingKey));
     p.round = task.round;
     p.sampleCount = result.sampleCount;

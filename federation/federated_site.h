@@ -47,6 +47,9 @@ struct FederatedSiteOptions {
   // to the coordinator (its last-seen time in GetStatus), not a silent one. 0: none.
   int heartbeatMs = 10000;
   std::function<void(const std::string&)> onEvent;  // one line per event, from the site's thread
+  // After each global version is applied, with its number and the accumulated global change (from the site's
+  // thread): a site keeps its model of each version this way (the FL benchmark scores them). Optional.
+  std::function<void(uint64_t version, const std::map<std::string, Matrix>& global)> onApplied;
 };
 
 class FederatedSite {

@@ -3,17 +3,17 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 
 #include "app/cli/site/bench_fl_eval.h"
 #include "app/cli/site/bench_fl_resume.h"
 #include "engine/model/model_folder.h"
 #include "engine/train/trainer.h"
 #include "federation/in_process_federation.h"
+#include "federation/round_seeds.h"
+#include "federation/site_tensors.h"
 
 namespace fedmrg::cli::benchfl {
 namespace fs = std::filesystem;
-using engine::HostTensor;
 using engine::HostTensors;
 using engine::Json;
 using federation::Matrix;
@@ -22,44 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-Matrix toMatrix(const HostTensor& h) {
-  Matrix m;
-  m.rows = h.shape.size() >= 2 ? h.shape[0] : 1;
-  m.cols = int64_t(h.values.size()) / std::max<int64_t>(m.rows, 1);
-  m.values = h.values;
-  return m;
-}
-
-// What the federated methods share, with the values every site starts from (the same model folder).
-struct SharedSet {
-  std::vector<federation::FederatedTensorSpec> specs;
-  std::map<std::string, Matrix> start;
-};
-
-SharedSet sharedSet(const engine::Trainer& t, const Method& method) {
-  const HostTensors all = t.namedTensors(false);
-  std::set<std::string> trainable;
-  for (const auto& [name, h] : t.namedTensors(true)) trainable.insert(name);
-  SharedSet s;
-  for (const auto& [name, h] : all)
-    if (method.shared(name, trainable.count(name) > 0)) {
-      s.specs.push_back({name, h.shape});
-      s.start[name] = toMatrix(h);
-    }
-  return s;
-}
-
-HostTensors startPlusGlobal(const SharedSet& s, const std::map<std::string, Matrix>& global) {
-  HostTensors out;
-  for (const auto& spec : s.specs) {
-    HostTensor h{spec.shape, s.start.at(spec.name).values};
-    const Matrix& g = global.at(spec.name);
-    for (size_t i = 0; i < h.values.size(); ++i) h.values[i] += g.values[i];
-    out[spec.name] = std::move(h);
-  }
-  return out;
-}
 
 double number(const Json& j, const char* key) { return j.at(key).asNumber(); }
 
@@ -106,7 +68,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   o.progressEvery = 1 << 30;
   if (method.proximal) o.proximalMu = c.fedproxMu;
 
-  SharedSet shared;
+  federation::SiteStart shared;  // what the method federates, with the values every site starts from
   std::unique_ptr<federation::InProcessFederation> fed;
   std::vector<double> weights;
   for (const auto& t : train) weights.push_back(double(t.size()));
@@ -115,7 +77,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
     trainers.clear();
     for (size_t s = 0; s < (central ? 1 : S); ++s) trainers.push_back(engine::Trainer::fromFolder(in.modelDir));
     if (!federated) return;
-    shared = sharedSet(trainers[0], method);
+    shared = federation::siteStart(trainers[0], federation::federatedTensors(trainers[0], *method.strategy));
     federation::CodecPlan plan;
     plan.lowRank = method.lowRank;
     plan.settings.rank = c.codec.rank;
@@ -168,11 +130,11 @@ std::optional<Json> runMethod(const RunInputs& in) {
     const auto t0 = Clock::now();
     double up = 0, down = 0;
     if (central) {
-      o.seed = in.seed * 1000003ull + uint64_t(r) * 101;
+      o.seed = federation::siteTrainingSeed(in.seed, uint64_t(r), 0);
       trainers[0].train(pooled, o);
     } else {
       for (size_t s = 0; s < S; ++s) {
-        o.seed = in.seed * 1000003ull + uint64_t(r) * 101 + s;
+        o.seed = federation::siteTrainingSeed(in.seed, uint64_t(r), int(s));
         o.externalPrototypes.clear();
         if (method.sharePrototypes)
           for (size_t k = 0; k < S; ++k)
@@ -181,24 +143,19 @@ std::optional<Json> runMethod(const RunInputs& in) {
       }
     }
     if (federated) {
+      // The same arithmetic as a site process (federation/site_tensors.h): the trained values since the start,
+      // then their change since the global version the round started from.
       std::vector<std::map<std::string, Matrix>> changes(S);
-      const HostTensors before = startPlusGlobal(shared, fed->global().tensors());
-      for (size_t s = 0; s < S; ++s) {
-        const HostTensors now = trainers[s].namedTensors(false);
-        for (const auto& spec : shared.specs) {
-          Matrix m = toMatrix(now.at(spec.name));
-          const std::vector<float>& b = before.at(spec.name).values;
-          for (size_t i = 0; i < m.values.size(); ++i) m.values[i] -= b[i];
-          changes[s][spec.name] = std::move(m);
-        }
-      }
+      for (size_t s = 0; s < S; ++s)
+        changes[s] = federation::changeSinceGlobal(
+            federation::changeSinceStart(shared, trainers[s].namedTensors(false)), fed->global().tensors());
       const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)
         std::fprintf(stderr, "round %d: %s refused: %s\n", r, site.c_str(), why.c_str());
       progress.broadcasts.push_back(state.keepBroadcast(round.broadcast));
-      const HostTensors after = startPlusGlobal(shared, fed->global().tensors());
+      const HostTensors after = federation::startPlusGlobal(shared, fed->global().tensors());
       for (auto& t : trainers) t.setNamedTensors(after);
       if (method.sharePrototypes) {
         // Each site uploads its prototype; each downloads every site's.
