@@ -13,7 +13,8 @@ for f in ./usr/bin/fedmrg ./usr/bin/fedmrg-cli ./usr/bin/fedmrg-coordinator \
          ./usr/share/applications/fedmrg.desktop ./usr/share/icons/hicolor/scalable/apps/fedmrg.svg \
          ./usr/share/doc/fedmrg-workstation/copyright \
          ./usr/share/fedmrg/models/default/config.json ./usr/share/fedmrg/models/default/chest_gate.json \
-         ./usr/share/fedmrg/models/default/provenance.json; do
+         ./usr/share/fedmrg/models/default/provenance.json \
+         ./usr/share/fedmrg/models/default/sites/site-d/specialized.safetensors; do
   if grep -q " ${f}\$" <<<"$contents"; then echo "package: has $f"; else echo "package: MISSING $f"; status=1; fi
 done
 # Translations: compiled into bin/fedmrg (ui/CMakeLists.txt). The packaged program's --help in a

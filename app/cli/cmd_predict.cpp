@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "app/cli/synth_sites.h"
 #include "engine/core/json.h"
 #include "engine/infer/report_generator.h"
+#include "engine/model/model_folder.h"
 #include "engine/train/synth_examples.h"
 #ifdef FEDMRG_HAVE_DCMTK
 #include "engine/datasets/dataset_loaders.h"
@@ -95,8 +97,20 @@ int runPredict(const Args& a) {
   (void)model, (void)predPath, (void)split, (void)sites, (void)limit;
   throw std::runtime_error("this build has no DICOM support (DCMTK)");
 #else
-  engine::ReportGenerator gen(model, generateargs::generatorOptions(a));
-  const engine::GenerationOptions o = generateargs::generationOptions(a, gen);
+  // A federated model (ModelFolder "per-site parts") drafts each seen site's studies with that site's own parts,
+  // as the site itself would; other sites (the held-out one) get the folder's top-level model.
+  const engine::ModelFolder folder(model);
+  std::map<std::string, std::unique_ptr<engine::ReportGenerator>> generators;  // by site with parts ("": top level)
+  auto generatorFor = [&](const std::string& site) -> engine::ReportGenerator& {
+    const std::string key = folder.hasSite(site) ? site : std::string();
+    auto& g = generators[key];
+    if (!g) {
+      engine::ReportGenerator::Options go = generateargs::generatorOptions(a);
+      go.site = key;
+      g = std::make_unique<engine::ReportGenerator>(model, go);
+    }
+    return *g;
+  };
 
   const engine::LoadResult loaded = engine::loadSynthDataset(data);
   for (const auto& issue : loaded.issues) std::fprintf(stderr, "skipped %s: %s\n", issue.path.c_str(), issue.reason.c_str());
@@ -109,6 +123,7 @@ int runPredict(const Args& a) {
     chosen.push_back(&r);
   }
   if (chosen.empty()) throw std::runtime_error(data + ": no study in split '" + split + "' of the selected sites");
+  const engine::GenerationOptions o = generateargs::generationOptions(a, generatorFor(chosen.front()->site));
 
   std::ofstream pred = openOut(predPath);
   std::ofstream ref;
@@ -121,6 +136,7 @@ int runPredict(const Args& a) {
   for (size_t i = 0; i < chosen.size(); ++i) {
     const engine::DatasetRecord& r = *chosen[i];
     try {
+      engine::ReportGenerator& gen = generatorFor(r.site);
       const engine::Draft d =
           gen.draft(engine::readDicomImage(r.imagePath, engine::draftDecodeOptions(gen.config().imageSize)), o);
       draftSeconds += d.seconds;
@@ -136,6 +152,8 @@ int runPredict(const Args& a) {
   if (!pred || (ref.is_open() && !ref) || (states.is_open() && !states)) throw std::runtime_error("writing the JSONL output failed");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const size_t done = chosen.size() - size_t(failed);
+  for (const auto& [site, g] : generators)
+    std::printf("model for %s: %s\n", site.empty() ? "the other sites" : site.c_str(), g->description().c_str());
   std::printf("split %s:", split.c_str());
   for (const auto& [site, n] : perSite) std::printf(" %s %d", site.c_str(), n);
   std::printf("\n%zu drafts written to %s (%d failed), %.1f s, mean draft %.3f s, %s %d\n", done, predPath.c_str(),

@@ -28,9 +28,10 @@ LoadedDecoder loadDecoder(const std::string& dir, const AdapterChoice& choice) {
                   {AdapterKind::Specialized, choice.specialized && mc.lora.specialized}};
   for (const auto& a : adapters) {
     if (!a.wanted || !folder.hasAdapter(a.kind)) continue;
-    const std::string path = folder.adapterPath(a.kind);
+    const std::string path = folder.adapterPath(a.kind, choice.site);
     out.weights.mergeLora(out.config, SafetensorsFile::open(path), mc.lora.alpha);
-    out.adapters.push_back(std::filesystem::path(path).filename().string());
+    // Relative to the folder, so that a site's own adapter shows as sites/<id>/specialized.safetensors.
+    out.adapters.push_back(std::filesystem::path(path).lexically_relative(dir).string());
   }
   out.description = "fedmrg model folder";
   for (const auto& a : out.adapters) out.description += " + " + a;

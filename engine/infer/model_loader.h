@@ -12,6 +12,7 @@ namespace fedmrg::engine {
 struct AdapterChoice {
   bool generic = true;      // merge the generic adapter when the folder has it
   bool specialized = true;  // merge the specialized adapter when the folder has it
+  std::string site;         // a federated model's site whose own specialized adapter to merge (ModelFolder::hasSite)
 };
 
 struct LoadedDecoder {

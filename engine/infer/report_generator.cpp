@@ -34,7 +34,7 @@ ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) 
   try {
     if (o.torchThreads >= 0) configureTorchThreads(o.torchThreads);
     const ModelFolder folder(modelDir);
-    d_->model = net::loadReportNet(folder);
+    d_->model = net::loadReportNet(folder, o.site);
     d_->model->eval();
     d_->config = d_->model->config;
     {  // The fast decoder holds the decoder: drop LibTorch's copy (only the encoder side runs here).
@@ -47,7 +47,7 @@ ReportGenerator::ReportGenerator(const std::string& modelDir, const Options& o) 
     if (d_->tokenizer.vocabSize() > d_->config.decoder.vocabSize)
       throw GeneratorError("tokenizer has " + std::to_string(d_->tokenizer.vocabSize()) +
                            " tokens, more than decoder.vocab_size " + std::to_string(d_->config.decoder.vocabSize));
-    LoadedDecoder ld = loadDecoder(modelDir, AdapterChoice{o.generic, o.specialized});
+    LoadedDecoder ld = loadDecoder(modelDir, AdapterChoice{o.generic, o.specialized, o.site});
     d_->decoder = std::make_unique<FastDecoder>(ld.config, ld.weights, o.threads, o.decoderPrecision);
     d_->description = ld.description;
   } catch (const GeneratorError& e) {

@@ -40,6 +40,9 @@ class ReportGenerator {
   struct Options {
     bool generic = true;      // merge the generic adapter when the folder has it
     bool specialized = true;  // merge the specialized adapter when the folder has it
+    // A federated model's seen site whose own parts (sites/<id>/: specialized adapter, site heads) to use; empty,
+    // or a site without parts: the folder's top-level model.
+    std::string site;
     int threads = 0;          // fast decoder threads; 0: every core
     int torchThreads = -1;    // LibTorch threads (process-wide!); 0: every core; < 0: leave as they are
     // Device of the LibTorch part (encoder, diagnosis head, projector); Auto: CUDA when this LibTorch build has a

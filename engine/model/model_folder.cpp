@@ -1,5 +1,6 @@
 #include "engine/model/model_folder.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engine/core/json.h"
@@ -20,6 +21,10 @@ constexpr const char* kAdapterExtension = ".safetensors";                 // aft
 constexpr const char* kChestGateFile = "chest_gate.json";
 constexpr const char* kProvenanceFile = "provenance.json";
 constexpr const char* kTrainingDataField = "training_data";
+constexpr const char* kSitesDir = "sites";                        // a federated model's per-site parts
+constexpr const char* kSiteHeadsFile = "site_heads.safetensors";  // in sites/<id>/
+// The base tensors a FedMRG site trains and keeps (the generic head is federated; the projector is frozen).
+constexpr const char* kSiteHeadPrefixes[] = {"heads.site.", "heads.text."};
 // Safetensors metadata of the files this class writes.
 constexpr const char* kFormatKey = "format";
 constexpr const char* kFormatValue = "fedmrg-model";
@@ -65,6 +70,18 @@ void namingFile(const std::string& path, F&& f) {
 
 bool present(const LoraConfig& l, AdapterKind a) { return a == AdapterKind::Generic ? l.generic : l.specialized; }
 
+bool siteHead(const std::string& name) {
+  for (const char* prefix : kSiteHeadPrefixes)
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+// A site id names a folder: no path separators, no "." or "..", nothing empty.
+void checkSiteId(const std::string& site) {
+  if (site.empty() || site == "." || site == ".." || site.find_first_of("/\\") != std::string::npos)
+    throw ModelFolderError("'" + site + "' is not a site id");
+}
+
 }  // namespace
 
 const char* adapterName(AdapterKind a) { return a == AdapterKind::Generic ? "generic" : "specialized"; }
@@ -80,6 +97,34 @@ std::string ModelFolder::chestGatePath() const { return file(kChestGateFile); }
 std::string ModelFolder::provenancePath() const { return file(kProvenanceFile); }
 std::string ModelFolder::adapterPath(AdapterKind a) const {
   return file((std::string(adapterName(a)) + kAdapterExtension).c_str());
+}
+
+std::string ModelFolder::sitesDir() const { return file(kSitesDir); }
+std::string ModelFolder::siteDir(const std::string& site) const {
+  checkSiteId(site);
+  return (fs::path(sitesDir()) / site).string();
+}
+std::string ModelFolder::siteHeadsPath(const std::string& site) const {
+  return (fs::path(siteDir(site)) / kSiteHeadsFile).string();
+}
+
+bool ModelFolder::hasSite(const std::string& site) const {
+  std::error_code ec;
+  return !site.empty() && fs::is_directory(siteDir(site), ec);
+}
+
+std::vector<std::string> ModelFolder::sites() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(sitesDir(), ec))
+    if (e.is_directory()) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ModelFolder::adapterPath(AdapterKind a, const std::string& site) const {
+  if (a != AdapterKind::Specialized || !hasSite(site)) return adapterPath(a);
+  return (fs::path(siteDir(site)) / (std::string(adapterName(a)) + kAdapterExtension)).string();
 }
 
 std::vector<std::string> ModelFolder::files() const {
@@ -186,6 +231,42 @@ void ModelFolder::save(net::ReportNetImpl& m, const BpeTokenizer* tokenizer) con
     writeTensors(net::adapterTensors(m, int(a)), meta, adapterPath(a));
   }
   if (tokenizer) saveTokenizer(*tokenizer);
+}
+
+void ModelFolder::importSite(const ModelFolder& siteModel, const std::string& site) const {
+  fs::create_directories(siteDir(site));
+  SafetensorsWriter heads;
+  heads.setMetadata(kFormatKey, kFormatValue);
+  const SafetensorsFile weights = SafetensorsFile::open(siteModel.weightsPath());
+  int found = 0;
+  for (const std::string& name : weights.names()) {
+    if (!siteHead(name)) continue;
+    const TensorView& v = weights.at(name);
+    const std::vector<float> values = v.toFloat32();
+    heads.addFloat32(name, v.shape, values.data());
+    ++found;
+  }
+  if (found == 0) throw ModelFolderError(siteModel.weightsPath() + ": no site-local head tensors");
+  heads.write(siteHeadsPath(site));
+  if (siteModel.hasAdapter(AdapterKind::Specialized))
+    fs::copy_file(siteModel.adapterPath(AdapterKind::Specialized), adapterPath(AdapterKind::Specialized, site),
+                  fs::copy_options::overwrite_existing);
+}
+
+void ModelFolder::loadWeights(net::ReportNetImpl& m, const std::string& site) const {
+  loadWeights(m);
+  if (!hasSite(site)) return;
+  const std::string heads = siteHeadsPath(site);
+  namingFile(heads, [&] {
+    std::map<std::string, torch::Tensor> t = readTensors(heads);
+    for (const auto& [name, v] : t)
+      if (!siteHead(name)) throw ModelFolderError("tensor " + name + " is not a site-local head");
+    net::loadBaseTensors(m, t, false);
+  });
+  const std::string path = adapterPath(AdapterKind::Specialized, site);
+  std::error_code ec;
+  if (present(m.config.lora, AdapterKind::Specialized) && fs::exists(path, ec))
+    namingFile(path, [&] { net::loadAdapterTensors(m, int(AdapterKind::Specialized), readTensors(path)); });
 }
 
 void ModelFolder::loadWeights(net::ReportNetImpl& m) const {

@@ -52,8 +52,22 @@ class ModelFolder {
   std::string shardIndexPath() const;  // a LLaMA checkpoint's list of weight shards
   std::string chestGatePath() const;   // the chest gate's feature statistics (optional)
   std::string provenancePath() const;  // what the model was trained on (optional)
-  // Every file a fedmrg model folder may hold, for copying a folder or describing it.
+  // Every file a fedmrg model folder may hold, for copying a folder or describing it (the top level; a federated
+  // model's per-site parts are under sitesDir()).
   std::vector<std::string> files() const;
+
+  // A federated model's per-site parts (docs/model.md, "Per-site parts"): what each seen site keeps to itself
+  // after FedMRG, under sites/<site id>/: its specialized adapter and its site-local heads (the site head s and
+  // the report-text head, base tensors that FedMRG does not share). The top-level files are one complete model
+  // (the base, the federated generic adapter and heads, and one site's own parts); a reader that knows nothing of
+  // sites/ loads that model. An empty site, or one without a folder, means the top-level files.
+  std::string sitesDir() const;
+  std::string siteDir(const std::string& site) const;
+  std::string siteHeadsPath(const std::string& site) const;
+  bool hasSite(const std::string& site) const;
+  std::vector<std::string> sites() const;  // the ids with a folder under sites/, sorted
+  // The specialized adapter's file for a site: its own when the folder has its parts, else the top-level one.
+  std::string adapterPath(AdapterKind a, const std::string& site) const;
 
   // Kind::LlamaCheckpoint when the config looks like a Hugging Face LLaMA-family config (it has hidden_size).
   Kind kind() const;
@@ -88,6 +102,11 @@ class ModelFolder {
   // Loads the weights into model: the base weights must hold every base tensor; a missing adapter file leaves that
   // adapter as it is (B = 0 in a fresh model: no adapter). Errors name the file and the tensor.
   void loadWeights(net::ReportNetImpl& model) const;
+  // The same, then the site's own parts over them when the folder has them (hasSite).
+  void loadWeights(net::ReportNetImpl& model, const std::string& site) const;
+  // Takes the complete model folder a site trained (e.g. its FedMRG model) as that site's own parts: copies its
+  // specialized adapter and its site-local heads into sites/<site>/. Throws naming the file that is missing.
+  void importSite(const ModelFolder& siteModel, const std::string& site) const;
 
  private:
   std::string file(const char* name) const;

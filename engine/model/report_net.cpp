@@ -379,9 +379,9 @@ void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::s
   }
 }
 
-ReportNet loadReportNet(const ModelFolder& folder) {
+ReportNet loadReportNet(const ModelFolder& folder, const std::string& site) {
   ReportNet m(folder.loadConfig());
-  folder.loadWeights(*m);
+  folder.loadWeights(*m, site);
   return m;
 }
 

@@ -203,7 +203,8 @@ void loadBaseTensors(torch::nn::Module& m, const std::map<std::string, torch::Te
 void loadAdapterTensors(torch::nn::Module& m, int adapter, const std::map<std::string, torch::Tensor>& t);
 
 // A model folder's config and weights as a model (ModelFolder owns the layout and reads the files).
-ReportNet loadReportNet(const ModelFolder& folder);
+// With a site: that site's own parts over the top-level ones when the folder has them (ModelFolder::hasSite).
+ReportNet loadReportNet(const ModelFolder& folder, const std::string& site = {});
 
 // A LLaMA-family checkpoint folder (Hugging Face config and weights, or shards) as a decoder of this class,
 // with fresh (B = 0) adapters from lora for fine-tuning. maxSeqLen caps the context.

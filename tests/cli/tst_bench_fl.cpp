@@ -5,6 +5,7 @@
 // middle of its FedMRG run (after its first round) resumes from that round, not from round 1, and ends on the same
 // figures as the uninterrupted one: every round's validation scores and bytes, the kept round and its test scores.
 // A damaged saved state is named and its run starts over.
+// --export-models writes each federated run's kept models as one model folder with per-site parts.
 // A bad config is refused naming the file, the field and the reason.
 #include <QtTest>
 
@@ -50,7 +51,8 @@ class TestBenchFl : public QObject {
     const QString out = dir.filePath("results");
     const QStringList args{"bench", "fl", "--config", config,
                            "--out", out,  "--model",  QStringLiteral(FEDMRG_SOURCE_DIR) + "/resources/models/default"};
-    const Result first = run(args, 300000);
+    const QString exported = dir.filePath("export");
+    const Result first = run(args + QStringList{"--export-models", exported}, 300000);
     QVERIFY2(first.code == 0, qPrintable(first.out + first.err));
     QVERIFY(first.out.contains("Choices are made on validation studies only"));
     QVERIFY(first.out.contains("[fedmrg seed 1] round 2/2"));
@@ -108,6 +110,18 @@ class TestBenchFl : public QObject {
     QVERIFY(text.contains("| FedMRG |"));
     QVERIFY(text.contains("FedAvg (all trainable, dense fp32)"));
     QVERIFY(text.contains("validation studies only"));
+
+    // --export-models: each federated run's kept models as one model folder, the first seen site's model at the
+    // top level and every seen site's own parts under sites/<id>/ (docs/model.md, "Per-site parts").
+    for (const char* run : {"fedavg-seed1", "fedmrg-seed1"}) {
+      const QString folder = exported + "/" + run;
+      QVERIFY2(first.out.contains("kept models exported as one federated model folder: " + folder), run);
+      for (const char* f : {"config.json", "model.safetensors", "generic.safetensors", "specialized.safetensors",
+                            "tokenizer.json", "chest_gate.json", "provenance.json",
+                            "sites/site-a/specialized.safetensors", "sites/site-a/site_heads.safetensors",
+                            "sites/site-b/specialized.safetensors", "sites/site-b/site_heads.safetensors"})
+        QVERIFY2(QFileInfo::exists(folder + "/" + f), qPrintable(folder + "/" + f));
+    }
 
     // Resume: both runs are finished, so nothing trains again and their files stay as they were.
     const QDateTime written = QFileInfo(runDir + "/runs/fedmrg-seed1.json").lastModified();

@@ -1,5 +1,6 @@
 // fedmrg-cli predict end to end: a tiny FL-MRG-Synth set, a tiny model trained by pretrain, drafts and
-// references written as JSONL, and evaluate scoring them; pretrain --init continues from a model folder.
+// references written as JSONL, and evaluate scoring them; pretrain --init continues from a model folder; a
+// federated model drafts each seen site with its own parts.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,6 +9,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <filesystem>
 
 #include "cli_process.h"
 #include "engine/model/model_folder.h"
@@ -87,6 +89,27 @@ class TestCliPredict : public QObject {
     QFile f(json);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QVERIFY2(f.readAll().contains("bleu_4"), "evaluate --json holds no BLEU-4 figure");
+  }
+
+  // A federated model (per-site parts under sites/<id>/): predict drafts site-b's studies with site-b's own
+  // specialized adapter and heads, and the sites without parts with the top-level model.
+  void aFederatedModelDraftsEachSeenSiteWithItsOwnParts() {
+    namespace fs = std::filesystem;
+    const QString fed = dir_.filePath("federated");
+    fs::copy(model_.toStdString(), fed.toStdString(), fs::copy_options::recursive);
+    const fedmrg::engine::ModelFolder folder(fed.toStdString());
+    folder.importSite(fedmrg::engine::ModelFolder(model_.toStdString()), "site-b");
+    const QString pred = dir_.filePath("fed.jsonl");
+    Run r = cli({"predict", "--model", fed, "--data", data_, "--pred", pred, "--sites", "site-a,site-b", "--limit", "2",
+                 "--max-new", "8", "--threads", "1"});
+    QVERIFY2(r.code == 0, qPrintable(r.out));
+    QVERIFY2(r.out.contains("model for site-b: fedmrg model folder + generic.safetensors + "
+                            "sites/site-b/specialized.safetensors"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("model for the other sites: fedmrg model folder + generic.safetensors + "
+                            "specialized.safetensors"),
+             qPrintable(r.out));
+    QCOMPARE(readJsonl(pred).size(), 4);
   }
 
   void heldOutSiteAndLimit() {

@@ -2,6 +2,7 @@
 // findings are the states its diagnosis head predicted (the decoder follows the diagnosis-driven prompt).
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <filesystem>
 
 #ifdef FEDMRG_HAVE_DCMTK
@@ -9,6 +10,7 @@
 #include "engine/imaging/dicom_image.h"
 #include "engine/synth/synth_generator.h"
 #endif
+#include "engine/core/safetensors.h"
 #include "engine/infer/report_generator.h"
 #include "engine/labeler/labeler.h"
 #include "engine/model/model_folder.h"
@@ -30,9 +32,38 @@ class TestDefaultModel : public QObject {
     const std::string card = (fs::path(dir_) / "MODEL_CARD.md").string();
     for (const std::string& f : {folder.configPath(), folder.tokenizerPath(), folder.weightsPath(), card})
       QVERIFY2(fs::exists(f), f.c_str());
-    for (const auto& e : fs::directory_iterator(dir_))
+    for (const auto& e : fs::recursive_directory_iterator(dir_))  // the per-site parts under sites/ count too
       if (e.is_regular_file()) bytes += e.file_size();
     QVERIFY2(bytes < 30u * 1000 * 1000, qPrintable(QString::number(double(bytes) / 1e6) + " MB"));
+  }
+
+  // The shipped model is a FedMRG result (MODEL_CARD.md): a trained generic adapter and each seen site's own trained
+  // specialized adapter. Every lora_B of every adapter file has a non-zero value (an untrained adapter's B is all
+  // zero, and then the adapter adds nothing), and the four sites' adapters differ from each other.
+  void adaptersAreTrainedForEverySeenSite() {
+    const engine::ModelFolder folder(dir_);
+    QCOMPARE(folder.sites(), (std::vector<std::string>{"site-a", "site-b", "site-c", "site-d"}));
+    std::vector<std::string> files{folder.adapterPath(engine::AdapterKind::Generic),
+                                   folder.adapterPath(engine::AdapterKind::Specialized)};
+    for (const std::string& site : folder.sites()) {
+      files.push_back(folder.adapterPath(engine::AdapterKind::Specialized, site));
+      QVERIFY2(fs::exists(folder.siteHeadsPath(site)), folder.siteHeadsPath(site).c_str());
+    }
+    std::vector<std::vector<float>> firstB;  // the first lora_B of each file, to tell the sites apart
+    for (const std::string& path : files) {
+      const engine::SafetensorsFile f = engine::SafetensorsFile::open(path);
+      int loraB = 0;
+      for (const std::string& name : f.names()) {
+        if (name.find("lora_B") == std::string::npos) continue;
+        const std::vector<float> v = f.at(name).toFloat32();
+        ++loraB;
+        QVERIFY2(std::any_of(v.begin(), v.end(), [](float x) { return x != 0.0f; }), (path + ": " + name).c_str());
+        if (loraB == 1) firstB.push_back(v);
+      }
+      QVERIFY2(loraB > 0, (path + ": no lora_B tensor").c_str());
+    }
+    for (size_t i = 2; i < firstB.size(); ++i)
+      for (size_t j = i + 1; j < firstB.size(); ++j) QVERIFY2(firstB[i] != firstB[j], "two sites share an adapter");
   }
 
   void draftsFollowThePredictedStates() {

@@ -143,6 +143,43 @@ class TestModelFolder : public QObject {
     }
   }
 
+  // A federated model: the top level is one site's complete model; another site's own parts (specialized adapter,
+  // site head, text head) come from its folder, load over the top level for that site only, and leave the shared
+  // tensors (base, generic adapter, generic head) as the top level has them.
+  void perSitePartsLoadOverTheTopLevelForTheirSiteOnly() {
+    QTemporaryDir dir;
+    const BpeTokenizer tok = tinyTokenizer();
+    const ModelFolder top(dir.filePath("federated").toStdString()), other(dir.filePath("site-b").toStdString());
+    net::ReportNet a = randomModel(tok.vocabSize(), 6), b = randomModel(tok.vocabSize(), 7);
+    top.save(*a, &tok);
+    other.save(*b, &tok);
+    QVERIFY(top.sites().empty() && !top.hasSite("site-b"));
+    top.importSite(other, "site-b");
+    QCOMPARE(top.sites(), std::vector<std::string>{"site-b"});
+    QVERIFY(top.hasSite("site-b") && !top.hasSite("site-e") && !top.hasSite(""));
+    QCOMPARE(top.adapterPath(AdapterKind::Specialized, "site-b"),
+             (fs::path(top.sitesDir()) / "site-b" / "specialized.safetensors").string());
+    QCOMPARE(top.adapterPath(AdapterKind::Specialized, "site-e"), top.adapterPath(AdapterKind::Specialized));
+    QCOMPARE(top.adapterPath(AdapterKind::Generic, "site-b"), top.adapterPath(AdapterKind::Generic));
+
+    net::ReportNet asB(top.loadConfig()), asE(top.loadConfig());
+    top.loadWeights(*asB, "site-b");
+    top.loadWeights(*asE, "site-e");  // no parts: the top level
+    const auto pa = a->named_parameters(true), pb = b->named_parameters(true);
+    const auto gotB = asB->named_parameters(true), gotE = asE->named_parameters(true);
+    int siteTensors = 0;
+    for (const auto& p : pa) {
+      const std::string& n = p.key();
+      const bool own = n.rfind("heads.site.", 0) == 0 || n.rfind("heads.text.", 0) == 0 ||
+                       n.find(".specialized_lora_") != std::string::npos;
+      siteTensors += own;
+      QVERIFY2(torch::equal(*gotB.find(n), own ? *pb.find(n) : p.value()), n.c_str());
+      QVERIFY2(torch::equal(*gotE.find(n), p.value()), n.c_str());
+    }
+    QVERIFY(siteTensors > 4);
+    QVERIFY(errorOf([&] { top.siteDir("../x"); }).contains("not a site id"));
+  }
+
   void aFolderWithoutAdaptersLoadsTheBaseAlone() {
     QTemporaryDir dir;
     const ModelFolder f(dir.path().toStdString());

@@ -19,6 +19,7 @@
 #include "app/cli/site/bench_fl_grpc.h"
 #include "app/cli/site/bench_fl_model.h"
 #include "app/cli/site/bench_fl_report.h"
+#include "app/cli/site/bench_fl_resume.h"
 #include "app/cli/site/bench_fl_run.h"
 #include "engine/model/model_folder.h"
 
@@ -92,6 +93,22 @@ void drawPlots(const fs::path& runDir) {
     std::fprintf(stderr, "plots: fedmrg-bench-plots failed; the figures above are complete without them\n");
 }
 
+// The kept round's site models of a federated run as one model folder (engine::ModelFolder, "per-site parts"):
+// the first seen site's complete model at the top level (its generic adapter and generic head are the global
+// ones, as every site's are after the round's broadcast), each seen site's own parts under sites/<id>/, and the
+// base folder's chest gate and provenance, which adapter training does not change.
+void exportFederatedModel(const fs::path& kept, const BenchData& data, const std::string& baseModel,
+                          const fs::path& to) {
+  fs::remove_all(to);
+  fs::create_directories(to.parent_path());
+  fs::copy(kept / data.seen.front().id, to, fs::copy_options::recursive);
+  const engine::ModelFolder base(baseModel), out(to.string());
+  for (const auto& [from, into] :
+       {std::pair{base.chestGatePath(), out.chestGatePath()}, {base.provenancePath(), out.provenancePath()}})
+    if (fs::exists(from)) fs::copy_file(from, into, fs::copy_options::overwrite_existing);
+  for (const SiteData& site : data.seen) out.importSite(engine::ModelFolder((kept / site.id).string()), site.id);
+}
+
 int runBenchFl(const Args& a) {
   const std::string configPath = a.require("config");
   const BenchConfig config = BenchConfig::load(configPath);
@@ -110,6 +127,8 @@ int runBenchFl(const Args& a) {
   // Tests interrupt a benchmark at a known point with this, then check that a rerun resumes it.
   const long long stopAfter = a.getInt("stop-after-round", 0);
   if (stopAfter < 0) throw UsageError("--stop-after-round: must be a positive number of rounds");
+  // Where the kept round's models of each finished run are copied before its work folder goes (empty: nowhere).
+  const std::string exportDir = a.get("export-models", "");
 
   std::printf("command: %s\n", bench::commandLine().c_str());
   std::printf("commit: %s%s\nmachine: %s, %d cores\n", commit.empty() ? "unknown" : commit.c_str(),
@@ -200,6 +219,18 @@ int runBenchFl(const Args& a) {
           t.at("seen").at("ce_f1").asNumber(), t.at("seen").at("bleu4").asNumber(),
           t.at("held_out").at("ce_f1").asNumber(), run.at("total_bytes").asNumber());
       writeText(file, run.dump(2) + "\n");
+      if (!exportDir.empty()) {
+        const fs::path kept = RunState(in.workDir, digest).bestDir(int(run.at("best_round").asNumber()));
+        const fs::path to = fs::path(exportDir) / (method.name + "-seed" + std::to_string(seed));
+        if (method.kind == Method::Kind::Federated) {
+          exportFederatedModel(kept, data, baseModel, to);
+          std::printf("[%s seed %llu] kept models exported as one federated model folder: %s\n", method.name.c_str(),
+                      (unsigned long long)seed, to.string().c_str());
+        } else {
+          std::printf("[%s seed %llu] not a federated model: not exported\n", method.name.c_str(),
+                      (unsigned long long)seed);
+        }
+      }
       fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
       runs.push_back(std::move(run));
     }
@@ -248,7 +279,7 @@ const CommandRegistration reg(
     {"bench-fl",
      "the FL-MRG benchmark: Local, Centralized, FedAvg, FedProx, FedAvg-LoRA, FedMRG and its ablations",
      "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--transport in-process|grpc]\n"
-     "       [--stop-after-round N]",
+     "       [--export-models DIR] [--stop-after-round N]",
      {{"config", true, "benchmark config (bench/tiny.json, bench/quick.json, bench/standard.json)"},
       {"out", true, "folder of the results (default results); the run's folder is <out>/<run>"},
       {"run", true, "name of the run's folder (default: the config's name)"},
@@ -256,6 +287,9 @@ const CommandRegistration reg(
       {"transport", true,
        "in-process (default) or grpc: the federated methods through the real fedmrg-coordinator and one "
        "`fedmrg-cli federate --train engine` process per site on 127.0.0.1 (no resume; no prototype sharing)"},
+      {"export-models", true,
+       "write each finished federated run's kept models (the round chosen on validation) as one model folder "
+       "DIR/<method>-seed<seed>/: the first seen site's model, and every seen site's own parts under sites/<id>/"},
       {"stop-after-round", true,
        "stop once N rounds ran in this invocation, at the end of a round that leaves its run unfinished (tests "
        "interrupt a benchmark with it; the same command without it resumes)"}},
