@@ -146,12 +146,11 @@ std::optional<Json> runMethod(const RunInputs& in) {
     Drafts seen, held;
     for (size_t s = 0; s < S; ++s) {
       const std::string model = (dir / modelNames[central ? 0 : s]).string();
-      draftSplit(model, true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id, c.maxNewTokens, c.threads,
-                 seen);
+      draftSplit(model, true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id, in.drafts, seen);
     }
     for (size_t m = 0; m < trainers.size(); ++m)
       draftSplit((dir / modelNames[m]).string(), false, test ? data.heldOut.test : data.heldOut.val, modelNames[m],
-                 c.maxNewTokens, c.threads, held);
+                 in.drafts, held);
     Json j = Json::object();
     j["seen"] = scoreDrafts(seen);
     j["held_out"] = scoreDrafts(held);
@@ -193,6 +192,8 @@ std::optional<Json> runMethod(const RunInputs& in) {
         }
       }
       const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
+      if (in.keepUploads)
+        for (size_t s = 0; s < S; ++s) state.keepUpload(r, data.seen[s].id, round.uploads[s]);
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)

@@ -92,7 +92,10 @@ void drawPlots(const fs::path& runDir) {
 
 int runBenchFl(const Args& a) {
   const std::string configPath = a.require("config");
-  const BenchConfig config = BenchConfig::load(configPath);
+  BenchConfig config = BenchConfig::load(configPath);
+  // Threads change how fast a run goes, not what it computes: the same runs resume under another count.
+  config.threads = int(a.getInt("threads", config.threads));
+  if (config.threads < 0) throw UsageError("--threads: must be 0 (every core) or more");
   const fs::path runDir = fs::path(a.get("out", "results")) / a.get("run", config.name);
   fs::create_directories(runDir / "runs");
   const std::string baseModel = config.baseModel.empty() ? bench::modelFolder(a) : config.baseModel;
@@ -103,11 +106,14 @@ int runBenchFl(const Args& a) {
   // Tests interrupt a benchmark at a known point with this, then check that a rerun resumes it.
   const long long stopAfter = a.getInt("stop-after-round", 0);
   if (stopAfter < 0) throw UsageError("--stop-after-round: must be a positive number of rounds");
+  // Tests check the byte counts against the broadcasts a run stored; kept runs' folders are large otherwise.
+  const bool keepWork = a.has("keep-work");
 
   std::printf("command: %s\n", bench::commandLine().c_str());
   std::printf("commit: %s%s\nmachine: %s, %d cores\n", commit.empty() ? "unknown" : commit.c_str(),
               dirty ? " (with uncommitted changes)" : "", machine.cpuModel.c_str(), machine.cores);
-  std::printf("base model: %s\nresults: %s\n%s\n", baseModel.c_str(), runDir.string().c_str(), kSelectionNote);
+  std::printf("base model: %s\nresults: %s\nthreads: %d%s\n%s\n", baseModel.c_str(), runDir.string().c_str(),
+              config.threads, config.threads == 0 ? " (every core)" : "", kSelectionNote);
   std::fflush(stdout);
 
   const std::string dataDir = ensureDataset(config, runDir.string());
@@ -119,6 +125,14 @@ int runBenchFl(const Args& a) {
                 s.test.examples.size());
   std::printf("; held-out %s (%zu val, %zu test)\n", data.heldOut.id.c_str(), data.heldOut.val.examples.size(),
               data.heldOut.test.examples.size());
+  DraftSettings drafts;
+  const int longest = longestReferenceTokens(data, base.loadTokenizer());
+  drafts.maxNewTokens = config.maxNewTokens > 0 ? config.maxNewTokens : longest + 1;  // + the end token
+  drafts.batch = config.evalBatch;
+  drafts.threads = config.threads;
+  std::printf("drafts: greedy, at most %d new tokens (the longest val/test reference: %d tokens), %d studies decoded "
+              "together\n",
+              drafts.maxNewTokens, longest, drafts.batch);
 
   // Progress and ETA over every round of every run still to do.
   const int totalRounds = int(config.methods.size() * config.seeds.size()) * config.rounds;
@@ -148,6 +162,8 @@ int runBenchFl(const Args& a) {
       in.modelDir = modelDir;
       in.workDir = (runDir / "work" / (method.name + "-seed" + std::to_string(seed))).string();
       in.configDigest = digest;
+      in.drafts = drafts;
+      in.keepUploads = keepWork;
       in.onStart = [&](int resumed, const std::string& note) {
         if (!note.empty())
           std::printf("[%s seed %llu] %s\n", method.name.c_str(), (unsigned long long)seed, note.c_str());
@@ -184,7 +200,7 @@ int runBenchFl(const Args& a) {
           t.at("seen").at("ce_f1").asNumber(), t.at("seen").at("bleu4").asNumber(),
           t.at("held_out").at("ce_f1").asNumber(), run.at("total_bytes").asNumber());
       writeText(file, run.dump(2) + "\n");
-      fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
+      if (!keepWork) fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
       runs.push_back(std::move(run));
     }
   }
@@ -229,14 +245,18 @@ int runBenchFl(const Args& a) {
 const CommandRegistration reg(
     {"bench-fl",
      "the FL-MRG benchmark: Local, Centralized, FedAvg, FedProx, FedAvg-LoRA, FedMRG and its ablations",
-     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--stop-after-round N]",
+     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--threads N] [--stop-after-round N] [--keep-work]",
      {{"config", true, "benchmark config (bench/tiny.json, bench/quick.json, bench/standard.json)"},
       {"out", true, "folder of the results (default results); the run's folder is <out>/<run>"},
       {"run", true, "name of the run's folder (default: the config's name)"},
       {"model", true, "base model folder when the config names none (default: the shipped default model)"},
       {"stop-after-round", true,
        "stop once N rounds ran in this invocation, at the end of a round that leaves its run unfinished (tests "
-       "interrupt a benchmark with it; the same command without it resumes)"}},
+       "interrupt a benchmark with it; the same command without it resumes)"},
+      {"threads", true, "LibTorch and decoder threads, overriding the config's \"threads\" (0: every core)"},
+      {"keep-work", false,
+       "keep each finished run's work folder (its last state, the rounds' broadcasts and every site's uploads as "
+       "stored protocol chunks, the kept round's models) instead of removing it"}},
      runBenchFl,
      true});
 
