@@ -33,11 +33,11 @@ std::string ensureDataset(const BenchConfig& config, const std::string& runDir);
 // Reads every split the benchmark uses, with images at the model's input size.
 BenchData loadData(const BenchConfig& config, const std::string& dataDir, const engine::ModelConfig& model,
                    const engine::BpeTokenizer& tok);
-// The longest report among the validation and test studies (seen and held-out), in the tokenizer's tokens.
-int longestReferenceTokens(const BenchData& data, const engine::BpeTokenizer& tok);
 // The examples with prompt and report tokens rebuilt for another model config (e.g. without the diagnosis
 // prompt); images and labels are kept.
 std::vector<engine::TrainExample> retokenized(const SplitData& split, const engine::ModelConfig& model,
                                               const engine::BpeTokenizer& tok);
+// The longest report among the validation and test studies (seen and held-out), in the tokenizer's tokens.
+int longestReferenceTokens(const BenchData& data, const engine::BpeTokenizer& tok);
 
 }  // namespace fedmrg::cli::benchfl
