@@ -46,7 +46,8 @@ InProcessRound InProcessFederation::round(const std::vector<std::map<std::string
     upload.sampleCount = uint64_t(weights[s]);
     out.upBytes.push_back(wirePayloadBytes(upload, kDefaultChunkBytes));
     std::map<std::string, Matrix> decoded;
-    std::string why = global_.decodeUpdate(overTheWire(upload), decoded);
+    out.uploads.push_back(overTheWire(upload));
+    std::string why = global_.decodeUpdate(out.uploads.back(), decoded);
     if (why.empty()) why = aggregator.add(siteIds_[s], decoded, weights[s]);
     if (!why.empty()) out.refused[siteIds_[s]] = why;
   }

@@ -18,6 +18,7 @@ namespace fedmrg::federation {
 struct InProcessRound {
   std::vector<uint64_t> upBytes;               // per site: its upload's bytes on the wire
   uint64_t broadcastBytes = 0;                 // the broadcast each site downloads
+  std::vector<Payload> uploads;                // per site: its upload as the coordinator received it
   std::map<std::string, std::string> refused;  // site -> reason (the round goes on without it)
   Payload broadcast;                           // as applied: replay() rebuilds the global model from these
 };

@@ -232,4 +232,58 @@ GenerationResult generate(const FastDecoder& decoder, const float* prefix, int r
   return beamSearch(decoder, prefix, rows, o);
 }
 
+std::vector<GenerationResult> generateGreedyBatch(const FastDecoder& dec, const std::vector<const float*>& prefixes,
+                                                  const std::vector<int>& rows, const GenerationOptions& o) {
+  if (prefixes.size() != rows.size()) throw DecoderError("generateGreedyBatch: one row count per prefix");
+  const int vocab = dec.config().vocabSize;
+  const size_t n = prefixes.size();
+  std::vector<GenerationResult> res(n);
+  std::vector<int> budget(n), done(n, 0);
+  std::vector<DecoderState> states(n);
+  std::vector<float> logits(static_cast<size_t>(vocab)), lp;
+  // Sequence i chooses its next token from its state's logits (greedy()'s rule); false once it is finished.
+  auto choose = [&](size_t i) {
+    const float* raw = states[i].logits();
+    std::copy(raw, raw + vocab, logits.begin());
+    processLogits(logits.data(), vocab, res[i].tokens, o);
+    logSoftmax(logits.data(), vocab, lp);
+    const int tok = int(std::max_element(lp.begin(), lp.end()) - lp.begin());
+    res[i].logProb += lp[size_t(tok)];
+    ++done[i];
+    if (tok == o.eosToken) {
+      res[i].endedWithEos = true;
+      return false;
+    }
+    res[i].tokens.push_back(tok);
+    return done[i] < budget[i];
+  };
+  std::vector<DecoderState*> live;
+  std::vector<int> liveTokens;
+  for (size_t i = 0; i < n; ++i) {
+    budget[i] = tokenBudget(dec, rows[i], o);
+    if (budget[i] == 0) continue;
+    states[i] = dec.newState();
+    dec.prefill(states[i], prefixes[i], rows[i]);
+    if (choose(i)) {
+      live.push_back(&states[i]);
+      liveTokens.push_back(res[i].tokens.back());
+    }
+  }
+  while (!live.empty()) {
+    dec.stepBatch(live.data(), liveTokens.data(), int(live.size()));
+    size_t kept = 0;
+    for (size_t j = 0; j < live.size(); ++j) {
+      const size_t i = size_t(live[j] - states.data());
+      if (!choose(i)) continue;
+      live[kept] = live[j];
+      liveTokens[kept++] = res[i].tokens.back();
+    }
+    live.resize(kept);
+    liveTokens.resize(kept);
+  }
+  for (GenerationResult& r : res)
+    r.score = normalized(r.logProb, int(r.tokens.size()) + (r.endedWithEos ? 1 : 0), o.lengthPenalty);
+  return res;
+}
+
 }  // namespace fedmrg::engine

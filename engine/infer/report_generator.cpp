@@ -17,6 +17,22 @@
 #endif
 
 namespace fedmrg::engine {
+namespace {
+
+// The images of a batch back to back, each checked to have the model's number of values.
+std::vector<float> stackImages(const std::vector<std::vector<float>>& images, size_t pixels) {
+  std::vector<float> batch;
+  batch.reserve(pixels * images.size());
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (images[i].size() != pixels)
+      throw GeneratorError("image " + std::to_string(i) + " has " + std::to_string(images[i].size()) +
+                           " values, the model needs " + std::to_string(pixels));
+    batch.insert(batch.end(), images[i].begin(), images[i].end());
+  }
+  return batch;
+}
+
+}  // namespace
 
 struct ReportGenerator::Impl {
   ModelConfig config;
@@ -87,14 +103,7 @@ std::vector<std::vector<float>> ReportGenerator::encodeBatch(const std::vector<s
                                                              bool pooled) const {
   const ModelConfig& c = d_->config;
   const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
-  std::vector<float> batch;
-  batch.reserve(pixels * images.size());
-  for (size_t i = 0; i < images.size(); ++i) {
-    if (images[i].size() != pixels)
-      throw GeneratorError("image " + std::to_string(i) + " has " + std::to_string(images[i].size()) +
-                           " values, the model needs " + std::to_string(pixels));
-    batch.insert(batch.end(), images[i].begin(), images[i].end());
-  }
+  std::vector<float> batch = stackImages(images, pixels);
   std::vector<std::vector<float>> out;
   if (images.empty()) return out;
   std::lock_guard<std::mutex> lock(d_->mutex);
@@ -109,6 +118,26 @@ std::vector<std::vector<float>> ReportGenerator::encodeBatch(const std::vector<s
   const float* p = probs.data_ptr<float>();
   for (size_t i = 0; i < images.size(); ++i) out.emplace_back(p + int64_t(i) * per, p + int64_t(i + 1) * per);
   return out;
+}
+
+std::vector<float> ReportGenerator::prefixRows(const float* probabilities, size_t probabilityCount,
+                                               const float* visual, int visualRows, Draft& draft,
+                                               const ObservationStates* promptStates, int& nRows) const {
+  const ModelConfig& c = d_->config;
+  const int dim = c.decoder.dim;
+  draft.probabilities.assign(probabilities, probabilities + probabilityCount);
+  draft.states = decideStates(draft.probabilities, c.calibration);
+  std::vector<float> rows(visual, visual + size_t(visualRows) * size_t(dim));
+  nRows = visualRows;
+  draft.prompt = promptText(promptStates ? *promptStates : draft.states, c.prompt.diagnosisPrompt, c.prompt.instruction);
+  std::vector<int> ids{d_->tokenizer.tokenId(c.specialTokens.bos)};
+  for (int id : d_->tokenizer.encode(draft.prompt)) ids.push_back(id);
+  for (int id : ids) {
+    const float* e = d_->decoder->tokenEmbedding(id);
+    rows.insert(rows.end(), e, e + dim);
+    ++nRows;
+  }
+  return rows;
 }
 
 Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const GenerationOptions& options,
@@ -137,20 +166,9 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
                                          torch::kFloat);
     net::Encoded e = d_->model->encode(img.to(d_->device));
     torch::Tensor probs = torch::softmax(e.diagLogits, -1).to(torch::kCPU).contiguous();
-    draft.probabilities.assign(probs.data_ptr<float>(), probs.data_ptr<float>() + probs.numel());
-    draft.states = decideStates(draft.probabilities, c.calibration);
     torch::Tensor prefix = d_->model->visualPrefix(e).to(torch::kCPU).contiguous();
-    rows.assign(prefix.data_ptr<float>(), prefix.data_ptr<float>() + prefix.numel());
-    nRows = int(prefix.size(1));
-  }
-  draft.prompt = promptText(promptStates ? *promptStates : draft.states, c.prompt.diagnosisPrompt, c.prompt.instruction);
-  std::vector<int> ids{d_->tokenizer.tokenId(c.specialTokens.bos)};
-  for (int id : d_->tokenizer.encode(draft.prompt)) ids.push_back(id);
-  const int dim = c.decoder.dim;
-  for (int id : ids) {
-    const float* e = d_->decoder->tokenEmbedding(id);
-    rows.insert(rows.end(), e, e + dim);
-    ++nRows;
+    rows = prefixRows(probs.data_ptr<float>(), size_t(probs.numel()), prefix.data_ptr<float>(), int(prefix.size(1)),
+                      draft, promptStates, nRows);
   }
   if (cancelled()) return draft;
   GenerationResult r;
@@ -165,6 +183,52 @@ Draft ReportGenerator::draftFromPixels(const std::vector<float>& image, const Ge
   draft.text = d_->tokenizer.decode(r.tokens, true);
   draft.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return draft;
+}
+
+std::vector<Draft> ReportGenerator::draftBatchFromPixels(const std::vector<std::vector<float>>& images,
+                                                        const GenerationOptions& options) const {
+  if (options.beamSize > 1)
+    throw GeneratorError("batched drafts are greedy; beam size " + std::to_string(options.beamSize) + " was asked");
+  const ModelConfig& c = d_->config;
+  const size_t pixels = size_t(c.vision.channels) * size_t(c.imageSize) * size_t(c.imageSize);
+  std::vector<Draft> drafts(images.size());
+  if (images.empty()) return drafts;
+  std::vector<float> batch = stackImages(images, pixels);
+  std::lock_guard<std::mutex> lock(d_->mutex);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::vector<float>> prefixes(images.size());
+  std::vector<int> rows(images.size());
+  {
+    torch::NoGradGuard noGrad;
+    torch::Tensor img = torch::from_blob(batch.data(),
+                                         {int64_t(images.size()), int64_t(c.vision.channels), int64_t(c.imageSize),
+                                          int64_t(c.imageSize)},
+                                         torch::kFloat);
+    net::Encoded e = d_->model->encode(img.to(d_->device));
+    torch::Tensor probs = torch::softmax(e.diagLogits, -1).to(torch::kCPU).contiguous();
+    torch::Tensor prefix = d_->model->visualPrefix(e).to(torch::kCPU).contiguous();
+    const int64_t n = int64_t(images.size()), probsPer = probs.numel() / n, prefixPer = prefix.numel() / n;
+    for (int64_t i = 0; i < n; ++i)
+      prefixes[size_t(i)] = prefixRows(probs.data_ptr<float>() + i * probsPer, size_t(probsPer),
+                                       prefix.data_ptr<float>() + i * prefixPer, int(prefix.size(1)),
+                                       drafts[size_t(i)], nullptr, rows[size_t(i)]);
+  }
+  std::vector<const float*> starts;
+  for (const auto& p : prefixes) starts.push_back(p.data());
+  std::vector<GenerationResult> results;
+  try {
+    results = generateGreedyBatch(*d_->decoder, starts, rows, options);
+  } catch (const DecoderError& e) {
+    throw GeneratorError(e.what());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    drafts[i].tokens = results[i].tokens;
+    drafts[i].endedWithEos = results[i].endedWithEos;
+    drafts[i].text = d_->tokenizer.decode(results[i].tokens, true);
+    drafts[i].seconds = seconds / double(drafts.size());  // the batch's time, shared
+  }
+  return drafts;
 }
 
 #ifdef FEDMRG_HAVE_DCMTK

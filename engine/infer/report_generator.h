@@ -73,6 +73,12 @@ class ReportGenerator {
   Draft draft(const DicomImage& image, const GenerationOptions& options, const std::atomic<bool>* cancel = nullptr,
               const ObservationStates* promptStates = nullptr) const;
 #endif
+  // Drafts of several images at once (the benchmark's evaluation): the encoder runs on the batch and greedy
+  // decoding advances every draft in one pass over the weights per token (generateGreedyBatch). Greedy only
+  // (options.beamSize 1); each draft is draftFromPixels's up to float rounding (the batched kernels sum in another
+  // order). Prompts use the predicted states.
+  std::vector<Draft> draftBatchFromPixels(const std::vector<std::vector<float>>& images,
+                                          const GenerationOptions& options) const;
   // The diagnosis head alone (no decoding) for a batch of images, each as draftFromPixels takes it; returns
   // one row-major [14 x 4] probability vector per image (uncalibrated: decide with decideStates).
   std::vector<std::vector<float>> diagnoseFromPixels(const std::vector<std::vector<float>>& images) const;
@@ -87,6 +93,10 @@ class ReportGenerator {
 
  private:
   std::vector<std::vector<float>> encodeBatch(const std::vector<std::vector<float>>& images, bool pooled) const;
+  // One image's decoder prefix (visual rows, then the prompt's token embeddings) from its encoder outputs; fills
+  // the draft's probabilities, states and prompt.
+  std::vector<float> prefixRows(const float* probabilities, size_t probabilityCount, const float* visual, int visualRows,
+                                Draft& draft, const ObservationStates* promptStates, int& rows) const;
   struct Impl;
   std::unique_ptr<Impl> d_;
 };

@@ -1,4 +1,5 @@
-// Tests of engine::generate: greedy, beam search and the logit processors, on decoders whose outputs are known.
+// Tests of engine::generate: greedy, beam search and the logit processors, on decoders whose outputs are known;
+// engine::generateGreedyBatch gives each sequence what generate() gives it alone.
 #include <QtTest>
 
 #include <cmath>
@@ -177,6 +178,61 @@ class TestGeneration : public QObject {
       if (tok != o.eosToken) raw = dec.step(s, tok);
     }
     QVERIFY2(std::fabs(total - r.logProb) < 1e-3, qPrintable(QString("%1 vs %2").arg(total).arg(r.logProb)));
+  }
+
+  void greedyBatchEqualsOneAtATime() {
+    // Sequences of one batch finish at different steps (end token, token limit, capacity); each must get what
+    // generate() gives it alone, so the sequences still running never read a finished one's cache or logits.
+    const BigramDecoder m({{0, 1, 5}, {1, 2, 5}, {2, kEos, 5}, {3, 4, 5}, {4, 3, 5}, {5, 6, 5}, {6, 5, 5}});
+    const std::vector<int> starts{kBos, 3, 5, 2};
+    std::vector<const float*> prefixes;
+    for (int t : starts) prefixes.push_back(m.decoder->tokenEmbedding(t));
+    const std::vector<int> rows(starts.size(), 1);
+    const auto batch = generateGreedyBatch(*m.decoder, prefixes, rows, options(9));
+    QCOMPARE(batch.size(), starts.size());
+    QCOMPARE(batch[0].tokens, (Tokens{1, 2}));
+    QVERIFY(batch[0].endedWithEos);
+    QCOMPARE(batch[1].tokens, (Tokens{4, 3, 4, 3, 4, 3, 4, 3, 4}));
+    QVERIFY(!batch[1].endedWithEos);
+    QVERIFY(batch[3].tokens.empty() && batch[3].endedWithEos);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      const auto alone = generate(*m.decoder, prefixes[i], 1, options(9));
+      QCOMPARE(batch[i].tokens, alone.tokens);
+      QCOMPARE(batch[i].endedWithEos, alone.endedWithEos);
+      QVERIFY(std::fabs(batch[i].logProb - alone.logProb) < 1e-5);
+    }
+  }
+
+  void greedyBatchMatchesGenerateOnRandomDecoder() {
+    // Prefixes of different lengths on a random decoder with the logit processors on: the batched steps (several
+    // rows per weight pass) choose the same tokens as one sequence at a time.
+    const DecoderConfig c = fedmrg::testing::tinyGqaConfig();
+    const FastDecoder dec(c, DecoderWeights::random(c, 23, 0.3f), 2);
+    std::mt19937_64 rng(5);
+    std::normal_distribution<float> n(0.f, 1.f);
+    std::vector<std::vector<float>> prefixes;
+    std::vector<int> rows;
+    for (int i = 0; i < 7; ++i) {
+      rows.push_back(1 + i % 4);
+      prefixes.emplace_back(size_t(rows.back() * c.dim));
+      for (float& v : prefixes.back()) v = n(rng);
+    }
+    GenerationOptions o;
+    o.maxNewTokens = 14;
+    o.repetitionPenalty = 1.3f;
+    o.noRepeatNgramSize = 3;
+    o.eosToken = 5;
+    std::vector<const float*> p;
+    for (const auto& x : prefixes) p.push_back(x.data());
+    const auto batch = generateGreedyBatch(dec, p, rows, o);
+    for (size_t i = 0; i < prefixes.size(); ++i) {
+      const auto alone = generate(dec, p[i], rows[i], o);
+      QCOMPARE(batch[i].tokens, alone.tokens);
+      QCOMPARE(batch[i].endedWithEos, alone.endedWithEos);
+      QVERIFY(std::fabs(batch[i].logProb - alone.logProb) < 1e-3);
+    }
+    QVERIFY(generateGreedyBatch(dec, {}, {}, o).empty());
+    QVERIFY_THROWS_EXCEPTION(DecoderError, generateGreedyBatch(dec, p, {1}, o));
   }
 
   void capacityLimitsTheLength() {

@@ -1,6 +1,6 @@
 // The two decoder paths agree: LibTorch (training) and FastDecoder (generation) give the same logits
 // within 1e-4 and the same greedy tokens, with both adapters merged; ReportGenerator's draft equals the
-// LibTorch pipeline's greedy decode.
+// LibTorch pipeline's greedy decode, and its batched drafts equal its drafts one at a time.
 // LibTorch first: Qt's "slots" macro breaks its headers.
 #include "engine/model/report_net.h"
 
@@ -147,6 +147,42 @@ class TestInferenceParity : public QObject {
     QVERIFY(stopped.cancelled);
     QVERIFY(stopped.text.empty());
     QVERIFY_THROWS_EXCEPTION(GeneratorError, gen.draftFromPixels(std::vector<float>(3), o));
+  }
+
+  void batchedDraftsEqualOneAtATime() {
+    // The benchmark's evaluation drafts several images at once; each draft must be the one drafted alone: the
+    // same states, prompt and tokens, whichever step the other drafts of the batch stop at.
+    BpeTokenizer tok = tinyTokenizer();
+    ModelConfig c = ModelConfig::tiny(tok.vocabSize());
+    c.decoder.maxSeqLen = 512;
+    net::ReportNet m(c);
+    randomize(*m, 0.1);
+    m->eval();
+    QTemporaryDir dir;
+    ModelFolder(dir.path().toStdString()).save(*m, &tok);
+    ReportGenerator gen(dir.path().toStdString());
+    std::vector<std::vector<float>> images;
+    for (int k = 0; k < 5; ++k) {
+      images.emplace_back(size_t(c.imageSize * c.imageSize));
+      for (size_t i = 0; i < images.back().size(); ++i) images.back()[i] = float((i * size_t(k + 3)) % 17) / 17.0f;
+    }
+    GenerationOptions o = gen.defaultOptions();
+    o.maxNewTokens = 16;
+    o.repetitionPenalty = 1.2f;
+    const std::vector<Draft> batch = gen.draftBatchFromPixels(images, o);
+    QCOMPARE(batch.size(), images.size());
+    for (size_t k = 0; k < images.size(); ++k) {
+      const Draft alone = gen.draftFromPixels(images[k], o);
+      QCOMPARE(batch[k].states, alone.states);
+      QCOMPARE(batch[k].prompt, alone.prompt);
+      QCOMPARE(batch[k].tokens, alone.tokens);
+      QCOMPARE(batch[k].text, alone.text);
+      QCOMPARE(batch[k].endedWithEos, alone.endedWithEos);
+    }
+    QVERIFY(gen.draftBatchFromPixels({}, o).empty());
+    QVERIFY_THROWS_EXCEPTION(GeneratorError, gen.draftBatchFromPixels({images[0], std::vector<float>(3)}, o));
+    o.beamSize = 2;
+    QVERIFY_THROWS_EXCEPTION(GeneratorError, gen.draftBatchFromPixels(images, o));
   }
 
   void llamaCheckpointLoadsIntoBothPaths() {

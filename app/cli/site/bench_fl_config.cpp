@@ -108,8 +108,9 @@ BenchConfig BenchConfig::load(const std::string& path) {
   c.learningRate = r.number("lr", c.learningRate, 1e-9, 1.0);
   c.fedproxMu = r.number("fedprox_mu", c.fedproxMu, 0.0, 1e6);
   c.threads = r.integer("threads", 0, 0, 1024);
-  c.maxNewTokens = r.integer("max_new_tokens", c.maxNewTokens, 1, 100000);
   c.sharePrototypes = r.boolean("share_prototypes", c.sharePrototypes);
+  c.maxNewTokens = r.integer("max_new_tokens", c.maxNewTokens, 0, 100000);
+  c.evalBatch = r.integer("eval_batch", c.evalBatch, 1, 4096);
   if (const Json* s = r.find("seeds")) {
     if (!s->isArray() || s->size() == 0) r.fail("seeds", "must be a non-empty array of integers");
     c.seeds.clear();

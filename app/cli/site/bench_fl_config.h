@@ -40,7 +40,9 @@ struct BenchConfig {
   double learningRate = 5e-4;
   double fedproxMu = 0.01;
   int threads = 0;         // LibTorch and decoder threads (0: every core)
-  int maxNewTokens = 120;  // decoding limit of the evaluation drafts
+  int maxNewTokens = 0;    // decoding limit of the evaluation drafts; 0: the longest reference among the val and
+                           // test studies, in tokens, plus the end token (no draft is cut shorter than a reference)
+  int evalBatch = 16;      // evaluation drafts decoded together (one pass over the decoder's weights per token)
   std::vector<uint64_t> seeds{1};
   std::vector<std::string> methods;
   CodecConfig codec;

@@ -1,5 +1,6 @@
 #include "app/cli/site/bench_fl_data.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -91,6 +92,16 @@ BenchData loadData(const BenchConfig& c, const std::string& dataDir, const engin
     throw std::runtime_error(dataDir + ": held-out site " + h.id +
                              " has too few studies for data.held_out_val + a test set");
   return d;
+}
+
+int longestReferenceTokens(const BenchData& data, const engine::BpeTokenizer& tok) {
+  size_t longest = 0;
+  auto scan = [&](const SplitData& split) {
+    for (const engine::SynthRecord& r : split.records) longest = std::max(longest, tok.encode(r.report).size());
+  };
+  for (const SiteData& site : data.seen) scan(site.val), scan(site.test);
+  scan(data.heldOut.val), scan(data.heldOut.test);
+  return int(longest);
 }
 
 std::vector<engine::TrainExample> retokenized(const SplitData& split, const engine::ModelConfig& model,

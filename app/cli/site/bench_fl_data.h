@@ -41,5 +41,7 @@ SplitData readSiteSplit(const engine::SynthSiteEntry& site, const std::string& s
 // prompt); images and labels are kept.
 std::vector<engine::TrainExample> retokenized(const SplitData& split, const engine::ModelConfig& model,
                                               const engine::BpeTokenizer& tok);
+// The longest report among the validation and test studies (seen and held-out), in the tokenizer's tokens.
+int longestReferenceTokens(const BenchData& data, const engine::BpeTokenizer& tok);
 
 }  // namespace fedmrg::cli::benchfl

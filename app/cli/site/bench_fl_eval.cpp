@@ -1,34 +1,43 @@
 #include "app/cli/site/bench_fl_eval.h"
 
+#include <algorithm>
+
 #include "engine/infer/report_generator.h"
 #include "engine/metrics/report_evaluation.h"
 
 namespace fedmrg::cli::benchfl {
 
 void draftSplit(const std::string& modelDir, bool specialized, const SplitData& split, const std::string& tag,
-                int maxNewTokens, int threads, Drafts& into) {
+                const DraftSettings& settings, Drafts& into) {
   engine::ReportGenerator::Options o;
   o.specialized = specialized;
-  o.threads = threads;
+  o.threads = settings.threads;
   engine::ReportGenerator gen(modelDir, o);
   engine::GenerationOptions g = gen.defaultOptions();
-  g.maxNewTokens = std::min(g.maxNewTokens, maxNewTokens);
-  for (size_t i = 0; i < split.examples.size(); ++i) {
-    const std::string id = tag + "/" + std::to_string(i);
-    into.predictions.push_back({id, gen.draftFromPixels(split.examples[i].image, g).text});
-    into.references.push_back({id, split.records[i].report});
+  g.maxNewTokens = settings.maxNewTokens;
+  g.beamSize = 1;  // the benchmark's drafts are greedy, so they can be decoded in batches
+  const size_t batch = size_t(std::max(1, settings.batch));
+  for (size_t first = 0; first < split.examples.size(); first += batch) {
+    const size_t end = std::min(split.examples.size(), first + batch);
+    std::vector<std::vector<float>> images;
+    for (size_t i = first; i < end; ++i) images.push_back(split.examples[i].image);
+    const std::vector<engine::Draft> drafts = gen.draftBatchFromPixels(images, g);
+    for (size_t i = first; i < end; ++i) {
+      const std::string id = tag + "/" + std::to_string(i);
+      into.predictions.push_back({id, drafts[i - first].text});
+      into.references.push_back({id, split.records[i].report});
+    }
   }
 }
 
 engine::Json scoreModels(const std::vector<std::string>& models, const std::vector<std::string>& names,
-                         const BenchData& data, bool test, const BenchConfig& c) {
+                         const BenchData& data, bool test, const DraftSettings& settings) {
   Drafts seen, held;
   for (size_t s = 0; s < data.seen.size(); ++s)
     draftSplit(models[models.size() == 1 ? 0 : s], true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id,
-               c.maxNewTokens, c.threads, seen);
+               settings, seen);
   for (size_t m = 0; m < models.size(); ++m)
-    draftSplit(models[m], false, test ? data.heldOut.test : data.heldOut.val, names[m], c.maxNewTokens, c.threads,
-               held);
+    draftSplit(models[m], false, test ? data.heldOut.test : data.heldOut.val, names[m], settings, held);
   engine::Json j = engine::Json::object();
   j["seen"] = scoreDrafts(seen);
   j["held_out"] = scoreDrafts(held);

@@ -17,16 +17,24 @@ struct Drafts {
   std::vector<engine::IdReport> predictions, references;
 };
 
+// How the evaluation drafts are decoded: greedy, at most maxNewTokens tokens, `batch` studies decoded together
+// (ReportGenerator::draftBatchFromPixels), on `threads` decoder threads (0: every core).
+struct DraftSettings {
+  int maxNewTokens = 0;
+  int batch = 1;
+  int threads = 0;
+};
+
 // Drafts every study of `split` with the model folder; ids are prefixed with `tag` so that drafts of the same
 // study by several sites' models stay apart in the pool.
 void draftSplit(const std::string& modelDir, bool specialized, const SplitData& split, const std::string& tag,
-                int maxNewTokens, int threads, Drafts& into);
+                const DraftSettings& settings, Drafts& into);
 
 // One evaluation of a round's models: the seen sites with their own models (both adapters; a single model scores
 // every site, the Centralized one), the held-out site through each model's generic path (drafts tagged with
 // `names`); drafts pooled per side. {"seen": scores, "held_out": scores}.
 engine::Json scoreModels(const std::vector<std::string>& modelDirs, const std::vector<std::string>& names,
-                         const BenchData& data, bool test, const BenchConfig& config);
+                         const BenchData& data, bool test, const DraftSettings& settings);
 
 // BLEU-1..4, METEOR, ROUGE-L, CIDEr-D, clinical efficacy (example-based and macro P/R/F1 over 14 observations).
 engine::Json scoreDrafts(const Drafts& drafts);

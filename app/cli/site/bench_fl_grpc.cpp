@@ -216,7 +216,7 @@ Json runMethodGrpc(const RunInputs& in, const GrpcPrograms& programs) {
   int bestRound = 0;
   for (int r = 1; r <= c.rounds; ++r) {
     const auto e0 = Clock::now();
-    Json scores = scoreModels(modelsOf(r), names, data, false, c);
+    Json scores = scoreModels(modelsOf(r), names, data, false, in.drafts);
     const double f1 = number(scores.at("seen"), "ce_f1");
     if (f1 > bestF1) {  // the first round that reaches the best val CE-F1 is kept, as in-process
       bestF1 = f1;
@@ -246,7 +246,7 @@ Json runMethodGrpc(const RunInputs& in, const GrpcPrograms& programs) {
     }
   }
   // The test studies, scored once, by the models of the round chosen on validation.
-  const Json test = scoreModels(modelsOf(bestRound), names, data, true, c);
+  const Json test = scoreModels(modelsOf(bestRound), names, data, true, in.drafts);
   const auto specs = federation::federatedTensors(in.modelDir, *method.strategy);
   int64_t values = 0;
   for (const auto& s : specs) values += s.rows() * s.cols();

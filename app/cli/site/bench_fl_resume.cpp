@@ -97,6 +97,10 @@ std::string RunState::keepBroadcast(const federation::Payload& broadcast) {
   return coordinator::RoundBlobs((work_ / "broadcasts").string()).put(broadcast);
 }
 
+void RunState::keepUpload(int round, const std::string& site, const federation::Payload& upload) {
+  coordinator::RoundBlobs((work_ / "uploads" / ("r" + std::to_string(round)) / site).string()).put(upload);
+}
+
 void RunState::commit(const RunProgress& p, const std::vector<engine::Trainer>& trainers,
                       const std::vector<std::string>& names, const federation::InProcessFederation* fed) {
   const fs::path dir = work_ / (kState + std::to_string(p.round));

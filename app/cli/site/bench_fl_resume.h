@@ -40,6 +40,9 @@ class RunState {
 
   // Keeps a round's broadcast for replay; returns its digest for RunProgress::broadcasts.
   std::string keepBroadcast(const federation::Payload& broadcast);
+  // Keeps a site's upload of a round in <work>/uploads/r<round>/<site>/ (stored as broadcasts are), so that the
+  // bytes counted can be checked against the messages (bench fl --keep-work).
+  void keepUpload(int round, const std::string& site, const federation::Payload& upload);
   // Commits the state after round progress.round; then drops older states and kept models of other rounds.
   void commit(const RunProgress& progress, const std::vector<engine::Trainer>& trainers,
               const std::vector<std::string>& names, const federation::InProcessFederation* fed);

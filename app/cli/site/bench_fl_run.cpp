@@ -105,7 +105,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   auto evaluate = [&](const fs::path& dir, bool test) {
     std::vector<std::string> models;
     for (const std::string& name : modelNames) models.push_back((dir / name).string());
-    return scoreModels(models, modelNames, data, test, c);
+    return scoreModels(models, modelNames, data, test, in.drafts);
   };
 
   // What the sites received after the last finished round: their prototypes are the trainers' own.
@@ -139,6 +139,8 @@ std::optional<Json> runMethod(const RunInputs& in) {
         changes[s] = federation::changeSinceGlobal(
             federation::changeSinceStart(shared, trainers[s].namedTensors(false)), fed->global().tensors());
       const federation::InProcessRound round = fed->round(changes, weights);
+      if (in.keepUploads)
+        for (size_t s = 0; s < S; ++s) state.keepUpload(r, data.seen[s].id, round.uploads[s]);
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)

@@ -13,6 +13,7 @@
 
 #include "app/cli/site/bench_fl_config.h"
 #include "app/cli/site/bench_fl_data.h"
+#include "app/cli/site/bench_fl_eval.h"
 #include "app/cli/site/bench_fl_methods.h"
 #include "engine/core/json.h"
 
@@ -26,6 +27,8 @@ struct RunInputs {
   std::string modelDir;      // the method's model folder (bench_fl_model.h)
   std::string workDir;       // the run's state and the round's model folders; the caller removes it once finished
   std::string configDigest;  // a state committed under another configuration is not resumed
+  DraftSettings drafts;      // how the evaluation drafts are decoded (the token limit resolved from the data)
+  bool keepUploads = false;  // store every upload in the work folder (RunState::keepUpload)
   // Called after each round with its 1-based number and a one-line summary.
   std::function<void(int round, const std::string& summary)> onRound;
   // Called once before the first round: how the run starts ("resumed after round 2 ...", or why it starts over).

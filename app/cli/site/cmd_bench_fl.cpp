@@ -111,7 +111,10 @@ void exportFederatedModel(const fs::path& kept, const BenchData& data, const std
 
 int runBenchFl(const Args& a) {
   const std::string configPath = a.require("config");
-  const BenchConfig config = BenchConfig::load(configPath);
+  BenchConfig config = BenchConfig::load(configPath);
+  // Threads change how fast a run goes, not what it computes: the same runs resume under another count.
+  config.threads = int(a.getInt("threads", config.threads));
+  if (config.threads < 0) throw UsageError("--threads: must be 0 (every core) or more");
   const fs::path runDir = fs::path(a.get("out", "results")) / a.get("run", config.name);
   fs::create_directories(runDir / "runs");
   const std::string baseModel = config.baseModel.empty() ? bench::modelFolder(a) : config.baseModel;
@@ -129,11 +132,14 @@ int runBenchFl(const Args& a) {
   if (stopAfter < 0) throw UsageError("--stop-after-round: must be a positive number of rounds");
   // Where the kept round's models of each finished run are copied before its work folder goes (empty: nowhere).
   const std::string exportDir = a.get("export-models", "");
+  // Tests check the byte counts against the broadcasts a run stored; kept runs' folders are large otherwise.
+  const bool keepWork = a.has("keep-work");
 
   std::printf("command: %s\n", bench::commandLine().c_str());
   std::printf("commit: %s%s\nmachine: %s, %d cores\n", commit.empty() ? "unknown" : commit.c_str(),
               dirty ? " (with uncommitted changes)" : "", machine.cpuModel.c_str(), machine.cores);
-  std::printf("base model: %s\nresults: %s\n%s\n", baseModel.c_str(), runDir.string().c_str(), kSelectionNote);
+  std::printf("base model: %s\nresults: %s\nthreads: %d%s\n%s\n", baseModel.c_str(), runDir.string().c_str(),
+              config.threads, config.threads == 0 ? " (every core)" : "", kSelectionNote);
   std::printf("transport: %s\n", grpc ? "grpc (federated methods through fedmrg-coordinator and one fedmrg-cli "
                                         "federate --train engine process per site on 127.0.0.1; Local-only and "
                                         "Centralized in this process)"
@@ -152,6 +158,14 @@ int runBenchFl(const Args& a) {
                 s.test.examples.size());
   std::printf("; held-out %s (%zu val, %zu test)\n", data.heldOut.id.c_str(), data.heldOut.val.examples.size(),
               data.heldOut.test.examples.size());
+  DraftSettings drafts;
+  const int longest = longestReferenceTokens(data, base.loadTokenizer());
+  drafts.maxNewTokens = config.maxNewTokens > 0 ? config.maxNewTokens : longest + 1;  // + the end token
+  drafts.batch = config.evalBatch;
+  drafts.threads = config.threads;
+  std::printf("drafts: greedy, at most %d new tokens (the longest val/test reference: %d tokens), %d studies decoded "
+              "together\n",
+              drafts.maxNewTokens, longest, drafts.batch);
 
   // Progress and ETA over every round of every run still to do.
   const int totalRounds = int(config.methods.size() * config.seeds.size()) * config.rounds;
@@ -182,6 +196,8 @@ int runBenchFl(const Args& a) {
       in.modelDir = modelDir;
       in.workDir = (runDir / "work" / (method.name + "-seed" + std::to_string(seed))).string();
       in.configDigest = digest;
+      in.drafts = drafts;
+      in.keepUploads = keepWork;
       in.onStart = [&](int resumed, const std::string& note) {
         if (!note.empty())
           std::printf("[%s seed %llu] %s\n", method.name.c_str(), (unsigned long long)seed, note.c_str());
@@ -231,7 +247,7 @@ int runBenchFl(const Args& a) {
                       (unsigned long long)seed);
         }
       }
-      fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
+      if (!keepWork) fs::remove_all(in.workDir);  // the run's state and kept models are large; its file holds every figure
       runs.push_back(std::move(run));
     }
   }
@@ -279,7 +295,7 @@ const CommandRegistration reg(
     {"bench-fl",
      "the FL-MRG benchmark: Local, Centralized, FedAvg, FedProx, FedAvg-LoRA, FedMRG and its ablations",
      "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--transport in-process|grpc]\n"
-     "       [--export-models DIR] [--stop-after-round N]",
+     "       [--threads N] [--export-models DIR] [--stop-after-round N] [--keep-work]",
      {{"config", true, "benchmark config (bench/tiny.json, bench/quick.json, bench/standard.json)"},
       {"out", true, "folder of the results (default results); the run's folder is <out>/<run>"},
       {"run", true, "name of the run's folder (default: the config's name)"},
@@ -292,7 +308,11 @@ const CommandRegistration reg(
        "DIR/<method>-seed<seed>/: the first seen site's model, and every seen site's own parts under sites/<id>/"},
       {"stop-after-round", true,
        "stop once N rounds ran in this invocation, at the end of a round that leaves its run unfinished (tests "
-       "interrupt a benchmark with it; the same command without it resumes)"}},
+       "interrupt a benchmark with it; the same command without it resumes)"},
+      {"threads", true, "LibTorch and decoder threads, overriding the config's \"threads\" (0: every core)"},
+      {"keep-work", false,
+       "keep each finished run's work folder (its last state, the rounds' broadcasts and every site's uploads as "
+       "stored protocol chunks, the kept round's models) instead of removing it"}},
      runBenchFl,
      true});
 
