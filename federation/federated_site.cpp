@@ -123,10 +123,13 @@ struct FederatedSite::Impl {
       const std::string digest = toHex(payloadDigest(p));
       if (v == target && !targetDigest.empty() && digest != targetDigest)
         throw std::runtime_error("global version " + std::to_string(v) + " does not match the task's digest");
-      std::lock_guard lock(mutex);
-      model->apply(p);
+      {
+        std::lock_guard lock(mutex);
+        model->apply(p);
+      }
       event("event=applied version=" + std::to_string(v) + " bytes=" + std::to_string(bytes) + " digest=" + digest +
             " model_digest=" + model->digestHex());
+      if (options.onApplied) options.onApplied(v, model->tensors());
     }
   }
 

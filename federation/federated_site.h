@@ -47,6 +47,10 @@ struct FederatedSiteOptions {
   // to the coordinator (its last-seen time in GetStatus), not a silent one. 0: none.
   int heartbeatMs = 10000;
   std::function<void(const std::string&)> onEvent;  // one line per event, from the site's thread
+  // After each global version is applied: its number and the accumulated global change (as TrainRequest::global),
+  // from the site's thread; a workstation builds its model version from them. Also called for the versions
+  // downloaded again after a restart.
+  std::function<void(uint64_t version, const std::map<std::string, Matrix>& global)> onApplied;
 };
 
 class FederatedSite {

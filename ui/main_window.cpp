@@ -341,6 +341,7 @@ void MainWindow::openFederationPanel() {
     return;
   }
   panel->setAttribute(Qt::WA_DeleteOnClose);
+  panel->setFederation(federation_);
   panel->show();
 }
 

@@ -82,4 +82,32 @@ inline void writeTinyTrainingModel(const QString& dir, const std::vector<engine:
   engine::Trainer(c, 7).save(dir.toStdString(), &tok);
 }
 
+// A tiny report model overfit on the FL-MRG-Synth studies in `synthDir`, so that its drafts are report sentences
+// the labeler reads (a random tiny model writes bytes with no finding in them, which every version would tie on).
+// Only the base weights train: the generic adapter stays a no-op, which the tests then change.
+inline void writeTrainedTinyModel(const QString& dir, const QString& synthDir) {
+  namespace e = fedmrg::engine;
+  std::vector<e::SynthRecord> records;
+  for (const auto& site : e::readSynthSites(synthDir.toStdString()))
+    for (auto& r : e::readSynthRecords(site, "")) records.push_back(r);
+  e::ModelConfig c = e::ModelConfig::tiny(300);
+  e::BpeTrainOptions bo;
+  bo.vocabSize = 300;
+  bo.minFrequency = 1;
+  const e::BpeTokenizer tok = e::BpeTokenizer::train(e::tokenizerCorpus(records, c), bo);
+  c = e::ModelConfig::tiny(tok.vocabSize());
+  c.decoder.maxSeqLen = 512;
+  std::vector<e::TrainExample> examples;
+  for (const auto& r : records) examples.push_back(e::buildExample(r, c, tok, 0));
+  e::Trainer t(c, 3);
+  e::TrainOptions o;
+  o.steps = 150;
+  o.batchSize = int(examples.size());
+  o.learningRate = 1e-2;
+  o.warmupSteps = 10;
+  o.threads = 1;
+  t.train(examples, o);
+  t.save(dir.toStdString(), &tok);
+}
+
 }  // namespace fedmrg::testing

@@ -19,6 +19,7 @@
 #include "app/site/report_service.h"
 #include "app/site/site.h"
 #include "app/site/user_directory.h"
+#include "app/training_site.h"
 #include "engine/model/model_folder.h"
 #include "engine/synth/synth_generator.h"
 #include "engine/text/bpe_tokenizer.h"
@@ -43,34 +44,6 @@ QString changedGenericAdapter(const QString& from, const QString& toDir,
   fedmrg::engine::ModelFolder(toDir.toStdString()).save(*net);
   return QString::fromStdString(
       fedmrg::engine::ModelFolder(toDir.toStdString()).adapterPath(fedmrg::engine::AdapterKind::Generic));
-}
-
-// A tiny report model overfit on the FL-MRG-Synth studies in `synthDir`, so that its drafts are report sentences
-// the labeler reads (a random tiny model writes bytes with no finding in them, which every version would tie on).
-// Only the base weights train: the generic adapter stays a no-op, which the tests then damage.
-void writeTrainedTinyModel(const QString& dir, const QString& synthDir) {
-  namespace e = fedmrg::engine;
-  std::vector<e::SynthRecord> records;
-  for (const auto& site : e::readSynthSites(synthDir.toStdString()))
-    for (auto& r : e::readSynthRecords(site, "")) records.push_back(r);
-  e::ModelConfig c = e::ModelConfig::tiny(300);
-  e::BpeTrainOptions bo;
-  bo.vocabSize = 300;
-  bo.minFrequency = 1;
-  const e::BpeTokenizer tok = e::BpeTokenizer::train(e::tokenizerCorpus(records, c), bo);
-  c = e::ModelConfig::tiny(tok.vocabSize());
-  c.decoder.maxSeqLen = 512;
-  std::vector<e::TrainExample> examples;
-  for (const auto& r : records) examples.push_back(e::buildExample(r, c, tok, 0));
-  e::Trainer t(c, 3);
-  e::TrainOptions o;
-  o.steps = 150;
-  o.batchSize = int(examples.size());
-  o.learningRate = 1e-2;
-  o.warmupSteps = 10;
-  o.threads = 1;
-  t.train(examples, o);
-  t.save(dir.toStdString(), &tok);
 }
 
 int64_t countAudit(Site& site, const std::string& action) {
@@ -108,7 +81,7 @@ class TestModelVersions : public QObject {
       dicoms << it.next();
     const ImportResult imported = DicomImporter(*site_, radiologist_).importFiles(dicoms);
     base_ = dir_.filePath("chest-model");
-    writeTrainedTinyModel(base_, dir_.filePath("synth"));
+    fedmrg::testing::writeTrainedTinyModel(base_, dir_.filePath("synth"));
     QVERIFY(fedmrg::engine::ModelFolder(base_.toStdString()).hasAdapter(fedmrg::engine::AdapterKind::Generic));
     QVERIFY2(imported.studiesAdded >= 4, qPrintable(QString::number(imported.studiesAdded)));
   }
