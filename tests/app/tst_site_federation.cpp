@@ -86,10 +86,12 @@ class TestSiteFederation : public QObject {
     ModelVersions versions(*t_.site, 1);
     versions.ensureBase(model_);
     GateSettings gate;
-    gate.heldBackEvery = 2;  // half of the eight signed reports judge, the other half train
+    gate.heldBackEvery = 4;  // signing makes a new report version: ids 2, 4, ... 16 are the finals; half judge
     gate.minHeldBack = 2;
     gate.margin = 0.05;
     versions.setGateSettings(gate);
+    QVERIFY2(versions.heldBackReports().size() >= 2, "too few held-back reports for the gate");
+    QVERIFY2(federatedTrainingReports(*t_.site) >= 3, "too few signed reports left to train on");
 
     coordinator_ = std::make_unique<fedmrg::test::CoordinatorProcess>(
         dir_->path(), "model = " + model_ +
@@ -195,6 +197,8 @@ class TestSiteFederation : public QObject {
     for (const TransferRecord& t : federation_->transfers()) {
       if (t.round != 2) continue;
       const double floor = double(t.bytes) * 8.0 / 64000.0;
+      qInfo("%s of round %llu: %llu bytes in %.2f s (the cap allows no less than %.2f s)", t.kind.c_str(),
+            (unsigned long long)t.round, (unsigned long long)t.bytes, t.seconds, floor);
       QVERIFY2(t.seconds >= 0.95 * floor, qPrintable(QString("%1 of %2 bytes took %3 s, the cap needs %4 s")
                                                            .arg(QString::fromStdString(t.kind))
                                                            .arg(t.bytes)
