@@ -50,6 +50,7 @@ bool toBool(const std::string& v) {
 CoordinatorConfig parseCoordinatorConfig(const std::string& text, const std::string& source) {
   CoordinatorConfig c;
   auto& r = c.rounds;
+  bool lowRank = true;  // fedmrg only: false sends its tensors dense (the FL benchmark's fedmrg-dense)
   auto& a = r.aggregation;
   using Setter = std::function<void(const std::string&)>;
   const std::map<std::string, Setter> keys = {
@@ -92,6 +93,7 @@ CoordinatorConfig parseCoordinatorConfig(const std::string& text, const std::str
       {"codec_refresh", [&](const std::string& v) { c.codec.refreshEvery = uint32_t(toInt(v, 0, 1000000)); }},
       {"codec_int8", [&](const std::string& v) { c.codec.settings.int8Factors = toBool(v); }},
       {"codec_zstd", [&](const std::string& v) { c.codec.settings.zstd = toBool(v); }},
+      {"codec_low_rank", [&](const std::string& v) { lowRank = toBool(v); }},
       {"rule",
        [&](const std::string& v) {
          if (v == "mean") a.rule = federation::AggregationRule::WeightedMean;
@@ -129,7 +131,7 @@ CoordinatorConfig parseCoordinatorConfig(const std::string& text, const std::str
   if (c.uploadDir.empty()) throw ConfigError(source + ": upload_dir is required (where uploads are spilled to disk)");
   if (c.model.empty())
     throw ConfigError(source + ": model is required (the folder whose federated tensors the rounds carry)");
-  c.codec.lowRank = r.strategy == federation::Strategy::FedMrg;
+  c.codec.lowRank = r.strategy == federation::Strategy::FedMrg && lowRank;
   if (r.strategy != federation::Strategy::FedProx) r.proximalMu = 0;
   return c;
 }

@@ -8,6 +8,7 @@
 #include "coordinator/spilled_update.h"
 #include "federation/codec_random.h"
 #include "federation/round_aggregator.h"
+#include "federation/round_seeds.h"
 #include "fedmrg/federation/v1/federation.pb.h"
 
 namespace fedmrg::coordinator {
@@ -184,7 +185,7 @@ struct RoundManager::Impl {
       return;
     }
     Payload broadcast =
-        model.encodeAggregate(result.aggregate, federation::stableHash("broadcast/" + std::to_string(round->round)));
+        model.encodeAggregate(result.aggregate, federation::broadcastRoundingSeed(model.plan().seed, round->round));
     broadcast.round = round->round;
     broadcast.sampleCount = uint64_t(result.totalWeight);
     GlobalVersion g;

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "federation/error_feedback.h"
+#include "federation/round_seeds.h"
+#include "federation/site_tensors.h"
 
 namespace fedmrg::federation {
 
@@ -129,6 +131,7 @@ struct FederatedSite::Impl {
       }
       event("event=applied version=" + std::to_string(v) + " bytes=" + std::to_string(bytes) + " digest=" + digest +
             " model_digest=" + model->digestHex());
+      // Outside the lock: the caller may take long (saving a model) and only this thread changes the model.
       if (options.onApplied) options.onApplied(v, model->tensors());
     }
   }
@@ -186,20 +189,9 @@ struct FederatedSite::Impl {
     req.cancelled = &cancelled;
     TrainResult result = trainWithHeartbeat(req);
     if (cancelled) return;
-    std::map<std::string, Matrix> change;
-    for (const auto& s : model->specs()) {
-      auto it = result.tensors.find(s.name);
-      if (it == result.tensors.end()) throw std::runtime_error("training returned no tensor '" + s.name + "'");
-      Matrix c = it->second;
-      const Matrix& g = model->tensors().at(s.name);
-      if (c.values.size() != g.values.size())
-        throw std::runtime_error("training returned a misshapen '" + s.name + "'");
-      for (size_t i = 0; i < c.values.size(); ++i) c.values[i] -= g.values[i];
-      c.rows = g.rows;
-      c.cols = g.cols;
-      change[s.name] = std::move(c);
-    }
-    Payload p = model->encodeChange(change, feedback, std::hash<std::string>()(file.pendingKey));
+    const std::map<std::string, Matrix> change = changeSinceGlobal(result.tensors, model->tensors());
+    Payload p =
+        model->encodeChange(change, feedback, uploadRoundingSeed(model->plan().seed, task.round, options.siteId));
     p.round = task.round;
     p.sampleCount = result.sampleCount;
     UploadReceipt receipt;

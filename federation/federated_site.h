@@ -37,6 +37,9 @@ struct TrainResult {
 using TrainFunction = std::function<TrainResult(const TrainRequest&)>;
 
 struct FederatedSiteOptions {
+  // The site's id in the consortium: with the codec's seed and the round it seeds the stochastic rounding of the
+  // site's low-rank uploads (round_seeds.h), so that the same training gives the same upload bytes.
+  std::string siteId;
   std::string stateFile;       // the site's small state file (and stateFile + ".ef" for the residuals)
   uint64_t stopAtVersion = 0;  // stop once this global version is applied (0: when the coordinator says done)
   int pollMs = 300;
@@ -47,9 +50,8 @@ struct FederatedSiteOptions {
   // to the coordinator (its last-seen time in GetStatus), not a silent one. 0: none.
   int heartbeatMs = 10000;
   std::function<void(const std::string&)> onEvent;  // one line per event, from the site's thread
-  // After each global version is applied: its number and the accumulated global change (as TrainRequest::global),
-  // from the site's thread; a workstation builds its model version from them. Also called for the versions
-  // downloaded again after a restart.
+  // After each global version is applied, with its number and the accumulated global change (from the site's
+  // thread): a site keeps its model of each version this way (the FL benchmark scores them). Optional.
   std::function<void(uint64_t version, const std::map<std::string, Matrix>& global)> onApplied;
 };
 

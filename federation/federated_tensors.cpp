@@ -1,7 +1,10 @@
 #include "federation/federated_tensors.h"
 
-#include "engine/core/safetensors.h"
+#include <set>
+#include <stdexcept>
+
 #include "engine/model/model_folder.h"
+#include "engine/train/trainer.h"
 
 namespace fedmrg::federation {
 
@@ -21,25 +24,35 @@ std::optional<Strategy> parseStrategy(const std::string& name) {
   return std::nullopt;
 }
 
+bool federatesParameter(Strategy strategy, const std::string& p, bool trainable) {
+  switch (strategy) {
+    case Strategy::FedAvg:
+    case Strategy::FedProx: return trainable;
+    case Strategy::FedAvgLora: return p.find("_lora_") != std::string::npos;
+    case Strategy::FedMrg:
+      return p.find(".generic_lora_") != std::string::npos || p.rfind("heads.generic.", 0) == 0 ||
+             p.rfind("projector.generic.", 0) == 0;
+  }
+  return false;
+}
+
+std::vector<FederatedTensorSpec> federatedTensors(const engine::Trainer& model, Strategy strategy) {
+  std::set<std::string> trainable;
+  for (const auto& [name, h] : model.namedTensors(true)) trainable.insert(name);
+  std::vector<FederatedTensorSpec> out;
+  for (const auto& [name, h] : model.namedTensors(false))
+    if (federatesParameter(strategy, name, trainable.count(name) > 0)) out.push_back({name, h.shape});
+  return out;
+}
+
 std::vector<FederatedTensorSpec> federatedTensors(const std::string& modelDir, Strategy strategy) {
   const engine::ModelFolder folder(modelDir);
   if (const std::string why = folder.problem(); !why.empty()) throw std::runtime_error(why);
-  std::vector<FederatedTensorSpec> out;
-  auto addFile = [&](const std::string& path, const std::string& prefix) {
-    const auto file = engine::SafetensorsFile::open(path);
-    for (const auto& n : file.names()) out.push_back({prefix + n, file.at(n).shape});
-  };
-  if (strategy == Strategy::FedAvgLora) {
-    addFile(folder.adapterPath(engine::AdapterKind::Generic), "generic.");
-    addFile(folder.adapterPath(engine::AdapterKind::Specialized), "specialized.");
-    return out;
+  try {
+    return federatedTensors(engine::Trainer::fromFolder(modelDir), strategy);
+  } catch (const engine::TrainError& e) {
+    throw std::runtime_error(modelDir + ": " + e.what());
   }
-  addFile(folder.adapterPath(engine::AdapterKind::Generic), "");
-  const auto base = engine::SafetensorsFile::open(folder.weightsPath());
-  for (const auto& n : base.names())
-    if (n.rfind("heads.generic.", 0) == 0 || n.rfind("projector.generic.", 0) == 0)
-      out.push_back({n, base.at(n).shape});
-  return out;
 }
 
 }  // namespace fedmrg::federation

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "federation/payload_stream.h"
+#include "federation/round_seeds.h"
 #include "fedmrg/federation/v1/federation.pb.h"
 
 namespace fedmrg::federation {
@@ -32,15 +33,16 @@ InProcessFederation::InProcessFederation(std::vector<FederatedTensorSpec> specs,
       feedback_(siteIds_.size()) {}
 
 InProcessRound InProcessFederation::round(const std::vector<std::map<std::string, Matrix>>& changes,
-                                          const std::vector<double>& weights, uint64_t roundingSeed) {
+                                          const std::vector<double>& weights) {
   if (changes.size() != siteIds_.size() || weights.size() != siteIds_.size())
     throw std::invalid_argument("in-process federation: one change and one weight per site");
   InProcessRound out;
+  const uint64_t round = global_.version() + 1, seed = global_.plan().seed;
   RoundAggregator aggregator(global_.aggregateShapes(), aggregation_);
   for (size_t s = 0; s < siteIds_.size(); ++s) {
-    Payload upload = global_.encodeChange(changes[s], feedback_[s], roundingSeed ^ (uint64_t(s + 1) << 40));
+    Payload upload = global_.encodeChange(changes[s], feedback_[s], uploadRoundingSeed(seed, round, siteIds_[s]));
     upload.siteId = siteIds_[s];
-    upload.round = global_.version() + 1;
+    upload.round = round;
     upload.sampleCount = uint64_t(weights[s]);
     out.upBytes.push_back(wirePayloadBytes(upload, kDefaultChunkBytes));
     std::map<std::string, Matrix> decoded;
@@ -56,9 +58,10 @@ InProcessRound InProcessFederation::round(const std::vector<std::map<std::string
     else feedback_[s].commit();
   }
   if (result.accepted == 0) throw std::runtime_error("in-process federation: no upload was accepted this round");
-  Payload broadcast = global_.encodeAggregate(result.aggregate, roundingSeed ^ 0xb40adca57ull);
+  Payload broadcast = global_.encodeAggregate(result.aggregate, broadcastRoundingSeed(seed, round));
   broadcast.siteId = "coordinator";
-  broadcast.round = global_.version() + 1;
+  broadcast.round = round;
+  broadcast.sampleCount = uint64_t(result.totalWeight);
   out.broadcastBytes = wirePayloadBytes(broadcast, kDefaultChunkBytes);
   out.broadcast = overTheWire(broadcast);
   global_.apply(out.broadcast);

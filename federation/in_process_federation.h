@@ -29,10 +29,11 @@ class InProcessFederation {
                       std::vector<std::string> siteIds);
 
   const GlobalModel& global() const { return global_; }
-  // One round: changes[s] is site s's change of every federated tensor since global().tensors() (rows x
-  // cols), weights[s] its sample count. Throws std::runtime_error when no upload was accepted.
-  InProcessRound round(const std::vector<std::map<std::string, Matrix>>& changes, const std::vector<double>& weights,
-                       uint64_t roundingSeed);
+  // One round (number global().version() + 1): changes[s] is site s's change of every federated tensor since
+  // global().tensors() (rows x cols), weights[s] its sample count. The stochastic rounding follows the seeds of
+  // round_seeds.h from the plan's seed, as the coordinator and the site processes do. Throws std::runtime_error
+  // when no upload was accepted.
+  InProcessRound round(const std::vector<std::map<std::string, Matrix>>& changes, const std::vector<double>& weights);
 
   // Resuming an interrupted run: the global model is rebuilt by applying the rounds' broadcasts in order (as the
   // coordinator does after a restart), and each site's error-feedback residuals are put back.

@@ -59,14 +59,7 @@ std::shared_ptr<const UpdateSource> inMemoryUpdate(SiteUpdate update) {
 
 RoundAggregator::RoundAggregator(std::map<std::string, std::pair<int64_t, int64_t>> expected,
                                  AggregationSettings settings)
-    : expected_(std::move(expected)), settings_(settings) {
-  if (streaming())
-    for (const auto& [name, shape] : expected_) sums_[name].assign(size_t(shape.first * shape.second), 0.0f);
-}
-
-bool RoundAggregator::streaming() const {
-  return settings_.rule == AggregationRule::WeightedMean && settings_.adaptiveNormMultiple <= 0;
-}
+    : expected_(std::move(expected)), settings_(settings) {}
 
 double RoundAggregator::updateNorm(const SiteUpdate& update) {
   double s = 0;
@@ -127,16 +120,11 @@ std::string RoundAggregator::add(const std::string& site, std::shared_ptr<const 
     if (std::string why = check(*h.update, h.norm); !why.empty()) return refuse(why);
     if (settings_.fixedNormBound > 0 && h.norm > settings_.fixedNormBound)
       return refuse("the update's norm " + number(h.norm) + " is above the bound " + number(settings_.fixedNormBound));
-    if (!streaming()) {
-      if (settings_.rule != AggregationRule::WeightedMean) h.update->keep();
-      held_.push_back(std::move(h));
-      return {};
-    }
-    accumulate(h);
+    if (settings_.rule != AggregationRule::WeightedMean) h.update->keep();
+    held_.push_back(std::move(h));
   } catch (const std::exception& e) {
     return refuse(std::string("the update could not be read: ") + e.what());
   }
-  ++accepted_;
   return {};
 }
 
@@ -223,7 +211,7 @@ SiteUpdate RoundAggregator::robustAggregate(const std::vector<const Held*>& kept
 
 AggregationResult RoundAggregator::finish() {
   AggregationResult result;
-  if (!streaming()) {
+  {
     std::vector<const Held*> kept;
     double bound = 0;
     if (settings_.adaptiveNormMultiple > 0 && !held_.empty()) {
@@ -239,6 +227,9 @@ AggregationResult RoundAggregator::finish() {
       }
       kept.push_back(&h);
     }
+    // In site-id order, whatever the order of arrival: fp32 sums depend on the order of their terms, and the
+    // same uploads must give the same aggregate bit for bit (a replayed round, the benchmark's two transports).
+    std::sort(kept.begin(), kept.end(), [](const Held* x, const Held* y) { return x->site < y->site; });
     if (settings_.rule == AggregationRule::WeightedMean) {
       for (const auto& [name, shape] : expected_) sums_[name].assign(size_t(shape.first * shape.second), 0.0f);
       for (const Held* h : kept) accumulate(*h);

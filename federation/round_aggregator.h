@@ -11,12 +11,12 @@
 // update to a norm and adds Gaussian noise to the mean; the epsilon it spends is reported.
 //
 // Memory grows with the model, not with the number of sites. An update is read through an UpdateSource,
-// one decoded tensor at a time: once to check it and take its norm, once more to add it. The weighted
-// mean (with a fixed or no bound) adds each update at once into one running fp32 sum per tensor, so its
-// peak is the sums plus one decoded tensor. The median, the trimmed mean and the adaptive bound need
-// every update: they keep only each site's source (the coordinator's reads the spilled upload file) and,
-// in finish(), read the updates again in blocks of coordinates, so their peak is the aggregate plus one
-// block (robustBlockBytes for all sites together) plus one decoded tensor.
+// one decoded tensor at a time: once in add() to check it and take its norm, again in finish(). Every rule
+// keeps only each site's source (the coordinator's reads the spilled upload file). The weighted mean adds
+// the updates in finish(), in site-id order (so the aggregate does not depend on which site uploaded first),
+// into one fp32 sum per tensor: its peak is the sums plus one decoded tensor. The median and the trimmed mean
+// read the updates again in blocks of coordinates: their peak is the aggregate plus one block
+// (robustBlockBytes for all sites together) plus one decoded tensor.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -103,7 +103,6 @@ class RoundAggregator {
   std::string check(const UpdateSource& update, double& norm) const;
   void accumulate(const Held& update);
   SiteUpdate robustAggregate(const std::vector<const Held*>& kept) const;
-  bool streaming() const;
   Matrix clippedTensor(const Held& update, const std::string& name) const;
 
   std::map<std::string, std::pair<int64_t, int64_t>> expected_;

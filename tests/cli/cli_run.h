@@ -3,6 +3,7 @@
 // exit code, stdout and stderr apart, for the suites that check what the command line answers (tests/cli and
 // the end-to-end suites of tests/engine).
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -38,6 +39,13 @@ inline QJsonObject readJson(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) return {};
   return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// One run of `bench fl`'s results.json by its method (empty when absent).
+inline QJsonObject benchRunOf(const QJsonObject& results, const QString& method) {
+  for (const QJsonValue& v : results.value("runs").toArray())
+    if (v.toObject().value("method").toString() == method) return v.toObject();
+  return {};
 }
 
 }  // namespace clirun

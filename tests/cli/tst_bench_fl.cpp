@@ -14,6 +14,7 @@
 
 namespace {
 
+using clirun::benchRunOf;
 using clirun::readJson;
 using clirun::Result;
 using clirun::run;
@@ -35,12 +36,6 @@ QString write(const QTemporaryDir& dir, const QString& name, const QByteArray& t
   QFile f(path);
   if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size()) qFatal("cannot write %s", qPrintable(path));
   return path;
-}
-
-QJsonObject runOf(const QJsonObject& results, const QString& method) {
-  for (const QJsonValue& v : results.value("runs").toArray())
-    if (v.toObject().value("method").toString() == method) return v.toObject();
-  return {};
 }
 
 }  // namespace
@@ -72,7 +67,7 @@ class TestBenchFl : public QObject {
     QCOMPARE(results.value("config").toObject().value("name").toString(), QString("micro"));
     QCOMPARE(results.value("runs").toArray().size(), 2);
 
-    const QJsonObject fedavg = runOf(results, "fedavg"), fedmrg = runOf(results, "fedmrg");
+    const QJsonObject fedavg = benchRunOf(results, "fedavg"), fedmrg = benchRunOf(results, "fedmrg");
     for (const QJsonObject& r : {fedavg, fedmrg}) {
       const QJsonArray rounds = r.value("rounds").toArray();
       QCOMPARE(rounds.size(), 2);
@@ -139,7 +134,7 @@ class TestBenchFl : public QObject {
     QVERIFY2(!resumed.out.contains("[fedmrg seed 1] round 1/2"), qPrintable(resumed.out));
     QVERIFY(resumed.out.contains("[fedmrg seed 1] round 2/2"));
     QVERIFY2(!QFileInfo::exists(out2 + "/micro/work/fedmrg-seed1"), "a finished run's state is removed");
-    const QJsonObject again = runOf(readJson(out2 + "/micro/results.json"), "fedmrg");
+    const QJsonObject again = benchRunOf(readJson(out2 + "/micro/results.json"), "fedmrg");
     for (const char* key : {"rounds", "best_round", "test", "total_up_bytes", "total_down_bytes"}) {
       QJsonValue want = fedmrg.value(key), got = again.value(key);
       if (want.isArray()) {  // seconds differ between invocations; every score and byte count must not
@@ -183,7 +178,8 @@ class TestBenchFl : public QObject {
     QVERIFY2(again.code == 0, qPrintable(again.out + again.err));
     QVERIFY2(again.out.contains("state-r1: cannot resume") && again.out.contains("starts over"), qPrintable(again.out));
     QVERIFY(again.out.contains("[fedmrg seed 1] round 1/2") && again.out.contains("[fedmrg seed 1] round 2/2"));
-    QCOMPARE(runOf(readJson(dir.filePath("results/micro/results.json")), "fedmrg").value("rounds").toArray().size(), 2);
+    QCOMPARE(
+        benchRunOf(readJson(dir.filePath("results/micro/results.json")), "fedmrg").value("rounds").toArray().size(), 2);
   }
 
   void badConfigIsRefusedNamingFieldAndReason() {

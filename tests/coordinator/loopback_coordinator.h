@@ -20,7 +20,7 @@ namespace fedmrg::test {
 class LoopbackCoordinator {
  public:
   LoopbackCoordinator(std::vector<federation::FederatedTensorSpec> specs, const coordinator::RoundSettings& settings,
-                      const coordinator::UploadLimits& limits = {}) {
+                      const coordinator::UploadLimits& limits = {}, const federation::CodecPlan& codec = {}) {
     auto log = [this](const std::string& l) {
       std::lock_guard lock(mutex_);
       lines_ << QString::fromStdString(l);
@@ -32,7 +32,7 @@ class LoopbackCoordinator {
     };
     rounds_ = std::make_shared<coordinator::RoundManager>(coordinator::openMemoryState(),
                                                           dir_.filePath("uploads").toStdString(), std::move(specs),
-                                                          federation::CodecPlan{}, settings, now, log);
+                                                          codec, settings, now, log);
     service_ = std::make_unique<coordinator::CoordinatorService>(rounds_, grpc::InsecureServerCredentials(), true,
                                                                  settings.maxConcurrentUploads, log);
     service_->setUploadLimits(limits);

@@ -1,7 +1,8 @@
 // Aggregation of a round: the weighted mean (also on encoded factors: linearity end to end), every
 // refusal with its reason while the round goes on, the norm bounds and robust rules against a scaled
 // and a sign-flipped update, and central DP's clipping, noise and epsilon; the streaming and block-wise
-// aggregation against the batch reference (every update held, as the aggregator did before).
+// aggregation against the batch reference (every update held, as the aggregator did before); the mean is the
+// same bit for bit whatever the order the uploads arrive in.
 #include <QtTest>
 
 #include <algorithm>
@@ -298,6 +299,22 @@ class TestRoundAggregator : public QObject {
         QVERIFY2(std::memcmp(m.values.data(), got.aggregate.at(name).values.data(), m.values.size() * 4) == 0,
                  name.c_str());
     }
+  }
+
+  // The weighted mean does not depend on the order the uploads arrive in: it is summed in site-id order, so the
+  // same uploads give the same aggregate bit for bit (fp32 sums in arrival order differ in the last bits).
+  void theMeanDoesNotDependOnArrivalOrder() {
+    std::vector<std::tuple<std::string, SiteUpdate, double>> in;
+    for (uint32_t i = 0; i < 9; ++i)
+      in.emplace_back("s" + std::to_string(i), honest(10 * i + 1, 1.0f + float(i)), 3 + 7 * i);
+    RoundAggregator forward(kShapes, {}), backward(kShapes, {});
+    for (const auto& [site, u, samples] : in) QVERIFY(forward.add(site, u, samples).empty());
+    for (auto it = in.rbegin(); it != in.rend(); ++it)
+      QVERIFY(backward.add(std::get<0>(*it), std::get<1>(*it), std::get<2>(*it)).empty());
+    const AggregationResult f = forward.finish(), b = backward.finish();
+    for (const auto& [name, m] : f.aggregate)
+      QVERIFY2(std::memcmp(m.values.data(), b.aggregate.at(name).values.data(), m.values.size() * 4) == 0,
+               name.c_str());
   }
 
   // A source that fails when read again (a spilled file damaged after the upload was checked) stops finish()

@@ -109,6 +109,7 @@ BenchConfig BenchConfig::load(const std::string& path) {
   c.fedproxMu = r.number("fedprox_mu", c.fedproxMu, 0.0, 1e6);
   c.threads = r.integer("threads", 0, 0, 1024);
   c.maxNewTokens = r.integer("max_new_tokens", c.maxNewTokens, 1, 100000);
+  c.sharePrototypes = r.boolean("share_prototypes", c.sharePrototypes);
   if (const Json* s = r.find("seeds")) {
     if (!s->isArray() || s->size() == 0) r.fail("seeds", "must be a non-empty array of integers");
     c.seeds.clear();

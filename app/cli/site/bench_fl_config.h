@@ -44,6 +44,8 @@ struct BenchConfig {
   std::vector<uint64_t> seeds{1};
   std::vector<std::string> methods;
   CodecConfig codec;
+  // FedMRG's site prototypes travel between the sites (in process only: the protocol has no channel for them).
+  bool sharePrototypes = true;
   engine::Json source;  // the file as read, for results.json
 
   // Reads and checks a config file; throws std::runtime_error naming the file, the field and the reason.

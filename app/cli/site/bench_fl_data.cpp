@@ -43,9 +43,7 @@ std::string ensureDataset(const BenchConfig& c, const std::string& runDir) {
   return dir;
 }
 
-namespace {
-
-SplitData readSplit(const engine::SynthSiteEntry& site, const std::string& split, size_t skip, int max,
+SplitData readSiteSplit(const engine::SynthSiteEntry& site, const std::string& split, size_t skip, int max,
                     const engine::ModelConfig& model, const engine::BpeTokenizer& tok, int row) {
   int skipped = 0;
   std::string problem;
@@ -64,8 +62,6 @@ SplitData readSplit(const engine::SynthSiteEntry& site, const std::string& split
   return out;
 }
 
-}  // namespace
-
 BenchData loadData(const BenchConfig& c, const std::string& dataDir, const engine::ModelConfig& model,
                    const engine::BpeTokenizer& tok) {
   BenchData d;
@@ -80,17 +76,17 @@ BenchData loadData(const BenchConfig& c, const std::string& dataDir, const engin
     const engine::SynthSiteEntry e = entry(c.data.sites[s]);
     SiteData site;
     site.id = e.id;
-    site.train = readSplit(e, "train", 0, c.data.maxTrainPerSite, model, tok, int(s));
-    site.val = readSplit(e, "val", 0, c.data.maxValPerSite, model, tok, int(s));
-    site.test = readSplit(e, "test", 0, c.data.maxTestPerSite, model, tok, int(s));
+    site.train = readSiteSplit(e, "train", 0, c.data.maxTrainPerSite, model, tok, int(s));
+    site.val = readSiteSplit(e, "val", 0, c.data.maxValPerSite, model, tok, int(s));
+    site.test = readSiteSplit(e, "test", 0, c.data.maxTestPerSite, model, tok, int(s));
     if (site.train.examples.empty() || site.val.examples.empty() || site.test.examples.empty())
       throw std::runtime_error(dataDir + ": site " + e.id + " lacks train, val or test studies");
     d.seen.push_back(std::move(site));
   }
   const engine::SynthSiteEntry h = entry(c.data.heldOut);
   d.heldOut.id = h.id;
-  d.heldOut.val = readSplit(h, "test", 0, c.data.heldOutVal, model, tok, 0);
-  d.heldOut.test = readSplit(h, "test", size_t(c.data.heldOutVal), c.data.heldOutTest, model, tok, 0);
+  d.heldOut.val = readSiteSplit(h, "test", 0, c.data.heldOutVal, model, tok, 0);
+  d.heldOut.test = readSiteSplit(h, "test", size_t(c.data.heldOutVal), c.data.heldOutTest, model, tok, 0);
   if (d.heldOut.val.examples.empty() || d.heldOut.test.examples.empty())
     throw std::runtime_error(dataDir + ": held-out site " + h.id +
                              " has too few studies for data.held_out_val + a test set");

@@ -33,6 +33,10 @@ std::string ensureDataset(const BenchConfig& config, const std::string& runDir);
 // Reads every split the benchmark uses, with images at the model's input size.
 BenchData loadData(const BenchConfig& config, const std::string& dataDir, const engine::ModelConfig& model,
                    const engine::BpeTokenizer& tok);
+// One split of one site of an FL-MRG-Synth folder, at most `max` usable studies (0: all) after skipping `skip`,
+// as the benchmark reads it (a site process of `bench fl --transport grpc` reads its train split the same way).
+SplitData readSiteSplit(const engine::SynthSiteEntry& site, const std::string& split, size_t skip, int max,
+                        const engine::ModelConfig& model, const engine::BpeTokenizer& tok, int row);
 // The examples with prompt and report tokens rebuilt for another model config (e.g. without the diagnosis
 // prompt); images and labels are kept.
 std::vector<engine::TrainExample> retokenized(const SplitData& split, const engine::ModelConfig& model,

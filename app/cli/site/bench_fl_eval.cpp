@@ -20,6 +20,21 @@ void draftSplit(const std::string& modelDir, bool specialized, const SplitData& 
   }
 }
 
+engine::Json scoreModels(const std::vector<std::string>& models, const std::vector<std::string>& names,
+                         const BenchData& data, bool test, const BenchConfig& c) {
+  Drafts seen, held;
+  for (size_t s = 0; s < data.seen.size(); ++s)
+    draftSplit(models[models.size() == 1 ? 0 : s], true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id,
+               c.maxNewTokens, c.threads, seen);
+  for (size_t m = 0; m < models.size(); ++m)
+    draftSplit(models[m], false, test ? data.heldOut.test : data.heldOut.val, names[m], c.maxNewTokens, c.threads,
+               held);
+  engine::Json j = engine::Json::object();
+  j["seen"] = scoreDrafts(seen);
+  j["held_out"] = scoreDrafts(held);
+  return j;
+}
+
 engine::Json scoreDrafts(const Drafts& d) {
   const engine::EvaluationResult r = engine::evaluateReports(d.predictions, d.references);
   engine::Json j = engine::Json::object();

@@ -7,16 +7,17 @@ namespace {
 
 std::vector<Method> table() {
   using K = Method::Kind;
-  using S = Method::Shares;
-  Method local{"local", "Local-only", K::Local, S::None};
-  Method central{"centralized", "Centralized (pooled data)", K::Centralized, S::None};
-  Method fedavg{"fedavg", "FedAvg (all trainable, dense fp32)", K::Federated, S::AllTrainable};
+  using S = federation::Strategy;
+  Method local{"local", "Local-only", K::Local, std::nullopt};
+  Method central{"centralized", "Centralized (pooled data)", K::Centralized, std::nullopt};
+  Method fedavg{"fedavg", "FedAvg (all trainable, dense fp32)", K::Federated, S::FedAvg};
   Method fedprox = fedavg;
   fedprox.name = "fedprox";
   fedprox.label = "FedProx (all trainable, dense fp32)";
+  fedprox.strategy = S::FedProx;
   fedprox.proximal = true;
-  Method lora{"fedavg-lora", "FedAvg-LoRA (both adapters, dense fp32)", K::Federated, S::BothAdapters};
-  Method fedmrg{"fedmrg", "FedMRG", K::Federated, S::FedMrgGeneric, true, false, true};
+  Method lora{"fedavg-lora", "FedAvg-LoRA (both adapters, dense fp32)", K::Federated, S::FedAvgLora};
+  Method fedmrg{"fedmrg", "FedMRG", K::Federated, S::FedMrg, true, false, true};
   std::vector<Method> out{local, central, fedavg, fedprox, lora, fedmrg};
   auto ablation = [&](const char* name, const char* label, auto change) {
     Method m = fedmrg;
@@ -44,18 +45,6 @@ engine::ModelConfig Method::modelConfig(engine::ModelConfig c) const {
   if (!twoAdapters) c.lora.specialized = false;
   if (!mutualBoosting) c.losses.mutualBoosting.enabled = false;
   return c;
-}
-
-bool Method::shared(const std::string& p, bool trainable) const {
-  switch (shares) {
-    case Shares::None: return false;
-    case Shares::AllTrainable: return trainable;
-    case Shares::BothAdapters: return p.find("_lora_") != std::string::npos;
-    case Shares::FedMrgGeneric:
-      return p.find(".generic_lora_") != std::string::npos || p.rfind("heads.generic.", 0) == 0 ||
-             p.rfind("projector.generic.", 0) == 0;
-  }
-  return false;
 }
 
 std::optional<Method> findMethod(const std::string& name) {

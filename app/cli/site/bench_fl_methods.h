@@ -5,22 +5,18 @@
 #include <string>
 
 #include "engine/model/model_config.h"
+#include "federation/federated_tensors.h"
 
 namespace fedmrg::cli::benchfl {
 
 struct Method {
   enum class Kind { Local, Centralized, Federated };
-  // What a federated method sends each round.
-  enum class Shares {
-    None,
-    AllTrainable,   // FedAvg, FedProx: every tensor the site trains (both adapters, both heads)
-    BothAdapters,   // FedAvg-LoRA
-    FedMrgGeneric,  // FedMRG: generic adapter, generic head, generic projector
-  };
   std::string name;   // "fedmrg-dense", as configs name it
   std::string label;  // "FedMRG, dense updates", as the table shows it
   Kind kind = Kind::Federated;
-  Shares shares = Shares::None;
+  // What a federated method sends each round: the coordinator's strategy of the same name decides
+  // (federation/federated_tensors.h), so both transports carry the same tensors.
+  std::optional<federation::Strategy> strategy;
   bool lowRank = false;          // the low-rank int8 codec with error feedback (else dense fp32)
   bool proximal = false;         // FedProx's proximal term
   bool sharePrototypes = false;  // site prototypes travel through the coordinator
@@ -29,8 +25,6 @@ struct Method {
 
   // The model config this method trains: `base` with its switched-off mechanisms.
   engine::ModelConfig modelConfig(engine::ModelConfig base) const;
-  // Whether a parameter (by its name in the model) travels, given whether the Adapters scope trains it.
-  bool shared(const std::string& parameter, bool trainable) const;
 };
 
 std::optional<Method> findMethod(const std::string& name);

@@ -3,17 +3,17 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 
 #include "app/cli/site/bench_fl_eval.h"
 #include "app/cli/site/bench_fl_resume.h"
 #include "engine/model/model_folder.h"
 #include "engine/train/trainer.h"
 #include "federation/in_process_federation.h"
+#include "federation/round_seeds.h"
+#include "federation/site_tensors.h"
 
 namespace fedmrg::cli::benchfl {
 namespace fs = std::filesystem;
-using engine::HostTensor;
 using engine::HostTensors;
 using engine::Json;
 using federation::Matrix;
@@ -22,44 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-Matrix toMatrix(const HostTensor& h) {
-  Matrix m;
-  m.rows = h.shape.size() >= 2 ? h.shape[0] : 1;
-  m.cols = int64_t(h.values.size()) / std::max<int64_t>(m.rows, 1);
-  m.values = h.values;
-  return m;
-}
-
-// What the federated methods share, with the values every site starts from (the same model folder).
-struct SharedSet {
-  std::vector<federation::FederatedTensorSpec> specs;
-  std::map<std::string, Matrix> start;
-};
-
-SharedSet sharedSet(const engine::Trainer& t, const Method& method) {
-  const HostTensors all = t.namedTensors(false);
-  std::set<std::string> trainable;
-  for (const auto& [name, h] : t.namedTensors(true)) trainable.insert(name);
-  SharedSet s;
-  for (const auto& [name, h] : all)
-    if (method.shared(name, trainable.count(name) > 0)) {
-      s.specs.push_back({name, h.shape});
-      s.start[name] = toMatrix(h);
-    }
-  return s;
-}
-
-HostTensors startPlusGlobal(const SharedSet& s, const std::map<std::string, Matrix>& global) {
-  HostTensors out;
-  for (const auto& spec : s.specs) {
-    HostTensor h{spec.shape, s.start.at(spec.name).values};
-    const Matrix& g = global.at(spec.name);
-    for (size_t i = 0; i < h.values.size(); ++i) h.values[i] += g.values[i];
-    out[spec.name] = std::move(h);
-  }
-  return out;
-}
 
 double number(const Json& j, const char* key) { return j.at(key).asNumber(); }
 
@@ -106,7 +68,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   o.progressEvery = 1 << 30;
   if (method.proximal) o.proximalMu = c.fedproxMu;
 
-  SharedSet shared;
+  federation::SiteStart shared;  // what the method federates, with the values every site starts from
   std::unique_ptr<federation::InProcessFederation> fed;
   std::vector<double> weights;
   for (const auto& t : train) weights.push_back(double(t.size()));
@@ -115,7 +77,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
     trainers.clear();
     for (size_t s = 0; s < (central ? 1 : S); ++s) trainers.push_back(engine::Trainer::fromFolder(in.modelDir));
     if (!federated) return;
-    shared = sharedSet(trainers[0], method);
+    shared = federation::siteStart(trainers[0], federation::federatedTensors(trainers[0], *method.strategy));
     federation::CodecPlan plan;
     plan.lowRank = method.lowRank;
     plan.settings.rank = c.codec.rank;
@@ -140,22 +102,10 @@ std::optional<Json> runMethod(const RunInputs& in) {
   auto saveModels = [&](const fs::path& dir) {
     for (size_t m = 0; m < trainers.size(); ++m) trainers[m].save((dir / modelNames[m]).string(), &tok);
   };
-  // Seen sites with their own adapters (the central model for each site), held-out through each model's
-  // generic path; drafts pooled per side.
   auto evaluate = [&](const fs::path& dir, bool test) {
-    Drafts seen, held;
-    for (size_t s = 0; s < S; ++s) {
-      const std::string model = (dir / modelNames[central ? 0 : s]).string();
-      draftSplit(model, true, test ? data.seen[s].test : data.seen[s].val, data.seen[s].id, c.maxNewTokens, c.threads,
-                 seen);
-    }
-    for (size_t m = 0; m < trainers.size(); ++m)
-      draftSplit((dir / modelNames[m]).string(), false, test ? data.heldOut.test : data.heldOut.val, modelNames[m],
-                 c.maxNewTokens, c.threads, held);
-    Json j = Json::object();
-    j["seen"] = scoreDrafts(seen);
-    j["held_out"] = scoreDrafts(held);
-    return j;
+    std::vector<std::string> models;
+    for (const std::string& name : modelNames) models.push_back((dir / name).string());
+    return scoreModels(models, modelNames, data, test, c);
   };
 
   // What the sites received after the last finished round: their prototypes are the trainers' own.
@@ -167,12 +117,13 @@ std::optional<Json> runMethod(const RunInputs& in) {
   for (int r = progress.round + 1; r <= c.rounds; ++r) {
     const auto t0 = Clock::now();
     double up = 0, down = 0;
+    std::pair<std::string, std::string> digests;  // the round's broadcast and the global model after it
     if (central) {
-      o.seed = in.seed * 1000003ull + uint64_t(r) * 101;
+      o.seed = federation::siteTrainingSeed(in.seed, uint64_t(r), 0);
       trainers[0].train(pooled, o);
     } else {
       for (size_t s = 0; s < S; ++s) {
-        o.seed = in.seed * 1000003ull + uint64_t(r) * 101 + s;
+        o.seed = federation::siteTrainingSeed(in.seed, uint64_t(r), int(s));
         o.externalPrototypes.clear();
         if (method.sharePrototypes)
           for (size_t k = 0; k < S; ++k)
@@ -181,24 +132,20 @@ std::optional<Json> runMethod(const RunInputs& in) {
       }
     }
     if (federated) {
+      // The same arithmetic as a site process (federation/site_tensors.h): the trained values since the start,
+      // then their change since the global version the round started from.
       std::vector<std::map<std::string, Matrix>> changes(S);
-      const HostTensors before = startPlusGlobal(shared, fed->global().tensors());
-      for (size_t s = 0; s < S; ++s) {
-        const HostTensors now = trainers[s].namedTensors(false);
-        for (const auto& spec : shared.specs) {
-          Matrix m = toMatrix(now.at(spec.name));
-          const std::vector<float>& b = before.at(spec.name).values;
-          for (size_t i = 0; i < m.values.size(); ++i) m.values[i] -= b[i];
-          changes[s][spec.name] = std::move(m);
-        }
-      }
-      const federation::InProcessRound round = fed->round(changes, weights, in.seed * 7919 + uint64_t(r));
+      for (size_t s = 0; s < S; ++s)
+        changes[s] = federation::changeSinceGlobal(
+            federation::changeSinceStart(shared, trainers[s].namedTensors(false)), fed->global().tensors());
+      const federation::InProcessRound round = fed->round(changes, weights);
       for (uint64_t b : round.upBytes) up += double(b);
       down += double(round.broadcastBytes) * double(S);
       for (const auto& [site, why] : round.refused)
         std::fprintf(stderr, "round %d: %s refused: %s\n", r, site.c_str(), why.c_str());
       progress.broadcasts.push_back(state.keepBroadcast(round.broadcast));
-      const HostTensors after = startPlusGlobal(shared, fed->global().tensors());
+      digests = {federation::toHex(federation::payloadDigest(round.broadcast)), fed->global().digestHex()};
+      const HostTensors after = federation::startPlusGlobal(shared, fed->global().tensors());
       for (auto& t : trainers) t.setNamedTensors(after);
       if (method.sharePrototypes) {
         // Each site uploads its prototype; each downloads every site's.
@@ -236,6 +183,10 @@ std::optional<Json> runMethod(const RunInputs& in) {
     j["cumulative_down_bytes"] = progress.cumDown;
     j["train_seconds"] = trainSeconds;
     j["eval_seconds"] = since(e0);
+    if (federated) {  // the same on both transports for the same seed (docs/benchmark-fl.md, "Transports")
+      j["broadcast_digest"] = digests.first;
+      j["model_digest"] = digests.second;
+    }
     progress.rounds.push_back(j);
     progress.round = r;
     progress.seconds = secondsBefore + since(runStart);
@@ -257,6 +208,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   out["method"] = method.name;
   out["label"] = method.label;
   out["seed"] = double(in.seed);
+  out["transport"] = "in-process";
   out["rounds"] = progress.rounds;
   out["best_round"] = progress.bestRound;
   out["selection"] = "round with the best seen-site validation CE-F1; test scored once with its models";
@@ -264,6 +216,7 @@ std::optional<Json> runMethod(const RunInputs& in) {
   out["shared_tensors"] = double(shared.specs.size());
   out["shared_values"] = double(sharedValues);
   out["low_rank"] = method.lowRank;
+  out["prototypes_shared"] = method.sharePrototypes;
   out["total_up_bytes"] = progress.cumUp;
   out["total_down_bytes"] = progress.cumDown;
   out["total_bytes"] = progress.cumUp + progress.cumDown;

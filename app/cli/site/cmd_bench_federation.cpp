@@ -226,8 +226,9 @@ double processCpuSeconds() {
 }
 
 // Aggregates `uploads` uploads the way the coordinator does: each upload spilled to its file (RoundBlobs, before
-// the clock starts: the coordinator writes it on arrival), then read back tensor by tensor (SpilledUpdate), added
-// at once by the mean, kept as a file and read again in blocks by the median and the trimmed mean.
+// the clock starts: the coordinator writes it on arrival), then read back tensor by tensor (SpilledUpdate) to be
+// checked, kept as a file, and read again when the round closes: whole, in site-id order, by the mean; in blocks
+// by the median and the trimmed mean.
 AggregationCost aggregateUploads(const std::vector<FederatedTensor>& tensors, int uploads,
                                  const federation::CodecSettings& settings, bool lowRank, uint64_t seed,
                                  federation::AggregationRule rule) {

@@ -1,6 +1,7 @@
 // fedmrg-cli bench fl: the FL-MRG benchmark (issue 13; docs/benchmark-fl.md). Local-only, Centralized, FedAvg,
 // FedProx, FedAvg-LoRA, FedMRG and FedMRG's ablations train the adapters of one base model on FL-MRG-Synth
-// sites, in this process, through the federation's own codec and aggregation code. Writes
+// sites, in this process, through the federation's own codec and aggregation code; with --transport grpc the
+// federated methods run through the real fedmrg-coordinator and site processes (bench_fl_grpc.h). Writes
 // results/<run>/results.json, TABLE.md, rounds.csv and one file per finished run (method, seed); an interrupted
 // benchmark skips the finished runs and continues the unfinished one from its last finished round
 // (bench_fl_resume.h); then the PNG plots through fedmrg-bench-plots (app/cli/plots).
@@ -15,6 +16,7 @@
 #include "app/cli/bench_common.h"
 #include "app/cli/cli.h"
 #include "app/cli/site/bench_fl_data.h"
+#include "app/cli/site/bench_fl_grpc.h"
 #include "app/cli/site/bench_fl_model.h"
 #include "app/cli/site/bench_fl_report.h"
 #include "app/cli/site/bench_fl_run.h"
@@ -99,7 +101,12 @@ int runBenchFl(const Args& a) {
   const std::string commit = shell("git rev-parse HEAD 2>/dev/null");
   const bool dirty = !shell("git status --porcelain --untracked-files=no 2>/dev/null").empty();
   const bench::Machine machine = bench::machine();
-  const std::string digest = std::to_string(std::hash<std::string>{}(config.source.dump()));
+  const std::string transport = a.get("transport", "in-process");
+  if (transport != "in-process" && transport != "grpc") throw UsageError("--transport must be in-process or grpc");
+  const bool grpc = transport == "grpc";
+  const std::optional<GrpcPrograms> programs = grpc ? std::optional(findGrpcPrograms()) : std::nullopt;
+  // A run finished on the other transport is run again: its bytes and seconds are not this transport's.
+  const std::string digest = std::to_string(std::hash<std::string>{}(config.source.dump() + "/" + transport));
   // Tests interrupt a benchmark at a known point with this, then check that a rerun resumes it.
   const long long stopAfter = a.getInt("stop-after-round", 0);
   if (stopAfter < 0) throw UsageError("--stop-after-round: must be a positive number of rounds");
@@ -108,6 +115,13 @@ int runBenchFl(const Args& a) {
   std::printf("commit: %s%s\nmachine: %s, %d cores\n", commit.empty() ? "unknown" : commit.c_str(),
               dirty ? " (with uncommitted changes)" : "", machine.cpuModel.c_str(), machine.cores);
   std::printf("base model: %s\nresults: %s\n%s\n", baseModel.c_str(), runDir.string().c_str(), kSelectionNote);
+  std::printf("transport: %s\n", grpc ? "grpc (federated methods through fedmrg-coordinator and one fedmrg-cli "
+                                        "federate --train engine process per site on 127.0.0.1; Local-only and "
+                                        "Centralized in this process)"
+                                      : "in-process");
+  if (grpc || !config.sharePrototypes)
+    std::printf("FedMRG's site prototypes are not shared: %s\n",
+                grpc ? "the federation protocol has no channel for them" : "share_prototypes is false");
   std::fflush(stdout);
 
   const std::string dataDir = ensureDataset(config, runDir.string());
@@ -128,7 +142,8 @@ int runBenchFl(const Args& a) {
   // Rounds are timed back to back, so that a run's test scoring counts in the next round's time.
   auto last = std::chrono::steady_clock::now();
   for (const std::string& name : config.methods) {
-    const Method method = *findMethod(name);
+    Method method = *findMethod(name);
+    if (grpc || !config.sharePrototypes) method.sharePrototypes = false;
     const std::string modelDir = prepareModelFolder(baseModel, config, method, runDir.string());
     for (uint64_t seed : config.seeds) {
       const fs::path file = runDir / "runs" / (method.name + "-seed" + std::to_string(seed) + ".json");
@@ -168,7 +183,8 @@ int runBenchFl(const Args& a) {
                     clock(eta).c_str());
         std::fflush(stdout);
       };
-      std::optional<Json> finished = runMethod(in);
+      std::optional<Json> finished =
+          grpc && method.strategy ? std::optional(runMethodGrpc(in, *programs)) : runMethod(in);
       if (!finished) {
         std::printf("stopped after %d rounds as asked (--stop-after-round); the same command resumes the run\n",
                     roundsHere);
@@ -196,6 +212,7 @@ int runBenchFl(const Args& a) {
       "Commit: " + (commit.empty() ? std::string("unknown") : commit) + (dirty ? " (with uncommitted changes)" : "") +
           "  ",
       "Machine: " + machine.cpuModel + ", " + std::to_string(machine.cores) + " cores  ",
+      "Transport: " + transport + "  ",
       "Sites: " + std::to_string(data.seen.size()) + " seen, held-out " + data.heldOut.id + "; " +
           std::to_string(config.rounds) + " rounds of " + std::to_string(config.localSteps) + " local steps (batch " +
           std::to_string(config.batch) + "); seeds: " + std::to_string(config.seeds.size()) + "  ",
@@ -217,6 +234,7 @@ int runBenchFl(const Args& a) {
   results["base_model"] = baseModel;
   results["data"] = dataDir;
   results["selection"] = kSelectionNote;
+  results["transport"] = transport;
   Json list = Json::array();
   for (const Json& r : runs) list.push_back(r);
   results["runs"] = list;
@@ -229,11 +247,15 @@ int runBenchFl(const Args& a) {
 const CommandRegistration reg(
     {"bench-fl",
      "the FL-MRG benchmark: Local, Centralized, FedAvg, FedProx, FedAvg-LoRA, FedMRG and its ablations",
-     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--stop-after-round N]",
+     "--config bench/NAME.json [--out results] [--run NAME] [--model DIR] [--transport in-process|grpc]\n"
+     "       [--stop-after-round N]",
      {{"config", true, "benchmark config (bench/tiny.json, bench/quick.json, bench/standard.json)"},
       {"out", true, "folder of the results (default results); the run's folder is <out>/<run>"},
       {"run", true, "name of the run's folder (default: the config's name)"},
       {"model", true, "base model folder when the config names none (default: the shipped default model)"},
+      {"transport", true,
+       "in-process (default) or grpc: the federated methods through the real fedmrg-coordinator and one "
+       "`fedmrg-cli federate --train engine` process per site on 127.0.0.1 (no resume; no prototype sharing)"},
       {"stop-after-round", true,
        "stop once N rounds ran in this invocation, at the end of a round that leaves its run unfinished (tests "
        "interrupt a benchmark with it; the same command without it resumes)"}},
