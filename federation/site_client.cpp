@@ -98,10 +98,11 @@ CallResult fromStatus(const grpc::Status& s) {
 class GrpcSiteTransport final : public SiteTransport {
  public:
   GrpcSiteTransport(const std::string& target, std::shared_ptr<grpc::ChannelCredentials> creds, std::string siteId,
-                    int timeout)
+                    int timeout, std::shared_ptr<RateLimiter> limiter)
       : stub_(v1::Federation::NewStub(grpc::CreateChannel(target, std::move(creds)))),
         siteId_(std::move(siteId)),
-        timeout_(timeout) {}
+        timeout_(timeout),
+        limiter_(limiter ? std::move(limiter) : std::make_shared<RateLimiter>()) {}
 
   CallResult join() override {
     Call c(*this);
@@ -155,6 +156,7 @@ class GrpcSiteTransport final : public SiteTransport {
     bytes = 0;
     while (reader->Read(&chunk)) {
       bytes += chunk.ByteSizeLong();
+      limiter_->take(chunk.ByteSizeLong());  // not reading on holds the coordinator back through flow control
       if (framingOk && !assembler.add(chunk)) framingOk = false;
     }
     CallResult r = fromStatus(reader->Finish());
@@ -174,8 +176,9 @@ class GrpcSiteTransport final : public SiteTransport {
     v1::UploadReply reply;
     auto writer = stub_->UploadUpdate(c.ctx.get(), &reply);
     out = UploadReceipt();
-    bool sent = streamPayload(update, kDefaultChunkBytes, [&](const v1::PayloadChunk& ch) {
+    bool sent = streamPayload(update, limiter_->chunkBytes(kDefaultChunkBytes), [&](const v1::PayloadChunk& ch) {
       out.bytesSent += ch.ByteSizeLong();
+      limiter_->take(ch.ByteSizeLong());
       return writer->Write(ch);
     });
     if (sent) {
@@ -211,6 +214,7 @@ class GrpcSiteTransport final : public SiteTransport {
   }
 
   void cancel() override {
+    limiter_->cancel();
     std::lock_guard lock(mutex_);
     cancelled_ = true;
     for (grpc::ClientContext* c : current_) c->TryCancel();
@@ -237,6 +241,7 @@ class GrpcSiteTransport final : public SiteTransport {
   std::unique_ptr<v1::Federation::Stub> stub_;
   std::string siteId_;
   int timeout_;
+  std::shared_ptr<RateLimiter> limiter_;
   std::mutex mutex_;
   bool cancelled_ = false;
   std::set<grpc::ClientContext*> current_;
@@ -246,8 +251,10 @@ class GrpcSiteTransport final : public SiteTransport {
 
 std::unique_ptr<SiteTransport> grpcSiteTransport(const std::string& target,
                                                  std::shared_ptr<grpc::ChannelCredentials> credentials,
-                                                 const std::string& insecureSiteId, int callTimeoutSeconds) {
-  return std::make_unique<GrpcSiteTransport>(target, std::move(credentials), insecureSiteId, callTimeoutSeconds);
+                                                 const std::string& insecureSiteId, int callTimeoutSeconds,
+                                                 std::shared_ptr<RateLimiter> limiter) {
+  return std::make_unique<GrpcSiteTransport>(target, std::move(credentials), insecureSiteId, callTimeoutSeconds,
+                                             std::move(limiter));
 }
 
 CallResult coordinatorStatus(const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials,

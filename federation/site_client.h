@@ -5,6 +5,7 @@
 #include <string>
 
 #include "federation/payload.h"
+#include "federation/rate_limiter.h"
 #include "federation/site_transport.h"
 
 namespace grpc {
@@ -29,9 +30,11 @@ struct DownloadResult {
 
 // The rounds protocol over gRPC. `credentials`: mutual TLS (federation/tls_credentials.h) or insecure;
 // `insecureSiteId`, when not empty, names the site in the "fedmrg-site-id" metadata (insecure loopback mode).
+// `limiter`, when given, paces every upload and download chunk to the site's bandwidth cap.
 std::unique_ptr<SiteTransport> grpcSiteTransport(const std::string& target,
                                                  std::shared_ptr<grpc::ChannelCredentials> credentials,
-                                                 const std::string& insecureSiteId, int callTimeoutSeconds = 60);
+                                                 const std::string& insecureSiteId, int callTimeoutSeconds = 60,
+                                                 std::shared_ptr<RateLimiter> limiter = nullptr);
 
 // The coordinator's state as GetStatus reports it: what a site's administrator sees when testing the connection.
 struct CoordinatorStatus {

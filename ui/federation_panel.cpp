@@ -27,6 +27,7 @@
 #include "app/site/federation_settings.h"
 #include "app/site/model_versions.h"
 #include "app/site/site.h"
+#include "app/site/site_federation.h"
 
 namespace fedmrg::ui {
 namespace {
@@ -56,6 +57,22 @@ QPushButton* button(FederationPanel* panel, QWidget* parent, const QString& text
   b->setToolTip(tip);
   QObject::connect(b, &QPushButton::clicked, panel, slot);
   return b;
+}
+
+QString phaseText(app::SiteFederationState::Phase p) {
+  using Phase = app::SiteFederationState::Phase;
+  switch (p) {
+    case Phase::Off: return FederationPanel::tr("not taking part");
+    case Phase::Waiting: return FederationPanel::tr("waiting for a round");
+    case Phase::WaitingForApproval: return FederationPanel::tr("waiting for your approval");
+    case Phase::Paused: return FederationPanel::tr("sitting this round out");
+    case Phase::Training: return FederationPanel::tr("training");
+    case Phase::Uploading: return FederationPanel::tr("uploading");
+    case Phase::Syncing: return FederationPanel::tr("downloading the global version");
+    case Phase::Gating: return FederationPanel::tr("checking the new version on held-back reports");
+    case Phase::Failed: return FederationPanel::tr("stopped");
+  }
+  return {};
 }
 
 }  // namespace
@@ -180,6 +197,20 @@ QWidget* FederationPanel::buildStatusTab() {
   form->addRow(tr("Current round:"), round_);
   form->addRow(tr("Last sync:"), sync_);
   form->addRow(tr("Global model version:"), globalVersion_);
+  loop_ = new QLabel(tr("not running in this window"), page);
+  loop_->setWordWrap(true);
+  approvePending_ = button(this, page, tr("Appro&ve this round"),
+                           tr("Allow the round the site waits on to train and upload (logged)"),
+                           &FederationPanel::approvePendingRound);
+  approvePending_->setVisible(false);
+  auto* live = new QHBoxLayout;
+  live->addWidget(loop_, 1);
+  live->addWidget(approvePending_);
+  form->addRow(tr("This site:"), live);
+  lastGate_ = new QLabel(page);
+  lastGate_->setWordWrap(true);
+  lastGate_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  form->addRow(tr("Last new version:"), lastGate_);
   v->addLayout(form);
   chart_ = new QChart;
   chart_->setTitle(tr("Bytes per round"));
@@ -255,6 +286,7 @@ void FederationPanel::refreshStatus() {
                                : tr("The coordinator did not say it runs central differential privacy."));
   refreshChart();
   refreshVersions();
+  refreshLive();
 }
 
 void FederationPanel::refreshChart() {
@@ -382,6 +414,7 @@ bool FederationPanel::join() {
                                [this] {
                                  app::FederationSettingsStore(site_, user_.id).join();
                                  loadSettings();
+                                 if (federation_) federation_->refresh();
                                },
                                tr("Joined the federation."));
 }
@@ -391,8 +424,50 @@ bool FederationPanel::leave() {
       [this] {
         app::FederationSettingsStore(site_, user_.id).leave();
         loadSettings();
+        if (federation_) federation_->refresh();
       },
       tr("Left the federation: the site takes part in no further round."));
+}
+
+void FederationPanel::setFederation(app::SiteFederation* federation) {
+  if (federation_) disconnect(federation_, nullptr, this, nullptr);
+  federation_ = federation;
+  if (federation) {
+    // Queued: the loop reports from its own threads.
+    connect(federation, &app::SiteFederation::stateChanged, this, &FederationPanel::refreshLive, Qt::QueuedConnection);
+    connect(federation, &app::SiteFederation::versionGated, this, &FederationPanel::refreshStatus, Qt::QueuedConnection);
+  }
+  refreshLive();
+}
+
+void FederationPanel::refreshLive() {
+  if (!federation_) return;
+  const app::SiteFederationState s = federation_->state();
+  using Phase = app::SiteFederationState::Phase;
+  QString text = tr("%1, round %2").arg(phaseText(s.phase)).arg(s.round);
+  if (s.phase == Phase::Training && s.steps > 0) text += tr(", step %1 of %2").arg(s.step).arg(s.steps);
+  if (!s.detail.empty()) text += tr(": %1").arg(q(s.detail));
+  loop_->setText(text);
+  pendingRound_ = s.phase == Phase::WaitingForApproval ? s.round : 0;
+  approvePending_->setVisible(pendingRound_ > 0);
+  approvePending_->setText(tr("Appro&ve round %1").arg(pendingRound_));
+  lastGate_->setText(s.gateOutcome.empty() ? tr("none yet") : q(s.gateOutcome));
+  if (s.globalVersion > 0) globalVersion_->setText(QString::number(s.globalVersion));
+}
+
+bool FederationPanel::approvePendingRound() {
+  if (pendingRound_ == 0) {
+    showResult(tr("No round waits for approval."), false);
+    return false;
+  }
+  const uint64_t round = pendingRound_;
+  return change(
+      [this, round] {
+        app::FederationSettingsStore(site_, user_.id).approveRound(round);
+        approvePending_->setVisible(false);
+        refreshChart();
+      },
+      tr("Round %1 approved.").arg(round));
 }
 
 bool FederationPanel::approveRound() {

@@ -7,6 +7,7 @@
 // app/site (federation_settings.h, model_versions.h); this only shows it.
 #include <QDialog>
 #include <QFuture>
+#include <QPointer>
 
 #include "app/site/user_directory.h"
 
@@ -23,6 +24,7 @@ class QTabWidget;
 
 namespace fedmrg::app {
 class Site;
+class SiteFederation;
 }
 
 namespace fedmrg::ui {
@@ -34,6 +36,9 @@ class FederationPanel : public QDialog {
   // The panel for `user`, or null with the reason (naming the missing role) in *refusal.
   static FederationPanel* open(app::Site& site, const app::User& user, QWidget* parent, QString* refusal);
   ~FederationPanel() override;
+  // The workstation's federation loop, whose live state the status tab shows (current round and phase, a round
+  // waiting for approval with its Approve button, the last gate decision); joining and leaving start and stop it.
+  void setFederation(app::SiteFederation* federation);
 
   QTabWidget* tabs() const { return tabs_; }
   QLineEdit* coordinatorEdit() const { return coordinator_; }
@@ -53,6 +58,9 @@ class FederationPanel : public QDialog {
   QChart* trafficChart() const { return chart_; }
   QTableWidget* versionsTable() const { return versions_; }
   QLabel* gateLabel() const { return gate_; }
+  QLabel* loopLabel() const { return loop_; }
+  QLabel* lastGateLabel() const { return lastGate_; }
+  QPushButton* approvePendingButton() const { return approvePending_; }
 
  public slots:
   bool importCertificates();
@@ -61,9 +69,11 @@ class FederationPanel : public QDialog {
   bool join();
   bool leave();
   bool approveRound();
+  bool approvePendingRound();  // the round the loop waits on
   bool switchToSelectedVersion();
   bool rollBack();
   void refreshStatus();
+  void refreshLive();
 
  signals:
   void testFinished(bool ok);
@@ -94,6 +104,10 @@ class FederationPanel : public QDialog {
   QChart* chart_ = nullptr;
   QTableWidget* versions_ = nullptr;
   QFuture<void> testFuture_;
+  QPointer<app::SiteFederation> federation_;
+  QLabel *loop_ = nullptr, *lastGate_ = nullptr;
+  QPushButton* approvePending_ = nullptr;
+  uint64_t pendingRound_ = 0;
 };
 
 }  // namespace fedmrg::ui

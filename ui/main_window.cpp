@@ -343,6 +343,7 @@ void MainWindow::openFederationPanel() {
   panel->setAttribute(Qt::WA_DeleteOnClose);
   // A run's version decided by the quality gate while the panel is open shows in its versions tab at once.
   if (trainer_) connect(trainer_, &app::BackgroundTrainer::gateFinished, panel, &FederationPanel::refreshStatus);
+  panel->setFederation(federation_);
   panel->show();
 }
 

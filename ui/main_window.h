@@ -21,6 +21,7 @@ class QTableView;
 namespace fedmrg::app {
 class BackgroundTrainer;
 class ReportTemplates;
+class SiteFederation;
 class WorklistModel;
 class WorklistFilter;
 }  // namespace fedmrg::app
@@ -69,6 +70,9 @@ class MainWindow : public QMainWindow {
   // Shows the background trainer's progress and cancel button in the status bar (ui/training_status_widget.h).
   void attachTrainer(app::BackgroundTrainer* trainer);
   TrainingStatusWidget* trainingStatus() const { return trainingStatus_; }
+  // The site's federation loop, whose live state the federation panel shows (app/site/site_federation.h).
+  void attachFederation(app::SiteFederation* federation) { federation_ = federation; }
+  app::SiteFederation* federation() const { return federation_; }
 
  public slots:
   // The federation panel for an administrator; anyone else gets the reason, naming the role, in the status bar.
@@ -128,6 +132,7 @@ class MainWindow : public QMainWindow {
   QLabel* queueLabel_;
   TrainingStatusWidget* trainingStatus_ = nullptr;
   app::BackgroundTrainer* trainer_ = nullptr;  // attachTrainer(); outlives the window
+  app::SiteFederation* federation_ = nullptr;
   ImageViewer* viewer_;
   PriorPanel* prior_;
   QListWidget* thumbnails_;

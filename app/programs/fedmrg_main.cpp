@@ -31,6 +31,7 @@
 #include "app/site/model_versions.h"
 #include "app/site/report_service.h"
 #include "app/site/site.h"
+#include "app/site/site_federation.h"
 #include "app/site/study_catalog.h"
 #include "app/site/user_directory.h"
 #include "app/site/worklist_model.h"
@@ -334,9 +335,16 @@ int main(int argc, char** argv) {
     training.pollSeconds = 10;
   }
   app::BackgroundTrainer trainer(*site, chosenModel, draftActivity, training);
+  // Takes part in federation rounds while the site is joined; declared before the window, so it stops (between
+  // two training steps, its round resumable) only after the window is gone.
+  app::SiteFederationOptions federationOptions;
+  federationOptions.baseModel = chosenModel;
+  app::SiteFederation federation(*site, draftActivity, federationOptions);
   ui::MainWindow window(services);
   window.attachTrainer(&trainer);
+  window.attachFederation(&federation);
   trainer.startWatching();
+  federation.refresh();
   window.show();
   if (openedStudy && window.openStudy(openedStudy))
     std::printf("Opened the study of %s\n", qPrintable(QDir::toNativeSeparators(opened.front())));

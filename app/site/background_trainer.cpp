@@ -10,28 +10,12 @@
 
 #include "app/site/audit_trail.h"
 #include "app/site/draft_activity.h"
+#include "app/site/low_priority.h"
 #include "app/site/site.h"
 #include "engine/model/model_folder.h"
 
 namespace fedmrg::app {
 namespace {
-
-// Linux keeps a nice value per thread: this lowers the calling (worker) thread only, never the GUI's.
-void lowerThisThread(int niceness) {
-  const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-  ::setpriority(PRIO_PROCESS, tid, niceness);  // best effort: a refusal leaves the normal priority
-}
-
-// LibTorch's CPU matrix products go to OpenBLAS (Debian's libblas.so.3), whose own thread pool was made at
-// start-up at normal priority and spins while it waits: with it, a nice-19 run still took the cores from a
-// draft (bench draft-while-training: p50 2.35x idle with OpenBLAS's default threads, 0.89x with one).
-// Process-wide, so a draft's encoder multiplies on as few BLAS threads too, which the same bench did not show
-// to cost anything. Looked up at run time: the program does not link OpenBLAS, and other BLAS lack it.
-void limitBlasThreads(int threads) {
-  using SetThreads = void (*)(int);
-  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-    set(std::max(1, threads));
-}
 
 QString relativeVersionDir(const std::string& runId) {
   return QStringLiteral("adapters/") + QString::fromStdString(runId);

@@ -289,14 +289,14 @@ void FederationSettingsStore::approveRound(uint64_t round) {
   site_.audit(userId_, "federation round approved", 0, "round " + std::to_string(round));
 }
 
-std::string FederationSettingsStore::notTakingPart(uint64_t round, int localHour, bool coordinatorDp) {
+std::string FederationSettingsStore::notTakingPart(uint64_t round, int localHour, bool coordinatorDp, bool approval) {
   const FederationSettings s = load();
   if (!s.joined) return "the site has not joined the federation";
   const bool inHours = s.windowStart < s.windowEnd ? localHour >= s.windowStart && localHour < s.windowEnd
                                                    : localHour >= s.windowStart || localHour < s.windowEnd;
   if (!inHours) return "outside the site's hours (" + hoursText(s) + ")";
   if (s.requireDp && !coordinatorDp) return "the site requires central DP and the coordinator does not run it";
-  if (s.participation == Participation::ApproveEach) {
+  if (approval && s.participation == Participation::ApproveEach) {
     auto st = site_.store().prepare("SELECT 1 FROM federation_rounds WHERE round = ? AND approved = 1");
     st.bind(1, int64_t(round));
     if (!st.step()) return "round " + std::to_string(round) + " waits for an administrator's approval";

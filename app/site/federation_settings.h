@@ -105,14 +105,16 @@ class FederationSettingsStore {
   void approveRound(uint64_t round);
 
   // For the federation loop: why the site does not take part in `round` now (not joined, not approved, outside
-  // its hours at `localHour`, central DP required but off), empty when it may.
-  std::string notTakingPart(uint64_t round, int localHour, bool coordinatorDp);
+  // its hours at `localHour`, central DP required but off), empty when it may. `approval` false: whether it may
+  // sync (download global versions) now, which needs no approval.
+  std::string notTakingPart(uint64_t round, int localHour, bool coordinatorDp, bool approval = true);
   // For the federation loop: records a round's outcome and its protocol bytes (the panel's chart).
   void recordRound(uint64_t round, uint64_t baseVersion, uint64_t bytesUp, uint64_t bytesDown,
                    const std::string& status);
+  // For the federation loop: keeps the coordinator's latest answer as the last sync.
+  void storeSnapshot(const CoordinatorSnapshot& s);
 
  private:
-  void storeSnapshot(const CoordinatorSnapshot& s);
   Site& site_;
   int64_t userId_;
 };

@@ -43,24 +43,23 @@ void removeFolder(const QString& dir) {
   if (QDir(dir).exists()) QDir(dir).removeRecursively();
 }
 
-// The trained model folder, complete before it takes its final name: a kill leaves a .partial folder
-// (removed by the next attempt), never a half-written version.
-void writeVersion(engine::Trainer& trainer, const engine::BpeTokenizer& tokenizer, const SiteTrainingJob& job) {
-  const QString partial = job.versionDir + QStringLiteral(".partial");
+}  // namespace
+
+void writeTrainedModelFolder(engine::Trainer& trainer, const engine::BpeTokenizer& tokenizer,
+                             const std::string& startModel, const QString& dir) {
+  const QString partial = dir + QStringLiteral(".partial");
   removeFolder(partial);
   makePrivateDir(partial);
   trainer.save(partial.toStdString(), &tokenizer);
   // The image check's statistics stay valid: the encoder is frozen when adapters train.
-  const engine::ModelFolder start(job.startModel), out(partial.toStdString());
+  const engine::ModelFolder start(startModel), out(partial.toStdString());
   if (start.hasChestGate() &&
       !QFile::copy(QString::fromStdString(start.chestGatePath()), QString::fromStdString(out.chestGatePath())))
     throw std::runtime_error(out.chestGatePath() + ": cannot copy the chest gate statistics");
-  removeFolder(job.versionDir);  // an earlier attempt of this run, killed before its commit
-  if (!QDir().rename(partial, job.versionDir))
-    throw std::runtime_error(job.versionDir.toStdString() + ": cannot move the trained adapters into place");
+  removeFolder(dir);  // an earlier attempt, killed before its commit
+  if (!QDir().rename(partial, dir))
+    throw std::runtime_error(dir.toStdString() + ": cannot move the trained adapters into place");
 }
-
-}  // namespace
 
 SiteTrainingOutcome runSiteTraining(const SiteTrainingJob& job, const ImageVault& vault,
                                     const std::function<bool(const engine::TrainProgress&)>& progress) {
@@ -100,7 +99,7 @@ SiteTrainingOutcome runSiteTraining(const SiteTrainingJob& job, const ImageVault
       out.end = SiteTrainingOutcome::End::Stopped;
       return out;
     }
-    writeVersion(trainer, tokenizer, job);
+    writeTrainedModelFolder(trainer, tokenizer, job.startModel, job.versionDir);
     out.end = SiteTrainingOutcome::End::Completed;
   } catch (const std::exception& e) {
     out.end = SiteTrainingOutcome::End::Failed;

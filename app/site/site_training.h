@@ -43,6 +43,12 @@ std::string trainingReportText(const std::string& findings, const std::string& i
 engine::TrainExample trainingExample(const TrainingStudy& study, const ImageVault& vault,
                                      const engine::ModelConfig& config, const engine::BpeTokenizer& tokenizer);
 
+// Writes `trainer` as a model folder at `dir`, complete before it takes its final name (a kill leaves a .partial
+// folder, removed by the next attempt, never a half-written version), with `startModel`'s chest gate statistics.
+// Throws std::runtime_error naming the folder.
+void writeTrainedModelFolder(engine::Trainer& trainer, const engine::BpeTokenizer& tokenizer,
+                             const std::string& startModel, const QString& dir);
+
 // Runs the job. `progress` is called after each optimizer step; returning false stops the run (its
 // checkpoint is kept). Never throws: a failure is End::Failed with the reason.
 SiteTrainingOutcome runSiteTraining(const SiteTrainingJob& job, const ImageVault& vault,

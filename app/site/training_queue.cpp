@@ -104,15 +104,18 @@ std::optional<TrainingRun> TrainingQueue::claim(const std::string& startModel, i
   return run(id);
 }
 
-std::vector<TrainingStudy> TrainingQueue::studies(const std::string& runId) {
-  // A frontal view when the study has one: the model drafts from the frontal image.
-  auto st = site_.store().prepare(
+namespace {
+
+// The entries `where` selects, with their signed texts and a frontal image when the study has one (the model
+// drafts from the frontal image).
+std::vector<TrainingStudy> readStudies(SiteStore& store, const std::string& where, const std::string& bound) {
+  auto st = store.prepare(
       "SELECT q.id, q.report_id, q.study_id, r.findings, r.impression, r.labels, "
       "(SELECT i.file_path FROM images i JOIN series s ON i.series_id = s.id WHERE s.study_id = q.study_id "
       " ORDER BY CASE WHEN i.view_position IN ('PA', 'AP') THEN 0 ELSE 1 END, i.id LIMIT 1) "
-      "FROM training_queue q JOIN reports r ON r.id = q.report_id "
-      "WHERE q.run_id = ? AND q.state = 'training' ORDER BY q.id");
-  st.bind(1, runId);
+      "FROM training_queue q JOIN reports r ON r.id = q.report_id WHERE " +
+      where + " ORDER BY q.id");
+  if (!bound.empty()) st.bind(1, bound);
   std::vector<TrainingStudy> out;
   while (st.step()) {
     TrainingStudy s;
@@ -126,6 +129,16 @@ std::vector<TrainingStudy> TrainingQueue::studies(const std::string& runId) {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<TrainingStudy> TrainingQueue::studies(const std::string& runId) {
+  return readStudies(site_.store(), "q.run_id = ? AND q.state = 'training'", runId);
+}
+
+std::vector<TrainingStudy> TrainingQueue::signedStudies() {
+  return readStudies(site_.store(), "q.state <> 'unusable'", {});
 }
 
 void TrainingQueue::markUnusable(const std::string& runId, const std::vector<UnusableStudy>& unusable) {

@@ -70,6 +70,9 @@ class TrainingQueue {
   std::optional<TrainingRun> claim(const std::string& startModel, int steps, int maxStudies);
   // The run's entries with their texts and images, oldest first.
   std::vector<TrainingStudy> studies(const std::string& runId);
+  // Every signed final report version whatever its queue state (but those found unusable), oldest first: what a
+  // federation round trains on, each round anew (the rounds' change is averaged, not accumulated locally).
+  std::vector<TrainingStudy> signedStudies();
   // Marks the run committed (adapterDir relative to the site folder, examples trained on), its usable
   // entries 'used' and `unusable` ones 'unusable'. Throws StoreError when the run is not 'running'.
   void commit(const std::string& runId, const QString& adapterDir, int examples,

@@ -113,6 +113,14 @@ inline void writeTrainedTinyModel(const QString& dir, const std::vector<engine::
   t.save(dir.toStdString(), &tok);
 }
 
+// The same, trained on the FL-MRG-Synth studies of every site in `synthDir`.
+inline void writeTrainedTinyModel(const QString& dir, const QString& synthDir) {
+  std::vector<engine::SynthRecord> records;
+  for (const auto& site : engine::readSynthSites(synthDir.toStdString()))
+    for (auto& r : engine::readSynthRecords(site, "")) records.push_back(r);
+  writeTrainedTinyModel(dir, records);
+}
+
 // Sets the quality gate's held-back period (model_versions.h): every Nth signed report (by report id) is kept
 // for the gate and never trained on. A period beyond any test's report ids holds nothing back.
 inline void setHeldBackEvery(app::Site& site, int every, int minHeldBack = 20, double margin = 0.02) {

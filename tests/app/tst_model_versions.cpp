@@ -46,15 +46,6 @@ QString changedGenericAdapter(const QString& from, const QString& toDir,
       fedmrg::engine::ModelFolder(toDir.toStdString()).adapterPath(fedmrg::engine::AdapterKind::Generic));
 }
 
-// The FL-MRG-Synth studies of every site in `synthDir`, for the trained tiny model (training_site.h).
-void writeTrainedTinyModel(const QString& dir, const QString& synthDir) {
-  namespace e = fedmrg::engine;
-  std::vector<e::SynthRecord> records;
-  for (const auto& site : e::readSynthSites(synthDir.toStdString()))
-    for (auto& r : e::readSynthRecords(site, "")) records.push_back(r);
-  fedmrg::testing::writeTrainedTinyModel(dir, records);
-}
-
 int64_t countAudit(Site& site, const std::string& action) {
   auto st = site.store().prepare("SELECT COUNT(*) FROM audit_log WHERE action = ?");
   st.bind(1, action);
@@ -90,7 +81,7 @@ class TestModelVersions : public QObject {
       dicoms << it.next();
     const ImportResult imported = DicomImporter(*site_, radiologist_).importFiles(dicoms);
     base_ = dir_.filePath("chest-model");
-    writeTrainedTinyModel(base_, dir_.filePath("synth"));
+    fedmrg::testing::writeTrainedTinyModel(base_, dir_.filePath("synth"));
     QVERIFY(fedmrg::engine::ModelFolder(base_.toStdString()).hasAdapter(fedmrg::engine::AdapterKind::Generic));
     QVERIFY2(imported.studiesAdded >= 4, qPrintable(QString::number(imported.studiesAdded)));
   }

@@ -3,8 +3,10 @@
 // refused in the panel), tests the connection against a real coordinator over mutual TLS (the round appears),
 // sees the bytes per round as a bar chart and the model versions with their held-back scores and the gate's
 // reason, and switches the drafting version. With FEDMRG_DOC_SCREENSHOTS set to a folder, saves the docs'
-// screenshot of the panel's status (docs/workstation-federation.png).
+// screenshot of the panel's status (docs/workstation-federation.png). With the workstation's federation loop
+// attached, the status tab shows it live: a round waiting for approval, with the button that approves it.
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
+#include "app/training_site.h"
 
 #include <QAction>
 #include <QBarSeries>
@@ -20,7 +22,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/site/draft_activity.h"
 #include "app/site/federation_settings.h"
+#include "app/site/site_federation.h"
 #include "app/site/image_loader.h"
 #include "app/site/model_versions.h"
 #include "app/site/report_service.h"
@@ -29,8 +33,10 @@
 #include "coordinator/certificate_authority.h"
 #include "coordinator/coordinator_service.h"
 #include "coordinator/coordinator_state.h"
+#include "coordinator/loopback_coordinator.h"
 #include "coordinator/round_manager.h"
 #include "engine/model/model_folder.h"
+#include "federation/federated_tensors.h"
 #include "federation/site_client.h"
 #include "federation/tls_credentials.h"
 #include "ui/federation_panel.h"
@@ -189,6 +195,64 @@ class TestFederationPanel : public QObject {
       QTest::qWait(200);
       QVERIFY(panel->grab().save(QDir(folder).filePath("workstation-federation.png")));
     }
+  }
+
+  void showsTheLoopLiveAndApprovesTheRoundItWaitsOn() {
+    // A second site with two signed reports to train on, joined to a coordinator on loopback that runs one
+    // round, approving each round.
+    QTemporaryDir dir;
+    auto t = testing::makeTrainingSite(dir.path(), 2);
+    for (size_t i = 0; i < t.studies.size(); ++i) testing::signFinal(t, i);
+    const QString model = dir.filePath("chest-model");
+    testing::writeTinyTrainingModel(model, t.records);
+    app::ModelVersions(*t.site, 1).ensureBase(model);
+    coordinator::RoundSettings rs;
+    rs.minSites = 1;
+    rs.maxRounds = 1;
+    test::LoopbackCoordinator coordinator(federation::federatedTensors(model.toStdString(), federation::Strategy::FedMrg),
+                                          rs);
+    app::FederationSettingsStore settings(*t.site, 1);
+    app::FederationSettings s;
+    s.coordinator = coordinator.target();
+    s.participation = app::Participation::ApproveEach;
+    settings.save(s);
+    t.site->store().exec("UPDATE federation_settings SET joined = 1 WHERE id = 1");  // join() is over mutual TLS
+    app::SiteFederationOptions o;
+    o.training.steps = 2;
+    o.pollMs = 200;
+    o.insecureSiteId = "panel-site";
+    app::SiteFederation loop(*t.site, std::make_shared<app::DraftActivity>(), o);
+
+    const app::User admin = *app::UserDirectory(*t.site).authenticate("admin", "adminpass1");
+    ui::MainWindow w(app::WorkstationServices{*t.site, admin, std::make_shared<app::ReportService>(*t.site, admin.id),
+                                              app::makeDraftService(model), std::make_shared<app::DicomImporter>(*t.site, admin.id),
+                                              std::make_shared<const app::ImageLoader>(t.site->vault())});
+    w.attachFederation(&loop);
+    w.show();
+    federationAction(w)->trigger();
+    auto* panel = w.findChild<ui::FederationPanel*>();
+    QVERIFY(panel);
+    panel->tabs()->setCurrentIndex(2);
+    QVERIFY(!panel->approvePendingButton()->isVisible());
+    QVERIFY(loop.refresh());
+    for (int waited = 0; waited < 30000 && !panel->approvePendingButton()->isVisible(); waited += 100) QTest::qWait(100);
+    QVERIFY2(panel->approvePendingButton()->isVisible(), qPrintable(panel->loopLabel()->text() + "\n" + coordinator.log()));
+    QVERIFY2(panel->loopLabel()->text().startsWith("waiting for your approval, round 1"),
+             qPrintable(panel->loopLabel()->text()));
+    QCOMPARE(panel->approvePendingButton()->text(), QStringLiteral("Appro&ve round 1"));
+
+    // The button approves that round (logged as the administrator's), and the site goes on to train and upload.
+    panel->approvePendingButton()->click();
+    QVERIFY(settings.rounds().front().approved);
+    QTRY_VERIFY_WITH_TIMEOUT(coordinator.log().contains("upload_accepted site=panel-site"), 60000);
+    QVERIFY(!panel->approvePendingButton()->isVisible());
+    // The round's version comes back, is checked by the gate, and the panel says what the gate decided.
+    QTRY_VERIFY_WITH_TIMEOUT(panel->lastGateLabel()->text().startsWith("global version 1 (model version 2) "), 120000);
+    QCOMPARE(panel->globalVersionLabel()->text(), QStringLiteral("1"));
+    QCOMPARE(t.site->store().queryInt("SELECT COUNT(*) FROM audit_log WHERE action = 'federation round approved' "
+                                      "AND user_id = " + std::to_string(admin.id)),
+             int64_t(1));
+    loop.stop();
   }
 };
 
