@@ -15,16 +15,9 @@
 namespace fedmrg::app {
 namespace {
 
-// The generic projector is federated by the coordinator's strategy (federated_tensors.h) but is not among the
-// trainer's federatedTensors(): it is read and set by its parameter name.
-bool isNamedParameter(const std::string& name) { return name.rfind("projector.generic.", 0) == 0; }
-
-engine::HostTensors federatedValues(const engine::Trainer& model) {
-  engine::HostTensors values = model.federatedTensors();
-  for (auto& [name, t] : model.namedTensors(false))
-    if (isNamedParameter(name)) values[name] = std::move(t);
-  return values;
-}
+// The coordinator's strategy names the federated tensors by their parameter names (federated_tensors.h): the
+// generic adapter and projector under FedMRG, every trainable tensor under FedAvg.
+engine::HostTensors federatedValues(const engine::Trainer& model) { return model.namedTensors(false); }
 
 federation::Matrix asMatrix(const federation::FederatedTensorSpec& spec, std::vector<float> values) {
   federation::Matrix m;
@@ -46,7 +39,7 @@ FederatedBase::FederatedBase(const QString& baseDir) : dir_(baseDir) {
 
 void FederatedBase::applyGlobal(engine::Trainer& model,
                                 const std::map<std::string, federation::Matrix>& global) const {
-  engine::HostTensors federated, named;
+  engine::HostTensors named;
   for (const auto& [name, change] : global) {
     const auto base = values_.find(name);
     if (base == values_.end())
@@ -57,9 +50,8 @@ void FederatedBase::applyGlobal(engine::Trainer& model,
                                dir_.toStdString() + " (the coordinator runs another model)");
     engine::HostTensor t = base->second;
     for (size_t i = 0; i < t.values.size(); ++i) t.values[i] += change.values[i];
-    (isNamedParameter(name) ? named : federated)[name] = std::move(t);
+    named[name] = std::move(t);
   }
-  model.setFederatedTensors(federated);
   if (!named.empty()) model.setNamedTensors(named);
 }
 

@@ -8,16 +8,15 @@
 #include "app/training_site.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 
 #include <QDir>
-#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <functional>
-#include <set>
 
 #include "app/site/draft_activity.h"
 #include "app/site/federation_settings.h"
 #include "app/site/model_versions.h"
 #include "app/site/site_federation.h"
+#include "app/private_data_scan.h"
 #include "coordinator/federation_processes.h"
 #include "coordinator/wire_recorder.h"
 
@@ -34,19 +33,6 @@ bool waitFor(const std::function<bool()>& done, int ms) {
     QTest::qWait(100);
   }
   return done();
-}
-
-// A run of `length` bytes of the image's pixel data with many distinct values (not a flat background, which
-// could occur anywhere by chance): the pixel data ends the synthetic DICOM file.
-std::string pixelRun(const QString& dicom, size_t length) {
-  QFile f(dicom);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  const QByteArray all = f.readAll();
-  for (qsizetype at = all.size() - qsizetype(length); at > all.size() / 2; at -= qsizetype(length)) {
-    const QByteArray run = all.mid(at, qsizetype(length));
-    if (std::set<char>(run.begin(), run.end()).size() >= length / 2) return run.toStdString();
-  }
-  return {};
 }
 
 }  // namespace
@@ -125,6 +111,9 @@ class TestSiteFederation : public QObject {
     SiteFederationOptions o;
     o.baseModel = model_;
     o.training.steps = 4;
+    // The test machine is shared: at nice 19 the site's training may wait minutes behind other tests and miss
+    // the round's deadline. The priority is not what this test checks.
+    o.training.niceness = 0;
     o.pollMs = 200;
     o.heartbeatMs = 1000;
     o.insecureSiteId = "workstation";
@@ -144,8 +133,12 @@ class TestSiteFederation : public QObject {
     QVERIFY(!waiting.back().approved);
 
     FederationSettingsStore(*t_.site, 1).approveRound(round);
-    QVERIFY2(waitFor([&] { return state().gateOutcome.find("global version 1") != std::string::npos; }, 240000),
+    // A loop that stopped fails at once, with its reason (it would restart a minute later, in a later round).
+    QVERIFY2(waitFor([&] { return state().gateOutcome.find("global version 1") != std::string::npos ||
+                                  state().phase == Phase::Failed; },
+                     240000),
              qPrintable(diagnostics()));
+    QVERIFY2(state().phase != Phase::Failed, qPrintable(diagnostics()));
     QVERIFY2(state().gateOutcome.find("accepted") != std::string::npos, qPrintable(diagnostics()));
     QVERIFY(fedmrg::test::siteResult(*a, 60000).startsWith("done version=1 "));
     QVERIFY(fedmrg::test::siteResult(*b, 60000).startsWith("done version=1 "));
@@ -182,8 +175,11 @@ class TestSiteFederation : public QObject {
     // The peers' change is 10^4 times an adapter step: the global generic adapter drafts other findings.
     auto a = peer("peer-a", {"--scale", "10000"});
     auto b = peer("peer-b", {"--scale", "10000"});
-    QVERIFY2(waitFor([&] { return state().gateOutcome.find("global version 2") != std::string::npos; }, 300000),
+    QVERIFY2(waitFor([&] { return state().gateOutcome.find("global version 2") != std::string::npos ||
+                                  state().phase == Phase::Failed; },
+                     300000),
              qPrintable(diagnostics()));
+    QVERIFY2(state().phase != Phase::Failed, qPrintable(diagnostics()));
     QVERIFY2(state().gateOutcome.find("refused") != std::string::npos, qPrintable(diagnostics()));
     ModelVersions versions(*t_.site, 1);
     const ModelVersion v = versions.list().back();
@@ -215,33 +211,17 @@ class TestSiteFederation : public QObject {
   void theCoordinatorReceivedNothingPrivate() {
     const std::string wire = wire_->bytes();
     QVERIFY2(wire.size() > 10000, qPrintable(QString::number(wire.size())));
-    int checked = 0;
-    auto absent = [&](const std::string& what, const char* kind) {
-      if (what.size() < 6) return;
-      ++checked;
-      QVERIFY2(wire.find(what) == std::string::npos, qPrintable(QString("%1 '%2' crossed the wire")
-                                                                    .arg(kind, QString::fromStdString(what))));
-    };
-    auto reports = t_.site->store().prepare("SELECT findings, impression FROM reports");
-    while (reports.step())
-      for (int col = 0; col < 2; ++col)
-        for (const QString& sentence : QString::fromStdString(reports.text(col)).split('.', Qt::SkipEmptyParts))
-          absent(sentence.trimmed().toStdString(), "report sentence");
-    auto patients = t_.site->store().prepare("SELECT patient_name, patient_id FROM studies");
-    while (patients.step()) {
-      absent(patients.text(0), "patient name");
-      absent(patients.text(1), "patient id");
-    }
-    for (const auto& r : t_.records) absent(pixelRun(QString::fromStdString(r.imagePath), 32), "pixel run");
-    QVERIFY2(checked > 20, qPrintable(QString::number(checked)));
+    std::vector<std::string> images;
+    for (const auto& r : t_.records) images.push_back(r.imagePath);
+    const fedmrg::testing::PrivateDataScan scan = fedmrg::testing::scanForPrivateData(wire, *t_.site, images);
+    QVERIFY2(scan.found.empty(), qPrintable("crossed the wire:\n" + scan.list()));
+    QVERIFY2(scan.checked > 20, qPrintable(QString::number(scan.checked)));
     // Nor is any of it in the audit log's federation lines.
     auto lines = t_.site->store().prepare("SELECT detail FROM audit_log WHERE action LIKE 'federation%'");
-    auto sentences = t_.site->store().prepare("SELECT findings FROM reports");
     std::string details;
     while (lines.step()) details += lines.text(0) + "\n";
-    while (sentences.step())
-      for (const QString& sentence : QString::fromStdString(sentences.text(0)).split('.', Qt::SkipEmptyParts))
-        if (sentence.trimmed().size() >= 6) QVERIFY(details.find(sentence.trimmed().toStdString()) == std::string::npos);
+    const fedmrg::testing::PrivateDataScan logged = fedmrg::testing::scanForPrivateData(details, *t_.site, {});
+    QVERIFY2(logged.found.empty(), qPrintable("in the audit log:\n" + logged.list()));
   }
 
   void cleanupTestCase() {

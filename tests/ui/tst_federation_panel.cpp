@@ -219,6 +219,7 @@ class TestFederationPanel : public QObject {
     t.site->store().exec("UPDATE federation_settings SET joined = 1 WHERE id = 1");  // join() is over mutual TLS
     app::SiteFederationOptions o;
     o.training.steps = 2;
+    o.training.niceness = 0;  // at nice 19 on a shared test machine the round may wait minutes; not tested here
     o.pollMs = 200;
     o.insecureSiteId = "panel-site";
     app::SiteFederation loop(*t.site, std::make_shared<app::DraftActivity>(), o);
