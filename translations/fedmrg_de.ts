@@ -108,10 +108,6 @@ und dem Benutzer &quot;demo&quot; / &quot;demo-password&quot;. Niemals echte Dat
         <translation>Ein PNG des Hauptfensters speichern, sobald das erste Bild der Untersuchung dargestellt ist.</translation>
     </message>
     <message>
-        <source>Exit after saving the screenshot.</source>
-        <translation>Nach dem Speichern des Bildschirmfotos beenden.</translation>
-    </message>
-    <message>
         <source>Benchmark: open the site&apos;s studies N times, print selection-to-rendered times, exit.</source>
         <translation>Benchmark: die Untersuchungen des Standorts N-mal öffnen, die Zeiten von der Auswahl bis zur Darstellung ausgeben, beenden.</translation>
     </message>
@@ -144,6 +140,50 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     <message>
         <source>The site could not be opened: %1</source>
         <translation>Der Standort konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Exit after saving the screenshot(s).</source>
+        <translation>Nach dem Speichern der Bildschirmfotos beenden.</translation>
+    </message>
+    <message>
+        <source>Demo: take part in the local demo federation in DIR (scripts/demo-federation.sh): its coordinator, the demo site&apos;s certificates, every round.</source>
+        <translation>Demo: an der lokalen Demo-Föderation in DIR teilnehmen (scripts/demo-federation.sh): ihr Koordinator, die Zertifikate des Demo-Standorts, jede Runde.</translation>
+    </message>
+    <message>
+        <source>Demo: sign a few of FL-MRG-Synth&apos;s reference reports (reports.jsonl) of imported studies final, so that background training starts soon (repeatable).</source>
+        <translation>Demo: einige Referenzbefunde von FL-MRG-Synth (reports.jsonl) importierter Untersuchungen endgültig signieren, damit das Hintergrundtraining bald beginnt (wiederholbar).</translation>
+    </message>
+    <message>
+        <source>Also save a PNG of the main window once background training is a fifth of the way through a run.</source>
+        <translation>Außerdem ein PNG des Hauptfensters speichern, sobald das Hintergrundtraining ein Fünftel eines Laufs erreicht hat.</translation>
+    </message>
+    <message>
+        <source>Also save a PNG of the federation panel&apos;s status once the site recorded a round.</source>
+        <translation>Außerdem ein PNG des Status im Föderationsfenster speichern, sobald der Standort eine Runde aufgezeichnet hat.</translation>
+    </message>
+    <message>
+        <source>Seconds each of those screenshots waits for its event before it shoots what there is (default 600).</source>
+        <translation>Sekunden, die jedes dieser Bildschirmfotos auf sein Ereignis wartet, bevor es aufnimmt, was zu sehen ist (Standard 600).</translation>
+    </message>
+    <message>
+        <source>Signed %1 synthetic reference reports final for the demo</source>
+        <translation>%1 synthetische Referenzbefunde für die Demo endgültig signiert</translation>
+    </message>
+    <message>
+        <source>--screenshot-wait: &apos;%1&apos; is not a number of seconds</source>
+        <translation>--screenshot-wait: „%1“ ist keine Anzahl von Sekunden</translation>
+    </message>
+    <message>
+        <source>Background training reported no step within %1 s (%2 signed reports pending); the screenshot shows the status bar as it is</source>
+        <translation>Das Hintergrundtraining hat innerhalb von %1 s keinen Schritt gemeldet (%2 signierte Befunde ausstehend); das Bildschirmfoto zeigt die Statusleiste, wie sie ist</translation>
+    </message>
+    <message>
+        <source>The site recorded no federation round within %1 s; the panel shows the coordinator&apos;s state without the site&apos;s bytes</source>
+        <translation>Der Standort hat innerhalb von %1 s keine Föderationsrunde aufgezeichnet; das Fenster zeigt den Zustand des Koordinators ohne die Bytes des Standorts</translation>
+    </message>
+    <message>
+        <source>the federation panel did not open (%1)</source>
+        <translation>das Föderationsfenster wurde nicht geöffnet (%1)</translation>
     </message>
 </context>
 <context>
@@ -677,6 +717,86 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
     <message>
         <source>Rolled back: drafts now use %1.</source>
         <translation>Zurückgerollt: Entwürfe verwenden jetzt %1.</translation>
+    </message>
+    <message>
+        <source>not taking part</source>
+        <translation>nimmt nicht teil</translation>
+    </message>
+    <message>
+        <source>waiting for a round</source>
+        <translation>wartet auf eine Runde</translation>
+    </message>
+    <message>
+        <source>waiting for your approval</source>
+        <translation>wartet auf Ihre Freigabe</translation>
+    </message>
+    <message>
+        <source>sitting this round out</source>
+        <translation>setzt diese Runde aus</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>trainiert</translation>
+    </message>
+    <message>
+        <source>uploading</source>
+        <translation>lädt hoch</translation>
+    </message>
+    <message>
+        <source>downloading the global version</source>
+        <translation>lädt die globale Version herunter</translation>
+    </message>
+    <message>
+        <source>checking the new version on held-back reports</source>
+        <translation>prüft die neue Version an zurückgehaltenen Befunden</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>not running in this window</source>
+        <translation>läuft nicht in diesem Fenster</translation>
+    </message>
+    <message>
+        <source>Appro&amp;ve this round</source>
+        <translation>Diese Runde frei&amp;geben</translation>
+    </message>
+    <message>
+        <source>Allow the round the site waits on to train and upload (logged)</source>
+        <translation>Der Runde, auf die der Standort wartet, Training und Upload erlauben (protokolliert)</translation>
+    </message>
+    <message>
+        <source>This site:</source>
+        <translation>Dieser Standort:</translation>
+    </message>
+    <message>
+        <source>Last new version:</source>
+        <translation>Letzte neue Version:</translation>
+    </message>
+    <message>
+        <source>%1, round %2</source>
+        <translation>%1, Runde %2</translation>
+    </message>
+    <message>
+        <source>, step %1 of %2</source>
+        <translation>, Schritt %1 von %2</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>: %1</translation>
+    </message>
+    <message>
+        <source>Appro&amp;ve round %1</source>
+        <translation>Runde %1 frei&amp;geben</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keine</translation>
+    </message>
+    <message>
+        <source>No round waits for approval.</source>
+        <translation>Keine Runde wartet auf Freigabe.</translation>
     </message>
 </context>
 <context>
@@ -2514,6 +2634,21 @@ Die Chips werden in der Trainingswarteschlange gespeichert. Mit den Chips, wie s
     <message>
         <source>Training stopped</source>
         <translation>Training gestoppt</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quality gate: checking v%1 on %n held-back report(s)…</source>
+        <translation>
+            <numerusform>Qualitätsprüfung: v%1 wird an %n zurückgehaltenem Befund geprüft…</numerusform>
+            <numerusform>Qualitätsprüfung: v%1 wird an %n zurückgehaltenen Befunden geprüft…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New adapter version v%1 in use: the quality gate accepted it</source>
+        <translation>Neue Adapterversion v%1 in Verwendung: die Qualitätsprüfung hat sie angenommen</translation>
+    </message>
+    <message>
+        <source>New adapter version v%1 not used: %2</source>
+        <translation>Neue Adapterversion v%1 nicht verwendet: %2</translation>
     </message>
 </context>
 <context>

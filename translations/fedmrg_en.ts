@@ -44,5 +44,12 @@
             <numerusform>Training on %n signed reports…</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Quality gate: checking v%1 on %n held-back report(s)…</source>
+        <translation>
+            <numerusform>Quality gate: checking v%1 on %n held-back report…</numerusform>
+            <numerusform>Quality gate: checking v%1 on %n held-back reports…</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -107,10 +107,6 @@ and whose user is &quot;demo&quot; / &quot;demo-password&quot;. Never keep real 
         <translation>首个检查的图像显示后，将主窗口保存为 PNG。</translation>
     </message>
     <message>
-        <source>Exit after saving the screenshot.</source>
-        <translation>保存截图后退出。</translation>
-    </message>
-    <message>
         <source>Benchmark: open the site&apos;s studies N times, print selection-to-rendered times, exit.</source>
         <translation>基准测试：将站点的检查打开 N 次，输出从选择到显示的时间，然后退出。</translation>
     </message>
@@ -143,6 +139,50 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     <message>
         <source>The site could not be opened: %1</source>
         <translation>无法打开站点：%1</translation>
+    </message>
+    <message>
+        <source>Exit after saving the screenshot(s).</source>
+        <translation>保存截图后退出。</translation>
+    </message>
+    <message>
+        <source>Demo: take part in the local demo federation in DIR (scripts/demo-federation.sh): its coordinator, the demo site&apos;s certificates, every round.</source>
+        <translation>演示：参与 DIR 中的本地演示联邦（scripts/demo-federation.sh）：其协调器、演示站点的证书、每一轮。</translation>
+    </message>
+    <message>
+        <source>Demo: sign a few of FL-MRG-Synth&apos;s reference reports (reports.jsonl) of imported studies final, so that background training starts soon (repeatable).</source>
+        <translation>演示：将已导入检查的若干 FL-MRG-Synth 参考报告（reports.jsonl）签署为最终版，使后台训练尽快开始（可重复）。</translation>
+    </message>
+    <message>
+        <source>Also save a PNG of the main window once background training is a fifth of the way through a run.</source>
+        <translation>后台训练完成一次运行的五分之一时，另存主窗口的 PNG 截图。</translation>
+    </message>
+    <message>
+        <source>Also save a PNG of the federation panel&apos;s status once the site recorded a round.</source>
+        <translation>站点记录一轮后，另存联邦面板状态页的 PNG 截图。</translation>
+    </message>
+    <message>
+        <source>Seconds each of those screenshots waits for its event before it shoots what there is (default 600).</source>
+        <translation>每张截图等待其事件的秒数，超时后按当前画面截图（默认 600）。</translation>
+    </message>
+    <message>
+        <source>Signed %1 synthetic reference reports final for the demo</source>
+        <translation>已为演示将 %1 份合成参考报告签署为最终版</translation>
+    </message>
+    <message>
+        <source>--screenshot-wait: &apos;%1&apos; is not a number of seconds</source>
+        <translation>--screenshot-wait：“%1”不是秒数</translation>
+    </message>
+    <message>
+        <source>Background training reported no step within %1 s (%2 signed reports pending); the screenshot shows the status bar as it is</source>
+        <translation>后台训练在 %1 秒内没有报告任何步骤（%2 份已签署报告待处理）；截图按状态栏当前状态拍摄</translation>
+    </message>
+    <message>
+        <source>The site recorded no federation round within %1 s; the panel shows the coordinator&apos;s state without the site&apos;s bytes</source>
+        <translation>站点在 %1 秒内没有记录任何联邦轮次；面板显示协调器的状态，不含本站点的字节数</translation>
+    </message>
+    <message>
+        <source>the federation panel did not open (%1)</source>
+        <translation>联邦面板未能打开（%1）</translation>
     </message>
 </context>
 <context>
@@ -674,6 +714,86 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
     <message>
         <source>Rolled back: drafts now use %1.</source>
         <translation>已回滚：草稿现在使用 %1。</translation>
+    </message>
+    <message>
+        <source>not taking part</source>
+        <translation>未参与</translation>
+    </message>
+    <message>
+        <source>waiting for a round</source>
+        <translation>等待新一轮</translation>
+    </message>
+    <message>
+        <source>waiting for your approval</source>
+        <translation>等待您的批准</translation>
+    </message>
+    <message>
+        <source>sitting this round out</source>
+        <translation>本轮不参与</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <source>uploading</source>
+        <translation>正在上传</translation>
+    </message>
+    <message>
+        <source>downloading the global version</source>
+        <translation>正在下载全局版本</translation>
+    </message>
+    <message>
+        <source>checking the new version on held-back reports</source>
+        <translation>正在用留出的报告检查新版本</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>not running in this window</source>
+        <translation>未在此窗口中运行</translation>
+    </message>
+    <message>
+        <source>Appro&amp;ve this round</source>
+        <translation>批准本轮(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Allow the round the site waits on to train and upload (logged)</source>
+        <translation>允许站点正在等待的这一轮进行训练和上传（记入日志）</translation>
+    </message>
+    <message>
+        <source>This site:</source>
+        <translation>本站点：</translation>
+    </message>
+    <message>
+        <source>Last new version:</source>
+        <translation>最近的新版本：</translation>
+    </message>
+    <message>
+        <source>%1, round %2</source>
+        <translation>%1，第 %2 轮</translation>
+    </message>
+    <message>
+        <source>, step %1 of %2</source>
+        <translation>，第 %1/%2 步</translation>
+    </message>
+    <message>
+        <source>: %1</source>
+        <translation>：%1</translation>
+    </message>
+    <message>
+        <source>Appro&amp;ve round %1</source>
+        <translation>批准第 %1 轮(&amp;V)</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>No round waits for approval.</source>
+        <translation>没有等待批准的轮次。</translation>
     </message>
 </context>
 <context>
@@ -2509,6 +2629,20 @@ The chips are what the training queue records. Sign with the chips as they are?<
     <message>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
+    </message>
+    <message numerus="yes">
+        <source>Quality gate: checking v%1 on %n held-back report(s)…</source>
+        <translation>
+            <numerusform>质量检查：正在用 %n 份留出报告检查 v%1…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>New adapter version v%1 in use: the quality gate accepted it</source>
+        <translation>新适配器版本 v%1 已启用：质量检查已通过</translation>
+    </message>
+    <message>
+        <source>New adapter version v%1 not used: %2</source>
+        <translation>新适配器版本 v%1 未启用：%2</translation>
     </message>
 </context>
 <context>
