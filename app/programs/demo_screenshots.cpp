@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <cstdio>
 
@@ -32,10 +33,11 @@ bool save(QWidget& widget, const QString& file) {
   return true;
 }
 
-// A round the site took part in, as the federation loop records it (with its bytes, for the chart).
+// A round the site took part in and whose version it downloaded, as the federation loop records it (both bars of
+// the chart).
 bool siteRecordedRound(app::Site& site, int64_t userId) {
   for (const auto& r : app::FederationSettingsStore(site, userId).rounds())
-    if (r.bytesUp > 0 || r.bytesDown > 0) return true;
+    if (r.bytesUp > 0 && r.bytesDown > 0) return true;
   return false;
 }
 
@@ -64,10 +66,12 @@ bool shootFederationPanel(ui::MainWindow& window, app::Site& site, const app::Us
     std::printf("%s\n", qPrintable(Messages::tr("The site recorded no federation round within %1 s; the panel shows "
                                                 "the coordinator's state without the site's bytes")
                                        .arg(timeoutMs / 1000)));
-  QString refusal;
-  ui::FederationPanel* panel = ui::FederationPanel::open(site, user, &window, &refusal);
+  // As the Federation… action opens it: with the site's federation loop attached, so "This site" shows it live.
+  window.openFederationPanel();
+  ui::FederationPanel* panel = window.findChild<ui::FederationPanel*>();
   if (!panel) {
-    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(refusal));
+    std::fprintf(stderr, "fedmrg: %s\n", qPrintable(Messages::tr("the federation panel did not open (%1)")
+                                                         .arg(window.statusBar()->currentMessage())));
     return false;
   }
   auto* tabs = panel->tabs();
@@ -80,8 +84,7 @@ bool shootFederationPanel(ui::MainWindow& window, app::Site& site, const app::Us
   waitFor([&] { return tested; }, 20000);
   panel->refreshStatus();
   const bool ok = save(*panel, file);
-  panel->close();
-  delete panel;
+  panel->close();  // deletes itself
   return ok;
 }
 
