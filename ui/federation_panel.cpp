@@ -291,9 +291,13 @@ void FederationPanel::refreshStatus() {
 
 void FederationPanel::refreshChart() {
   chart_->removeAllSeries();
-  for (auto* axis : chart_->axes()) {
-    chart_->removeAxis(axis);
-    delete axis;
+  if (!roundAxis_) {
+    roundAxis_ = new QBarCategoryAxis;
+    roundAxis_->setTitleText(tr("Round"));
+    bytesAxis_ = new QValueAxis;
+    bytesAxis_->setTitleText(tr("KiB"));
+    chart_->addAxis(roundAxis_, Qt::AlignBottom);
+    chart_->addAxis(bytesAxis_, Qt::AlignLeft);
   }
   const auto rounds = app::FederationSettingsStore(site_, user_.id).rounds();
   auto* sent = new QBarSet(tr("Sent"));
@@ -310,16 +314,11 @@ void FederationPanel::refreshChart() {
   series->append(sent);
   series->append(received);
   chart_->addSeries(series);
-  auto* x = new QBarCategoryAxis;
-  x->append(categories);
-  x->setTitleText(tr("Round"));
-  auto* y = new QValueAxis;
-  y->setRange(0, most * 1.1);
-  y->setTitleText(tr("KiB"));
-  chart_->addAxis(x, Qt::AlignBottom);
-  chart_->addAxis(y, Qt::AlignLeft);
-  series->attachAxis(x);
-  series->attachAxis(y);
+  roundAxis_->clear();
+  roundAxis_->append(categories);
+  bytesAxis_->setRange(0, most * 1.1);
+  series->attachAxis(roundAxis_);
+  series->attachAxis(bytesAxis_);
 }
 
 void FederationPanel::refreshVersions() {

@@ -12,7 +12,9 @@
 #include "app/site/user_directory.h"
 
 class QBarSet;
+class QBarCategoryAxis;
 class QChart;
+class QValueAxis;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -102,6 +104,9 @@ class FederationPanel : public QDialog {
   QLabel *dpNote_ = nullptr, *round_ = nullptr, *sync_ = nullptr, *globalVersion_ = nullptr, *gate_ = nullptr;
   QPushButton* test_ = nullptr;
   QChart* chart_ = nullptr;
+  // Made once and kept: axes removed and added again on every refresh left stale tick labels drawn.
+  QBarCategoryAxis* roundAxis_ = nullptr;
+  QValueAxis* bytesAxis_ = nullptr;
   QTableWidget* versions_ = nullptr;
   QFuture<void> testFuture_;
   QPointer<app::SiteFederation> federation_;

@@ -410,7 +410,8 @@ GateDecision ModelVersions::decideGate(const GatePlan& plan, const GateScores& s
   d.heldBack = scores.active ? scores.active->reports : int(plan.reports.size());
   if (!scores.candidate) {
     d.accepted = s.acceptWhenTooFew;
-    d.reason = "not checked: only " + std::to_string(d.heldBack) + " held-back signed reports, fewer than " +
+    d.reason = "not checked: only " + std::to_string(d.heldBack) +
+               (d.heldBack == 1 ? " held-back signed report" : " held-back signed reports") + ", fewer than " +
                std::to_string(s.minHeldBack) + "; " +
                (s.acceptWhenTooFew ? std::string("accepted by the site's policy")
                                    : std::string("the active version ") + plan.activeLabel +

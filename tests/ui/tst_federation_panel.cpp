@@ -2,8 +2,9 @@
 // status bar; an administrator's opens the panel, imports certificates from a real consortium CA (a bad key is
 // refused in the panel), tests the connection against a real coordinator over mutual TLS (the round appears),
 // sees the bytes per round as a bar chart and the model versions with their held-back scores and the gate's
-// reason, and switches the drafting version. With FEDMRG_DOC_SCREENSHOTS set to a folder, saves the docs'
-// screenshot of the panel's status (docs/workstation-federation.png). With the workstation's federation loop
+// reason, and switches the drafting version. With FEDMRG_DOC_SCREENSHOTS set to a folder, saves the panel's status
+// with the rounds this test records (workstation-federation-recorded.png; docs/workstation-federation.png is a
+// real round's, made by scripts/run.sh). With the workstation's federation loop
 // attached, the status tab shows it live: a round waiting for approval, with the button that approves it.
 #include "app/tiny_model.h"  // LibTorch first: Qt's "slots" macro breaks its headers
 #include "app/training_site.h"
@@ -193,7 +194,7 @@ class TestFederationPanel : public QObject {
       panel->tabs()->setCurrentIndex(2);
       panel->resize(820, 600);
       QTest::qWait(200);
-      QVERIFY(panel->grab().save(QDir(folder).filePath("workstation-federation.png")));
+      QVERIFY(panel->grab().save(QDir(folder).filePath("workstation-federation-recorded.png")));
     }
   }
 
