@@ -185,6 +185,10 @@ unter Xvfb starten: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...
         <source>the federation panel did not open (%1)</source>
         <translation>das Föderationsfenster wurde nicht geöffnet (%1)</translation>
     </message>
+    <message>
+        <source>The site made no gate decision on a new global version within %1 s; the panel shows its state as it is</source>
+        <translation>Der Standort hat innerhalb von %1 s über keine neue globale Version entschieden; das Fenster zeigt seinen Zustand, wie er ist</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::app::WorklistFilter</name>

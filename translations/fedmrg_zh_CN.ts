@@ -184,6 +184,10 @@ run it under Xvfb: xvfb-run -a -s &quot;-screen 0 1600x1000x24&quot; fedmrg ...<
         <source>the federation panel did not open (%1)</source>
         <translation>联邦面板未能打开（%1）</translation>
     </message>
+    <message>
+        <source>The site made no gate decision on a new global version within %1 s; the panel shows its state as it is</source>
+        <translation>站点在 %1 秒内没有对新的全局版本作出质量门决定；面板按当前状态显示</translation>
+    </message>
 </context>
 <context>
     <name>fedmrg::app::WorklistFilter</name>

@@ -11,6 +11,7 @@
 #include "app/programs/event_wait.h"
 #include "app/site/background_trainer.h"
 #include "app/site/federation_settings.h"
+#include "app/site/site_federation.h"
 #include "app/site/site.h"
 #include "ui/federation_panel.h"
 #include "ui/main_window.h"
@@ -66,6 +67,13 @@ bool shootFederationPanel(ui::MainWindow& window, app::Site& site, const app::Us
     std::printf("%s\n", qPrintable(Messages::tr("The site recorded no federation round within %1 s; the panel shows "
                                                 "the coordinator's state without the site's bytes")
                                        .arg(timeoutMs / 1000)));
+  // The site scores each new global version on its held-back reports after the round's bytes are recorded: wait
+  // for that decision too, so that "Last new version" shows it rather than "none yet".
+  if (app::SiteFederation* federation = window.federation())
+    if (!waitFor([&] { return !federation->state().gateOutcome.empty(); }, timeoutMs))
+      std::printf("%s\n", qPrintable(Messages::tr("The site made no gate decision on a new global version within %1 s; "
+                                                  "the panel shows its state as it is")
+                                         .arg(timeoutMs / 1000)));
   // As the Federation… action opens it: with the site's federation loop attached, so "This site" shows it live.
   window.openFederationPanel();
   ui::FederationPanel* panel = window.findChild<ui::FederationPanel*>();
