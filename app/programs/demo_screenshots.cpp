@@ -63,13 +63,15 @@ bool shootTrainingProgress(ui::MainWindow& window, app::BackgroundTrainer& train
 
 bool shootFederationPanel(ui::MainWindow& window, app::Site& site, const app::User& user, const QString& file,
                           int timeoutMs) {
-  if (!waitFor([&] { return siteRecordedRound(site, user.id); }, timeoutMs))
+  const bool recorded = waitFor([&] { return siteRecordedRound(site, user.id); }, timeoutMs);
+  if (!recorded)
     std::printf("%s\n", qPrintable(Messages::tr("The site recorded no federation round within %1 s; the panel shows "
                                                 "the coordinator's state without the site's bytes")
                                        .arg(timeoutMs / 1000)));
   // The site scores each new global version on its held-back reports after the round's bytes are recorded: wait
-  // for that decision too, so that "Last new version" shows it rather than "none yet".
-  if (app::SiteFederation* federation = window.federation())
+  // for that decision too, so that "Last new version" shows it rather than "none yet" (without a round there is none
+  // to wait for).
+  if (app::SiteFederation* federation = window.federation(); recorded && federation)
     if (!waitFor([&] { return !federation->state().gateOutcome.empty(); }, timeoutMs))
       std::printf("%s\n", qPrintable(Messages::tr("The site made no gate decision on a new global version within %1 s; "
                                                   "the panel shows its state as it is")
